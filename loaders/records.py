@@ -76,6 +76,7 @@ class SchoolMeasure:
     units: list[str] = field(default_factory=list)
     deadlines: list[str] = field(default_factory=list)
     pairing: str = "unaligned"  # single / aligned / unaligned
+    resolved_units: list["ResolvedDepartment"] = field(default_factory=list)  # filled by resolution
 
 
 @dataclass
