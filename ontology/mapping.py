@@ -1,0 +1,230 @@
+"""Typed access to ``mapping.yaml``: the one place the stores learn the schema (labels, rel types, predicates).
+
+``load_mapping()`` is cached; everything else (IRIs of nodes and named graphs, predicate lookups in both
+directions) is derived from it here so that no store hard-codes a term.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import unquote
+
+import yaml
+
+PROPERTY_TYPES = ("string", "integer", "decimal", "boolean", "date", "string-list")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# Characters that may not appear raw in an IRI (RFC 3987) plus '%' itself, so quoting is exactly reversible.
+_IRI_UNSAFE = frozenset(chr(c) for c in range(0x21)) | frozenset('<>"{}|\\^`% \x7f')
+
+
+def quote(text: str) -> str:
+    """Percent-encode what an IRI may not hold raw; Chinese stays readable (IRIs allow it)."""
+    return "".join("".join(f"%{b:02X}" for b in ch.encode()) if ch in _IRI_UNSAFE else ch for ch in text)
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    name: str
+    predicate: str          # CURIE as written in the mapping, e.g. dcterms:title
+    iri: str                # expanded
+    type: str               # one of PROPERTY_TYPES
+
+    @property
+    def many(self) -> bool:
+        return self.type == "string-list"
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    label: str
+    class_curie: str
+    class_iri: str
+    properties: dict[str, PropertySpec]
+    shared: bool = False                      # one node for all documents (departments, functions, ...)
+    also_classes: tuple[str, ...] = ()        # extra rdf:type IRIs written for interoperability (ELI, ODRL)
+
+    def by_predicate(self) -> dict[str, PropertySpec]:
+        return {p.iri: p for p in self.properties.values()}
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    type: str
+    predicate: str
+    iri: str
+    from_labels: tuple[str, ...]
+    to_labels: tuple[str, ...]
+    properties: dict[str, PropertySpec] = field(default_factory=dict)
+    also_predicates: tuple[str, ...] = ()     # e.g. odrl:assignee next to pk:lead
+
+
+@dataclass(frozen=True)
+class IntervalSpec:
+    """A node written as an OWL-Time interval: its date properties become time:Instant ends."""
+
+    label: str
+    beginning: str | None     # property name whose value is the time:hasBeginning instant
+    end: str | None
+
+
+@dataclass(frozen=True)
+class RdfExtras:
+    derived_from: str | None                 # prov:wasDerivedFrom from owned nodes to their document
+    provenance_labels: tuple[str, ...]
+    intervals: dict[str, IntervalSpec]
+    in_scheme: dict[str, str]                 # label -> concept scheme IRI (skos:inScheme)
+    class_by_kind: dict[str, dict[str, str]]  # label -> property value of "kind" -> extra class IRI
+
+
+@dataclass(frozen=True)
+class Mapping:
+    base: str
+    prefixes: dict[str, str]
+    nodes: dict[str, NodeSpec]
+    relationships: dict[str, RelSpec]
+    extras: RdfExtras
+
+    # -- IRIs -----------------------------------------------------------------------------------------
+    def expand(self, curie: str) -> str:
+        prefix, sep, local = curie.partition(":")
+        if not sep or prefix not in self.prefixes:
+            raise ValueError(f"mapping.yaml: {curie!r} does not use a declared prefix ({', '.join(self.prefixes)})")
+        return self.prefixes[prefix] + local
+
+    def node_iri(self, node_id: str) -> str:
+        return self.base + quote(node_id)
+
+    def node_id(self, iri: str) -> str | None:
+        """The node id of one of our IRIs, or None for a foreign IRI."""
+        return unquote(iri[len(self.base):]) if iri.startswith(self.base) else None
+
+    def graph_iri(self, doc: str | None) -> str:
+        """Named graph of one document's facts; ``None`` is the graph of shared nodes."""
+        return self.base + "graph/" + (quote(doc) if doc is not None else "shared")
+
+    @property
+    def shared_graph(self) -> str:
+        return self.graph_iri(None)
+
+    @property
+    def links_graph(self) -> str:
+        """Cross-document edges (cascade links), rebuilt by the linker."""
+        return self.base + "graph/links"
+
+    def graph_doc(self, graph_iri: str) -> str | None:
+        prefix = self.base + "graph/"
+        if graph_iri.startswith(prefix):
+            name = unquote(graph_iri[len(prefix):])
+            return None if name in ("shared", "links") else name
+        return None
+
+    def statement_iri(self, source: str, rel_type: str, target: str) -> str:
+        """Deterministic IRI of the reified statement that carries a relationship's properties."""
+        import hashlib
+
+        digest = hashlib.sha256(f"{source}\x1f{rel_type}\x1f{target}".encode()).hexdigest()[:24]
+        return self.base + "stmt/" + digest
+
+    # -- lookups ---------------------------------------------------------------------------------------
+    def label_of_class(self) -> dict[str, str]:
+        return {n.class_iri: n.label for n in self.nodes.values()}
+
+    def rel_by_predicate(self) -> dict[str, RelSpec]:
+        return {r.iri: r for r in self.relationships.values()}
+
+    @property
+    def shared_labels(self) -> tuple[str, ...]:
+        return tuple(n.label for n in self.nodes.values() if n.shared)
+
+    def shared_rels(self) -> tuple[RelSpec, ...]:
+        """Relationships between shared nodes only (a department's parent, function, jurisdiction)."""
+        shared = set(self.shared_labels)
+        return tuple(r for r in self.relationships.values()
+                     if set(r.from_labels) <= shared and set(r.to_labels) <= shared)
+
+    def all_terms(self) -> dict[str, str]:
+        """Every class and predicate IRI the mapping uses, with what uses it (for the ontology test)."""
+        out: dict[str, str] = {}
+        for n in self.nodes.values():
+            out[n.class_iri] = f"class of {n.label}"
+            for p in n.properties.values():
+                out[p.iri] = f"property {n.label}.{p.name}"
+        for r in self.relationships.values():
+            out[r.iri] = f"relationship {r.type}"
+            for p in r.properties.values():
+                out[p.iri] = f"property {r.type}.{p.name}"
+        return out
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _properties(owner: str, raw: dict | None, expand) -> dict[str, PropertySpec]:
+    out = {}
+    for name, spec in (raw or {}).items():
+        if spec.get("type") not in PROPERTY_TYPES:
+            raise ValueError(f"mapping.yaml: {owner}.{name} has type {spec.get('type')!r}; expected one of {PROPERTY_TYPES}")
+        out[name] = PropertySpec(name, spec["predicate"], expand(spec["predicate"]), spec["type"])
+    predicates = [p.iri for p in out.values()]
+    if len(set(predicates)) != len(predicates):
+        raise ValueError(f"mapping.yaml: {owner} uses one predicate for two properties")
+    return out
+
+
+def parse_mapping(data: dict) -> Mapping:
+    prefixes = dict(data["prefixes"])
+    stub = Mapping(data["base"], prefixes, {}, {}, RdfExtras(None, (), {}, {}, {}))
+    expand = stub.expand
+    rdf = data.get("rdf") or {}
+    shared = set(rdf.get("shared_labels") or ())
+    also = rdf.get("also_types") or {}
+    nodes = {
+        label: NodeSpec(label, spec["class"], expand(spec["class"]), _properties(label, spec.get("properties"), expand),
+                        shared=label in shared, also_classes=tuple(expand(c) for c in _as_tuple(also.get(label))))
+        for label, spec in data["nodes"].items()
+    }
+    also_p = rdf.get("also_predicates") or {}
+    rels = {}
+    for rel_type, spec in data["relationships"].items():
+        ends = _as_tuple(spec["from"]) + _as_tuple(spec["to"])
+        unknown = [e for e in ends if e not in nodes]
+        if unknown:
+            raise ValueError(f"mapping.yaml: relationship {rel_type} names unknown labels {unknown}")
+        rels[rel_type] = RelSpec(rel_type, spec["predicate"], expand(spec["predicate"]), _as_tuple(spec["from"]),
+                                 _as_tuple(spec["to"]), _properties(rel_type, spec.get("properties"), expand),
+                                 tuple(expand(p) for p in _as_tuple(also_p.get(rel_type))))
+    classes = [n.class_iri for n in nodes.values()]
+    if len(set(classes)) != len(classes):
+        raise ValueError("mapping.yaml: two labels share one class")
+    rel_iris = {r.iri for r in rels.values()}
+    clash = rel_iris & {p.iri for n in nodes.values() for p in n.properties.values()}
+    if clash or len(rel_iris) != len(rels):
+        raise ValueError(f"mapping.yaml: predicates used twice across relationships/properties: {sorted(clash)}")
+    intervals = {
+        label: IntervalSpec(label, spec.get("beginning"), spec.get("end"))
+        for label, spec in (rdf.get("intervals") or {}).items()
+    }
+    extras = RdfExtras(
+        derived_from=expand(rdf["derived_from"]) if rdf.get("derived_from") else None,
+        provenance_labels=tuple(rdf.get("provenance_labels") or ()),
+        intervals=intervals,
+        in_scheme={label: expand(s) for label, s in (rdf.get("in_scheme") or {}).items()},
+        class_by_kind={label: {k: expand(c) for k, c in kinds.items()}
+                       for label, kinds in (rdf.get("class_by_kind") or {}).items()},
+    )
+    return Mapping(data["base"], prefixes, nodes, rels, extras)
+
+
+@lru_cache(maxsize=1)
+def load_mapping() -> Mapping:
+    text = resources.files("policykg.ontology").joinpath("mapping.yaml").read_text(encoding="utf-8")
+    return parse_mapping(yaml.safe_load(text))
+
+
+def ontology_text(name: str = "policykg.ttl") -> str:
+    """The Turtle of the ontology (``policykg.ttl``) or the SHACL shapes (``shapes.ttl``)."""
+    return resources.files("policykg.ontology").joinpath(name).read_text(encoding="utf-8")
