@@ -1,0 +1,123 @@
+"""Responsible-department text → the listed departments, the lead, and whether the list is open (…等).
+
+Separators are 、，,；; and line breaks, never inside brackets (县(市、区)), and a line break only where it
+ends a name: Word wraps long names inside a cell ("省教\\n育厅"), so a break inside a name is joined.
+"""
+from __future__ import annotations
+
+import re
+
+from .normalize import clean_line
+
+SEPARATORS = "、，,；;／/"
+OPEN = "（(［[【〔"
+CLOSE = "）)］]】〕"
+# Last characters of an organisation name; a line break after one of them ends the name.
+NAME_END = set("厅局委办部处室院校会府市区县州盟旗镇乡心社团联馆所站司行队组科署台园库协军厂场")
+# A line starting with one of these continues a name wrapped after a name-ending character (社\n会保障厅).
+NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省")
+_WS = re.compile(r"[ \t\u3000\xa0]+")
+_OPEN_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|处室|机构)?)$")
+_AND_COLLECTIVE_RE = re.compile(r"^(.+?)(?:及|和|以及)((?:有关|相关|各)\S+)$")
+_LEAD_MARK_RE = re.compile(r"[（(]\s*(?:牵头|牵头单位|主责)\s*[)）]")
+_LEAD_VERB_RE = re.compile(r"^(.+?)牵头[，,；;、。\s]*(.*?)(?:配合|参与|协同|协助|按职责分工负责)?[。；;]?$")
+_ADMIN_LEFT = re.compile(r"^各?[省市州地盟]$")
+_ADMIN_RIGHT = re.compile(r"^[市县区州旗][（(]")
+
+
+def _join_breaks(text: str) -> str:
+    """Decide for every line break whether it separates two names (→ '；') or wraps one name (→ '')."""
+    lines = text.split("\n")
+    out = lines[0]
+    blank = False
+    for nxt in lines[1:]:
+        if not nxt:
+            blank = True
+            continue
+        prev = out.rstrip()
+        if not prev or prev[-1] in SEPARATORS or nxt[0] in SEPARATORS:
+            out = prev + nxt
+        elif blank:
+            out = prev + "；" + nxt
+        elif (prev[-1] in NAME_END or prev[-1] in CLOSE) and nxt[0] not in NAME_CONTINUES:
+            out = prev + "；" + nxt
+        else:
+            # "省教\n育厅", "省人力资源社\n会保障厅", "省委\n组织部": one name wrapped in the cell
+            out = prev + nxt
+        blank = False
+    return out
+
+
+def _split(text: str) -> list[str]:
+    parts, buf, depth = [], [], 0
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        if ch in SEPARATORS and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def split_departments(raw: str | None) -> tuple[list[str], bool]:
+    """Departments in listed order and whether the list ends open (…等). Collectives stay whole."""
+    if not raw:
+        return [], False
+    text = clean_line(raw)
+    text = "\n".join(_WS.sub("", ln) for ln in text.replace("\r", "").split("\n")).strip("\n")
+    text = _join_breaks(text)
+    parts = _split(text)
+    # 各市、县(市、区)人民政府: the first 、 sits outside the brackets but belongs to one collective name
+    merged: list[str] = []
+    for p in parts:
+        if merged and _ADMIN_LEFT.match(merged[-1]) and _ADMIN_RIGHT.match(p):
+            merged[-1] = merged[-1] + "、" + p
+        else:
+            merged.append(p)
+    out: list[str] = []
+    for p in merged:
+        m = _AND_COLLECTIVE_RE.match(p)
+        if m and len(m.group(1)) >= 2:
+            out.extend([m.group(1), m.group(2)])
+        else:
+            out.append(p)
+    is_open = False
+    if out:
+        m = _OPEN_RE.search(out[-1])
+        if m and len(out[-1]) > len(m.group(0)):
+            out[-1] = out[-1][: m.start()]
+            is_open = True
+    out = [p.strip("。.") for p in out]
+    return [p for p in out if p], is_open
+
+
+def departments_and_lead(raw: str | None, lead_raw: str | None = None,
+                         support_raw: str | None = None) -> tuple[list[str], list[str], bool]:
+    """(departments, lead, open). Lead where the document says so — a lead column or label, 'A牵头，B配合',
+    '（牵头）' markers — otherwise the first listed (the convention of these lists)."""
+    if lead_raw or support_raw:
+        lead, open1 = split_departments(lead_raw)
+        support, open2 = split_departments(support_raw)
+        rest, open3 = split_departments(raw)
+        depts = lead + [d for d in support + rest if d not in lead]
+        return depts, lead or depts[:1], open1 or open2 or open3
+    if not raw:
+        return [], [], False
+    flat = _WS.sub("", clean_line(raw))
+    if _LEAD_MARK_RE.search(flat):
+        depts, is_open = split_departments(raw)
+        lead = [_LEAD_MARK_RE.sub("", d) for d in depts if _LEAD_MARK_RE.search(d)]
+        depts = [_LEAD_MARK_RE.sub("", d) for d in depts]
+        return depts, lead, is_open
+    m = _LEAD_VERB_RE.match(flat.replace("\n", "、"))
+    if m and m.group(1):
+        lead, o1 = split_departments(m.group(1))
+        support, o2 = split_departments(m.group(2))
+        return lead + support, lead, o1 or o2
+    depts, is_open = split_departments(raw)
+    return depts, depts[:1], is_open

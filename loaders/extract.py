@@ -1,0 +1,117 @@
+"""SourceDocument → ExtractionResult: segmented rows turned into TaskRecords with departments, deadlines,
+targets, school measures and provenance."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .deadlines import column_deadlines, frequencies, starts, text_deadlines
+from .departments import departments_and_lead, split_departments
+from .metadata import Manifest, extract_meta, load_manifest
+from .normalize import clean_text
+from .reader import read
+from .records import ExtractionResult, Problem, Provenance, SchoolMeasure, TaskRecord
+from .segment import RawTask, segment
+from .source import LoaderError, SourceDocument
+from .targets import find_quantities
+
+MANIFEST_NAME = "manifest.yaml"
+_PARA_SPLIT = re.compile(r"\n+")
+
+
+def _lines(raw: str | None) -> list[str]:
+    return [c for c in (clean_text(x) for x in _PARA_SPLIT.split(raw or "")) if c]
+
+
+def school_measure(raw: dict) -> SchoolMeasure | None:
+    measure = clean_text(raw.get("measure")) or None
+    goals = _lines(raw.get("goals"))
+    units, _ = split_departments(raw.get("units"))
+    deadlines = _lines(raw.get("deadlines"))
+    if not (measure or goals or units or deadlines):
+        return None
+    if len(goals) <= 1:
+        pairing = "single"
+    elif all(len(x) in (0, 1, len(goals)) for x in (units, deadlines)):
+        pairing = "aligned"
+    else:
+        pairing = "unaligned"
+    return SchoolMeasure(measure, goals, units, deadlines, pairing)
+
+
+def task_record(raw: RawTask, src: SourceDocument) -> TaskRecord:
+    text = clean_text(raw.text)
+    depts, lead, is_open = departments_and_lead(raw.depts, raw.lead, raw.support)
+    col = column_deadlines(raw.deadline)
+    deadlines = col if col else text_deadlines(text)
+    printed = list(dict.fromkeys(d.text for d in deadlines))
+    targets = find_quantities(text)
+    return TaskRecord(
+        doc=src.doc,
+        task_no=raw.task_no,
+        section=raw.section,
+        text=text,
+        departments=depts,
+        lead=lead,
+        departments_open=is_open,
+        deadline=None if not printed else printed[0] if len(printed) == 1 else printed,
+        quantities=[t.text for t in targets],
+        deadlines=deadlines,
+        targets=targets,
+        starts=starts(text),
+        frequencies=frequencies(text),
+        school_measures=school_measure(raw.school) if raw.school is not None else None,
+        has_school_columns=raw.has_school_columns,
+        provenance=Provenance(src.path, src.sha256, raw.location, raw.row),
+    )
+
+
+def extract(src: SourceDocument, manifest: dict | None = None) -> ExtractionResult:
+    """Every task of a read document. Raises LoaderError when the file holds no recognisable task list."""
+    seg = segment(src)
+    meta = extract_meta(src, manifest)
+    full = src.text
+    tasks = []
+    cursor = 0
+    for raw in seg.tasks:
+        rec = task_record(raw, src)
+        at = full.find(rec.text, cursor) if rec.text else -1
+        if at < 0 and rec.text:
+            at = full.find(rec.text)
+        if at >= 0:
+            rec.provenance.span = (at, at + len(rec.text))
+            cursor = at + len(rec.text)
+        tasks.append(rec)
+    problems = [Problem(src.path, loc, reason) for loc, reason in seg.problems]
+    if not tasks:
+        detail = f" ({len(problems)} row(s) unreadable, first: {problems[0].location}: {problems[0].reason})" if problems else ""
+        raise LoaderError(src.path, "no recognisable task list (no table with task and responsibility columns, "
+                                    "no numbered tasks naming responsible units)" + detail)
+    return ExtractionResult(meta=meta, tasks=tasks, problems=problems, text=full)
+
+
+def manifest_for(path: Path, manifest: Manifest | None) -> dict:
+    """Per-document overrides: the given manifest, else a manifest.yaml beside the file."""
+    if manifest is None:
+        local = path.parent / MANIFEST_NAME
+        if local.is_file():
+            manifest = _cached_manifest(str(local))
+    return manifest.for_doc(path.stem, path.name) if manifest else {}
+
+
+_MANIFESTS: dict[str, Manifest] = {}
+
+
+def _cached_manifest(path: str) -> Manifest:
+    if path not in _MANIFESTS:
+        _MANIFESTS[path] = load_manifest(path)
+    return _MANIFESTS[path]
+
+
+def extract_file(path, manifest: Manifest | str | Path | None = None) -> ExtractionResult:
+    """Read one file and extract its tasks. ``manifest`` is a Manifest or a path to one; without it a
+    manifest.yaml in the file's folder is used when present."""
+    path = Path(path)
+    if manifest is not None and not isinstance(manifest, Manifest):
+        manifest = _cached_manifest(str(manifest))
+    return extract(read(path), manifest_for(path, manifest))

@@ -1,0 +1,133 @@
+"""Document metadata from the text (title, issuing body, date, document numbers, cited titles, level,
+jurisdiction) and the YAML manifest that supplies or overrides what the text does not say.
+
+Manifest shape (keys are file names with or without extension; ``defaults`` applies to every file)::
+
+    defaults: {level: provincial}
+    documents:
+      004_2a2449f2b149ce8a:
+        level: provincial+institution
+        jurisdiction: 辽宁省 + 锦州师范高等专科学校
+        institution: 锦州师范高等专科学校
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+from .normalize import clean_text
+from .records import DocumentMeta, Level
+from .source import LoaderError, Paragraph, SourceDocument
+
+PROVINCES = ("北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 "
+             "山东省 河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 台湾省 "
+             "内蒙古自治区 广西壮族自治区 西藏自治区 宁夏回族自治区 新疆维吾尔自治区 香港特别行政区 澳门特别行政区").split()
+_PROV_SHORT = {p[:2] if not p.startswith(("内蒙古", "黑龙江")) else p[:3]: p for p in PROVINCES}
+DOCNO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号")
+CITED_RE = re.compile(r"《[^《》]{2,120}》(?:[（(][^（）()]*\d{4}[^（）()]*号[)）])?")
+DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+TITLE_WORDS = ("清单", "一览表", "分工", "方案", "通知", "意见", "计划", "任务", "要点", "台账", "举措")
+ISSUER_END = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "厅", "局", "部", "委",
+              "学校", "学院", "大学")
+INSTITUTION_RE = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+?(?:学校|学院|大学|中心|局|厅|委))")
+NATIONAL_HINTS = ("国务院", "教育部", "国家发展改革委", "人力资源社会保障部", "全国")
+
+
+@dataclass
+class Manifest:
+    defaults: dict = field(default_factory=dict)
+    documents: dict[str, dict] = field(default_factory=dict)
+    path: str | None = None
+
+    def for_doc(self, doc: str, file_name: str | None = None) -> dict:
+        out = dict(self.defaults)
+        for key in (doc, file_name):
+            if key and key in self.documents:
+                out.update(self.documents[key] or {})
+        return out
+
+
+_META_FIELDS = {f.name for f in fields(DocumentMeta)} - {"doc", "file", "sha256"}
+
+
+def load_manifest(path) -> Manifest:
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise LoaderError(p, f"cannot read manifest ({e})")
+    if not isinstance(data, dict):
+        raise LoaderError(p, "manifest must be a mapping with 'documents' (and optional 'defaults')")
+    docs = data.get("documents") or {}
+    if not isinstance(docs, dict):
+        raise LoaderError(p, "'documents' must map file names to metadata")
+    for name, entry in [("defaults", data.get("defaults") or {})] + list(docs.items()):
+        unknown = set(entry or {}) - _META_FIELDS
+        if unknown:
+            raise LoaderError(p, f"{name}: unknown field(s) {', '.join(sorted(unknown))}; "
+                                 f"known: {', '.join(sorted(_META_FIELDS))}")
+    return Manifest(data.get("defaults") or {}, {str(k): v for k, v in docs.items()}, str(p))
+
+
+def _title(paras: list[str]) -> str | None:
+    """The first title-like paragraph; a title broken over lines (unbalanced 《) is joined."""
+    for i, text in enumerate(paras[:15]):
+        if len(text) > 90 or not any(w in text for w in TITLE_WORDS):
+            continue
+        joined = text
+        j = i
+        while joined.count("《") > joined.count("》") and j + 1 < len(paras) and j < i + 4:
+            j += 1
+            joined += paras[j]
+        if joined.count("《") == joined.count("》"):
+            return joined
+    return None
+
+
+def extract_meta(doc: SourceDocument, manifest: dict | None = None) -> DocumentMeta:
+    paras = [clean_text(b.text) for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]
+    full = doc.text
+    meta = DocumentMeta(doc=doc.doc, file=doc.path, sha256=doc.sha256)
+    meta.title = _title(paras)
+    for i, text in enumerate(paras):
+        m = DATE_RE.match(text)
+        if m:
+            meta.date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            if i > 0 and paras[i - 1].endswith(ISSUER_END) and len(paras[i - 1]) <= 30:
+                meta.issuing_body = paras[i - 1]
+            break
+    inst = INSTITUTION_RE.search(full.replace("\t", ""))
+    if inst:
+        meta.institution = inst.group(1)
+        meta.issuing_body = meta.issuing_body or inst.group(1)
+    meta.document_numbers = list(dict.fromkeys(m.group(0).replace(" ", "") for m in DOCNO_RE.finditer(full)))
+    meta.cited_documents = list(dict.fromkeys(m.group(0) for m in CITED_RE.finditer(full)))
+    meta.level, meta.jurisdiction = _level(meta, paras)
+    if meta.institution and meta.level == Level.PROVINCIAL.value:
+        meta.level = "provincial+institution"
+        meta.jurisdiction = f"{meta.jurisdiction} + {meta.institution}"
+    for key, value in (manifest or {}).items():
+        setattr(meta, key, value)
+    return meta
+
+
+def _level(meta: DocumentMeta, paras: list[str]) -> tuple[str | None, str | None]:
+    head = " ".join(p for p in [meta.title or "", meta.issuing_body or ""] + paras[:6])
+    m = re.search(r"([\u4e00-\u9fff]{2,4}?(?:市|县|区))(?:人民政府|推进|关于|教育局|[\u4e00-\u9fff]{0,6}(?:清单|方案))", head)
+    for full_name in PROVINCES:
+        if full_name in head:
+            if m and not m.group(1).startswith(full_name[:2]) and "市" in m.group(1):
+                return Level.MUNICIPAL.value, m.group(1)
+            return Level.PROVINCIAL.value, full_name
+    for short, full_name in _PROV_SHORT.items():
+        if short + "省" in head or head.startswith(short) or f"{short}振兴" in head or f"{short}省" in head:
+            return Level.PROVINCIAL.value, full_name
+    if m:
+        name = m.group(1)
+        return (Level.COUNTY.value if name.endswith(("县", "区")) else Level.MUNICIPAL.value), name
+    if any(h in head for h in NATIONAL_HINTS):
+        return Level.NATIONAL.value, "全国"
+    return None, None

@@ -1,0 +1,97 @@
+"""Chinese text normalisation shared by every reader: layout artefacts out, variants mapped, words joined.
+
+Two levels: ``clean_line`` removes markup from a raw line while keeping its layout (tabs, spaces) so that the
+readers can still see columns; ``clean_text`` turns a cell or paragraph into the verbatim task text (all
+whitespace removed, variants mapped), the convention of the gold records.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# Variant and mis-encoded characters seen in Word renderings of government files, mapped to the standard form.
+# Kept small and explicit: a general NFKC pass would also turn full-width punctuation (（ ＋) half-width,
+# which the documents print verbatim.
+VARIANTS = {
+    "庁": "厅", "髙": "高", "釆": "采", "領": "领", "覇": "霸", "増": "增", "緑": "绿", "徳": "德",
+    "黒": "黑", "斎": "斋", "査": "查", "県": "县", "圧": "压", "戦": "战", "転": "转", "処": "处",
+    "剤": "剂", "険": "险", "拠": "据", "済": "济", "労": "劳", "営": "营", "継": "继", "総": "总",
+    "関": "关", "発": "发", "経": "经", "図": "图", "団": "团", "権": "权", "専": "专", "単": "单",
+    "冩": "写", "録": "录", "蔵": "藏", "兪": "俞",
+    "\u3000": " ", "\u00a0": " ", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
+}
+# CJK compatibility ideographs (U+F900-U+FAFF, U+2F800-) decompose to the unified ideograph under NFKC.
+_COMPAT = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xF900, 0xFB00)
+           if unicodedata.normalize("NFKC", chr(c)) != chr(c)}
+_TABLE = str.maketrans({**_COMPAT, **VARIANTS})
+
+BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
+TAG_RE = re.compile(r"</?(?:p|br|span|div|b|i|u|strong|em|font|td|tr|th)\b[^>]*>", re.I)
+# Page footers of Word renderings: "— 12 —", "- 3 -", "－ 7 －", "第 3 页 共 10 页".
+FOOTER_RE = re.compile(r"^\s*(?:[—－\-–]+\s*\d{1,4}\s*[—－\-–]+|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?)\s*$")
+WS_RE = re.compile(r"\s+")
+
+
+def clean_line(line: str) -> str:
+    """Markup out of a raw line (bookmarks, HTML tags, variants); layout whitespace kept."""
+    if "[" in line:
+        line = BOOKMARK_RE.sub("", line)
+    if "<" in line:
+        line = TAG_RE.sub("", line)
+    return line.translate(_TABLE)
+
+
+def is_footer(line: str) -> bool:
+    return bool(FOOTER_RE.match(line))
+
+
+def clean_text(text: str | None) -> str:
+    """The verbatim text of a cell or paragraph: markup out, variants mapped, every whitespace removed.
+
+    Whitespace inside Chinese text is a layout artefact (words broken over lines or padded with spaces);
+    the documents never need a space between two ASCII tokens in a task field.
+    """
+    if not text:
+        return ""
+    return WS_RE.sub("", clean_line(text))
+
+
+# --- traditional → simplified -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _traditional_only() -> frozenset[str]:
+    """Characters that exist only in traditional script (a TS key that is not itself simplified)."""
+    base = resources.files("opencc") / "dictionary"
+    ts = {line.split("\t", 1)[0] for line in (base / "TSCharacters.txt").read_text("utf-8").splitlines() if line}
+    st = {line.split("\t", 1)[0] for line in (base / "STCharacters.txt").read_text("utf-8").splitlines() if line}
+    return frozenset(c for c in ts if len(c) == 1 and c not in st)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def is_traditional(text: str, threshold: float = 0.04) -> bool:
+    """True when a noticeable share of the Chinese characters are traditional-only.
+
+    A few stray traditional characters in a simplified file (領 in a Word rendering) are variants, not a
+    traditional document; converting simplified text with t2s can change valid characters, so only convert
+    when the document really is traditional.
+    """
+    trad = _traditional_only()
+    cjk = n_trad = 0
+    for ch in text[:200_000]:
+        if "\u4e00" <= ch <= "\u9fff":
+            cjk += 1
+            if ch in trad:
+                n_trad += 1
+    return cjk > 0 and n_trad / cjk >= threshold
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text)

@@ -1,0 +1,289 @@
+"""Blocks to raw task rows: find the task table(s) by their header, map columns to roles by header synonyms,
+carry merged group cells down, and recognise numbered paragraphs that carry their responsible units.
+
+Nothing here knows the five example files: the rules are the layouts of Chinese task lists in general.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalize import clean_text
+from .source import Paragraph, SourceDocument, Table
+
+# Header synonyms → column role. Matched on the header cell with whitespace and bracketed notes removed.
+ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "no": ("序号", "编号", "序", "号", "项目编号", "任务编号", "条目"),
+    "group": ("工程名称", "项目名称", "类别", "任务类别", "重点领域", "领域", "板块", "方面", "一级任务",
+              "主要方向", "改革领域", "工作类别", "分类"),
+    "text": ("任务内容", "工作任务", "政策内容", "具体任务", "重点任务", "主要任务", "任务", "工作内容", "主要内容",
+             "任务事项", "工作事项", "改革任务", "重点工作", "工作措施", "措施内容", "具体内容", "政策措施",
+             "任务名称", "事项", "二级任务", "具体工作", "工作要点", "任务措施", "主要工作", "重点任务（项目）"),
+    "lead": ("牵头单位", "牵头部门", "牵头处室", "主责单位", "主责部门", "牵头", "牵头责任单位"),
+    "depts": ("责任单位", "责任部门", "责任处室", "责任主体", "负责单位", "承办单位", "实施单位", "责任处室和单位",
+              "责任单位部门", "责任科室", "落实单位", "负责部门", "责任单位及部门"),
+    "support": ("配合单位", "参与单位", "协同单位", "配合部门", "协办单位", "协助单位", "配合", "配合处室",
+                "参与部门", "协同部门"),
+    "deadline": ("完成时限", "完成时间", "完成年限", "时间节点", "时间进度", "时限", "完成期限", "进度安排",
+                 "时间安排", "完成时限要求", "时间要求", "推进时间"),
+    "measure": ("具体举措", "具体措施", "落实举措", "工作举措", "举措", "落实具体措施", "落实措施", "推进举措"),
+    "goals": ("完成目标", "目标", "预期目标", "工作目标", "预期成果", "目标任务", "具体目标"),
+    "note": ("备注", "说明"),
+}
+_ROLE_OF = {syn: role for role, syns in ROLE_SYNONYMS.items() for syn in syns}
+_BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
+
+NUM_CORE = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[①-⑳])"
+NO_CELL_RE = re.compile(rf"^[（(]?\s*({NUM_CORE})\s*[)）.．、,，]?$")
+# A number printed at the start of a task text: 1. 1、 1． (1) （1） ① 1）
+PREFIX_RE = re.compile(r"^\s*(?:(\d{1,3})\s*(?:[.．、，,)）](?!\d)|\s)|[（(]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
+HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部分章节条项])")
+RESP_LABEL = r"(?:责任处室和单位|责任处室|责任单位|责任部门|责任主体|牵头单位|牵头部门|牵头处室|主责单位|负责单位|承办单位|配合单位|配合部门|参与单位|协同单位)"
+# （责任处室：职教处、社政处） at the end of a paragraph; the content may hold brackets of its own: 县(市、区)
+TRAILING_RESP_RE = re.compile(
+    rf"[（(]\s*({RESP_LABEL}[:：].*?)[)）]\s*[。；;.]?\s*$")
+LABEL_LINE_RE = re.compile(
+    rf"^\s*({RESP_LABEL}|完成时限|完成时间|完成年限|时间节点|时间进度|时限)\s*[:：]\s*(.*)$")
+
+
+def header_role(cell: str) -> str | None:
+    key = clean_text(cell)
+    if not key:
+        return None
+    if key in _ROLE_OF:
+        return _ROLE_OF[key]
+    bare = _BRACKETS.sub("", key)
+    if bare in _ROLE_OF:
+        return _ROLE_OF[bare]
+    if len(bare) > 10:
+        return None
+    # loose: 责任单位（部门） / 牵头责任部门 / 计划完成时间
+    if "牵头" in bare:
+        return "lead"
+    if any(w in bare for w in ("配合", "协同", "参与", "协办")):
+        return "support"
+    if bare.endswith(("单位", "部门", "处室", "科室")):
+        return "depts"
+    if any(w in bare for w in ("时限", "时间", "年限", "期限", "节点")):
+        return "deadline"
+    if "举措" in bare or "措施" in bare:
+        return "measure"
+    if "目标" in bare:
+        return "goals"
+    if "任务" in bare or "内容" in bare:
+        return "text"
+    return None
+
+
+@dataclass
+class RawTask:
+    task_no: str
+    section: str | None
+    text: str                   # raw cell / paragraph text (markup removed, whitespace still there)
+    depts: str | None = None    # raw responsibility text
+    lead: str | None = None     # raw lead column / label text, when the document names the lead separately
+    support: str | None = None
+    deadline: str | None = None  # raw deadline column / label text
+    school: dict | None = None  # raw school columns: measure, goals, units, deadlines
+    has_school_columns: bool = False
+    location: str = ""
+    row: int | None = None
+
+
+@dataclass
+class Segmented:
+    tasks: list[RawTask] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)   # (location, reason)
+
+
+def _is_header(row: list[str]) -> dict[int, str] | None:
+    roles = {}
+    for j, cell in enumerate(row):
+        if not cell.strip():
+            continue
+        if len(clean_text(cell)) > 16:
+            return None
+        r = header_role(cell)
+        if r:
+            roles[j] = r
+    kinds = set(roles.values())
+    if len(roles) >= 2 and kinds & {"text", "group", "measure"} and (kinds - {"text", "group"}):
+        return roles
+    return None
+
+
+def _columns(roles: dict[int, str]) -> dict[str, int | list[int]]:
+    """Role → column. The second responsibility / deadline column after a measure or goals column belongs
+    to the implementing institution (Liaoning-style lists); of two task-text columns the first is the group."""
+    cols: dict = {}
+    school = False
+    for j in sorted(roles):
+        r = roles[j]
+        if r in ("measure", "goals"):
+            school = True
+            cols.setdefault("s_" + r, j)
+            continue
+        if school and r in ("depts", "lead", "deadline"):
+            cols.setdefault("s_units" if r != "deadline" else "s_deadlines", j)
+            continue
+        if r == "text" and "text" in cols:
+            cols.setdefault("group", cols["text"])
+            cols["text"] = j
+            continue
+        cols.setdefault(r, j)
+    if "text" not in cols and "group" in cols:
+        cols["text"] = cols.pop("group")
+    return cols
+
+
+def _cell(row: list[str], j: int | None) -> str:
+    if j is None or j >= len(row):
+        return ""
+    return row[j]
+
+
+def _split_number(text: str) -> tuple[str | None, str]:
+    m = PREFIX_RE.match(text)
+    if not m:
+        return None, text
+    return next(g for g in m.groups() if g), text[m.end():]
+
+
+def segment(doc: SourceDocument) -> Segmented:
+    out = Segmented()
+    last_heading: str | None = None
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            _segment_table(block, last_heading, out)
+            last_heading = None
+        elif HEADING_RE.match(block.text) and not TRAILING_RESP_RE.search(block.text):
+            last_heading = clean_text(block.text)
+    _segment_paragraphs(doc.blocks, out)
+    return out
+
+
+def _segment_table(table: Table, heading: str | None, out: Segmented) -> None:
+    cols: dict | None = None
+    header_rows = 0
+    group = None
+    section = heading
+    auto_no = 0
+    for i, row in enumerate(table.rows, 1):
+        roles = _is_header(row)
+        if roles is not None:
+            new = _columns(roles)
+            # a second header row right under the first refines it (two-level headers)
+            cols = {**cols, **new} if (cols and header_rows and header_rows == i - 1) else new
+            header_rows = i
+            continue
+        if cols is None or "text" not in cols:
+            continue
+        filled = [c for c in row if c.strip()]
+        if not filled:
+            continue
+        loc = f"table {table.index}, row {i}"
+        text_cell = _cell(row, cols["text"])
+        no_cell = clean_text(_cell(row, cols.get("no")))
+        distinct = {clean_text(c) for c in filled}
+        if len(distinct) == 1 and not NO_CELL_RE.match(no_cell or "~") and not PREFIX_RE.match(filled[0]):
+            # a row with one cell across the table is a section heading (possibly rendered as one cell)
+            section = clean_text(filled[0])
+            group = None
+            continue
+        if "group" in cols:
+            g = clean_text(_cell(row, cols["group"]))
+            if g:
+                group = g
+        task_no = None
+        if no_cell:
+            m = NO_CELL_RE.match(no_cell)
+            task_no = m.group(1) if m else None
+            if task_no is None:
+                out.problems.append((loc, f"number cell {no_cell!r} is not a task number"))
+                continue
+        num, body = _split_number(text_cell.strip())
+        if num is not None and (task_no is None or num == task_no):
+            task_no, text_cell = num, body
+        if not clean_text(text_cell):
+            out.problems.append((loc, "row has no task text"))
+            continue
+        if task_no is None:
+            if "no" in cols:
+                out.problems.append((loc, "row has no task number"))
+                continue
+            auto_no += 1
+            task_no = str(auto_no)
+        school = None
+        has_school = "s_measure" in cols or "s_goals" in cols
+        if has_school:
+            school = {k: _cell(row, cols.get("s_" + k)) for k in ("measure", "goals", "units", "deadlines")}
+        out.tasks.append(RawTask(
+            task_no=task_no,
+            section=group if "group" in cols else section,
+            text=text_cell,
+            depts=_cell(row, cols.get("depts")) or None,
+            lead=_cell(row, cols.get("lead")) or None,
+            support=_cell(row, cols.get("support")) or None,
+            deadline=_cell(row, cols.get("deadline")) or None,
+            school=school,
+            has_school_columns=has_school,
+            location=loc,
+            row=i,
+        ))
+
+
+def _segment_paragraphs(blocks, out: Segmented) -> None:
+    """Numbered paragraphs that name their responsible units: a trailing （责任处室：…） or label lines
+    (牵头单位：… / 配合单位：… / 完成时限：…) under the task. Numbered prose without either is not a task."""
+    paras = [b for b in blocks if isinstance(b, Paragraph)]
+    section = None
+    cur: RawTask | None = None
+    for p in paras:
+        line = ((p.number or "") + p.text).strip()
+        if not line:
+            continue
+        lab = LABEL_LINE_RE.match(line)
+        if lab and cur is not None:
+            _add_label(cur, lab.group(1), lab.group(2))
+            continue
+        resp = TRAILING_RESP_RE.search(line)
+        num, body = _split_number(line)
+        if num is None and HEADING_RE.match(line) and not resp:
+            section = clean_text(line)
+            cur = None
+            continue
+        if num is None and resp and HEADING_RE.match(line):
+            m = re.match(rf"^\s*[（(]?({NUM_CORE})[)）]?\s*[、.．]?", line)
+            num, body = m.group(1), line[m.end():]
+        if num is None:
+            cur = None
+            continue
+        cur = RawTask(task_no=num, section=section, text=body, location=f"paragraph {p.index}", row=p.index)
+        if resp:
+            cur.text = TRAILING_RESP_RE.sub("", body)
+            _labelled(cur, resp.group(1))
+        out.tasks.append(cur)
+    # numbered paragraphs that never received a responsibility are prose, not tasks
+    out.tasks[:] = [t for t in out.tasks if not t.location.startswith("paragraph") or t.depts or t.lead]
+
+
+_LABEL_SPLIT_RE = re.compile(rf"({RESP_LABEL})\s*[:：]")
+
+
+def _labelled(task: RawTask, content: str) -> None:
+    """'牵头单位：A；配合单位：B' or '责任处室：A、B' inside one bracket."""
+    parts = _LABEL_SPLIT_RE.split(content)
+    # parts: ['', label, value, label, value, ...]
+    for k in range(1, len(parts) - 1, 2):
+        _add_label(task, parts[k], parts[k + 1].strip().rstrip("；;，,"))
+
+
+def _add_label(task: RawTask, label: str, value: str) -> None:
+    if "牵头" in label or "主责" in label:
+        task.lead = value
+    elif any(w in label for w in ("配合", "参与", "协同")):
+        task.support = value
+    elif any(w in label for w in ("时限", "时间", "年限", "节点", "进度")):
+        task.deadline = value
+    else:
+        task.depts = value if not task.depts else task.depts + "、" + value

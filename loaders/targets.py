@@ -1,0 +1,119 @@
+"""Quantity phrases in a task text: number + measure word + trailing 左右/以上/以下/以内, parsed to targets.
+
+Printed form follows the gold convention: a leading qualifier (不低于, 至少, 超过 …) is not part of the phrase
+but sets the target's qualifier. Calendar years, ordinals (第1年), numerals inside names (G10, 1+X, 信息化2.0,
+五育, 双千计划) and vague quantifiers (一批, 若干) are not quantities.
+"""
+from __future__ import annotations
+
+import re
+
+from .records import Qualifier, Target
+
+UNITS = sorted(
+    """万人次 人次 个百分点 百分点 个月 学时 课时 学分 小时 平方米 公里 万元 亿元 元 个 门 所 家 项 名 人 次 年 天
+    周 种 本 部 套 篇 期 届 班 支 座 条 类 节 场 件 台 亩 米 户 位 册 间 张 份 批次 批 倍 % ％ ‰ 台套 课 级 岗 园
+    校 县 村 吨 千瓦 兆瓦 公顷 处 栋 床 辆 册次 课程 分""".split(),
+    key=len, reverse=True,
+)
+# measure words that are also common word starts; only accepted with an Arabic number
+_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+_CN_DIGIT = "一二两三四五六七八九"
+NUM = r"\d+(?:[.,]\d+)*"
+CN_NUM = rf"(?:[{_CN_DIGIT}]?[百千万](?:[{_CN_DIGIT}][百千十])*(?:[{_CN_DIGIT}])?)"
+TRAIL = r"(?:左右|以上|以下|以内|之内)?"
+LEAD_Q = r"(?:不低于|不少于|不多于|不高于|不超过|超过|至少|达到|达|约|近|逾|最多|高于|低于|多于|少于)"
+
+QUANTITY_RE = re.compile(
+    rf"(?P<lead>{LEAD_Q})?"
+    rf"(?:(?P<ratio>{NUM}\s*[:：]\s*{NUM})"
+    rf"|(?P<range>{NUM})\s*[—\-–~～至到]\s*(?P<high>{NUM})\s*(?P<runit>(?:[万亿])?(?:{_UNIT_RE}))"
+    rf"|(?P<num>{NUM})\s*(?P<mag>[万亿千])?\s*(?P<unit>{_UNIT_RE})"
+    rf"|(?P<cn>{CN_NUM})(?P<cnunit>家|所|个|名|人|项|门|种|户|村|校|亩|元|人次))"
+    rf"\s*(?P<trail>{TRAIL})"
+)
+_NOT_AFTER_CN = re.compile(r"^(?:计划|工程|行动|人才|大计|工作室|万户|百业|乡)")
+_OBJECT_STOP = re.compile(r"[，。；、,;：:（(）)“”\"和及与或并等的]")
+_ORDINAL_BEFORE = ("第", "前", "近")
+
+
+def _cn_value(s: str) -> float:
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    digits["两"] = 2
+    mags = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+    total, cur = 0, 0
+    for ch in s:
+        if ch in digits:
+            cur = digits[ch]
+        elif ch in mags:
+            total += (cur or 1) * mags[ch]
+            cur = 0
+    return float(total + cur)
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", "").replace("，", ""))
+
+
+def find_quantities(text: str) -> list[Target]:
+    out: list[Target] = []
+    for m in QUANTITY_RE.finditer(text):
+        core_start = m.end("lead") if m.group("lead") else m.start()
+        before = text[core_start - 1] if core_start > 0 else ""
+        # part of a name or label: G10, 1+X, V2.0, 第1年
+        if before and (before.isascii() and (before.isalnum() or before in "+.-_/")):
+            continue
+        if before in _ORDINAL_BEFORE:
+            continue
+        trail = m.group("trail") or ""
+        after = text[m.end():]
+        if m.group("ratio"):
+            a, b = re.split(r"[:：]", m.group("ratio"))
+            value, unit, high = _num(a) / _num(b) if _num(b) else 0.0, "ratio", None
+        elif m.group("range"):
+            unit = m.group("runit")
+            lo, hi = _num(m.group("range")), _num(m.group("high"))
+            if unit == "年" and 1900 <= lo <= 2100:
+                continue
+            value, high = lo, hi
+        elif m.group("num"):
+            unit = m.group("unit")
+            value = _num(m.group("num"))
+            mag = m.group("mag")
+            if unit == "年" and 1900 <= value <= 2100 and not mag:
+                continue          # a calendar year
+            if unit in ("分",) and not trail and not re.match(r"^(以上|钟)", after):
+                continue          # 1分 is rarely a target; 60分以上 is
+            if unit in ("级", "县", "村", "处", "校", "园", "课") and not trail:
+                continue          # 3级 tiers, 1校 names
+            if mag:
+                value *= {"万": 1e4, "亿": 1e8, "千": 1e3}[mag]
+            high = None
+        else:
+            if _NOT_AFTER_CN.match(after) or (core_start > 0 and text[core_start - 1] in "双一二三四五六七八九"):
+                continue
+            unit = m.group("cnunit")
+            value, high = _cn_value(m.group("cn")), None
+        end = m.end()
+        printed = text[core_start:end]
+        qualifier = _qualifier(m.group("lead"), trail, high is not None)
+        obj = None
+        rest = text[end:end + 24]
+        stop = _OBJECT_STOP.search(rest)
+        cand = rest[: stop.start()] if stop else rest
+        if 2 <= len(cand) <= 20 and not re.match(r"^\d", cand):
+            obj = cand
+        out.append(Target(printed, value, unit, qualifier, high, obj, (core_start, end)))
+    return out
+
+
+def _qualifier(lead: str | None, trail: str, is_range: bool) -> Qualifier:
+    if is_range:
+        return Qualifier.RANGE
+    if trail == "左右" or lead in ("约", "近"):
+        return Qualifier.APPROX
+    if trail == "以上" or lead in ("不低于", "不少于", "超过", "至少", "逾", "高于", "多于"):
+        return Qualifier.AT_LEAST
+    if trail in ("以下", "以内", "之内") or lead in ("不超过", "不多于", "不高于", "最多", "低于", "少于"):
+        return Qualifier.AT_MOST
+    return Qualifier.EXACT
