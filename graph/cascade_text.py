@@ -1,0 +1,108 @@
+"""Text features for cascade linking of Chinese task texts: normalisation, character n-grams, segments,
+quantity phrases and shared phrases.
+
+Chinese has no word boundaries, so texts are compared as sets of character 2- and 3-grams after folding the
+common long/short forms (中等职业学校 ↔ 中职学校) and replacing numbers by one placeholder: a province that
+restates "遴选1000所左右优质中职学校" as "建设100所优秀中等职业学校" then still shares "#所" and "中职学校".
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+# Long forms folded to the short form used in most lists. General abbreviations of the domain, applied in order
+# (longest first); nothing here names a particular task.
+FOLDS: tuple[tuple[str, str], ...] = (
+    ("中等职业学校", "中职学校"),
+    ("中等职业教育", "中职教育"),
+    ("中等职业", "中职"),
+    ("高等职业院校", "高职学校"),
+    ("高等职业学校", "高职学校"),
+    ("高等职业教育", "高职教育"),
+    ("高等职业", "高职"),
+    ("职业院校", "职业学校"),
+    ("高职院校", "高职学校"),
+    ("技工院校", "技工学校"),
+    ("思想政治", "思政"),
+    ("人力资源社会保障", "人社"),
+    ("发展改革", "发改"),
+    ("工业和信息化", "工信"),
+    ("“", ""), ("”", ""), ("《", ""), ("》", ""), ("\"", ""),
+    ("左右", ""), ("以上", ""), ("以下", ""), ("不低于", ""), ("不少于", ""), ("至少", ""),
+)
+_NUMBER = re.compile(r"[0-9０-９]+(?:[.．:：][0-9０-９]+)?|[一二三四五六七八九十百千万两]+(?=[所个门种名家项人])")
+_SPACE = re.compile(r"\s+")
+_SEGMENT_END = re.compile(r"[，,。；;：:！？\n]+")
+_PUNCT = set("，,、。；;：:（）()！？!?【】[]—-…·/ ")
+
+# A quantity phrase: number, optional qualifier, measure word (as the loaders print them: 1000所左右, 90%, 200万人次).
+_QUANTITY = re.compile(
+    r"(?P<value>[0-9]+(?:\.[0-9]+)?)(?:[—\-－~～至](?P<high>[0-9]+(?:\.[0-9]+)?))?"
+    r"(?P<unit>万人次|人次|万人|所|个|门|种|名|家|项|人|%|倍|条|本|部|类|套)(?P<qual>左右|以上|以下)?"
+)
+_OBJECT_STOP = re.compile(r"[，,、。；;：:（）()和及与或]|以上|左右")
+
+
+def normalise(text: str) -> str:
+    """Fold long forms, drop quotes and whitespace, replace every number by '#'."""
+    out = _SPACE.sub("", text or "")
+    for long, short in FOLDS:
+        out = out.replace(long, short)
+    return _NUMBER.sub("#", out)
+
+
+def ngrams(norm: str, sizes: tuple[int, ...] = (2, 3)) -> set[str]:
+    """Character n-grams of a normalised text, skipping any that cross punctuation."""
+    grams: set[str] = set()
+    for n in sizes:
+        for i in range(len(norm) - n + 1):
+            gram = norm[i:i + n]
+            if not any(ch in _PUNCT for ch in gram):
+                grams.add(gram)
+    return grams
+
+
+def segments(text: str) -> list[str]:
+    """Clauses (split at commas and sentence ends): the unit a quote or restatement usually spans."""
+    parts = [p.strip() for p in _SEGMENT_END.split(text or "")]
+    return [p for p in parts if len(p) >= 4] or [text or ""]
+
+
+def quantities(text: str) -> list[dict]:
+    """Quantity phrases with what they count: [{'text': '100所', 'value': 100.0, 'unit': '所', 'object': '优秀中等职业学校'}].
+
+    Used for nodes that carry no Target nodes (school measures); tasks use their extracted targets.
+    """
+    out = []
+    for m in _QUANTITY.finditer(text or ""):
+        out.append({"text": m.group(0), "value": float(m.group("value")), "unit": m.group("unit"),
+                    "object": object_after(text, m.end())})
+    return out
+
+
+def object_after(text: str, end: int) -> str:
+    """The noun phrase a quantity counts: the characters after it up to the next separator (at most 16)."""
+    rest = (text or "")[end:]
+    cut = _OBJECT_STOP.search(rest)
+    phrase = rest[:cut.start()] if cut else rest
+    return phrase[:16]
+
+
+def dice(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams of two normalised phrases (1.0 if one contains the other)."""
+    if not a or not b:
+        return 0.0
+    if a in b or b in a:
+        return 1.0
+    ga, gb = ngrams(a, (2,)), ngrams(b, (2,))
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def shared_phrases(lower: str, higher: str, minimum: int = 4, limit: int = 3) -> list[str]:
+    """The longest common substrings of two texts (as printed in the lower text), longest first."""
+    a, b = _SPACE.sub("", lower or ""), _SPACE.sub("", higher or "")
+    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    found = sorted({a[blk.a:blk.a + blk.size] for blk in blocks if blk.size >= minimum}, key=lambda s: (-len(s), s))
+    return found[:limit]
