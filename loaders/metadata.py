@@ -73,25 +73,27 @@ def load_manifest(path) -> Manifest:
 
 
 def _title(paras: list[str]) -> str | None:
-    """The first title-like paragraph; a title broken over lines (unbalanced 《) is joined."""
+    """The first title-like paragraph; a title broken over lines (unbalanced 《) is joined. Inner spaces
+    printed inside a line are kept (titles are quoted as printed)."""
     for i, text in enumerate(paras[:15]):
-        if len(text) > 90 or not any(w in text for w in TITLE_WORDS):
-            continue
         joined = text
         j = i
         while joined.count("《") > joined.count("》") and j + 1 < len(paras) and j < i + 4:
             j += 1
             joined += paras[j]
-        if joined.count("《") == joined.count("》"):
+        if len(joined) > 120 or joined.count("《") != joined.count("》"):
+            continue
+        if any(w in joined for w in TITLE_WORDS) and not joined.endswith(("。", "：", ":")):
             return joined
     return None
 
 
 def extract_meta(doc: SourceDocument, manifest: dict | None = None) -> DocumentMeta:
-    paras = [clean_text(b.text) for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]
-    full = doc.text
+    raw = [b.text.strip() for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]
+    paras = [clean_text(t) for t in raw]
+    full = doc.text.replace("\n", "")
     meta = DocumentMeta(doc=doc.doc, file=doc.path, sha256=doc.sha256)
-    meta.title = _title(paras)
+    meta.title = _title(raw)
     for i, text in enumerate(paras):
         m = DATE_RE.match(text)
         if m:
@@ -104,7 +106,9 @@ def extract_meta(doc: SourceDocument, manifest: dict | None = None) -> DocumentM
         meta.institution = inst.group(1)
         meta.issuing_body = meta.issuing_body or inst.group(1)
     meta.document_numbers = list(dict.fromkeys(m.group(0).replace(" ", "") for m in DOCNO_RE.finditer(full)))
-    meta.cited_documents = list(dict.fromkeys(m.group(0) for m in CITED_RE.finditer(full)))
+    own = re.search(r"印发(《[^》]+》)", clean_text(meta.title or ""))   # the notice's own attachment
+    meta.cited_documents = [c for c in dict.fromkeys(m.group(0) for m in CITED_RE.finditer(full))
+                            if not (own and c == own.group(1))]
     meta.level, meta.jurisdiction = _level(meta, paras)
     if meta.institution and meta.level == Level.PROVINCIAL.value:
         meta.level = "provincial+institution"
