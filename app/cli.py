@@ -16,6 +16,7 @@ app = typer.Typer(
 # Each module defines register(app), adding its command(s) with help text and an example.
 COMMAND_MODULES = (
     "extract",
+    "app",
 )
 
 for _name in COMMAND_MODULES:
