@@ -1,0 +1,133 @@
+"""Running a canned query on a store and normalising its rows to plain Python, the same on every store.
+
+Binding: every value goes to the store's own mechanism (``GraphStore.query(text, params)``); nothing is
+formatted into query text. Absent optional parameters are ``null`` in Cypher and left unbound in SPARQL, so
+the runner passes ``None`` to Cypher and leaves the name out for SPARQL. SPARQL cannot bind ``LIMIT``, so the
+``limit`` parameter is bound in Cypher (``LIMIT $limit``) and applied here to SPARQL rows (the query's own
+ORDER BY has already fixed which rows come first).
+
+Normalising: integers stay integers, decimals become floats rounded to ``DECIMALS`` places, dates become ISO
+strings, node IRIs become node ids, and list columns become sorted lists of distinct strings, so the rows
+of both stores compare equal with ``==``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from policykg.graph.store import GraphStore, QueryResult
+from policykg.queries.registry import LIMIT, LIST_SEPARATOR, CannedQuery, QueryError
+
+DECIMALS = 6
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                     "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                     "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
+
+
+def store_params(query: CannedQuery, language: str, values: dict[str, Any]) -> dict[str, Any]:
+    """What the store binds: every parameter for Cypher (None = null); for SPARQL only bound ones, no limit."""
+    if language == "cypher":
+        return dict(values)
+    return {k: v for k, v in values.items() if v is not None and k != LIMIT}
+
+
+def run(query: CannedQuery, store: GraphStore, params: dict[str, Any] | None = None) -> QueryResult:
+    """Bind, run on the store in its own language, and return the declared columns with plain values."""
+    values = query.bind(params)
+    language = store.language
+    raw = store.query(query.text(language), store_params(query, language, values))
+    return normalise(query, raw, language, values.get(LIMIT))
+
+
+def normalise(query: CannedQuery, raw: QueryResult, language: str, limit: int | None = None) -> QueryResult:
+    positions = {name: i for i, name in enumerate(raw.columns)}
+    missing = [c for c in query.column_names if c not in positions]
+    if missing:
+        ext = ".rq" if language == "sparql" else ".cypher"
+        raise QueryError(f"{query.source_dir / (query.name + ext)}: result lacks declared column(s) "
+                         f"{', '.join(missing)} (it returned {', '.join(raw.columns) or 'nothing'})")
+    rows = raw.rows if limit is None else raw.rows[:limit]
+    out = []
+    for row in rows:
+        out.append([
+            plain_list(row[positions[c.name]]) if c.type == "list" else plain(row[positions[c.name]])
+            for c in query.columns
+        ])
+    return QueryResult(list(query.column_names), out)
+
+
+def plain_list(value: Any) -> list:
+    """A list column: a Cypher list or a SPARQL GROUP_CONCAT string, as sorted distinct plain values."""
+    value = plain(value)
+    if value is None or value == "":
+        return []
+    items = value.split(LIST_SEPARATOR) if isinstance(value, str) else value
+    if not isinstance(items, list):
+        items = [items]
+    return sorted({plain(v) for v in items if v is not None and v != ""}, key=_sort_key)
+
+
+def _sort_key(value: Any) -> tuple[str, str]:
+    return (type(value).__name__, str(value))
+
+
+def plain(value: Any) -> Any:
+    """One value from any store as a plain Python value."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (float, Decimal)):
+        return round(float(value), DECIMALS)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    kind = type(value).__module__ + "." + type(value).__name__
+    if kind.startswith("pyoxigraph."):
+        return _oxigraph_term(value)
+    if kind.startswith("rdflib."):
+        return _rdflib_term(value)
+    if kind.startswith("neo4j.time."):
+        return value.iso_format()
+    return value
+
+
+def _node_id(iri: str) -> str:
+    from policykg.ontology.mapping import load_mapping
+
+    node = load_mapping().node_id(iri)
+    return node if node is not None else iri
+
+
+def _literal(lexical: str, datatype: str | None) -> Any:
+    if datatype in _INTEGER_TYPES:
+        return int(lexical)
+    if datatype in _FLOAT_TYPES:
+        return round(float(lexical), DECIMALS)
+    if datatype == _XSD + "boolean":
+        return lexical in ("true", "1")
+    return lexical          # strings, dates (already ISO), language-tagged text
+
+
+def _oxigraph_term(term: Any) -> Any:
+    name = type(term).__name__
+    if name == "NamedNode":
+        return _node_id(term.value)
+    if name == "Literal":
+        return _literal(term.value, term.datatype.value if term.datatype is not None else None)
+    return str(term.value) if hasattr(term, "value") else str(term)
+
+
+def _rdflib_term(term: Any) -> Any:
+    name = type(term).__name__
+    if name == "URIRef":
+        return _node_id(str(term))
+    if name == "Literal":
+        return _literal(str(term), str(term.datatype) if term.datatype is not None else None)
+    return str(term)
