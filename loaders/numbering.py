@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from docx.oxml.ns import qn
 
+W_PSTYLE = qn("w:pStyle")
 W_PPR, W_NUMPR, W_ILVL, W_NUMID, W_VAL = qn("w:pPr"), qn("w:numPr"), qn("w:ilvl"), qn("w:numId"), qn("w:val")
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -36,8 +37,10 @@ def _fmt(n: int, kind: str) -> str:
 
 
 class Numbering:
-    def __init__(self, levels: dict[str, dict[int, tuple[str, str, int]]]):
+    def __init__(self, levels: dict[str, dict[int, tuple[str, str, int]]],
+                 styles: dict[str, tuple[str, int]] | None = None):
         self.levels = levels                      # numId → ilvl → (numFmt, lvlText, start)
+        self.styles = styles or {}                # paragraph styleId → (numId, ilvl) (List Number etc.)
         self.counters: dict[str, list[int]] = {}
 
     @classmethod
@@ -64,17 +67,36 @@ class Numbering:
             ref = num.find(qn("w:abstractNumId"))
             if ref is not None:
                 levels[num.get(qn("w:numId"))] = abstract.get(ref.get(W_VAL), {})
-        return cls(levels)
+        styles = {}
+        try:
+            style_root = document.styles.element
+        except (KeyError, AttributeError):
+            style_root = None
+        if style_root is not None:
+            for st in style_root.iterchildren(qn("w:style")):
+                ppr = st.find(W_PPR)
+                numpr = ppr.find(W_NUMPR) if ppr is not None else None
+                if numpr is not None and numpr.find(W_NUMID) is not None:
+                    ilvl = numpr.find(W_ILVL)
+                    styles[st.get(qn("w:styleId"))] = (numpr.find(W_NUMID).get(W_VAL),
+                                                       int(ilvl.get(W_VAL)) if ilvl is not None else 0)
+        return cls(levels, styles)
 
     def render(self, p) -> str | None:
         ppr = p.find(W_PPR)
         numpr = ppr.find(W_NUMPR) if ppr is not None else None
-        if numpr is None:
+        num_id, ilvl = None, 0
+        if ppr is not None and self.styles:
+            ps = ppr.find(W_PSTYLE)
+            if ps is not None and ps.get(W_VAL) in self.styles:
+                num_id, ilvl = self.styles[ps.get(W_VAL)]
+        if numpr is not None:
+            nid = numpr.find(W_NUMID)
+            ilvl_el = numpr.find(W_ILVL)
+            num_id = nid.get(W_VAL) if nid is not None else num_id
+            ilvl = int(ilvl_el.get(W_VAL)) if ilvl_el is not None else ilvl
+        if num_id is None or num_id == "0":
             return None
-        nid = numpr.find(W_NUMID)
-        ilvl_el = numpr.find(W_ILVL)
-        num_id = nid.get(W_VAL) if nid is not None else None
-        ilvl = int(ilvl_el.get(W_VAL)) if ilvl_el is not None else 0
         lv = self.levels.get(num_id)
         if not lv or ilvl not in lv:
             return None
