@@ -197,6 +197,8 @@ class _Filter:
         return True
 
     def task_ok(self, task_id: str) -> bool:
+        if not (self.levels or self.jurisdictions or self.dated):
+            return True
         doc = _task_document(self.graph, self.idx, task_id)
         if doc is not None and not self._place_ok(doc.props):
             return False
@@ -242,17 +244,17 @@ def select(graph: PolicyGraph, selection: Selection) -> SelectedGraph:
     return result
 
 
-def _choose(graph: PolicyGraph, idx: _Index, sel: Selection, allowed: frozenset[str] | None,
-            keep: _Filter) -> tuple[list[str], list[str]]:
-    """The focus nodes and every selected node id, most important first (so the cap drops the periphery)."""
-    if sel.center is not None:
-        focus = find_nodes(graph, sel.center)
-        if not focus:
-            raise SelectionError(f"no node {sel.center!r} in the graph")
-        return focus, _neighbourhood(idx, focus, sel.depth, allowed, keep)
+def matching_tasks(graph: PolicyGraph, selection: Selection) -> list[str]:
+    """The task (and school measure) ids a task-centred selection picks, after its filters, in graph order."""
+    idx = _index(graph)
+    return _focus_and_tasks(graph, idx, selection, _Filter(graph, idx, selection))[2]
 
+
+def _focus_and_tasks(graph: PolicyGraph, idx: _Index, sel: Selection,
+                     keep: _Filter) -> tuple[list[str], list[str], list[str]]:
+    """The focus nodes, those of them the user named (they stay whatever the filters say), and the tasks."""
     focus: list[str] = []
-    named: list[str] = []   # what the user named stays in view whatever the filters say
+    named: list[str] = []
     task_sets: list[list[str]] = []
     if sel.department is not None:
         depts = _require(graph, sel.department, "Department")
@@ -292,19 +294,32 @@ def _choose(graph: PolicyGraph, idx: _Index, sel: Selection, allowed: frozenset[
             wanted = set(other)
             tasks = [t for t in tasks if t in wanted]
     tasks = [t for t in tasks if keep.task_ok(t)]
+    return _dedupe(focus), named, tasks
 
+
+def _choose(graph: PolicyGraph, idx: _Index, sel: Selection, allowed: frozenset[str] | None,
+            keep: _Filter) -> tuple[list[str], list[str]]:
+    """The focus nodes and every selected node id, most important first (so the cap drops the periphery)."""
+    if sel.center is not None:
+        focus = find_nodes(graph, sel.center)
+        if not focus:
+            raise SelectionError(f"no node {sel.center!r} in the graph")
+        return focus, _neighbourhood(idx, focus, sel.depth, allowed, keep)
+
+    focus, named, tasks = _focus_and_tasks(graph, idx, sel, keep)
     ordered = _dedupe(f for f in focus if f in named or keep.node_ok(f))
     if sel.nodes and sel.depth > 0:   # a query result's rows, with their surroundings
         ordered = _dedupe(ordered + _neighbourhood(idx, ordered, sel.depth, allowed, keep))
     ordered = _dedupe(ordered + tasks)
+    task_set = set(tasks)
     for t in tasks:   # each task's one-hop context
         for e in _edges_of(idx, t, allowed):
             other = e.target if e.source == t else e.source
-            if graph.nodes[other].label in TASK_LABELS and other not in tasks:
+            if graph.nodes[other].label in TASK_LABELS and other not in task_set:
                 continue   # a neighbouring task outside the selection stays out (it may fail the filters)
             if keep.node_ok(other):
                 ordered.append(other)
-    return _dedupe(focus), _dedupe(ordered)
+    return focus, _dedupe(ordered)
 
 
 def _neighbourhood(idx: _Index, start: list[str], depth: int, allowed: frozenset[str] | None,

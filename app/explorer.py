@@ -1,0 +1,43 @@
+"""The Streamlit explorer's entry script: page set-up, the language switch, the store shown, navigation.
+
+Run it with ``policykg app`` (which starts Streamlit headless on this file). Pages live in ``app/pages`` and
+only lay out widgets; they read everything through ``policykg.app.explorer_data``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from policykg.app import explorer_data as data
+from policykg.app.explorer_data import t
+
+st.set_page_config(page_title="policykg", page_icon=":material/account_tree:", layout="wide")
+
+PAGES = Path(__file__).resolve().parent / "pages"
+# (file, UI string key, url path, icon); the first is the default page
+_PAGES = (
+    ("overview.py", "page_overview", "overview", ":material/dashboard:"),
+    ("browse.py", "page_browse", "browse", ":material/search:"),
+    ("graph.py", "page_graph", "graph", ":material/hub:"),
+    ("queries.py", "page_queries", "queries", ":material/table_view:"),
+    ("timeline.py", "page_timeline", "timeline", ":material/timeline:"),
+    ("ingest.py", "page_ingest", "ingest", ":material/upload_file:"),
+)
+
+with st.sidebar:
+    st.toggle(t("english"), key="english")
+
+navigation = st.navigation([
+    st.Page(PAGES / file, title=t(key), url_path=path, icon=icon, default=(i == 0))
+    for i, (file, key, path, icon) in enumerate(_PAGES)
+])
+
+with st.sidebar:
+    opened = data.attempt(data.store)
+    if isinstance(opened, data.Failure):
+        st.error(t("store_failed", error=opened.message))
+    else:
+        st.caption(t("store_on", description=opened.description))
+
+navigation.run()

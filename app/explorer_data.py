@@ -1,0 +1,393 @@
+"""The explorer's thin, cached access to the library: the store, the graph read from it, queries, UI strings.
+
+Pages call only this module and ``policykg.graph`` / ``policykg.queries``. The store is opened once per process
+(``st.cache_resource``); results are cached (``st.cache_data``) under a version made from the stored
+documents' hashes, so an ingest shows up at once and nothing stale is served.
+"""
+from __future__ import annotations
+
+import html
+import re
+import traceback
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import streamlit as st
+import yaml
+
+from policykg.graph import settings
+from policykg.graph.model import PolicyGraph
+from policykg.graph.view import LEVEL_NAMES, RELATION_NAMES, TYPE_NAMES, name_of
+
+T = TypeVar("T")
+
+
+# ---- UI strings -------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _strings() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(resources.files("policykg.app").joinpath("i18n.yaml").read_text(encoding="utf-8"))
+
+
+def lang() -> str:
+    return "en" if st.session_state.get("english") else "zh"
+
+
+def t(key: str, **values: Any) -> str:
+    """The UI string ``key`` in the chosen language; an unknown key is a bug, so it fails loudly."""
+    entry = _strings()[key]
+    return entry[lang()].format(**values) if values else entry[lang()]
+
+
+def level_name(level: str | None) -> str:
+    return "—" if not level else "+".join(name_of(LEVEL_NAMES, part, lang()) for part in str(level).split("+"))
+
+
+def type_name(label: str) -> str:
+    return name_of(TYPE_NAMES, label, lang())
+
+
+def relation_name(rel: str) -> str:
+    return name_of(RELATION_NAMES, rel, lang())
+
+
+# ---- errors: shown, never a traceback ----------------------------------------------------------------------
+
+@dataclass
+class Failure:
+    message: str
+
+
+def attempt(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | Failure:
+    """Run ``fn``; a failure becomes a one-line message for the page (the traceback goes to the server log)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:   # noqa: BLE001 - any library error is shown to the user, not raised
+        traceback.print_exc()
+        return Failure(f"{type(exc).__name__}: {exc}")
+
+
+def show_failure(result: Any) -> bool:
+    """Show a failure as an error box; True when there was one."""
+    if isinstance(result, Failure):
+        st.error(t("error_prefix", error=result.message))
+        return True
+    return False
+
+
+# ---- the store and what is read from it --------------------------------------------------------------------
+
+def store_spec() -> tuple[str | None, str | None]:
+    """Which store this process explores: the embedded store folder, or a Neo4j URI when one is set."""
+    return settings.get("store"), settings.get("neo4j_uri")
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(spec: tuple[str | None, str | None]):
+    from policykg.graph.stores import open_store
+
+    path, neo4j_uri = spec
+    return open_store(path=path, neo4j_uri=neo4j_uri)
+
+
+def store():
+    return _open_store(store_spec())
+
+
+def version() -> str:
+    """Changes whenever a document is added, replaced or removed: the key every cached result hangs on."""
+    hashes = store().document_hashes()
+    return "|".join(f"{k}={v}" for k, v in sorted(hashes.items()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _graph(spec: tuple[str | None, str | None], ver: str) -> PolicyGraph:
+    return _open_store(spec).load_graph()
+
+
+def graph() -> PolicyGraph:
+    """The whole stored graph in memory, read once per store version (browse, graph view, timeline)."""
+    return _graph(store_spec(), version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _counts(spec: tuple[str | None, str | None], ver: str) -> dict[str, int]:
+    return _open_store(spec).counts()
+
+
+def counts() -> dict[str, int]:
+    return _counts(store_spec(), version())
+
+
+# ---- canned and custom queries ----------------------------------------------------------------------------
+
+def query_dir() -> Path | None:
+    folder = settings.get("query_dir")
+    return Path(folder) if folder else None
+
+
+def registry():
+    """Every canned query and the user's own (the registry checks them all when loading)."""
+    from policykg.queries.registry import Registry
+
+    return Registry.load(query_dir())
+
+
+def query_title(name: str) -> str:
+    return registry().get(name).title[lang()]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _run(spec: tuple[str | None, str | None], ver: str, name: str, params: tuple[tuple[str, Any], ...],
+         qdir: str | None) -> tuple[list[str], list[list[Any]]]:
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    query = Registry.load(qdir).get(name)
+    result = run(query, _open_store(spec), dict(params))
+    return list(result.columns), [list(r) for r in result.rows]
+
+
+def run_canned(name: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]] | Failure:
+    """A canned query's columns and rows; parameters left empty take their defaults."""
+    qdir = query_dir()
+    given = tuple(sorted((k, v) for k, v in params.items() if v not in (None, "")))
+    return attempt(_run, store_spec(), version(), name, given, str(qdir) if qdir else None)
+
+
+def run_custom(text: str) -> tuple[list[str], list[list[Any]]] | Failure:
+    """A user's own query text, run read-only by the store (writes are refused there). Not cached."""
+    def go():
+        result = store().query(text, {})
+        return list(result.columns), [list(r) for r in result.rows]
+
+    return attempt(go)
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")   # the registry's rule for query names
+_COMMENT = {"sparql": "#", "cypher": "//"}
+
+
+def save_user_query(name: str, text: str, language: str, columns: list[str], title: str | None = None) -> Path:
+    """Write NAME.yaml and the query text into the user's query folder, so the registry lists it.
+
+    The registry wants both texts; the one not written here is a comment saying so, which the other store
+    refuses with a syntax error when run (a translation is the user's to write)."""
+    folder = query_dir()
+    if folder is None:
+        raise ValueError("no personal query folder is set (POLICYKG_QUERY_DIR or the query_dir setting)")
+    if not _NAME.match(name):
+        raise ValueError(f"query name {name!r} must be lower-case letters, digits and '-', starting with a letter")
+    if name in registry():
+        raise ValueError(f"a query named {name!r} already exists; choose another name")
+    if not columns:
+        raise ValueError("run the query successfully before saving it, so its columns are known")
+    folder.mkdir(parents=True, exist_ok=True)
+    other = "cypher" if language == "sparql" else "sparql"
+    ext = {"sparql": ".rq", "cypher": ".cypher"}
+    (folder / f"{name}{ext[language]}").write_text(text.rstrip() + "\n", encoding="utf-8")
+    (folder / f"{name}{ext[other]}").write_text(
+        f"{_COMMENT[other]} saved from the explorer in {language} only: translate {name}{ext[language]} "
+        f"to {other} here to run it on the other store\n", encoding="utf-8")
+    meta = {"title": {"zh": title or name, "en": title or name},
+            "description": {"zh": f"在浏览器中保存的 {language} 查询", "en": f"Saved from the explorer ({language})"},
+            "columns": list(columns)}
+    (folder / f"{name}.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder / f"{name}{ext[language]}"
+
+
+# ---- HTML that carries untrusted text -----------------------------------------------------------------------
+
+def esc(text: object) -> str:
+    """Escaped for HTML and for Markdown: tags, Markdown syntax and $-maths in task text all show as typed.
+
+    Numeric character references work both in Markdown text and inside raw HTML blocks, where a backslash
+    escape would show literally.
+    """
+    escaped = html.escape(str(text))
+    return _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", escaped).replace("\n", "<br>")
+
+
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]#|~!$+\-=:{}()]")
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` as HTML with ``spans`` marked; every piece of the text is escaped."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out.append(esc(text[pos:start]))
+        out.append(f"<mark>{esc(text[start:end])}</mark>")
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+# ---- browsing helpers over the in-memory graph --------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _choices(spec: tuple[str | None, str | None], ver: str):
+    from policykg.graph.browse import choices
+
+    return choices(_graph(spec, ver))
+
+
+def choices():
+    """Dropdown values (documents, levels, jurisdictions, departments, functions) read from the data."""
+    return _choices(store_spec(), version())
+
+
+def document_tasks(doc_id: str) -> list[str]:
+    """Task ids of one document in reading order (for choosing a task to centre on)."""
+    g = graph()
+    tasks = [n for n in g.nodes.values() if n.label == "Task" and n.props.get("doc_id") == doc_id]
+    return [n.id for n in sorted(tasks, key=lambda n: (n.props.get("seq") or 0, n.id))]
+
+
+def timeline_frame(rows) -> "pd.DataFrame":
+    """Timeline rows as a chart-ready frame: ongoing/recurring rows span the axis (they bind throughout),
+    dated ones are bars (periods) or points (a single due date)."""
+    import pandas as pd
+
+    frame = pd.DataFrame([r.__dict__ for r in rows])
+    dated = frame["end"].notna() | frame["start"].notna()
+    lo = min(frame.loc[dated, "start"].dropna().tolist() + frame.loc[dated, "end"].dropna().tolist(), default=None)
+    hi = max(frame.loc[dated, "start"].dropna().tolist() + frame.loc[dated, "end"].dropna().tolist(), default=None)
+    ongoing = frame["kind"].isin(["ongoing", "recurring"])
+    frame.loc[ongoing & frame["start"].isna(), "start"] = lo
+    frame.loc[ongoing & frame["end"].isna(), "end"] = hi
+    frame["end"] = frame["end"].where(frame["end"].notna(), frame["start"])
+    frame["start"] = frame["start"].where(frame["start"].notna(), frame["end"])
+    frame["bar"] = frame["start"] != frame["end"]
+    frame["status"] = ["ongoing" if o else "overdue" if d else "open" for o, d in zip(ongoing, frame["overdue"])]
+    frame = frame[frame["end"].notna()].copy()
+    for column in ("start", "end"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+# ---- query forms and results ---------------------------------------------------------------------------------
+
+def parameter_options(ptype: str) -> list[tuple[str, str]] | None:
+    """(value, shown) choices for a parameter of a type the data can list; None for free input."""
+    from policykg.queries.registry import LEVELS
+
+    if ptype == "level":
+        return [(lv, level_name(lv)) for lv in LEVELS]
+    if ptype not in ("department", "document", "function", "jurisdiction"):
+        return None
+    ch = choices()
+    if ptype == "department":
+        g = graph()   # queries take the department's key
+        return [(str(g.nodes[i].props.get("key") or i), name) for i, name in ch.departments]
+    if ptype == "document":
+        return [(d, f"{title} ({d})" if title != d else d) for d, title in ch.documents]
+    if ptype == "function":
+        return list(ch.functions)
+    return [(j, j) for j in ch.jurisdictions]
+
+
+def parameter_widget(param, key: str):
+    """One form field for a canned query parameter: a dropdown where the data can list the values."""
+    label = param.name + (" *" if param.required else "")
+    options = parameter_options(param.type)
+    if options is not None:
+        values = [None] + [v for v, _ in options]
+        shown = dict(options)
+        index = values.index(param.default) if param.default in values else 0
+        return st.selectbox(label, values, index=index, key=key, help=param.help or None,
+                            format_func=lambda v: t("any") if v is None else shown.get(v, v))
+    if param.type == "integer":
+        return st.number_input(label, value=param.default, step=1, key=key, help=param.help or None)
+    if param.type == "decimal":
+        return st.number_input(label, value=param.default, key=key, help=param.help or None)
+    if param.type == "date":
+        return st.date_input(label, value=param.default, key=key, help=param.help or None)
+    if param.type == "boolean":
+        return st.checkbox(label, value=bool(param.default), key=key, help=param.help or None)
+    return st.text_input(label, value=param.default or "", key=key, help=param.help or None)
+
+
+def result_frame(columns: list[str], rows: list[list[Any]]):
+    """Rows as a sortable table; list cells are joined for reading."""
+    import pandas as pd
+
+    shown = [["、".join(map(str, v)) if isinstance(v, list) else v for v in row] for row in rows]
+    return pd.DataFrame(shown, columns=columns)
+
+
+
+def obligations_long(columns: list[str], rows: list[list[Any]]):
+    """The obligations-across-levels pivot (function, label, one column per level, total) as long rows
+    (function, level, count) for a stacked bar chart."""
+    import pandas as pd
+    from policykg.queries.registry import LEVELS
+
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["function"] = frame["label"].where(frame["label"].notna() & (frame["label"] != ""), frame["function"]) \
+        if "label" in frame else frame["function"]
+    levels = [lv for lv in LEVELS if lv in frame.columns]
+    long = frame.melt(id_vars=["function"], value_vars=levels, var_name="level", value_name="count")
+    return long[long["count"] > 0]
+
+
+# ---- ingest ---------------------------------------------------------------------------------------------------
+
+UPLOAD_TYPES = (".docx", ".txt")
+
+
+def upload_limit_mb() -> int:
+    value = settings.get("upload_limit_mb")
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        raise ValueError(f"upload_limit_mb must be a whole number of MB, got {value!r}") from None
+
+
+def extract_upload(name: str, content: bytes, limit_mb: int):
+    """An uploaded file's extraction, read from memory (format recognised from the bytes), departments resolved;
+    nothing is written yet. Too large, wrong type or unreadable: a Failure naming the file and the reason."""
+    from policykg.loaders import extract, read_bytes
+
+    safe = Path(name).name   # the browser's name only names the document; it is never a path we open
+    if Path(safe).suffix.lower() not in UPLOAD_TYPES:
+        return Failure(t("i_bad_type", name=safe))
+    if len(content) > limit_mb * 1024 * 1024:
+        return Failure(t("i_too_big", name=safe, limit=limit_mb))
+
+    def go():
+        from policykg.graph.pipeline import resolve_results
+
+        return resolve_results([extract(read_bytes(content, safe))])[0]
+
+    result = attempt(go)
+    if isinstance(result, Failure):
+        return Failure(t("i_failed", name=safe, error=result.message))
+    return result
+
+
+def extraction_frame(result):
+    """A preview table of an extraction: number, text, departments (lead first), deadline, targets."""
+    import pandas as pd
+
+    return pd.DataFrame([{
+        "task_no": task.task_no,
+        "text": task.text,
+        "lead": "、".join(task.lead),
+        "departments": "、".join(task.departments),
+        "deadline": "；".join(task.deadline) if isinstance(task.deadline, list) else (task.deadline or ""),
+        "targets": "、".join(target.text for target in task.targets),
+        "location": task.provenance.location if task.provenance else "",
+    } for task in result.tasks])
+
+
+def write_extraction(result):
+    """Write one extracted document into the store (replacing an earlier version of it)."""
+    from policykg.graph.build import build
+
+    graph_ = build([result])
+    return store().replace_document(result.meta.doc, result.meta.sha256, graph_)

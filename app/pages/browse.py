@@ -1,0 +1,47 @@
+"""Browse and search tasks; each shows its source so an analyst can check it against the file."""
+import streamlit as st
+
+from policykg.app import explorer_data as data
+from policykg.app.explorer_data import level_name, t
+from policykg.app.explorer_widgets import task_filters
+from policykg.graph.browse import find_tasks
+
+LIMIT = 100
+
+st.title(t("page_browse"))
+graph = data.attempt(data.graph)
+ch = data.attempt(data.choices)
+if data.show_failure(graph) or data.show_failure(ch):
+    st.stop()
+
+with st.expander(t("filters"), expanded=True):
+    selection, keyword = task_filters(ch, "browse")
+
+found = data.attempt(find_tasks, graph, selection, keyword, LIMIT)
+if data.show_failure(found):
+    st.stop()
+tasks, total = found
+summary = t("tasks_found", total=total)
+if total > len(tasks):
+    summary += " · " + t("tasks_shown", shown=len(tasks))
+st.markdown(f"**{summary}**")
+
+for task in tasks:
+    with st.container(border=True):
+        # everything from the document is escaped: task text is untrusted
+        st.markdown(f"**{data.esc(task.doc_title)}** · {data.esc(task.task_no)} "
+                    f"<span style='color:#666'>({data.esc(level_name(task.level))}"
+                    f"{' · ' + data.esc(task.jurisdiction) if task.jurisdiction else ''})</span>",
+                    unsafe_allow_html=True)
+        st.markdown(f"<div class='policykg-text'>{data.highlighted(task.text, task.matches)}</div>",
+                    unsafe_allow_html=True)
+        facts = [
+            (t("lead"), "、".join(task.lead) or t("none")),
+            (t("support"), "、".join(task.support) or t("none")),
+            (t("deadline"), "；".join(task.deadlines) or t("none")),
+            (t("targets"), "、".join(task.targets) or t("none")),
+            (t("section"), task.section or t("none")),
+            (t("source"), f"{task.doc_id} · {task.location}" if task.location else task.doc_id),
+        ]
+        st.markdown(" &nbsp;|&nbsp; ".join(f"**{data.esc(k)}**：{data.esc(v)}" for k, v in facts),
+                    unsafe_allow_html=True)

@@ -1,0 +1,62 @@
+"""Saved queries: every canned and user query with its parameters as a form; a read-only custom query box."""
+import streamlit as st
+
+from policykg.app import explorer_data as data
+from policykg.app.explorer_data import t
+
+st.title(t("page_queries"))
+registry = data.attempt(data.registry)
+if data.show_failure(registry):
+    st.stop()
+queries = {q.name: q for q in registry}
+name = st.selectbox(t("q_pick"), list(queries), key="q_name",
+                    format_func=lambda n: f"{queries[n].title[data.lang()]}"
+                                          + ("" if queries[n].builtin else " " + t("q_user")) + f" · {n}")
+query = queries[name]
+st.caption(query.description[data.lang()])
+
+with st.form(f"q_form_{name}"):
+    values = {}
+    if query.parameters:
+        st.markdown(f"**{t('q_params')}**")
+        columns = st.columns(min(3, len(query.parameters)))
+        for i, param in enumerate(query.parameters):
+            with columns[i % len(columns)]:
+                values[param.name] = data.parameter_widget(param, f"q_{name}_{param.name}")
+    submitted = st.form_submit_button(t("q_run"), type="primary")
+
+if submitted or st.session_state.get("q_last") == name:
+    st.session_state["q_last"] = name
+    result = data.run_canned(name, values)
+    if not data.show_failure(result):
+        frame = data.result_frame(*result)
+        st.caption(t("q_rows", n=len(frame)))
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.download_button(t("q_csv"), frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
+                           mime="text/csv", key="q_csv")
+
+st.divider()
+language = data.attempt(lambda: data.store().language)
+if data.show_failure(language):
+    st.stop()
+st.subheader(t("q_custom", language="SPARQL" if language == "sparql" else "Cypher"))
+text = st.text_area("query", key="q_text", height=180, label_visibility="collapsed",
+                    placeholder=t("q_placeholder"))
+if st.button(t("q_custom_run"), key="q_custom_run") and text.strip():
+    st.session_state["q_custom_result"] = data.run_custom(text)
+    st.session_state["q_custom_text"] = text
+custom = st.session_state.get("q_custom_result")
+if custom is not None and not data.show_failure(custom):
+    frame = data.result_frame(*custom)
+    st.caption(t("q_rows", n=len(frame)))
+    st.dataframe(frame, hide_index=True, width="stretch")
+    if data.query_dir() is None:
+        st.caption(t("q_no_folder"))
+    else:
+        c1, c2 = st.columns([3, 1])
+        save_as = c1.text_input(t("q_save_name"), key="q_save_name")
+        if c2.button(t("q_save"), key="q_save") and save_as:
+            saved = data.attempt(data.save_user_query, save_as.strip(), st.session_state["q_custom_text"], language,
+                                 list(custom[0]))
+            if not data.show_failure(saved):
+                st.success(t("q_saved", path=str(saved)))

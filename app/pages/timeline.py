@@ -1,0 +1,57 @@
+"""Timeline: tasks on a time axis by deadline, periods as bars, ongoing and recurring marked, overdue as of a date."""
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from policykg.app import explorer_data as data
+from policykg.app.explorer_data import t
+from policykg.app.explorer_widgets import task_filters
+from policykg.graph.browse import find_tasks, timeline
+
+LIMIT = 150   # rows a laptop screen can still read
+
+st.title(t("page_timeline"))
+graph = data.attempt(data.graph)
+ch = data.attempt(data.choices)
+if data.show_failure(graph) or data.show_failure(ch):
+    st.stop()
+
+with st.expander(t("filters"), expanded=True):
+    selection, keyword = task_filters(ch, "timeline")
+    as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of")
+
+found = data.attempt(find_tasks, graph, selection, keyword, LIMIT)
+if data.show_failure(found):
+    st.stop()
+tasks, total = found
+rows = timeline(graph, [task.id for task in tasks], as_of)
+if not rows:
+    st.info(t("t_none"))
+    st.stop()
+
+frame = data.timeline_frame(rows)
+overdue = int(frame["overdue"].sum())
+st.markdown(f"**{t('tasks_found', total=total)}**" + (f" · {t('tasks_shown', shown=len(tasks))}" if total > len(tasks) else "")
+            + f" · :red[{t('t_overdue', n=overdue)}]")
+status_names = {"overdue": t("t_status_overdue"), "open": t("t_status_open"), "ongoing": t("t_status_ongoing")}
+frame[t("t_status")] = frame["status"].map(status_names)
+frame[t("t_task")] = frame["caption"]
+frame[t("deadline")] = frame["deadline"]
+
+colour = alt.Color(f"{t('t_status')}:N", scale=alt.Scale(domain=list(status_names.values()),
+                                                         range=["#d62728", "#1f77b4", "#9e9e9e"]))
+y = alt.Y(f"{t('t_task')}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+tooltip = [t("t_task"), t("deadline"), t("t_status"), alt.Tooltip("departments:N", title=t("lead"))]
+base = alt.Chart(frame)
+bars = base.transform_filter("datum.bar").mark_bar(height=10).encode(
+    x=alt.X("start:T", title=None), x2="end:T", y=y, color=colour, tooltip=tooltip)
+points = base.transform_filter("!datum.bar").mark_point(filled=True, size=70, shape="diamond").encode(
+    x="end:T", y=y, color=colour, tooltip=tooltip)
+rule = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#d62728", strokeDash=[4, 3]) \
+    .encode(x="as_of:T")
+chart = (bars + points + rule).properties(height=max(200, 22 * frame[t("t_task")].nunique()))
+st.altair_chart(chart, width="stretch")
+st.dataframe(frame[[t("t_task"), t("deadline"), "kind", "start", "end", t("t_status"), "departments"]],
+             hide_index=True, width="stretch")

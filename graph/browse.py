@@ -1,0 +1,165 @@
+"""Browsing tasks in a PolicyGraph: filtered task lists with their source, a timeline, and dropdown choices.
+
+The explorer's Browse and Timeline pages call these; they use the same ``Selection`` filters as the graph
+view (``policykg.graph.subgraph``), plus a keyword whose matches are returned as spans to highlight.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from policykg.graph.model import PolicyGraph
+from policykg.graph.subgraph import Selection, _as_date, _index, _task_document, matching_tasks
+
+_ONGOING_KINDS = ("ongoing", "recurring")
+
+
+@dataclass
+class TaskView:
+    """One task as an analyst checks it against the file."""
+
+    id: str
+    doc_id: str
+    doc_title: str
+    level: str | None
+    jurisdiction: str | None
+    task_no: str
+    section: str
+    text: str
+    location: str            # "table 1, row 7" / "paragraph 12"
+    row: int | None
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    deadlines: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    matches: list[tuple[int, int]] = field(default_factory=list)   # keyword spans in ``text``
+
+
+@dataclass
+class TimelineRow:
+    task: str                # task id
+    caption: str             # "doc · 12. text…"
+    doc_id: str
+    deadline: str            # as printed
+    kind: str                # by-date / period / recurring / ongoing
+    start: date | None
+    end: date | None
+    overdue: bool            # due before the as-of date (periods: their end)
+    departments: str
+
+
+def keyword_spans(text: str, keyword: str | None) -> list[tuple[int, int]]:
+    """Every non-overlapping occurrence of ``keyword`` in ``text`` (case-insensitive)."""
+    if not keyword:
+        return []
+    haystack, needle = text.casefold(), keyword.casefold()
+    spans, start = [], haystack.find(needle)
+    while start >= 0:
+        spans.append((start, start + len(needle)))
+        start = haystack.find(needle, start + len(needle))
+    return spans
+
+
+def find_tasks(graph: PolicyGraph, selection: Selection, keyword: str | None = None,
+               limit: int | None = None) -> tuple[list[TaskView], int]:
+    """Tasks matching ``selection`` and ``keyword`` (in the text, section or a department name), and how many
+    matched in all (``limit`` caps the list returned, not the count)."""
+    keyword = (keyword or "").strip() or None
+    views: list[TaskView] = []
+    total = 0
+    for task_id in matching_tasks(graph, selection):
+        view = task_view(graph, task_id, keyword)
+        if keyword and not (view.matches or keyword_spans(view.section, keyword)
+                            or any(keyword_spans(d, keyword) for d in view.lead + view.support)):
+            continue
+        total += 1
+        if limit is None or len(views) < limit:
+            views.append(view)
+    return views, total
+
+
+def task_view(graph: PolicyGraph, task_id: str, keyword: str | None = None) -> TaskView:
+    idx = _index(graph)
+    node = graph.nodes[task_id]
+    p = node.props
+    doc = _task_document(graph, idx, task_id)
+    dp = doc.props if doc is not None else {}
+    text = str(p.get("text") or p.get("measure") or "")
+    view = TaskView(
+        id=task_id, doc_id=str(p.get("doc_id") or dp.get("doc_id") or ""),
+        doc_title=str(dp.get("title") or dp.get("doc_id") or ""), level=dp.get("level"),
+        jurisdiction=dp.get("jurisdiction"), task_no=str(p.get("task_no") or ""),
+        section=str(p.get("section") or ""), text=text, location=str(p.get("location") or ""),
+        row=p.get("row"), matches=keyword_spans(text, keyword))
+    for e in sorted(idx.out.get(task_id, ()), key=lambda e: e.props.get("position") or 0):
+        other = graph.nodes[e.target].props
+        if e.type == "LEAD":
+            view.lead.append(str(other.get("name") or other.get("key") or e.target))
+        elif e.type == "SUPPORT":
+            view.support.append(str(other.get("name") or other.get("key") or e.target))
+        elif e.type == "HAS_DEADLINE":
+            view.deadlines.append(str(other.get("text") or ""))
+        elif e.type == "HAS_TARGET":
+            view.targets.append(str(other.get("text") or ""))
+    if not view.deadlines and p.get("deadline_text"):
+        view.deadlines.append(str(p["deadline_text"]))
+    return view
+
+
+def timeline(graph: PolicyGraph, task_ids: Iterable[str], as_of: date) -> list[TimelineRow]:
+    """One row per task deadline, for a Gantt-style chart; undated ongoing/recurring tasks get no dates."""
+    idx = _index(graph)
+    rows: list[TimelineRow] = []
+    for task_id in task_ids:
+        node = graph.nodes[task_id]
+        view = task_view(graph, task_id)
+        caption = f"{view.doc_id} · {view.task_no}. {view.text[:24]}"
+        depts = "、".join(view.lead + view.support)
+        for e in idx.out.get(task_id, ()):
+            if e.type != "HAS_DEADLINE":
+                continue
+            d = graph.nodes[e.target].props
+            start, end = _as_date(d.get("start")), _as_date(d.get("end"))
+            kind = str(d.get("kind") or "")
+            due = end or start
+            rows.append(TimelineRow(task_id, caption, view.doc_id, str(d.get("text") or ""), kind, start, end,
+                                    overdue=due is not None and due < as_of and kind not in _ONGOING_KINDS,
+                                    departments=depts))
+        if node.props.get("frequencies") and not any(r.task == task_id for r in rows):
+            rows.append(TimelineRow(task_id, caption, view.doc_id, "、".join(node.props["frequencies"]),
+                                    "recurring", None, None, False, depts))
+    return rows
+
+
+@dataclass
+class Choices:
+    """What the filters can offer, read from the data."""
+
+    documents: list[tuple[str, str]]        # (doc_id, title)
+    levels: list[str]
+    jurisdictions: list[str]
+    departments: list[tuple[str, str]]      # (node id, name)
+    functions: list[tuple[str, str]]        # (code, label)
+
+
+def choices(graph: PolicyGraph) -> Choices:
+    docs = sorted((str(n.props.get("doc_id") or n.id), str(n.props.get("title") or n.props.get("doc_id") or n.id))
+                  for n in graph.nodes_by_label("Document"))
+    levels, places = set(), set()
+    for n in graph.nodes.values():
+        if n.label in ("Document", "Department"):
+            if n.props.get("level"):
+                levels.update(str(n.props["level"]).split("+"))
+            if n.props.get("jurisdiction"):
+                places.add(str(n.props["jurisdiction"]))
+    order = ["national", "provincial", "municipal", "county", "institution"]
+    depts = sorted(((n.id, str(n.props.get("name") or n.props.get("key") or n.id))
+                    for n in graph.nodes_by_label("Department")), key=lambda d: d[1])
+    funcs = {str(n.props.get("code") or n.id): str(n.props.get("label_zh") or n.props.get("code") or n.id)
+             for n in graph.nodes_by_label("Function")}
+    for n in graph.nodes_by_label("Department"):
+        if n.props.get("function"):
+            funcs.setdefault(str(n.props["function"]), str(n.props["function"]))
+    return Choices(docs, sorted(levels, key=lambda lv: (order.index(lv) if lv in order else 99, lv)),
+                   sorted(places), depts, sorted(funcs.items()))
