@@ -1,0 +1,157 @@
+"""A remote SPARQL 1.1 endpoint as the graph store (SPARQL 1.1 Protocol over HTTP, standard library only).
+
+Writes are the same single-request updates as the embedded store (see rdf_store). Query parameters travel as
+a VALUES block of escaped RDF terms placed at the start of the query's WHERE group (``bind_values``), never
+as formatted text. The union of the named graphs is the default graph of user queries, declared with the
+protocol's ``default-graph-uri``/``named-graph-uri`` parameters so it works on any compliant server.
+"""
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Iterable
+
+from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Variable, parse, parse_query_results
+
+from policykg.graph import settings
+from policykg.graph.rdf_codec import sparql_term, to_term
+from policykg.graph.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
+from policykg.graph.store import QueryResult
+from policykg.ontology.mapping import Mapping
+
+_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The tokens that can hide a '{' or the word WHERE: IRIs, strings (long and short), comments.
+_SKIP = re.compile(r'''<[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                   r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|\#[^\n]*''', re.S)
+_WHERE = re.compile(r"(?i)\bWHERE\b")
+
+
+def bind_values(query: str, params: dict[str, Any]) -> str:
+    """Return ``query`` with ``VALUES (?k ...) { (term ...) }`` first in its WHERE group.
+
+    Every value becomes an escaped RDF term through ``sparql_term``; names must be plain SPARQL variable names.
+    """
+    if not params:
+        return query
+    for name in params:
+        if not _VAR.match(name):
+            raise ValueError(f"parameter name {name!r} is not a SPARQL variable name")
+    block = ("VALUES (" + " ".join(f"?{k}" for k in params) + ") { ("
+             + " ".join(sparql_term(to_term(v)) for v in params.values()) + ") } ")
+    pos = _where_brace(query)
+    return query[:pos + 1] + " " + block + query[pos + 1:]
+
+
+def _where_brace(query: str) -> int:
+    """Index of the '{' that opens the outermost WHERE group, skipping IRIs, strings and comments."""
+    depth, first_brace, after_where, i = 0, None, False, 0
+    while i < len(query):
+        skip = _SKIP.match(query, i)
+        if skip:
+            i = skip.end()
+            continue
+        ch = query[i]
+        if ch == "{":
+            if depth == 0:
+                if after_where:
+                    return i
+                first_brace = i if first_brace is None else first_brace
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and _WHERE.match(query, i) and (i == 0 or not (query[i - 1].isalnum() or query[i - 1] in "_?$")):
+            after_where = True
+            i += 5
+            continue
+        i += 1
+    if first_brace is None:
+        raise ValueError("the query has no WHERE group to bind parameters into")
+    return first_brace
+
+
+class SparqlEndpointStore(SparqlGraphStore):
+    kind = "sparql"
+
+    def __init__(self, endpoint: str | None = None, update_endpoint: str | None = None,
+                 mapping: Mapping | None = None, timeout: float = 60.0) -> None:
+        super().__init__(mapping)
+        self.endpoint = settings.get("sparql_endpoint", endpoint)
+        if not self.endpoint:
+            raise StoreError("no SPARQL endpoint given: use --sparql URL or set POLICYKG_SPARQL_ENDPOINT")
+        self.update_endpoint = settings.get("sparql_update_endpoint", update_endpoint) or _update_url(self.endpoint)
+        self.timeout = timeout
+        self.description = f"SPARQL endpoint {self.endpoint}"
+        self._graphs: list[str] | None = None
+
+    # -- HTTP -------------------------------------------------------------------------------------------
+    def _post(self, url: str, form: list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
+        body = urllib.parse.urlencode(form).encode()
+        req = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.read(), resp.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:500]
+            raise StoreError(f"SPARQL endpoint {url} answered {exc.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {getattr(exc, 'reason', exc)}") from None
+
+    def _update(self, text: str) -> None:
+        self._post(self.update_endpoint, [("update", text)], "*/*")
+        self._graphs = None
+
+    def _select(self, text: str, params: dict[str, Any] | None = None, union: bool = False) -> QueryResult:
+        form = [("query", bind_values(text, params or {}))]
+        if union:
+            graphs = self._named_graphs()
+            form += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        data, ctype = self._post(self.endpoint, form,
+                                 "application/sparql-results+json, application/n-triples;q=0.9")
+        if "json" in ctype:
+            return result_of(parse_query_results(data, format=QueryResultsFormat.JSON))
+        triples = list(parse(data, format=RdfFormat.N_TRIPLES))
+        from policykg.graph.rdf_codec import plain
+
+        return QueryResult(["subject", "predicate", "object"],
+                           [[plain(t.subject), plain(t.predicate), plain(t.object)] for t in triples])
+
+    def _named_graphs(self) -> list[str]:
+        if self._graphs is None:
+            self._graphs = [r[0] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows]
+        return self._graphs
+
+    # -- the store interface ------------------------------------------------------------------------------
+    def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
+        check_read_only(text)
+        return self._select(text, params, union=True)
+
+    def quads(self) -> Iterable[Quad]:
+        data, _ = self._post(self.endpoint, [("query", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")],
+                             "application/sparql-results+json")
+        s, p, o, g = (Variable(v) for v in "spog")
+        return [Quad(sol[s], sol[p], sol[o], sol[g]) for sol in parse_query_results(data, format=QueryResultsFormat.JSON)]
+
+    def clear(self) -> None:
+        """Remove every graph this store wrote (tests start from an empty dataset)."""
+        self._update("DROP ALL")
+
+    def ping(self) -> bool:
+        try:
+            self._select("ASK { }")
+            return True
+        except StoreError:
+            return False
+
+
+def _update_url(endpoint: str) -> str:
+    """Fuseki-style /query or /sparql endpoints take updates at /update; others at the same URL."""
+    for suffix in ("/query", "/sparql"):
+        if endpoint.endswith(suffix):
+            return endpoint[: -len(suffix)] + "/update"
+    return endpoint
+
+
+__all__ = ["SparqlEndpointStore", "bind_values"]
