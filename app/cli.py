@@ -17,6 +17,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "extract",
     "app",
+    "link",
 )
 
 for _name in COMMAND_MODULES:

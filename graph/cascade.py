@@ -31,10 +31,11 @@ THRESHOLD = 0.5      # at or above: a fact
 FLOOR = 0.3          # below: no link at all
 CANDIDATES = 12      # higher tasks scored in full per lower task (from the index)
 MAX_LINKS = 5        # links kept per lower task
-RELATIVE = 0.7       # a confident link must score at least this share of the lower task's best link
+RELATIVE = 0.7       # a confident link scores at least this share of the lower task's best (raw) link ...
+RELATIVE_DOC = 0.8   # ... and of the best link from the lower task's document to the same higher task
 W_TEXT, W_TARGET, W_FUNCTION = 0.7, 0.15, 0.15
 SAME_ROW_LIFT = 0.5  # same-row school measures: score = raw + lift * (1 - raw)
-TARGET_OBJECT_DICE = 0.5
+TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
 
 
 @dataclass
@@ -76,7 +77,7 @@ def link_items(items: list[Item], threshold: float = THRESHOLD, floor: float = F
     ranks = np.array([h.rank for h in highers], dtype=np.int8)
     allowed_cache: dict[tuple[int, str | None], np.ndarray] = {}
 
-    edges: list[Edge] = []
+    kept: list[tuple[Item, Item, dict]] = []
     for low in items:
         if low.rank == 0:
             continue
@@ -94,12 +95,27 @@ def link_items(items: list[Item], threshold: float = THRESHOLD, floor: float = F
         scored = [(score_pair(low, highers[i], index), highers[i]) for i in cands]
         scored = [(s, h) for s, h in scored if s["score"] >= floor]
         scored.sort(key=lambda sh: (-sh[0]["score"], sh[1].id))
-        if not scored:
-            continue
-        best = scored[0][0]["score"]
-        for s, h in scored[:MAX_LINKS]:
-            confident = s["score"] >= threshold and s["score"] >= RELATIVE * best
-            edges.append(_edge(low, h, s, review=not confident))
+        kept.extend((low, h, s) for s, h in scored[:MAX_LINKS])
+    return _decide(kept, threshold)
+
+
+def _decide(kept: list[tuple[Item, Item, dict]], threshold: float) -> list[Edge]:
+    """A link is a fact when it clears the threshold and is not clearly beaten by a rival: another higher task
+    for the same lower one, or another task of the same lower document for the same higher one. Rivals are
+    compared on the text-and-attribute score (without the same-row lift)."""
+    best_of_lower: dict[str, float] = {}
+    best_of_doc_higher: dict[tuple[str, str], float] = {}
+    for low, high, s in kept:
+        if not s["same_row"]:
+            best_of_lower[low.id] = max(best_of_lower.get(low.id, 0.0), s["raw"])
+        dk = (low.doc, high.id)
+        best_of_doc_higher[dk] = max(best_of_doc_higher.get(dk, 0.0), s["raw"])
+    edges = []
+    for low, high, s in kept:
+        confident = s["score"] >= threshold and (s["same_row"] or (
+            s["raw"] >= RELATIVE * best_of_lower.get(low.id, 0.0)
+            and s["raw"] >= RELATIVE_DOC * best_of_doc_higher[(low.doc, high.id)]))
+        edges.append(_edge(low, high, s, review=not confident))
     return edges
 
 
@@ -119,7 +135,7 @@ def score_pair(low: Item, high: Item, index: NgramIndex) -> dict:
     raw = W_TEXT * text + W_TARGET * (1.0 if matches else 0.0) + W_FUNCTION * (0.5 if func is None else func)
     same_row = low.row_task == high.id
     score = raw + SAME_ROW_LIFT * (1 - raw) if same_row else raw
-    return {"score": round(min(score, 1.0), 4), "text": round(text, 4), "cov_higher": round(cov_high, 4),
+    return {"score": round(min(score, 1.0), 4), "raw": raw, "text": round(text, 4), "cov_higher": round(cov_high, 4),
             "clause_higher": round(clause_high, 4),
             "cov_lower": round(cov_low, 4), "targets": matches, "function": func, "same_row": same_row}
 
@@ -128,7 +144,7 @@ def _target_matches(low: Item, high: Item) -> list[dict]:
     out = []
     for unit_l, obj_l, text_l in low.targets:
         for unit_h, obj_h, text_h in high.targets:
-            if unit_l == unit_h and ct.dice(obj_l, obj_h) >= TARGET_OBJECT_DICE:
+            if unit_l == unit_h and ct.overlap(obj_l, obj_h) >= TARGET_OBJECT_OVERLAP:
                 out.append({"lower": text_l, "higher": text_h})
     return out
 
@@ -231,3 +247,30 @@ def _item(node_id, label, doc, level, jurisdiction, text, functions, targets, ro
     segs = [ct.ngrams(ct.normalise(s)) for s in ct.segments(text)]
     return Item(node_id, label, doc, level, RANK[level], jurisdiction, text, ct.ngrams(ct.normalise(text)),
                 [s for s in segs if s], functions, targets, row_task)
+
+
+# --- linking a store ---------------------------------------------------------------------------------------
+
+def links_graph(graph: PolicyGraph, edges: list[Edge]) -> PolicyGraph:
+    """The edges with their end nodes: what ``GraphStore.add_links`` takes."""
+    out = PolicyGraph()
+    for e in edges:
+        out.add_node(graph.nodes[e.source])
+        out.add_node(graph.nodes[e.target])
+        out.add_edge(e)
+    return out
+
+
+def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR) -> list[Edge]:
+    """Read the stored graph, link it, and write the links back (``GraphStore.add_links``)."""
+    graph = store.load_graph()
+    edges = link(graph, threshold=threshold, floor=floor)
+    if edges:
+        store.add_links(links_graph(graph, edges))
+    return edges
+
+
+def summary(edges: list[Edge]) -> dict[str, int]:
+    confident = sum(1 for e in edges if not e.props["review"])
+    return {"links": len(edges), "confident": confident, "suggestions": len(edges) - confident,
+            "lower_items_linked": len({e.source for e in edges})}

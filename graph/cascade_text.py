@@ -40,7 +40,7 @@ _QUANTITY = re.compile(
     r"(?P<value>[0-9]+(?:\.[0-9]+)?)(?:[—\-－~～至](?P<high>[0-9]+(?:\.[0-9]+)?))?"
     r"(?P<unit>万人次|人次|万人|所|个|门|种|名|家|项|人|%|倍|条|本|部|类|套)(?P<qual>左右|以上|以下)?"
 )
-_OBJECT_STOP = re.compile(r"[，,、。；;：:（）()和及与或]|以上|左右")
+_OBJECT_STOP = re.compile(r"[，,、。；;：:（）()和与或]|(?<!级)及|以上|左右")
 
 
 def normalise(text: str) -> str:
@@ -88,8 +88,12 @@ def object_after(text: str, end: int) -> str:
     return phrase[:16]
 
 
-def dice(a: str, b: str) -> float:
-    """Dice coefficient of character bigrams of two normalised phrases (1.0 if one contains the other)."""
+def overlap(a: str, b: str) -> float:
+    """Share of the shorter phrase's character bigrams found in the other (1.0 if one contains the other).
+
+    Chinese noun phrases put the head last and pile modifiers in front (省级及以上精品在线开放课程), so the
+    shorter phrase is the yardstick.
+    """
     if not a or not b:
         return 0.0
     if a in b or b in a:
@@ -97,7 +101,7 @@ def dice(a: str, b: str) -> float:
     ga, gb = ngrams(a, (2,)), ngrams(b, (2,))
     if not ga or not gb:
         return 0.0
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
+    return len(ga & gb) / min(len(ga), len(gb))
 
 
 def shared_phrases(lower: str, higher: str, minimum: int = 4, limit: int = 3) -> list[str]:

@@ -1,0 +1,50 @@
+"""`policykg link`: link each stored lower-level task to the higher-level tasks it implements."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
+from policykg.graph import cascade
+from policykg.graph.stores import UnknownStore, open_store
+
+HELP = """Link every stored task and school measure to the higher-level tasks it implements (IMPLEMENTS edges).
+
+Links go upward only (institution → county → municipal → provincial → national) and into a containing jurisdiction, or from a school measure to the provincial task of its own row. Each link has a score, the method and its evidence (shared phrases, matching targets, shared department functions). Links scoring at or above --threshold are facts; from --floor up to it they are suggestions marked for review. Running it again rewrites the links it finds.
+
+Example:
+
+    policykg link --store ./policykg-data
+
+    policykg link --neo4j bolt://localhost:7687 --threshold 0.6 --floor 0.35 --format json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("link", help=HELP)
+    def link_command(
+        store: Optional[str] = typer.Option(None, "--store", help="Folder of the embedded Oxigraph store."),
+        neo4j: Optional[str] = typer.Option(None, "--neo4j", help="Bolt URI of a Neo4j server."),
+        threshold: float = typer.Option(cascade.THRESHOLD, "--threshold", min=0.0, max=1.0,
+                                        help="Score at or above which a link is a fact (review=false)."),
+        floor: float = typer.Option(cascade.FLOOR, "--floor", min=0.0, max=1.0,
+                                    help="Lowest score kept, as a suggestion (review=true)."),
+        fmt: OutputFormat = FORMAT_OPTION,
+    ) -> None:
+        err = Console(stderr=True)
+        if floor > threshold:
+            err.print(f"policykg: --floor {floor} is above --threshold {threshold}", markup=False)
+            raise typer.Exit(2)
+        try:
+            graph_store = open_store(path=store, neo4j_uri=neo4j)
+        except UnknownStore as e:
+            err.print(f"policykg: {e}", markup=False, highlight=False)
+            raise typer.Exit(2)
+        try:
+            edges = cascade.link_store(graph_store, threshold=threshold, floor=floor)
+        finally:
+            graph_store.close()
+        stats = cascade.summary(edges)
+        print_rows(["measure", "value"], [[k, v] for k, v in stats.items()] + [["method", cascade.METHOD]], fmt)
