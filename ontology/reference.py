@@ -1,0 +1,327 @@
+"""Reference data for department resolution, loaded once from the data files in ``ontology/data``.
+
+Used by the resolver, by the graph builder (Function and Jurisdiction nodes) and by the synthetic corpus
+generator. Everything here is read-only; the loaders raise ``ReferenceDataError`` naming the file and entry
+when the data are inconsistent (an unknown function code, a core claimed by two bodies, ...).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+DATA_PACKAGE = "policykg.ontology"
+LEVELS = ("national", "provincial", "municipal", "county", "institution")
+NATIONAL = "全国"
+
+
+class ReferenceDataError(ValueError):
+    pass
+
+
+def _read(name: str) -> str:
+    return resources.files(DATA_PACKAGE).joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _yaml(name: str):
+    try:
+        return yaml.safe_load(_read(name))
+    except yaml.YAMLError as exc:
+        raise ReferenceDataError(f"ontology/data/{name}: not valid YAML: {exc}") from exc
+
+
+# --- functions -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Function:
+    code: str
+    zh: str
+    en: str
+
+
+@lru_cache(maxsize=None)
+def functions() -> dict[str, Function]:
+    """Function code → labels, in presentation order."""
+    out: dict[str, Function] = {}
+    for entry in _yaml("functions.yaml"):
+        if entry["code"] in out:
+            raise ReferenceDataError(f"ontology/data/functions.yaml: code {entry['code']!r} declared twice")
+        out[entry["code"]] = Function(entry["code"], entry["zh"], entry["en"])
+    return out
+
+
+def _check_function(code: str, where: str) -> str:
+    if code not in functions() and code not in ("host",):
+        raise ReferenceDataError(f"{where}: unknown function code {code!r}")
+    return code
+
+
+# --- national bodies and local counterparts -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormerName:
+    name: str
+    until: str
+
+
+@dataclass(frozen=True)
+class NationalBody:
+    id: str
+    name: str
+    en: str
+    kind: str
+    function: str
+    aliases: tuple[str, ...] = ()
+    former: tuple[FormerName, ...] = ()
+    successor: str | None = None        # id of the body it was merged into
+    successor_from: str | None = None
+    parent: str | None = None           # id of the ministry that administers it
+
+    @property
+    def key(self) -> str:
+        return f"national/{self.id}"
+
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases, *(f.name for f in self.former))
+
+
+@lru_cache(maxsize=None)
+def national_bodies() -> dict[str, NationalBody]:
+    """id → national body, with its aliases and dated former names."""
+    out: dict[str, NationalBody] = {}
+    for entry in _yaml("national.yaml"):
+        where = f"ontology/data/national.yaml: {entry.get('id')}"
+        if entry["id"] in out:
+            raise ReferenceDataError(f"{where}: id declared twice")
+        succ = entry.get("successor") or {}
+        out[entry["id"]] = NationalBody(
+            id=entry["id"], name=entry["name"], en=entry["en"], kind=entry["kind"],
+            function=_check_function(entry["function"], where),
+            aliases=tuple(entry.get("aliases") or ()),
+            former=tuple(FormerName(f["name"], str(f["until"])) for f in entry.get("former") or ()),
+            successor=succ.get("id"), successor_from=str(succ["from"]) if succ else None,
+            parent=entry.get("parent"),
+        )
+    for body in out.values():
+        for ref in (body.successor, body.parent):
+            if ref and ref not in out:
+                raise ReferenceDataError(f"ontology/data/national.yaml: {body.id}: refers to unknown id {ref!r}")
+    return out
+
+
+@lru_cache(maxsize=None)
+def national_name_index() -> dict[str, NationalBody]:
+    """Every name, alias and former name of a national body → the body (one identity across renames)."""
+    index: dict[str, NationalBody] = {}
+    for body in national_bodies().values():
+        for name in body.all_names():
+            if name in index and index[name].id != body.id:
+                raise ReferenceDataError(
+                    f"ontology/data/national.yaml: name {name!r} used by {index[name].id} and {body.id}")
+            index[name] = body
+    return index
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """A line of authority as it is named at provincial, municipal and county level."""
+
+    id: str
+    function: str
+    kind: str
+    names: dict                 # level → name template ({j}, {party})
+    en: str
+    cores: tuple[str, ...]
+    national_only: bool = False
+
+    def name_for(self, level: str, jurisdiction: str) -> str:
+        template = self.names.get(level) or self.names.get("provincial")
+        party = f"中共{jurisdiction}委"
+        return template.format(j=jurisdiction, party=party)
+
+    @property
+    def national(self) -> NationalBody | None:
+        return national_bodies().get(self.id)
+
+
+@lru_cache(maxsize=None)
+def counterparts() -> dict[str, Counterpart]:
+    out: dict[str, Counterpart] = {}
+    for entry in _yaml("local.yaml"):
+        where = f"ontology/data/local.yaml: {entry.get('id')}"
+        if entry["id"] in out:
+            raise ReferenceDataError(f"{where}: id declared twice")
+        names = entry["name"] if isinstance(entry["name"], dict) else {lvl: entry["name"] for lvl in LEVELS[1:4]}
+        cores = [s + suf for s in entry.get("stems") or () for suf in entry.get("suffixes") or ()]
+        cores += list(entry.get("cores") or ())
+        out[entry["id"]] = Counterpart(
+            id=entry["id"], function=_check_function(entry["function"], where), kind=entry["kind"],
+            names=names, en=entry["en"], cores=tuple(dict.fromkeys(cores)),
+            national_only=bool(entry.get("national_only")),
+        )
+    return out
+
+
+@lru_cache(maxsize=None)
+def core_index() -> dict[str, Counterpart]:
+    """Every core name (教育厅, 人社局, 发改委, 外办, ...) → its counterpart; a core may name one body only."""
+    index: dict[str, Counterpart] = {}
+    for cp in counterparts().values():
+        for core in cp.cores:
+            if core in index and index[core].id != cp.id:
+                raise ReferenceDataError(
+                    f"ontology/data/local.yaml: core {core!r} claimed by {index[core].id} and {cp.id}")
+            index[core] = cp
+    return index
+
+
+# --- jurisdictions --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    name: str                 # full name: 江苏省, 无锡市, 江阴市
+    level: str                # provincial / municipal / county
+    type: str                 # province, municipality, prefecture-city, county-city, district, new-area, ...
+    province: str             # the provincial-level jurisdiction it lies in (itself for a province)
+    prefecture: str = ""      # the prefecture-level city it lies in ("" for provinces, cities, 省直管 counties)
+    code: str = ""            # GB/T 2260 code (6 digits) where it has one
+    short: str = ""           # 江苏, 无锡 (provinces and prefectures only)
+
+    @property
+    def parent(self) -> str | None:
+        if self.level == "provincial":
+            return None
+        return self.prefecture or self.province
+
+
+@dataclass
+class Gazetteer:
+    by_name: dict[str, list[Jurisdiction]] = field(default_factory=dict)
+    provinces: list[Jurisdiction] = field(default_factory=list)
+
+    def add(self, j: Jurisdiction) -> None:
+        self.by_name.setdefault(j.name, []).append(j)
+        if j.level == "provincial":
+            self.provinces.append(j)
+
+    def lookup(self, name: str, province: str | None = None) -> Jurisdiction | None:
+        """The jurisdiction of that name; for names used twice (朝阳区), the one in ``province`` if given."""
+        found = self.by_name.get(name)
+        if not found:
+            return None
+        if len(found) > 1 and province:
+            inside = [j for j in found if j.province == province]
+            if inside:
+                return inside[0]
+        return found[0]
+
+    def members(self, scope: str, level: str) -> list[Jurisdiction]:
+        """The jurisdictions of ``level`` inside ``scope`` (全国 for everywhere): expands a collective."""
+        out = []
+        for group in self.by_name.values():
+            for j in group:
+                if j.level != level or j.type == "new-area":
+                    continue
+                if scope in (NATIONAL, j.province, j.prefecture):
+                    out.append(j)
+        return sorted(out, key=lambda j: j.code or j.name)
+
+
+@lru_cache(maxsize=None)
+def gazetteer() -> Gazetteer:
+    """All 31 provincial-level jurisdictions, their prefecture-level cities and counties, plus new areas."""
+    g = Gazetteer()
+    for row in csv.DictReader(io.StringIO(_read("jurisdictions.csv"))):
+        g.add(Jurisdiction(name=row["name"], level=row["level"], type=row["type"], province=row["province"],
+                           prefecture=row["prefecture"], code=row["code"], short=row["short"]))
+    for entry in _yaml("areas.yaml"):
+        g.add(Jurisdiction(name=entry["name"], level=entry["level"], type="new-area",
+                           province=entry["province"], prefecture=entry.get("prefecture") or ""))
+    return g
+
+
+def province_names() -> list[str]:
+    return [j.name for j in gazetteer().provinces]
+
+
+def prefectures(province: str) -> list[str]:
+    """The prefecture-level cities of a province (for a municipality such as 北京市: none)."""
+    return [j.name for j in gazetteer().members(province, "municipal") if j.type != "new-area"]
+
+
+# --- divisions, school units, collectives ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Division:
+    name: str
+    en: str
+    aliases: tuple[str, ...]
+    distinctive: bool
+
+
+@lru_cache(maxsize=None)
+def _divisions_data() -> dict:
+    return _yaml("divisions.yaml")
+
+
+@lru_cache(maxsize=None)
+def education_divisions() -> dict[str, Division]:
+    """Printed form (canonical or alias) → division of an education department."""
+    index: dict[str, Division] = {}
+    for entry in _divisions_data()["education_department"]:
+        div = Division(entry["name"], entry["en"], tuple(entry.get("aliases") or ()), bool(entry["distinctive"]))
+        for name in (div.name, *div.aliases):
+            if name in index:
+                raise ReferenceDataError(f"ontology/data/divisions.yaml: {name!r} listed twice")
+            index[name] = div
+    return index
+
+
+@lru_cache(maxsize=None)
+def school_units() -> dict:
+    """The school section of divisions.yaml: self, collectives, units (name → en), suffixes."""
+    data = _divisions_data()["school"]
+    return {
+        "self": tuple(data["self"]),
+        "collectives": tuple(data["collectives"]),
+        "units": {u["name"]: u["en"] for u in data["units"]},
+        "suffixes": tuple(sorted(data["suffixes"], key=len, reverse=True)),
+    }
+
+
+@dataclass(frozen=True)
+class CollectiveMembers:
+    id: str
+    name: str
+    en: str
+    match: tuple[str, ...]
+    level: str
+    function: str
+    bare: bool = False
+
+
+@lru_cache(maxsize=None)
+def collectives() -> tuple[dict[str, str], list[CollectiveMembers]]:
+    """(quantifier → canonical quantifier, longest first; member kinds)."""
+    data = _yaml("collectives.yaml")
+    quantifiers = dict(sorted(data["quantifiers"].items(), key=lambda kv: len(kv[0]), reverse=True))
+    members = []
+    for entry in data["members"]:
+        where = f"ontology/data/collectives.yaml: {entry['id']}"
+        if entry["level"] not in (*LEVELS, "same", "below"):
+            raise ReferenceDataError(f"{where}: unknown level {entry['level']!r}")
+        members.append(CollectiveMembers(
+            id=entry["id"], name=entry["name"], en=entry["en"], match=tuple(entry["match"]),
+            level=entry["level"], function=_check_function(entry["function"], where), bare=bool(entry.get("bare"))))
+    return quantifiers, members
+
+
+def function_label(code: str | None, lang: str = "zh") -> str | None:
+    if code is None or code not in functions():
+        return None
+    f = functions()[code]
+    return f.zh if lang == "zh" else f.en

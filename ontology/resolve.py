@@ -1,0 +1,408 @@
+"""Resolve department mentions to canonical departments, in the context of their document.
+
+``省教育厅`` in a Jiangxi list → 江西省教育厅; ``教育局`` in the Jiangyin list → 江阴市教育局; ``职教处`` in the
+Jiangsu education department's list → a division of 江苏省教育厅; ``教务处`` in the Liaoning school's own
+columns → a unit of 锦州师范高等专科学校. All four carry function ``education`` or ``institution``, so counts
+add up across levels. The rules read the reference data of ``policykg.ontology.reference``; nothing is dropped:
+a mention no rule understands comes back as an ``unresolved`` department with its raw text.
+
+A mention is tried, in order, as: a school's own unit (school columns only), a collective (各市, 有关行业部门),
+a national body by name, a local body ([place | 省/市/县] [委] CORE), a division of an education department or of
+the document's issuer, a named institution, a compound (省教育厅职教处), a bare place name (沈阳市 = its government).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from policykg.loaders.records import DocumentMeta, ExtractionResult, ResolvedDepartment
+from policykg.ontology import reference as ref
+from policykg.ontology.reference import NATIONAL, Counterpart
+
+_LEVEL_ORDER = ("national", "provincial", "municipal", "county", "institution")
+_MARKERS = {"自治区": "provincial", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal",
+            "县": "county", "区": "county", "旗": "county"}
+_PLACE_SUFFIXES = (("自治区", "provincial"), ("省", "provincial"), ("自治州", "municipal"), ("地区", "municipal"),
+                   ("新区", "municipal"), ("盟", "municipal"), ("市", "municipal"), ("自治县", "county"),
+                   ("县", "county"), ("区", "county"), ("旗", "county"))
+_NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国家", "全国")
+_UNKNOWN_PLACE = re.compile(r"^(.{2,12}?(?:自治区|省|自治州|地区|市|盟|自治县|县|新区|区|旗))$")
+_INSTITUTION = re.compile(r"(大学|学院|学校|技校|职校|中学|小学|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
+_DIVISION_SUFFIX = re.compile(r"(处|室|科|中心|院|所|站|馆|总社|社|办公室|办)$")
+_ROLE_NOTE = re.compile(r"[（(](牵头|配合|负责|参与|牵头单位|配合单位)[)）]$")
+_YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(.+?)委(?:员会)?$")
+_DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "，": ",", "　": ""})
+
+
+def normalise(mention: str) -> str:
+    """The mention without whitespace, a trailing 等 or a role note such as （牵头）."""
+    text = re.sub(r"\s+", "", mention or "").strip("。；;，,、")
+    text = _ROLE_NOTE.sub("", text)
+    if text.endswith("等") and len(text) > 2:
+        text = text[:-1]
+    return _DISCIPLINE.sub("纪委监委", text)
+
+
+def _fold(text: str) -> str:
+    return text.translate(_BRACKETS)
+
+
+def _below(level: str | None) -> str:
+    if level not in _LEVEL_ORDER[:3]:
+        return "county"
+    return _LEVEL_ORDER[_LEVEL_ORDER.index(level) + 1]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a document tells about its mentions: its level, territorial jurisdiction, school and issuer."""
+
+    level: str | None = None            # a Level value (provincial+institution is read as provincial)
+    jurisdiction: str | None = None     # 全国, 江西省, 江阴市
+    institution: str | None = None      # the school of a combined list or of a school's own list
+    school: bool = False                # the mention comes from the school's own columns
+    host: ResolvedDepartment | None = field(default=None, compare=False, hash=False)
+    host_key: str | None = None         # host's key, so that contexts with different hosts differ
+
+    @property
+    def province(self) -> str | None:
+        if self.jurisdiction in (None, NATIONAL):
+            return None
+        j = ref.gazetteer().lookup(self.jurisdiction)
+        return j.province if j else None
+
+    def for_school(self) -> "Context":
+        return replace(self, school=True)
+
+
+class Resolver:
+    """Reference data indexed for resolution; build once with ``get_resolver()``."""
+
+    def __init__(self) -> None:
+        self.national = ref.national_name_index()
+        self.cores = ref.core_index()
+        self.cores_by_length = sorted(self.cores, key=len, reverse=True)
+        self.gazetteer = ref.gazetteer()
+        self.place_names = sorted(self.gazetteer.by_name, key=len, reverse=True)
+        self.province_shorts = {j.short: j.name for j in self.gazetteer.provinces if j.short}
+        self.divisions = ref.education_divisions()
+        self.school = ref.school_units()
+        self.quantifiers, self.members = ref.collectives()
+        self.member_match = {_fold(m): member for member in self.members for m in member.match}
+        self._cache: dict[tuple[str, Context], ResolvedDepartment] = {}
+
+    # --- entry points -----------------------------------------------------------------------------------------
+
+    def resolve(self, mention: str, context: Context | None = None) -> ResolvedDepartment:
+        context = context or Context()
+        cache_key = (mention, context)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._resolve(mention, context)
+        return self._cache[cache_key]
+
+    def context_for(self, meta: DocumentMeta) -> Context:
+        """The resolution context of a document: level, territorial jurisdiction, school and issuing department."""
+        level = (meta.level or "").split("+")[0].strip() or None
+        jurisdiction, institution = None, meta.institution
+        for part in re.split(r"\s*[+＋]\s*", meta.jurisdiction or ""):
+            part = part.strip()
+            if not part:
+                continue
+            if part == NATIONAL or self.gazetteer.lookup(part):
+                jurisdiction = jurisdiction or part
+            elif institution is None:
+                institution = part
+        if jurisdiction is None and level == "national":
+            jurisdiction = NATIONAL
+        if institution is None and "institution" in (meta.level or "") and meta.issuing_body:
+            institution = meta.issuing_body
+        ctx = Context(level=level, jurisdiction=jurisdiction, institution=institution,
+                      school=(level == "institution"))
+        host = None
+        for source in (meta.issuing_body, meta.title):
+            host = self._host_from(source, ctx)
+            if host:
+                break
+        return replace(ctx, host=host, host_key=host.key if host else None)
+
+    def _host_from(self, text: str | None, ctx: Context) -> ResolvedDepartment | None:
+        """The department a title or issuer line starts with (省教育厅重点任务清单 → 江苏省教育厅)."""
+        text = normalise(text or "")
+        if not text:
+            return None
+        whole = self._resolve(text, ctx)
+        if whole.resolved and whole.kind != "collective":
+            return whole
+        for end in range(min(len(text), 30), 1, -1):
+            found = self._national_body(text[:end], ctx) or self._local(text[:end], ctx)
+            if found is not None and found.kind != "collective":
+                return replace(found, mention=text[:end])
+        return None
+
+    # --- the rules, in order ----------------------------------------------------------------------------------
+
+    def _resolve(self, mention: str, ctx: Context) -> ResolvedDepartment:
+        text = normalise(mention)
+        if text:
+            for rule in (self._school_unit, self._collective, self._national_body, self._local,
+                         self._division, self._institution, self._compound, self._place):
+                found = rule(text, ctx)
+                if found is not None:
+                    return replace(found, mention=mention)
+        return ResolvedDepartment(mention=mention, key=f"unresolved/{text or mention}", name=text or mention,
+                                  name_en=None, kind="unresolved", level=None, jurisdiction=None, function=None,
+                                  resolved=False)
+
+    def _school_unit(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        if not ctx.school or not ctx.institution or self._names_outside_body(text, ctx):
+            return None
+        school = self._institution_node(ctx.institution, ctx)
+        if text in self.school["self"] or text == ctx.institution:
+            return school
+        if text in self.school["collectives"]:
+            return self._collective_node(text, "institution", ctx.jurisdiction, "institution", parent=school,
+                                         scope=ctx.institution)
+        if text in self.school["units"] or text.endswith(self.school["suffixes"]):
+            return ResolvedDepartment(
+                mention=text, key=f"{school.key}/{text}", name=f"{ctx.institution}{text}",
+                name_en=self.school["units"].get(text), kind="division", level="institution",
+                jurisdiction=ctx.jurisdiction, function="institution", parent=school.name, parent_key=school.key)
+        return None
+
+    def _names_outside_body(self, text: str, ctx: Context) -> bool:
+        """In a school's columns: does the mention name a government body (教育部, 省教育厅) not a school unit?"""
+        if text in self.national:
+            return True
+        parsed = self._split_core(text)
+        return parsed is not None and parsed[0] != ""
+
+    def _collective(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        folded = _fold(text)
+        quantifier, rest = "", folded
+        for q, canonical in self.quantifiers.items():
+            if folded.startswith(q):
+                quantifier, rest = canonical, folded[len(q):]
+                break
+        member = self.member_match.get(rest)
+        if member and (quantifier or member.bare):
+            level = {"same": ctx.level or "provincial", "below": _below(ctx.level)}.get(member.level, member.level)
+            if member.function == "host":
+                host = ctx.host
+                name = f"{host.name if host else ''}{quantifier}{member.name}"
+                return self._collective_node(name, level, ctx.jurisdiction, host.function if host else None,
+                                             parent=host, scope=host.name if host else ctx.jurisdiction)
+            return self._collective_node(quantifier + member.name, level, ctx.jurisdiction, member.function,
+                                         en=member.en)
+        if quantifier and rest:
+            # 各市教育局, 相关县人社局: members of one line of authority below the document's level
+            parsed = self._split_core(rest)
+            if parsed and parsed[0] in _MARKERS:
+                cp = parsed[1]
+                return self._collective_node(quantifier + rest, _MARKERS[parsed[0]], ctx.jurisdiction, cp.function,
+                                             en=f"{cp.en} (several)")
+        return None
+
+    def _national_body(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        body = self.national.get(text) or self.national.get(re.sub(r"^中共", "", text))
+        return self._national_node(body) if body else None
+
+    def _local(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        youth = _YOUTH_LEAGUE.match(text)
+        if youth and (youth.group(1) in _MARKERS or self._place_at_start(youth.group(1))):
+            prefix, cp = youth.group(1), ref.counterparts()["youth-league"]
+        else:
+            parsed = self._split_core(text)
+            if parsed is None:
+                return None
+            prefix, cp = parsed
+        where = self._read_prefix(prefix, ctx)
+        if where is None:
+            return None
+        level, jurisdiction, collective = where
+        if collective:
+            return self._collective_node(f"各{text}", level, jurisdiction, cp.function, en=f"{cp.en} (several)")
+        return self._counterpart_node(cp, level, jurisdiction)
+
+    def _division(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        host = ctx.host
+        div = self.divisions.get(text)
+        if div:
+            if host and host.function == "education" and host.kind in ("government", "party"):
+                parent = host
+            elif div.distinctive:
+                parent = self._education_authority(ctx)
+            else:
+                parent = None
+            if parent:
+                return self._division_node(div.name, div.en, parent)
+        if host and host.kind in ("government", "party", "mass-organisation") and _DIVISION_SUFFIX.search(text) \
+                and not _INSTITUTION.search(text):
+            return self._division_node(text, None, host)
+        return None
+
+    def _institution(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        if _INSTITUTION.search(text) and len(text) >= 4:
+            return self._institution_node(text, ctx)
+        return None
+
+    def _compound(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """省教育厅职教处, 江苏省教育厅考试院: a department followed by one of its divisions."""
+        for end in range(len(text) - 2, 1, -1):
+            head, tail = text[:end], text[end:]
+            if tail not in self.divisions and not _DIVISION_SUFFIX.search(tail):
+                continue
+            parent = self._resolve(head, replace(ctx, school=False))
+            if parent.resolved and parent.kind in ("government", "party", "mass-organisation", "institution"):
+                div = self.divisions.get(tail) if parent.function == "education" else None
+                return self._division_node(div.name if div else tail, div.en if div else None, parent)
+        return None
+
+    def _place(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """A bare place name in a department column stands for its people's government (沈阳市)."""
+        place = self.gazetteer.lookup(text, ctx.province)
+        if place is None:
+            return None
+        level = ctx.level if text == ctx.jurisdiction and ctx.level else place.level
+        return self._counterpart_node(ref.counterparts()["government"], level, place.name)
+
+    # --- reading a mention ------------------------------------------------------------------------------------
+
+    def _split_core(self, text: str) -> tuple[str, Counterpart] | None:
+        """(prefix, counterpart) for the longest core the mention ends with: 省委宣传部 → ("省", publicity)."""
+        for core in self.cores_by_length:
+            if text.endswith(core):
+                return text[: -len(core)], self.cores[core]
+        return None
+
+    def _place_at_start(self, text: str) -> tuple[str, ref.Jurisdiction | None] | None:
+        for name in self.place_names:
+            if text.startswith(name):
+                return name, self.gazetteer.lookup(name)
+        for short, full in self.province_shorts.items():
+            if text.startswith(short) and not text.startswith(short + "市"):
+                return short, self.gazetteer.lookup(full)
+        found = _UNKNOWN_PLACE.match(re.sub(r"(委|人民政府|政府)$", "", text))
+        if found:
+            return found.group(1), None
+        return None
+
+    def _read_prefix(self, prefix: str, ctx: Context) -> tuple[str | None, str | None, bool] | None:
+        """(level, jurisdiction, is_collective) for what stands before the core, or None if it is not a place."""
+        p = prefix
+        if p.startswith("中共"):
+            p = p[2:]
+        for national in _NATIONAL_PREFIXES:
+            if p.startswith(national) and p[len(national):] in ("", "委"):
+                return "national", NATIONAL, False
+        level = jurisdiction = None
+        collective = False
+        if p[:3] == "自治区" or (p[:1] in _MARKERS and not self._place_at_start(p)):
+            marker = "自治区" if p[:3] == "自治区" else p[:1]
+            level, jurisdiction, collective = self._read_marker(marker, ctx)
+            p = p[len(marker):]
+        elif p:
+            found = self._place_at_start(p)
+            if found is None:
+                return None
+            name, place = found
+            full = place.name if place else name
+            if full == ctx.jurisdiction:
+                level, jurisdiction = ctx.level, full
+            elif place is not None:
+                level, jurisdiction = place.level, place.name
+            else:   # a place the gazetteer does not know: its level from its suffix
+                level = next((lvl for suf, lvl in _PLACE_SUFFIXES if name.endswith(suf)), "county")
+                jurisdiction = name
+            p = p[len(name):]
+        else:
+            level, jurisdiction = ctx.level, ctx.jurisdiction
+        if p not in ("", "委", "人民政府", "政府", "委员会"):
+            return None
+        return level, jurisdiction, collective
+
+    def _read_marker(self, marker: str, ctx: Context) -> tuple[str, str | None, bool]:
+        """省 / 市 / 县 … read against the document: its own jurisdiction, an ancestor, or several below it."""
+        level = _MARKERS[marker]
+        jur = ctx.jurisdiction
+        if jur and jur != NATIONAL and jur.endswith(marker):
+            return ctx.level or level, jur, False
+        if level == "provincial":
+            if ctx.level in ("provincial", None) and jur != NATIONAL:
+                return "provincial", jur, False
+            if ctx.province:
+                return "provincial", ctx.province, False
+            return "provincial", jur, True
+        if level == "municipal" and ctx.level == "county" and jur:
+            place = self.gazetteer.lookup(jur, ctx.province)
+            if place and place.prefecture:
+                return "municipal", place.prefecture, False
+        if ctx.level and _LEVEL_ORDER.index(ctx.level) >= _LEVEL_ORDER.index(level):
+            return level, jur, False
+        return level, jur, True
+
+    # --- building the resolved departments ------------------------------------------------------------------
+
+    def _national_node(self, body: ref.NationalBody) -> ResolvedDepartment:
+        parent = ref.national_bodies().get(body.parent) if body.parent else None
+        return ResolvedDepartment(mention="", key=body.key, name=body.name, name_en=body.en, kind=body.kind,
+                                  level="national", jurisdiction=NATIONAL, function=body.function,
+                                  parent=parent.name if parent else None, parent_key=parent.key if parent else None)
+
+    def _counterpart_node(self, cp: Counterpart, level: str | None, jurisdiction: str | None) -> ResolvedDepartment:
+        if level == "national":
+            if cp.national:
+                return self._national_node(cp.national)
+            return ResolvedDepartment(mention="", key=f"national/{cp.id}", name=cp.name_for("provincial", "中央"),
+                                      name_en=cp.en, kind=cp.kind, level="national", jurisdiction=NATIONAL,
+                                      function=cp.function)
+        where = jurisdiction or "未知"
+        return ResolvedDepartment(
+            mention="", key=f"{level}/{where}/{cp.id}", name=cp.name_for(level or "provincial", where),
+            name_en=f"{cp.en}, {where}", kind=cp.kind, level=level, jurisdiction=jurisdiction, function=cp.function)
+
+    def _education_authority(self, ctx: Context) -> ResolvedDepartment:
+        return self._counterpart_node(ref.counterparts()["education"], ctx.level, ctx.jurisdiction)
+
+    def _division_node(self, name: str, en: str | None, parent: ResolvedDepartment) -> ResolvedDepartment:
+        return ResolvedDepartment(
+            mention="", key=f"{parent.key}/{name}", name=f"{parent.name}{name}",
+            name_en=f"{en}, {parent.name_en or parent.name}" if en else None, kind="division", level=parent.level,
+            jurisdiction=parent.jurisdiction, function=parent.function, parent=parent.name, parent_key=parent.key)
+
+    def _institution_node(self, name: str, ctx: Context) -> ResolvedDepartment:
+        return ResolvedDepartment(mention="", key=f"institution/{name}", name=name, name_en=None, kind="institution",
+                                  level="institution", jurisdiction=ctx.jurisdiction, function="institution")
+
+    def _collective_node(self, name: str, level: str | None, jurisdiction: str | None, function: str | None, *,
+                         parent: ResolvedDepartment | None = None, scope: str | None = None,
+                         en: str | None = None) -> ResolvedDepartment:
+        scope = scope or jurisdiction or "未知"
+        return ResolvedDepartment(
+            mention="", key=f"collective/{scope}/{name}", name=name, name_en=f"{en} ({scope})" if en else None,
+            kind="collective", level=level, jurisdiction=jurisdiction, function=function,
+            parent=parent.name if parent else None, parent_key=parent.key if parent else None, scope=scope)
+
+
+@lru_cache(maxsize=1)
+def get_resolver() -> Resolver:
+    """The one resolver of the process (reference data are read once)."""
+    return Resolver()
+
+
+def resolve_result(result: ExtractionResult) -> None:
+    """Fill ``task.resolved`` (same order as ``task.departments``) and the school units' ``resolved_units``."""
+    resolver = get_resolver()
+    ctx = resolver.context_for(result.meta)
+    school_ctx = ctx.for_school()
+    for task in result.tasks:
+        task.resolved = [resolver.resolve(m, ctx) for m in task.departments]
+        if task.school_measures is not None:
+            task.school_measures.resolved_units = [resolver.resolve(u, school_ctx)
+                                                   for u in task.school_measures.units]
+
+
+def coverage(departments: list[ResolvedDepartment]) -> float:
+    """Share of mentions that resolved (1.0 for no mentions)."""
+    return sum(d.resolved for d in departments) / len(departments) if departments else 1.0
