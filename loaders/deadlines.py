@@ -77,14 +77,14 @@ def column_deadlines(raw: str | None) -> list[Deadline]:
     """A deadline cell: one deadline a line (a cell may list several)."""
     if not raw:
         return []
-    out = []
-    for line in re.split(r"[\n；;]", raw):
-        d = parse_deadline(line, "column")
-        if d is None and re.sub(r"\s+", "", line):
-            d = Deadline(re.sub(r"\s+", "", line), DeadlineKind.ONGOING, None, None, "column")
-        if d is not None:
-            out.append(d)
-    return out
+    pieces = [p for p in (re.sub(r"\s+", "", x) for x in re.split(r"[\n；;]", raw)) if p]
+    parsed = [parse_deadline(p, "column") for p in pieces]
+    if len(pieces) > 1 and None in parsed:
+        # a date wrapped inside the cell ("2024年6" / "月底前") is one deadline, not two
+        pieces = ["".join(pieces)]
+        parsed = [parse_deadline(pieces[0], "column")]
+    # a cell that names no date (试点结束, 根据国家部署) is still the task's time limit as printed
+    return [d or Deadline(p, DeadlineKind.ONGOING, None, None, "column") for p, d in zip(pieces, parsed)]
 
 
 def _mask_titles(text: str) -> str:

@@ -224,7 +224,8 @@ def _pipe_table(lines, kinds, i):
 
 
 def _box_table(lines, kinds, i):
-    """Box-drawing table. A separator line ends the row for the columns it draws a line under; a column whose
+    """Box-drawing table. Lines inside a cell are wrapped at a fixed width, so they are joined without a
+    break (a name or date may be cut anywhere). A separator line ends the row for the columns it draws a line under; a column whose
     part of the separator is blank is a vertically merged cell that goes on into the next row."""
     n = len(lines)
     rows: list[list[str]] = []
@@ -236,7 +237,7 @@ def _box_table(lines, kinds, i):
         if _BOX_SEP.match(s):
             if cur is not None:
                 segs = _BOX_ANY_SPLIT.split(s)[1:-1]
-                rows.append(["\n".join(x for x in c if x).strip() for c in cur])
+                rows.append(["".join(c).strip() for c in cur])
                 carry = {j for j, seg in enumerate(segs) if seg and not seg.strip()}
                 cur = None
             continue
@@ -252,9 +253,9 @@ def _box_table(lines, kinds, i):
                 continue
             if j in carry and rows and j < len(rows[-1]) and not any(cur[j]):
                 # text of a merged cell continuing below a blank separator belongs to the cell above
-                rows[-1][j] = (rows[-1][j] + "\n" + p).strip()
+                rows[-1][j] = (rows[-1][j] + p).strip()
                 continue
             cur[j].append(p)
     if cur is not None and any(any(c) for c in cur):
-        rows.append(["\n".join(c).strip() for c in cur])
+        rows.append(["".join(c).strip() for c in cur])
     return rows, "box", i
