@@ -52,7 +52,7 @@ class Item:
     grams: set[str]
     segments: list[set[str]]
     functions: frozenset[str]
-    targets: list[tuple[str, str, str]]   # (unit, normalised object, as printed)
+    targets: list[tuple[str, str, str, str | None]]   # (unit, normalised object, as printed, Target node id)
     row_task: str | None = None           # a school measure's own-row task
     weight: float = 0.0                   # idf mass of its n-grams (higher items)
     seg_weights: list[float] = field(default_factory=list)
@@ -141,12 +141,22 @@ def score_pair(low: Item, high: Item, index: NgramIndex) -> dict:
 
 
 def _target_matches(low: Item, high: Item) -> list[dict]:
+    """Target pairs of the same unit counting the same kind of object. When both are Target nodes the pair
+    also carries ``pair_key(lower, higher)``, which the target-changes query looks for in the evidence."""
     out = []
-    for unit_l, obj_l, text_l in low.targets:
-        for unit_h, obj_h, text_h in high.targets:
+    for unit_l, obj_l, text_l, id_l in low.targets:
+        for unit_h, obj_h, text_h, id_h in high.targets:
             if unit_l == unit_h and ct.overlap(obj_l, obj_h) >= TARGET_OBJECT_OVERLAP:
-                out.append({"lower": text_l, "higher": text_h})
+                pair = {"lower": text_l, "higher": text_h}
+                if id_l and id_h:
+                    pair["key"] = pair_key(id_l, id_h)
+                out.append(pair)
     return out
+
+
+def pair_key(lower_target: str, higher_target: str) -> str:
+    """'|lower>higher|': delimited so that one key is never a substring of another."""
+    return f"|{lower_target}>{higher_target}|"
 
 
 def _function_agreement(low: Item, high: Item) -> float | None:
@@ -225,7 +235,7 @@ def collect_items(graph: PolicyGraph) -> list[Item]:
     return items
 
 
-def _targets_of(text: str, nodes) -> list[tuple[str, str, str]]:
+def _targets_of(text: str, nodes) -> list[tuple[str, str, str, str | None]]:
     out = []
     if nodes:
         for t in nodes:
@@ -236,10 +246,10 @@ def _targets_of(text: str, nodes) -> list[tuple[str, str, str]]:
             obj = t.props.get("object")
             if not obj and printed and printed in text:
                 obj = ct.object_after(text, text.index(printed) + len(printed))
-            out.append((unit, ct.normalise(obj or ""), f"{printed} {obj or ''}".strip()))
+            out.append((unit, ct.normalise(obj or ""), f"{printed} {obj or ''}".strip(), t.id))
     else:
         for q in ct.quantities(text):
-            out.append((q["unit"], ct.normalise(q["object"]), f"{q['text']} {q['object']}".strip()))
+            out.append((q["unit"], ct.normalise(q["object"]), f"{q['text']} {q['object']}".strip(), None))
     return out
 
 
