@@ -8,6 +8,7 @@ kind classes) are written too, and ignored when reading back.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
@@ -125,6 +126,58 @@ def plain(term) -> Any:
             return term.value == "true"
         return term.value
     return term.value if isinstance(term, (NamedNode, BlankNode)) else str(term)
+
+
+# -- parameters as a VALUES block ---------------------------------------------------------------------------
+
+_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The tokens that can hide a '{' or the word WHERE: IRIs, strings (long and short), comments.
+_SKIP = re.compile(r'''<[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                   r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|\#[^\n]*''', re.S)
+_WHERE = re.compile(r"(?i)\bWHERE\b")
+
+
+def bind_values(query: str, params: dict[str, Any]) -> str:
+    """Return ``query`` with ``VALUES (?k ...) { (term ...) }`` first in its WHERE group.
+
+    Every value becomes an escaped RDF term through ``sparql_term``; names must be plain SPARQL variable names.
+    """
+    if not params:
+        return query
+    for name in params:
+        if not _VAR.match(name):
+            raise ValueError(f"parameter name {name!r} is not a SPARQL variable name")
+    block = ("VALUES (" + " ".join(f"?{k}" for k in params) + ") { ("
+             + " ".join(sparql_term(to_term(v)) for v in params.values()) + ") } ")
+    pos = _where_brace(query)
+    return query[:pos + 1] + " " + block + query[pos + 1:]
+
+
+def _where_brace(query: str) -> int:
+    """Index of the '{' that opens the outermost WHERE group, skipping IRIs, strings and comments."""
+    depth, first_brace, after_where, i = 0, None, False, 0
+    while i < len(query):
+        skip = _SKIP.match(query, i)
+        if skip:
+            i = skip.end()
+            continue
+        ch = query[i]
+        if ch == "{":
+            if depth == 0:
+                if after_where:
+                    return i
+                first_brace = i if first_brace is None else first_brace
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and _WHERE.match(query, i) and (i == 0 or not (query[i - 1].isalnum() or query[i - 1] in "_?$")):
+            after_where = True
+            i += 5
+            continue
+        i += 1
+    if first_brace is None:
+        raise ValueError("the query has no WHERE group to bind parameters into")
+    return first_brace
 
 
 # -- PolicyGraph -> quads -------------------------------------------------------------------------------------
@@ -276,5 +329,5 @@ def _statement_props(statements: dict[str, dict[str, Any]], m: Mapping) -> dict[
     return out
 
 
-__all__ = ["CodecError", "edge_quads", "graph_quads", "literal", "node_quads", "parse_param", "plain",
+__all__ = ["CodecError", "bind_values", "edge_quads", "graph_quads", "literal", "node_quads", "parse_param", "plain",
            "quads_to_graph", "sparql_term", "to_term"]

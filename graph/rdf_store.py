@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTripl
 
 from policykg.graph import settings
 from policykg.graph.model import PolicyGraph
-from policykg.graph.rdf_codec import RDF, edge_quads, graph_quads, plain, quads_to_graph, sparql_term, to_term
+from policykg.graph.rdf_codec import RDF, bind_values, edge_quads, graph_quads, plain, quads_to_graph, sparql_term, to_term
 from policykg.graph.store import QueryResult, ReadOnlyViolation, WriteOutcome
 from policykg.ontology.mapping import Mapping, load_mapping
 
@@ -26,6 +26,12 @@ class StoreError(RuntimeError):
 
 class QuerySyntaxError(ValueError):
     """The query text is not valid SPARQL."""
+
+
+def with_prefixes(text: str) -> str:
+    """The mapping's prefixes declared before ``text`` (a query's own PREFIX lines come later and win)."""
+    m = load_mapping()
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in m.prefixes.items()) + text
 
 
 def check_read_only(text: str) -> None:
@@ -245,7 +251,13 @@ class OxigraphStore(SparqlGraphStore):
         # parameters are bound by pyoxigraph (SEP-0007 substitutions), never written into the text
         subs = {Variable(k): to_term(v) for k, v in (params or {}).items()}
         try:
-            result = self._store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+            try:
+                result = self._store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+            except RuntimeError as exc:
+                if "projection" not in str(exc):
+                    raise
+                # pyoxigraph substitutes only projected variables; others join as a VALUES block of escaped terms
+                result = self._store.query(bind_values(text, params or {}), use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"not a valid SPARQL query: {exc}") from None
         return result_of(result)
@@ -267,4 +279,4 @@ class OxigraphStore(SparqlGraphStore):
 
 
 __all__ = ["OxigraphStore", "QuerySyntaxError", "ReadOnlyViolation", "SparqlGraphStore", "StoreError",
-           "check_read_only", "result_of"]
+           "check_read_only", "result_of", "with_prefixes"]

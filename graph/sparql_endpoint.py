@@ -7,7 +7,6 @@ protocol's ``default-graph-uri``/``named-graph-uri`` parameters so it works on a
 """
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,60 +15,10 @@ from typing import Any, Iterable
 from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Variable, parse, parse_query_results
 
 from policykg.graph import settings
-from policykg.graph.rdf_codec import sparql_term, to_term
+from policykg.graph.rdf_codec import bind_values
 from policykg.graph.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
 from policykg.graph.store import QueryResult
 from policykg.ontology.mapping import Mapping
-
-_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# The tokens that can hide a '{' or the word WHERE: IRIs, strings (long and short), comments.
-_SKIP = re.compile(r'''<[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-                   r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|\#[^\n]*''', re.S)
-_WHERE = re.compile(r"(?i)\bWHERE\b")
-
-
-def bind_values(query: str, params: dict[str, Any]) -> str:
-    """Return ``query`` with ``VALUES (?k ...) { (term ...) }`` first in its WHERE group.
-
-    Every value becomes an escaped RDF term through ``sparql_term``; names must be plain SPARQL variable names.
-    """
-    if not params:
-        return query
-    for name in params:
-        if not _VAR.match(name):
-            raise ValueError(f"parameter name {name!r} is not a SPARQL variable name")
-    block = ("VALUES (" + " ".join(f"?{k}" for k in params) + ") { ("
-             + " ".join(sparql_term(to_term(v)) for v in params.values()) + ") } ")
-    pos = _where_brace(query)
-    return query[:pos + 1] + " " + block + query[pos + 1:]
-
-
-def _where_brace(query: str) -> int:
-    """Index of the '{' that opens the outermost WHERE group, skipping IRIs, strings and comments."""
-    depth, first_brace, after_where, i = 0, None, False, 0
-    while i < len(query):
-        skip = _SKIP.match(query, i)
-        if skip:
-            i = skip.end()
-            continue
-        ch = query[i]
-        if ch == "{":
-            if depth == 0:
-                if after_where:
-                    return i
-                first_brace = i if first_brace is None else first_brace
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and _WHERE.match(query, i) and (i == 0 or not (query[i - 1].isalnum() or query[i - 1] in "_?$")):
-            after_where = True
-            i += 5
-            continue
-        i += 1
-    if first_brace is None:
-        raise ValueError("the query has no WHERE group to bind parameters into")
-    return first_brace
-
 
 class SparqlEndpointStore(SparqlGraphStore):
     kind = "sparql"
@@ -154,4 +103,4 @@ def _update_url(endpoint: str) -> str:
     return endpoint
 
 
-__all__ = ["SparqlEndpointStore", "bind_values"]
+__all__ = ["SparqlEndpointStore"]

@@ -1,0 +1,57 @@
+"""`policykg sparql`: run a read-only SPARQL query on the store and print a table, CSV or JSON."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from policykg.app.commands.store_options import SPARQL, STORE, open_chosen
+from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
+from policykg.graph.rdf_codec import parse_param
+from policykg.graph.rdf_store import QuerySyntaxError, with_prefixes
+from policykg.graph.store import ReadOnlyViolation
+
+HELP = """Run a read-only SPARQL query over all stored documents (the union of their named graphs).
+
+QUERY is the query text, or @FILE to read it from a file. Updates (INSERT, DELETE, DROP, LOAD, ...) are refused. Values go in with -p/--param NAME=VALUE and are bound to ?NAME by the store, never pasted into the text: <...> is an IRI; 12, 3.5, true/false and 2025-12-31 are typed; "2025" (quoted) stays a string; anything else is a string. The prefixes pk, org, skos, dcterms, time, prov, odrl and eli are predeclared.
+
+Example:
+
+    policykg sparql 'SELECT ?d (COUNT(?t) AS ?n) WHERE { ?d pk:hasTask ?t } GROUP BY ?d'
+
+    policykg sparql 'SELECT ?text WHERE { ?t pk:text ?text ; pk:docId ?doc }' -p doc=003_7fdab2a4388eb7e7 -f csv
+
+    policykg sparql @queries/overdue.rq --format json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("sparql", help=HELP)
+    def sparql_command(
+        query: str = typer.Argument(..., help="SPARQL query text, or @FILE.", show_default=False),
+        param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE bound to ?NAME (repeatable)."),
+        fmt: OutputFormat = FORMAT_OPTION,
+        store: Optional[str] = STORE,
+        sparql: Optional[str] = SPARQL,
+    ) -> None:
+        text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+        params = {}
+        for item in param:
+            name, sep, value = item.partition("=")
+            if not sep or not name:
+                typer.echo(f"policykg: --param {item!r} is not NAME=VALUE", err=True)
+                raise typer.Exit(2)
+            params[name.lstrip("?$")] = parse_param(value)
+        target = open_chosen(store, None, sparql)
+        try:
+            result = target.query(with_prefixes(text), params)
+        except ReadOnlyViolation as exc:
+            typer.echo(f"policykg: refused: {exc}", err=True)
+            raise typer.Exit(2)
+        except (QuerySyntaxError, ValueError, RuntimeError) as exc:
+            typer.echo(f"policykg: {exc}", err=True)
+            raise typer.Exit(2)
+        finally:
+            target.close()
+        print_rows(result.columns, result.rows, fmt)

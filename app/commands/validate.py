@@ -1,0 +1,46 @@
+"""`policykg validate`: check the stored graph against the SHACL shapes and print what it holds."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
+from policykg.graph.rdf_validate import validate_store
+
+HELP = """Validate the stored graph against the SHACL shapes (ontology/shapes.ttl, run with pyshacl) and print the counts of documents, tasks, departments, targets and deadlines.
+
+Each violation is printed on one line (focus node, property path, message); the exit code is 1 if there is any. The counts are those `policykg extract` reports for the same files ("departments" counts distinct responsible departments; parents known only through a division are counted separately).
+
+Example:
+
+    policykg validate
+
+    policykg validate --store ./kg --max 50
+"""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("validate", help=HELP)
+    def validate_command(
+        store: Optional[str] = STORE,
+        neo4j: Optional[str] = NEO4J,
+        sparql: Optional[str] = SPARQL,
+        limit: int = typer.Option(100, "--max", help="Print at most this many violations."),
+    ) -> None:
+        out = Console(highlight=False)
+        target = open_chosen(store, neo4j, sparql)
+        try:
+            report = validate_store(target)
+        finally:
+            target.close()
+        for violation in report.violations[:limit]:
+            out.print(str(violation), markup=False)
+        if len(report.violations) > limit:
+            out.print(f"... and {len(report.violations) - limit} more", markup=False)
+        for name, n in report.counts.items():
+            out.print(f"{name}: {n}", markup=False)
+        out.print(f"SHACL violations: {len(report.violations)}", markup=False)
+        if not report.conforms:
+            raise typer.Exit(1)
