@@ -18,6 +18,10 @@ COMMAND_MODULES = (
     "extract",
     "app",
     "link",
+    "ingest",
+    "validate",
+    "export",
+    "sparql",
 )
 
 for _name in COMMAND_MODULES:
