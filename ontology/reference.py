@@ -17,6 +17,8 @@ import yaml
 DATA_PACKAGE = "policykg.ontology"
 LEVELS = ("national", "provincial", "municipal", "county", "institution")
 NATIONAL = "全国"
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_LINE_SUFFIXES = ("部门", "行政部门", "主管部门")   # 教育部门, 教育行政部门: the line of authority as a whole
 
 
 class ReferenceDataError(ValueError):
@@ -139,9 +141,16 @@ class Counterpart:
     national_only: bool = False
 
     def name_for(self, level: str, jurisdiction: str) -> str:
-        template = self.names.get(level) or self.names.get("provincial")
-        party = f"中共{jurisdiction}委"
-        return template.format(j=jurisdiction, party=party)
+        if level == "provincial" and jurisdiction in MUNICIPALITIES:
+            template = self.names.get("municipality") or self.names["municipal"]
+        else:
+            template = self.names.get(level) or self.names["provincial"]
+        return template.format(j=jurisdiction, party=f"中共{jurisdiction}委")
+
+    @property
+    def collective_cores(self) -> tuple[str, ...]:
+        """The cores that name the line of authority as a whole (教育行政部门)."""
+        return tuple(c for c in self.cores if c.endswith("部门"))
 
     @property
     def national(self) -> NationalBody | None:
@@ -156,7 +165,8 @@ def counterparts() -> dict[str, Counterpart]:
         if entry["id"] in out:
             raise ReferenceDataError(f"{where}: id declared twice")
         names = entry["name"] if isinstance(entry["name"], dict) else {lvl: entry["name"] for lvl in LEVELS[1:4]}
-        cores = [s + suf for s in entry.get("stems") or () for suf in entry.get("suffixes") or ()]
+        stems = entry.get("stems") or ()
+        cores = [s + suf for s in stems for suf in (*(entry.get("suffixes") or ()), *_LINE_SUFFIXES)]
         cores += list(entry.get("cores") or ())
         out[entry["id"]] = Counterpart(
             id=entry["id"], function=_check_function(entry["function"], where), kind=entry["kind"],

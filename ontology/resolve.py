@@ -27,9 +27,10 @@ _PLACE_SUFFIXES = (("自治区", "provincial"), ("省", "provincial"), ("自治�
                    ("新区", "municipal"), ("盟", "municipal"), ("市", "municipal"), ("自治县", "county"),
                    ("县", "county"), ("区", "county"), ("旗", "county"))
 _NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国家", "全国")
-_UNKNOWN_PLACE = re.compile(r"^(.{2,12}?(?:自治区|省|自治州|地区|市|盟|自治县|县|新区|区|旗))$")
+_UNKNOWN_PLACE = re.compile(
+    r"^((?![各有相省市县区])[^委政府部厅局办、,()（）]{1,10}?(?:自治区|省|自治州|地区|市|盟|自治县|县|新区|区|旗))$")
 _INSTITUTION = re.compile(r"(大学|学院|学校|技校|职校|中学|小学|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
-_DIVISION_SUFFIX = re.compile(r"(处|室|科|中心|院|所|站|馆|总社|社|办公室|办)$")
+_DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|社|办公室|办)$")
 _ROLE_NOTE = re.compile(r"[（(](牵头|配合|负责|参与|牵头单位|配合单位)[)）]$")
 _YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(.+?)委(?:员会)?$")
 _DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")
@@ -88,6 +89,7 @@ class Resolver:
         self.place_names = sorted(self.gazetteer.by_name, key=len, reverse=True)
         self.province_shorts = {j.short: j.name for j in self.gazetteer.provinces if j.short}
         self.divisions = ref.education_divisions()
+        self.division_names = sorted(self.divisions, key=len, reverse=True)
         self.school = ref.school_units()
         self.quantifiers, self.members = ref.collectives()
         self.member_match = {_fold(m): member for member in self.members for m in member.match}
@@ -196,11 +198,12 @@ class Resolver:
             return self._collective_node(quantifier + member.name, level, ctx.jurisdiction, member.function,
                                          en=member.en)
         if quantifier and rest:
-            # 各市教育局, 相关县人社局: members of one line of authority below the document's level
+            # 各市教育局, 各地教育行政部门: members of one line of authority at or below the document's level
             parsed = self._split_core(rest)
-            if parsed and parsed[0] in _MARKERS:
-                cp = parsed[1]
-                return self._collective_node(quantifier + rest, _MARKERS[parsed[0]], ctx.jurisdiction, cp.function,
+            if parsed and parsed[0] in (*_MARKERS, "", "地", "地方", "级"):
+                prefix, cp = parsed
+                level = _MARKERS.get(prefix) or (_below(ctx.level) if prefix.startswith("地") else ctx.level)
+                return self._collective_node(quantifier + rest, level, ctx.jurisdiction, cp.function,
                                              en=f"{cp.en} (several)")
         return None
 
@@ -221,22 +224,35 @@ class Resolver:
         if where is None:
             return None
         level, jurisdiction, collective = where
-        if collective:
-            return self._collective_node(f"各{text}", level, jurisdiction, cp.function, en=f"{cp.en} (several)")
+        if collective or text.endswith(cp.collective_cores):
+            return self._collective_node(text if text.endswith(cp.collective_cores) else f"各{text}", level, jurisdiction, cp.function, en=f"{cp.en} (several)")
         return self._counterpart_node(cp, level, jurisdiction)
 
     def _division(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         host = ctx.host
         div = self.divisions.get(text)
-        if div:
-            if host and host.function == "education" and host.kind in ("government", "party"):
-                parent = host
-            elif div.distinctive:
-                parent = self._education_authority(ctx)
-            else:
-                parent = None
-            if parent:
+        if div is None:
+            return self._placed_division(text, ctx)
+        if host and host.function == "education" and host.kind in ("government", "party"):
+            parent = host
+        elif div.distinctive:
+            parent = self._education_authority(ctx)
+        else:
+            return None
+        return self._division_node(div.name, div.en, parent)
+
+    def _placed_division(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """省教育考试院, 南京市教育督导室: a distinctive education division after a place: that place's authority."""
+        host = ctx.host
+        for name in self.division_names:
+            if not text.endswith(name) or text == name:
+                continue
+            div, prefix = self.divisions[name], text[: -len(name)]
+            where = self._read_prefix(prefix, ctx) if div.distinctive else None
+            if where and not where[2]:
+                parent = self._counterpart_node(ref.counterparts()["education"], where[0], where[1])
                 return self._division_node(div.name, div.en, parent)
+            break
         if host and host.kind in ("government", "party", "mass-organisation") and _DIVISION_SUFFIX.search(text) \
                 and not _INSTITUTION.search(text):
             return self._division_node(text, None, host)
