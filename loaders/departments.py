@@ -15,7 +15,8 @@ CLOSE = "）)］]】〕"
 # Last characters of an organisation name; a line break after one of them ends the name.
 NAME_END = set("厅局委办部处室院校会府市区县州盟旗镇乡心社团联馆所站司行队组科署台园库协军厂场")
 # A line starting with one of these continues a name wrapped after a name-ending character (社\n会保障厅).
-NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省")
+# (团 联 校 社 行 start names of their own: 团省委, 联合学院, 校团委, 社科联, 行政学院)
+NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省团联校社行")
 _WS = re.compile(r"[ \t\u3000\xa0]+")
 _OPEN_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|处室|机构)?)$")
 _AND_COLLECTIVE_RE = re.compile(r"^(.+?)(?:及|和|以及)((?:有关|相关|各)\S+)$")

@@ -1,0 +1,126 @@
+"""The field extractors on their own: department splitting (with property tests), deadline normalisation,
+quantity phrases and their parsed targets."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policykg.loaders.deadlines import column_deadlines, frequencies, parse_deadline, starts, text_deadlines
+from policykg.loaders.departments import SEPARATORS, departments_and_lead, split_departments
+from policykg.loaders.targets import find_quantities
+
+# --- departments ------------------------------------------------------------------------------------------
+
+NAME_CHARS = st.sampled_from(list("省市县教育人力资源社会保障发展改革财政科技工业信息化农业交通文化卫生团妇联总工"))
+SUFFIX = st.sampled_from(["厅", "局", "委", "部", "处", "办", "中心", "学院"])
+LEVEL = st.sampled_from(["省", "市", "县", "区", "团省委", "自治区"])
+NAMES = st.builds(lambda lvl, body, suf: lvl + "".join(body) + suf, LEVEL, st.lists(NAME_CHARS, max_size=8), SUFFIX)
+SEP = st.sampled_from(["、", "，", ",", "；", ";", "\n", "、\n", "\n、"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAMES, min_size=1, max_size=8), st.data())
+def test_listed_departments_come_back_in_order(names, data):
+    text = names[0]
+    for name in names[1:]:
+        text += data.draw(SEP) + name
+    assert split_departments(text) == (names, False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("省市教育厅局委处室、，,；;\n 　政府部门中心人社发改")), max_size=60))
+def test_splitting_never_loses_a_character(text):
+    """Every character except separators and whitespace survives, in order (no 等/及/brackets here)."""
+    parts, is_open = split_departments(text)
+    kept = [c for c in text if c not in SEPARATORS and not c.isspace()]
+    assert Counter("".join(parts)) == Counter(kept) and not is_open
+    assert "".join(parts) == "".join(kept)
+
+
+@pytest.mark.parametrize("raw,depts,lead,is_open", [
+    ("省委组织部、省教育厅及有关行业主管部门,各市、县(市、区)人民政府",
+     ["省委组织部", "省教育厅", "有关行业主管部门", "各市、县(市、区)人民政府"], ["省委组织部"], False),
+    ("省发展改革委、省农业农村厅等", ["省发展改革委", "省农业农村厅"], ["省发展改革委"], True),
+    ("省人力资源社会保障 厅、省总工会、省教\n育厅", ["省人力资源社会保障厅", "省总工会", "省教育厅"],
+     ["省人力资源社会保障厅"], False),
+    ("省教育厅、省发展改 革委、省工业和信息 化厅、省人力资源社 会保障厅\n、各市",
+     ["省教育厅", "省发展改革委", "省工业和信息化厅", "省人力资源社会保障厅", "各市"], ["省教育厅"], False),
+    ("教务处\n\n\n人事处\n\n思政部", ["教务处", "人事处", "思政部"], ["教务处"], False),
+    ("继续教育学院；教务处；\n学前与音乐教育学院；体育学院", ["继续教育学院", "教务处", "学前与音乐教育学院", "体育学院"],
+     ["继续教育学院"], False),
+    ("市人社局牵头，市工信局、市教育局配合", ["市人社局", "市工信局", "市教育局"], ["市人社局"], False),
+    ("市财政局、市教育局（牵头）", ["市财政局", "市教育局"], ["市教育局"], False),
+    ("省纪委省监委", ["省纪委省监委"], ["省纪委省监委"], False),
+])
+def test_department_cases(raw, depts, lead, is_open):
+    assert departments_and_lead(raw) == (depts, lead, is_open)
+
+
+def test_lead_and_support_columns():
+    assert departments_and_lead(None, "市教育局", "市财政局、市人社局") == (
+        ["市教育局", "市财政局", "市人社局"], ["市教育局"], False)
+
+
+# --- deadlines --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("printed,kind,start,end", [
+    ("2021年", "by-date", None, "2021-12-31"),
+    ("2022年6月底前", "by-date", None, "2022-06-30"),
+    ("2023年上半年", "by-date", None, "2023-06-30"),
+    ("持续推进", "ongoing", None, None),
+    ("长期坚持", "ongoing", None, None),
+    ("“十四五”期间", "period", "2021-01-01", "2025-12-31"),
+    ("到“十四五”末", "by-date", None, "2025-12-31"),
+    ("2021—2025年", "period", "2021-01-01", "2025-12-31"),
+    ("每年", "recurring", None, None),
+    ("2021年起", "period", "2021-01-01", None),
+])
+def test_deadline_normalisation(printed, kind, start, end):
+    d = parse_deadline(printed)
+    assert (d.kind.value, d.start, d.end) == (kind, start, end)
+
+
+def test_deadlines_in_running_text():
+    text = "到2025年，建成100所；2023年底前完成评估；在“十四五”期间持续推进；“十四五”末全覆盖。"
+    assert [d.text for d in text_deadlines(text)] == ["到2025年", "2023年底前", "在“十四五”期间", "“十四五”末"]
+
+
+def test_not_deadlines_in_text():
+    text = "自2021年起，每年组织实施《辽宁省职业技能提升行动实施方案（2019—2021年）》，持续推进改革。计划（2021—2025年）"
+    assert text_deadlines(text) == []
+    assert starts(text) == ["自2021年起"] and frequencies(text) == ["每年"]
+
+
+def test_column_with_several_deadlines_and_a_wrapped_one():
+    assert [d.text for d in column_deadlines("2025年\n\n\n2023年")] == ["2025年", "2023年"]
+    assert [d.text for d in column_deadlines("2024年6\n月底前")] == ["2024年6月底前"]
+
+
+# --- quantities -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,phrases", [
+    ("建设1000门省级在线开放课程和50个示范性虚拟仿真实训基地", ["1000门", "50个"]),
+    ("培育10个左右，达到90%以上，完成200万人次，增长2倍以上", ["10个左右", "90%以上", "200万人次", "2倍以上"]),
+    ("按照师生比不低于1:350的比例核定", ["1:350"]),
+    ("打造3—5个骨干职教集团，获奖1-2项", ["3—5个", "1-2项"]),
+    ("生均经费在“十四五”期间达到8000元以上", ["8000元以上"]),
+    ("开展职业院校服务百家企业工作", ["百家"]),
+    ("2022年完成，第1年试用，G10联盟(由10所院校组成)，1+X证书，信息化2.0", ["10所"]),
+    ("五育并举，三全育人，一市一策，双千计划，万人计划，一批示范校", []),
+    ("实施5年累计不少于10个月企业实践，与2所以上职业院校合作", ["5年", "10个月", "2所以上"]),
+])
+def test_quantity_phrases(text, phrases):
+    assert [t.text for t in find_quantities(text)] == phrases
+
+
+def test_parsed_targets():
+    t = {q.text: q for q in find_quantities("完成200万人次左右培训，不少于3家企业，3—5个集团，建设1000门省级在线开放课程，比例不超过30%")}
+    assert t["200万人次左右"].value == 2_000_000 and t["200万人次左右"].qualifier.value == "approx"
+    assert t["3家"].qualifier.value == "at-least"
+    assert (t["3—5个"].value, t["3—5个"].value_high, t["3—5个"].qualifier.value) == (3, 5, "range")
+    assert t["1000门"].object == "省级在线开放课程" and t["1000门"].unit == "门"
+    assert t["30%"].qualifier.value == "at-most" and t["30%"].unit == "%"
+    assert find_quantities("服务百家企业")[0].value == 100

@@ -1,0 +1,153 @@
+"""Text task lists: encodings, traditional script, and the layouts beyond the five examples (pipe tables,
+box-drawing tables with merges, 牵头单位/配合单位 lines), each a small constant fixture."""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from policykg.loaders import LoaderError, extract_file, read
+from policykg.loaders.normalize import clean_text, is_traditional
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+FIXTURES = ROOT / "tests" / "fixtures" / "loaders"
+SEED = EXAMPLES / "002_9942bf19912af7cb.txt"
+
+
+def records(path):
+    out = []
+    for t in extract_file(path).tasks:
+        j = t.to_json()
+        j.pop("provenance")
+        out.append(j)
+    return out
+
+
+@pytest.mark.parametrize("encoding,bom", [
+    ("gbk", b""), ("gb18030", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE),
+    ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", b""),
+])
+def test_same_records_in_every_encoding(tmp_path, encoding, bom):
+    text = SEED.read_text(encoding="utf-8")
+    path = tmp_path / SEED.name
+    path.write_bytes(bom + text.encode(encoding))
+    assert records(path) == records(SEED)
+
+
+def test_gbk_of_004_with_its_variant_characters(tmp_path):
+    """004 holds 庁 髙 釆 領, which GBK can encode; the variants are mapped the same after decoding."""
+    src = EXAMPLES / "004_2a2449f2b149ce8a.txt"
+    path = tmp_path / src.name
+    path.write_bytes(src.read_text(encoding="utf-8").encode("gbk"))
+    assert read(path).encoding == "gb18030"
+    assert records(path) == records(src)
+
+
+def test_unknown_encoding_is_a_clear_error(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(bytes(range(128, 256)) * 40 + b"\x00\x01\x02" * 50)
+    with pytest.raises(LoaderError) as e:
+        read(path)
+    assert str(e.value).startswith(str(path)) and ("binary" in str(e.value) or "encoding" in str(e.value))
+
+
+def test_traditional_input_is_converted():
+    path = FIXTURES / "traditional_table.txt"
+    assert is_traditional(path.read_text(encoding="utf-8"))
+    src = read(path)
+    assert src.converted_traditional
+    tasks = extract_file(path).tasks
+    assert [t.departments for t in tasks] == [["省委组织部", "省教育厅"], ["省教育厅", "省发展改革委", "各市人民政府"],
+                                              ["省人力资源社会保障厅", "省教育厅"]]
+    assert tasks[0].text == "加强职业院校治理体系建设，建立公办高等职业院校领导干部选用机制"
+    assert tasks[1].quantities == ["50所左右", "100个左右"]
+
+
+def test_simplified_text_with_a_stray_traditional_character_is_not_converted():
+    """004 prints 領 once: a variant, not a traditional document (t2s could alter valid simplified text)."""
+    src = read(EXAMPLES / "004_2a2449f2b149ce8a.txt")
+    assert not src.converted_traditional
+    assert "领导" in clean_text(src.tables[0].rows[2][1])
+
+
+def test_markdown_pipe_table():
+    tasks = extract_file(FIXTURES / "pipe_table.md").tasks
+    assert [t.task_no for t in tasks] == ["1", "2", "3"]
+    assert tasks[0].departments == ["财务处", "职成处"] and tasks[0].lead == ["职成处"]   # （牵头） marker
+    assert tasks[0].deadlines[0].end == "2022-12-31" and tasks[0].deadlines[0].kind.value == "by-date"
+    assert tasks[1].deadlines[0].kind.value == "recurring" and tasks[1].frequencies == ["每年"]
+    assert tasks[1].targets[0].qualifier.value == "at-least" and tasks[1].quantities == ["5000人次"]
+    assert tasks[2].deadlines[0].kind.value == "ongoing" and tasks[2].quantities == ["95%以上"]
+
+
+def test_box_drawing_table_with_wrapped_cells():
+    tasks = extract_file(FIXTURES / "box_table.txt").tasks
+    assert tasks[0].text == "推进中职学校达标建设，建成20所标准化学校。"
+    assert tasks[0].departments == ["市教育局", "市财政局"] and tasks[0].deadline == "2023年"
+    assert tasks[1].departments == ["市人社局", "市工信局", "市教育局"] and tasks[1].lead == ["市人社局"]
+    assert tasks[1].deadline == "2024年6月底前" and tasks[1].deadlines[0].end == "2024-06-30"
+    assert tasks[1].quantities == ["50家以上"]
+
+
+def test_box_drawing_table_with_a_merged_group_column():
+    tasks = extract_file(FIXTURES / "box_merged.txt").tasks
+    assert [(t.task_no, t.section) for t in tasks] == [("1", "师资队伍建设"), ("2", "师资队伍建设"), ("3", "经费保障")]
+    assert tasks[2].targets[0].value == 12000 and tasks[2].targets[0].qualifier.value == "at-least"
+
+
+def test_lead_and_support_label_lines():
+    tasks = extract_file(FIXTURES / "label_lines.txt").tasks
+    assert [t.task_no for t in tasks] == ["1", "2", "3", "④"]
+    t1, t2, t3, t4 = tasks
+    assert t1.section == "一、提升办学水平" and t1.lead == ["县教育局"]
+    assert t1.departments == ["县教育局", "县发展改革局", "县财政局", "各乡镇人民政府"]
+    assert t1.deadline == "2022年12月底前"
+    assert t2.departments == ["县教育局", "县人社局"] and t2.departments_open and t2.deadline == "2025年"
+    assert t3.section == "二、加强保障" and t3.lead == ["县财政局"] and t3.departments == ["县财政局", "县教育局"]
+    assert t3.text == "落实教育经费“两个只增不减”要求。"
+    assert t4.departments == ["县政府教育督导室"] and t4.frequencies == ["每学期"]
+
+
+def test_prose_before_the_annex_table_is_not_tasks():
+    """003 numbers its prose measures 1．2．3． too; only the annex table rows (with units) are tasks."""
+    tasks = extract_file(EXAMPLES / "003_7fdab2a4388eb7e7.txt").tasks
+    assert len(tasks) == 31 and all(t.provenance.location.startswith("table") for t in tasks)
+    assert tasks[-1].deadline == "持续推进"          # page footers "— 12 —" are not part of the cell
+
+
+def test_spans_point_into_the_normalised_text():
+    result = extract_file(EXAMPLES / "004_2a2449f2b149ce8a.txt")
+    for t in result.tasks:
+        a, b = t.provenance.span
+        assert result.text[a:b] == t.text
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "empty file"),
+    (b"   \n\n  ", "empty file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "soffice --headless --convert-to docx"),
+    (b"%PDF-1.4 ...", "PDF"),
+])
+def test_unreadable_files(tmp_path, content, reason):
+    path = tmp_path / "f.txt"
+    path.write_bytes(content)
+    with pytest.raises(LoaderError) as e:
+        read(path)
+    assert reason in str(e.value) and str(path) in str(e.value)
+
+
+def test_doc_extension_with_old_format(tmp_path):
+    path = tmp_path / "list.wps"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(LoaderError, match="convert-to docx"):
+        read(path)
+
+
+def test_folder_listing_reports_unreadable_formats(tmp_path):
+    from policykg.loaders import iter_input_files
+
+    for name in ("b.txt", "a.docx", "c.doc", "d.pdf", "notes.yaml", ".hidden.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in iter_input_files([tmp_path])] == ["a.docx", "b.txt", "c.doc", "d.pdf"]
