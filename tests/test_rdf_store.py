@@ -1,0 +1,218 @@
+"""The embedded Oxigraph store on the five examples: SHACL-valid, idempotent, per-document replace, read-only
+queries with bound parameters, and a faithful read-back."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
+
+from policykg.graph.build import build
+from policykg.graph.model import Edge, Node, PolicyGraph
+from policykg.graph.pipeline import process_files
+from policykg.graph.rdf_codec import CodecError, bind_values, graph_quads, parse_param
+from policykg.graph.rdf_store import OxigraphStore, QuerySyntaxError
+from policykg.graph.rdf_validate import summary_counts, validate_quads, validate_store
+from policykg.graph.store import ReadOnlyViolation
+from policykg.graph.stores import UnknownStore, open_store
+from policykg.ontology.mapping import load_mapping
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PK = "https://policykg.org/ontology#"
+
+
+@pytest.fixture(scope="module")
+def results():
+    results, problems = process_files([EXAMPLES])
+    assert not problems and len(results) == 5
+    return results
+
+
+@pytest.fixture(scope="module")
+def loaded(results, tmp_path_factory):
+    store = OxigraphStore(tmp_path_factory.mktemp("oxi"))
+    outcomes = [store.replace_document(r.meta.doc, r.meta.sha256, build([r])).action for r in results]
+    assert outcomes == ["added"] * 5
+    yield store
+    store.close()
+
+
+def graph_dump(store: OxigraphStore, graph_iri: str) -> list[bytes]:
+    quads = [q for q in store.quads() if q.graph_name.value == graph_iri]
+    return sorted(serialize(quads, format=RdfFormat.N_QUADS).splitlines())
+
+
+def expected_counts(results) -> dict[str, int]:
+    keys = {d.key for r in results for t in r.tasks for d in t.resolved}
+    keys |= {d.key for r in results for t in r.tasks if t.school_measures for d in t.school_measures.resolved_units}
+    return {"documents": len(results), "tasks": sum(len(r.tasks) for r in results), "departments": len(keys),
+            "targets": sum(len(t.targets) for r in results for t in r.tasks),
+            "deadlines": sum(len(t.deadlines) for r in results for t in r.tasks)}
+
+
+def test_examples_validate_with_counts_equal_to_extraction(loaded, results):
+    report = validate_store(loaded)
+    assert report.violations == []
+    counts = {k: v for k, v in report.counts.items() if k != "departments incl. parents"}
+    assert counts == expected_counts(results)
+    assert counts["tasks"] == 247
+
+
+def test_store_counts_per_label_and_type(loaded, results):
+    counts = loaded.counts()
+    assert set(counts) == set(load_mapping().nodes) | set(load_mapping().relationships)
+    assert counts["HAS_TASK"] == counts["Task"] == 247 and counts["Document"] == 5
+    assert counts["LEAD"] + counts["SUPPORT"] == sum(len(t.departments) for r in results for t in r.tasks) + sum(
+        len(t.school_measures.units) for r in results for t in r.tasks if t.school_measures) - _repeats(results)
+
+
+def _repeats(results) -> int:
+    """Mentions of the same department twice in one row collapse into one edge."""
+    n = 0
+    for r in results:
+        for t in r.tasks:
+            n += len(t.resolved) - len({d.key for d in t.resolved})
+            if t.school_measures:
+                units = t.school_measures.resolved_units
+                n += len(units) - len({d.key for d in units})
+    return n
+
+
+def test_reingest_changes_nothing(loaded, results):
+    before = loaded.dump_nquads()
+    for r in results:
+        assert loaded.replace_document(r.meta.doc, r.meta.sha256, build([r])).action == "unchanged"
+    assert loaded.dump_nquads() == before
+
+
+def test_read_back_equals_the_built_graph(loaded, results):
+    built, stored = build(results), loaded.load_graph()
+    assert set(built.nodes) == set(stored.nodes) and set(built.edges) == set(stored.edges)
+    for node_id, node in built.nodes.items():
+        props = {k: sorted(v) if isinstance(v, list) else v for k, v in node.props.items()}
+        assert stored.nodes[node_id].props == props, node_id
+        assert stored.nodes[node_id].doc == node.doc
+    for key, edge in built.edges.items():
+        assert stored.edges[key].props == edge.props and stored.edges[key].doc == edge.doc, key
+
+
+def test_changed_document_replaces_only_its_subgraph(results, tmp_path):
+    m = load_mapping()
+    store = OxigraphStore(tmp_path / "kg")
+    for r in results:
+        store.replace_document(r.meta.doc, r.meta.sha256, build([r]))
+    target = results[3]
+    others = {r.meta.doc: graph_dump(store, m.graph_iri(r.meta.doc)) for r in results if r is not target}
+    changed = copy.deepcopy(target)
+    changed.meta.sha256 = "f" * 64
+    changed.tasks[0].text = "改写后的任务文本"
+    del changed.tasks[-1]
+    assert store.replace_document(changed.meta.doc, changed.meta.sha256, build([changed])).action == "replaced"
+    for doc, dump in others.items():
+        assert graph_dump(store, m.graph_iri(doc)) == dump, doc
+    rows = store.query(
+        f"PREFIX pk: <{PK}> SELECT ?text ?doc WHERE {{ ?t pk:text ?text ; pk:docId ?doc ; pk:sequence 1 ; a pk:Task }}",
+        {"doc": changed.meta.doc}).rows
+    assert rows == [["改写后的任务文本", changed.meta.doc]]
+    expected = build([r for r in results if r is not target] + [changed])
+    assert store.counts()["Task"] == 246
+    assert {k: v for k, v in store.counts().items() if v} == expected.counts()
+    store.close()
+
+
+def test_departments_no_document_mentions_any_more_are_removed(results, tmp_path):
+    store = OxigraphStore(tmp_path / "kg")
+    for r in results:
+        store.replace_document(r.meta.doc, r.meta.sha256, build([r]))
+    shrunk = copy.deepcopy(results[1])
+    shrunk.meta.sha256 = "e" * 64
+    shrunk.tasks = shrunk.tasks[:1]
+    store.replace_document(shrunk.meta.doc, shrunk.meta.sha256, build([shrunk]))
+    expected = build([r for r in results if r is not results[1]] + [shrunk])
+    assert store.counts()["Department"] == expected.counts()["Department"] < build(results).counts()["Department"]
+    assert validate_store(store).violations == []
+    store.close()
+
+
+def test_updates_are_refused_and_the_store_is_untouched(loaded):
+    before = loaded.dump_nquads()
+    for text in ["DROP ALL", "INSERT DATA { <http://x> <http://y> <http://z> }",
+                 "PREFIX pk: <https://policykg.org/ontology#> DELETE WHERE { ?s pk:text ?o }"]:
+        with pytest.raises(ReadOnlyViolation, match="read-only"):
+            loaded.query(text)
+    with pytest.raises(QuerySyntaxError):
+        loaded.query("SELECT WHERE nonsense")
+    assert loaded.dump_nquads() == before
+
+
+def test_parameters_are_bound_never_spliced(loaded, results):
+    doc = results[2].meta.doc
+    q = f"PREFIX pk: <{PK}> SELECT (COUNT(?t) AS ?n) WHERE {{ ?t a pk:Task ; pk:docId ?doc }}"
+    assert loaded.query(q, {"doc": doc}).rows == [[len(results[2].tasks)]]
+    hostile = doc + '" } } ; DROP ALL ; SELECT * WHERE { ?s ?p "'
+    assert loaded.query(q, {"doc": hostile}).rows == [[0]]
+    projected = f"PREFIX pk: <{PK}> SELECT ?doc (COUNT(?t) AS ?n) WHERE {{ ?t a pk:Task ; pk:docId ?doc }} GROUP BY ?doc"
+    assert loaded.query(projected, {"doc": doc}).rows == [[doc, len(results[2].tasks)]]
+    assert loaded.counts()["Task"] == 247
+
+
+def test_bind_values_places_escaped_terms_in_the_where_group():
+    q = ('PREFIX x: <http://e/a#b>\n# WHERE { in a comment\n'
+         'SELECT ?where (("}{" ) AS ?z) WHERE { ?t <http://x/y> """ WHERE { """ . FILTER(?a<3) }')
+    out = bind_values(q, {"d": 'x" } ; DROP ALL #', "n": 3})
+    head, sep, tail = out.partition('WHERE { VALUES (?d ?n) { ("x\\" } ; DROP ALL #" "3"^^<http://www.w3.org/2001/XMLSchema#integer>) }')
+    assert sep and head.endswith('AS ?z) ') and '""" WHERE { """' in tail
+    assert bind_values("ASK { ?s ?p ?o }", {"s": NamedNode("http://a/b")}).startswith("ASK { VALUES (?s) { (<http://a/b>) }")
+    assert bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"o": 1}).startswith(
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES")
+    with pytest.raises(ValueError, match="not a SPARQL variable"):
+        bind_values("ASK {}", {"a b": 1})
+
+
+def test_parse_param_types_values_by_their_look():
+    assert parse_param("12") == Literal("12", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert parse_param("2025-12-31").datatype.value.endswith("#date")
+    assert parse_param("<http://a/b>") == NamedNode("http://a/b")
+    assert parse_param('"2025"') == Literal("2025")
+    assert parse_param("true") == Literal(True)
+    assert parse_param("省教育厅") == Literal("省教育厅")
+
+
+def test_shapes_catch_broken_graphs(results):
+    r = copy.deepcopy(results[0])
+    g = build([r])
+    task = next(g.nodes_by_label("Task"))
+    g.nodes[task.id].props.pop("text")
+    for edge in [e for e in g.edges.values() if e.source == task.id and e.type in ("LEAD", "SUPPORT")]:
+        del g.edges[edge.key]
+    target_id = f"target/{r.meta.doc}/bogus"
+    g.add_node(Node(target_id, "Target", {"value": 3, "qualifier": "lots"}, doc=r.meta.doc))
+    g.add_node(Node(f"deadline/{r.meta.doc}/bogus", "Deadline", {"text": "x", "kind": "someday"}, doc=r.meta.doc))
+    messages = {v.message for v in validate_quads(graph_quads(g))}
+    assert "a task has its text" in messages
+    assert "a task has at least one responsible department (lead or support)" in messages
+    assert "a target has a unit" in messages and "a target belongs to exactly one task" in messages
+    assert "a deadline has one kind: by-date, period, recurring or ongoing" in messages
+    assert summary_counts(g)["tasks"] == len(r.tasks)
+
+
+def test_codec_refuses_what_the_mapping_does_not_declare():
+    g = PolicyGraph()
+    g.add_node(Node("doc/x", "Document", {"doc_id": "x", "colour": "red"}, doc="x"))
+    with pytest.raises(CodecError, match="Document has no property 'colour'"):
+        graph_quads(g)
+    g = PolicyGraph.from_parts([Node("doc/x", "Document", {"date": "2021年"}, doc="x")], [])
+    with pytest.raises(CodecError, match="date='2021年' is not a valid date"):
+        graph_quads(g)
+    g = PolicyGraph.from_parts([Node("a", "Task", doc="x"), Node("b", "Task", doc="x")], [Edge("a", "LIKES", "b")])
+    with pytest.raises(CodecError, match="type 'LIKES' is not in mapping.yaml"):
+        graph_quads(g)
+
+
+def test_registry_names_the_valid_choices(tmp_path):
+    with pytest.raises(UnknownStore, match="oxigraph, sparql, neo4j"):
+        open_store("mongodb")
+    store = open_store(path=str(tmp_path / "kg"))
+    assert isinstance(store, OxigraphStore) and store.description.endswith("kg")
+    store.close()
