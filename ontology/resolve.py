@@ -209,7 +209,9 @@ class Resolver:
 
     def _national_body(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         body = self.national.get(text) or self.national.get(re.sub(r"^中共", "", text))
-        return self._national_node(body) if body else None
+        if body is None or (text in self.cores and ctx.level not in ("national", None)):
+            return None     # 中华职业教育社 in a provincial list is the provincial branch
+        return self._national_node(body)
 
     def _local(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         youth = _YOUTH_LEAGUE.match(text)
