@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.loaders import LoaderError, extract_file, iter_input_files, load_manifest
 from policykg.loaders.records import ExtractionResult
+from policykg.ontology.resolve import resolve_result
 
 HELP = """Extract every task (departments, lead, deadlines, targets, provenance) from task-list files.
 
@@ -31,7 +32,9 @@ def records_for(paths: Iterable[Path], manifest=None, errors: list[str] | None =
     one-line messages and skipped. This is the single place later stages (resolution) wrap."""
     for path in paths:
         try:
-            yield extract_file(path, manifest)
+            result = extract_file(path, manifest)
+            resolve_result(result)   # adds `resolved` to every task (policykg.ontology.resolve)
+            yield result
         except LoaderError as e:
             if errors is not None:
                 errors.append(str(e))
