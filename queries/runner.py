@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from policykg.graph.store import GraphStore, QueryResult
+from policykg.ontology.mapping import load_mapping
 from policykg.queries.registry import LIMIT, LIST_SEPARATOR, CannedQuery, QueryError
 
 DECIMALS = 6
@@ -43,20 +44,18 @@ def run(query: CannedQuery, store: GraphStore, params: dict[str, Any] | None = N
 
 
 def normalise(query: CannedQuery, raw: QueryResult, language: str, limit: int | None = None) -> QueryResult:
-    positions = {name: i for i, name in enumerate(raw.columns)}
-    missing = [c for c in query.column_names if c not in positions]
-    if missing:
-        ext = ".rq" if language == "sparql" else ".cypher"
-        raise QueryError(f"{query.source_dir / (query.name + ext)}: result lacks declared column(s) "
-                         f"{', '.join(missing)} (it returned {', '.join(raw.columns) or 'nothing'})")
+    """The declared columns, by position: a SPARQL text projects its parameters after them (pyoxigraph binds
+    only projected variables, and an output column may not share a parameter's name there); a Cypher text
+    returns exactly the declared columns, by name."""
+    names = query.column_names
+    ext = ".rq" if language == "sparql" else ".cypher"
+    if language == "cypher" and list(raw.columns) != names or len(raw.columns) < len(names):
+        raise QueryError(f"{query.source_dir / (query.name + ext)}: returns columns {', '.join(raw.columns)}; "
+                         f"{query.name}.yaml declares {', '.join(names)}")
     rows = raw.rows if limit is None else raw.rows[:limit]
-    out = []
-    for row in rows:
-        out.append([
-            plain_list(row[positions[c.name]]) if c.type == "list" else plain(row[positions[c.name]])
-            for c in query.columns
-        ])
-    return QueryResult(list(query.column_names), out)
+    return QueryResult(list(names), [
+        [plain_list(v) if c.type == "list" else plain(v) for c, v in zip(query.columns, row)] for row in rows
+    ])
 
 
 def plain_list(value: Any) -> list:
@@ -76,8 +75,11 @@ def _sort_key(value: Any) -> tuple[str, str]:
 
 def plain(value: Any) -> Any:
     """One value from any store as a plain Python value."""
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        # a store that hands back IRIs as text (the RDF stores do) still names nodes by their ids
+        return _node_id(value) if value.startswith(_base()) else value
     if isinstance(value, int):
         return value
     if isinstance(value, (float, Decimal)):
@@ -98,9 +100,11 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _node_id(iri: str) -> str:
-    from policykg.ontology.mapping import load_mapping
+def _base() -> str:
+    return load_mapping().base
 
+
+def _node_id(iri: str) -> str:
     node = load_mapping().node_id(iri)
     return node if node is not None else iri
 
