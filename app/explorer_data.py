@@ -80,17 +80,22 @@ def show_failure(result: Any) -> bool:
 
 # ---- the store and what is read from it --------------------------------------------------------------------
 
-def store_spec() -> tuple[str | None, str | None]:
-    """Which store this process explores: the embedded store folder, or a Neo4j URI when one is set."""
-    return settings.get("store"), settings.get("neo4j_uri")
+def store_spec() -> tuple[str | None, str | None, str | None]:
+    """Which store this process explores: Neo4j when a URI is set, else a SPARQL endpoint, else the embedded
+    store folder (``policykg app`` passes its options as these settings)."""
+    return settings.get("store"), settings.get("neo4j_uri"), settings.get("sparql_endpoint")
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(spec: tuple[str | None, str | None]):
+def _open_store(spec: tuple[str | None, str | None, str | None]):
     from policykg.graph.stores import open_store
 
-    path, neo4j_uri = spec
-    return open_store(path=path, neo4j_uri=neo4j_uri)
+    path, neo4j_uri, endpoint = spec
+    if neo4j_uri:
+        return open_store(neo4j_uri=neo4j_uri)
+    if endpoint:
+        return open_store(sparql_endpoint=endpoint)
+    return open_store(path=path)
 
 
 def store():
@@ -104,7 +109,7 @@ def version() -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _graph(spec: tuple[str | None, str | None], ver: str) -> PolicyGraph:
+def _graph(spec: tuple[str | None, str | None, str | None], ver: str) -> PolicyGraph:
     return _open_store(spec).load_graph()
 
 
@@ -114,7 +119,7 @@ def graph() -> PolicyGraph:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _counts(spec: tuple[str | None, str | None], ver: str) -> dict[str, int]:
+def _counts(spec: tuple[str | None, str | None, str | None], ver: str) -> dict[str, int]:
     return _open_store(spec).counts()
 
 
@@ -141,7 +146,7 @@ def query_title(name: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _run(spec: tuple[str | None, str | None], ver: str, name: str, params: tuple[tuple[str, Any], ...],
+def _run(spec: tuple[str | None, str | None, str | None], ver: str, name: str, params: tuple[tuple[str, Any], ...],
          qdir: str | None) -> tuple[list[str], list[list[Any]]]:
     from policykg.queries.registry import Registry
     from policykg.queries.runner import run
@@ -230,7 +235,7 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
 # ---- browsing helpers over the in-memory graph --------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def _choices(spec: tuple[str | None, str | None], ver: str):
+def _choices(spec: tuple[str | None, str | None, str | None], ver: str):
     from policykg.graph.browse import choices
 
     return choices(_graph(spec, ver))
@@ -360,9 +365,11 @@ def extract_upload(name: str, content: bytes, limit_mb: int):
         return Failure(t("i_too_big", name=safe, limit=limit_mb))
 
     def go():
-        from policykg.graph.pipeline import resolve_results
+        from policykg.ontology.resolve import resolve_result
 
-        return resolve_results([extract(read_bytes(content, safe))])[0]
+        result = extract(read_bytes(content, safe))
+        resolve_result(result)   # fills in the canonical departments in place
+        return result
 
     result = attempt(go)
     if isinstance(result, Failure):

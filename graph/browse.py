@@ -20,6 +20,7 @@ class TaskView:
     """One task as an analyst checks it against the file."""
 
     id: str
+    kind: str                # Task or SchoolMeasure
     doc_id: str
     doc_title: str
     level: str | None
@@ -68,7 +69,7 @@ def find_tasks(graph: PolicyGraph, selection: Selection, keyword: str | None = N
     keyword = (keyword or "").strip() or None
     views: list[TaskView] = []
     total = 0
-    for task_id in matching_tasks(graph, selection):
+    for task_id in reading_order(graph, matching_tasks(graph, selection)):
         view = task_view(graph, task_id, keyword)
         if keyword and not (view.matches or keyword_spans(view.section, keyword)
                             or any(keyword_spans(d, keyword) for d in view.lead + view.support)):
@@ -79,15 +80,31 @@ def find_tasks(graph: PolicyGraph, selection: Selection, keyword: str | None = N
     return views, total
 
 
+def reading_order(graph: PolicyGraph, task_ids: Iterable[str]) -> list[str]:
+    """Tasks by document, then position in it; a school measure right after the task it answers."""
+    def key(task_id: str):
+        p = graph.nodes[task_id].props
+        return (str(p.get("doc_id") or ""), _seq(task_id, p), graph.nodes[task_id].label != "Task", task_id)
+
+    return sorted(task_ids, key=key)
+
+
+def _seq(node_id: str, props: dict) -> int:
+    if isinstance(props.get("seq"), int):
+        return props["seq"]
+    tail = node_id.rsplit("/", 1)[-1]   # measure/{doc}/{seq} carries its task's position in the id
+    return int(tail) if tail.isdigit() else 0
+
+
 def task_view(graph: PolicyGraph, task_id: str, keyword: str | None = None) -> TaskView:
     idx = _index(graph)
     node = graph.nodes[task_id]
     p = node.props
     doc = _task_document(graph, idx, task_id)
     dp = doc.props if doc is not None else {}
-    text = str(p.get("text") or p.get("measure") or "")
+    text = str(p.get("text") or p.get("measure") or "；".join(p.get("goals") or []))
     view = TaskView(
-        id=task_id, doc_id=str(p.get("doc_id") or dp.get("doc_id") or ""),
+        id=task_id, kind=node.label, doc_id=str(p.get("doc_id") or dp.get("doc_id") or ""),
         doc_title=str(dp.get("title") or dp.get("doc_id") or ""), level=dp.get("level"),
         jurisdiction=dp.get("jurisdiction"), task_no=str(p.get("task_no") or ""),
         section=str(p.get("section") or ""), text=text, location=str(p.get("location") or ""),

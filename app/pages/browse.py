@@ -29,7 +29,8 @@ st.markdown(f"**{summary}**")
 for task in tasks:
     with st.container(border=True):
         # everything from the document is escaped: task text is untrusted
-        st.markdown(f"**{data.esc(task.doc_title)}** · {data.esc(task.task_no)} "
+        kind = f" · {data.esc(data.type_name(task.kind))}" if task.kind != "Task" else ""
+        st.markdown(f"**{data.esc(task.doc_title)}** · {data.esc(task.task_no)}{kind} "
                     f"<span style='color:#666'>({data.esc(level_name(task.level))}"
                     f"{' · ' + data.esc(task.jurisdiction) if task.jurisdiction else ''})</span>",
                     unsafe_allow_html=True)

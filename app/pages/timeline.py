@@ -22,7 +22,7 @@ with st.expander(t("filters"), expanded=True):
     selection, keyword = task_filters(ch, "timeline")
     as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of")
 
-found = data.attempt(find_tasks, graph, selection, keyword, LIMIT)
+found = data.attempt(find_tasks, graph, selection, keyword)
 if data.show_failure(found):
     st.stop()
 tasks, total = found
@@ -33,8 +33,11 @@ if not rows:
 
 frame = data.timeline_frame(rows)
 overdue = int(frame["overdue"].sum())
-st.markdown(f"**{t('tasks_found', total=total)}**" + (f" · {t('tasks_shown', shown=len(tasks))}" if total > len(tasks) else "")
-            + f" · :red[{t('t_overdue', n=overdue)}]")
+summary = t("tasks_found", total=frame["task"].nunique())
+if len(frame) > LIMIT:   # the most pressing first: overdue, then by due date
+    frame = frame.sort_values(["overdue", "end"], ascending=[False, True]).head(LIMIT)
+    summary += " · " + t("tasks_shown", shown=frame["task"].nunique())
+st.markdown(f"**{summary}** · :red[{t('t_overdue', n=overdue)}]")
 status_names = {"overdue": t("t_status_overdue"), "open": t("t_status_open"), "ongoing": t("t_status_ongoing")}
 frame[t("t_status")] = frame["status"].map(status_names)
 frame[t("t_task")] = frame["caption"]

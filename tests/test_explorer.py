@@ -1,0 +1,254 @@
+"""Every explorer page driven with Streamlit's AppTest on a real embedded store built from the examples
+(plus one hostile document) through the real pipeline. Expected values come from the extraction records
+or from the canned queries run directly on a store, never from the app's own code."""
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from e2e.corpus import HOSTILE_DOC, build_store
+
+ENTRY = str(Path(__file__).resolve().parents[1] / "app" / "explorer.py")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    work = tmp_path_factory.mktemp("explorer")
+    from policykg.graph.build import build
+    from policykg.graph.pipeline import process_files
+    from e2e.corpus import EXAMPLES, write_hostile
+
+    counts = build_store(work / "store", work / "files")
+    results, _ = process_files(sorted(EXAMPLES.glob("*.txt")) + [write_hostile(work / "files")])
+    return {"store": work / "store", "queries": work / "my-queries", "counts": counts, "results": results,
+            "graph": build(results)}
+
+
+@pytest.fixture
+def app(corpus, monkeypatch):
+    monkeypatch.setenv("POLICYKG_STORE", str(corpus["store"]))
+    monkeypatch.setenv("POLICYKG_QUERY_DIR", str(corpus["queries"]))
+    corpus["queries"].mkdir(exist_ok=True)
+    for name in ("NEO4J_URI", "POLICYKG_SPARQL_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def test_overview_counts_documents_and_headline_chart(app, corpus):
+    counts = corpus["counts"]
+    shown = {m.label: m.value for m in app.metric}
+    assert shown == {"文件": str(counts["Document"]), "任务": f"{counts['Task']:,}",
+                     "部门": str(counts["Department"]), "量化目标": str(counts["Target"]),
+                     "时限": str(counts["Deadline"])}
+    assert counts["Document"] == 6 and counts["Task"] == sum(len(r.tasks) for r in corpus["results"])
+    documents = app.dataframe[0].value
+    assert len(documents) == 6 and set(documents["level"]) >= {"国家级", "省级", "市级"}
+    assert len(charts(app)) == 1
+    assert any(str(corpus["store"]) in c.value for c in app.sidebar.caption)
+
+
+def test_english_switch(app):
+    app.sidebar.toggle[0].set_value(True).run()
+    assert app.title[0].value == "Policy task graph"
+    assert {m.label for m in app.metric} == {"Documents", "Tasks", "Departments", "Targets", "Deadlines"}
+
+
+def test_browse_keyword_highlights_and_counts(app, corpus):
+    goto(app, "browse")
+    app.text_input(key="browse_kw").input("在线开放课程").run()
+    expected = sum("在线开放课程" in t.text for r in corpus["results"] for t in r.tasks)
+    assert expected > 0
+    assert f"共 {expected} 项任务" in markdown(app)
+    assert "<mark>在线开放课程</mark>" in markdown(app)
+    located = [t for r in corpus["results"] for t in r.tasks if "在线开放课程" in t.text]
+    assert f"{located[0].provenance.location}" in markdown(app)   # the source: document and row/paragraph
+
+
+def test_browse_department_rollup_matches_the_canned_query(app, corpus):
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    goto(app, "browse")
+    dept = "dept/provincial/江苏省/education"
+    app.selectbox(key="browse_dept").select(dept).run()
+    rolled = markdown(app)
+    app.checkbox(key="browse_units").uncheck().run()
+    own = markdown(app)
+    # the same question answered by the SPARQL canned query, through the store the app holds open
+    from policykg.app.explorer_data import store as app_store
+
+    query = Registry.load().get("department-obligations")
+    with_units = run(query, app_store(), {"department": "provincial/江苏省/education", "with_units": True,
+                                          "limit": 10000})
+    alone = run(query, app_store(), {"department": "provincial/江苏省/education", "with_units": False,
+                                     "limit": 10000})
+    docs_col = with_units.columns.index("document")
+    no_col = with_units.columns.index("task_no")
+    n_rolled = len({(r[docs_col], r[no_col]) for r in with_units.rows})
+    n_alone = len({(r[docs_col], r[no_col]) for r in alone.rows})
+    assert n_rolled > n_alone
+    assert f"共 {n_rolled} 项任务" in rolled
+    assert f"共 {n_alone} 项任务" in own
+
+
+def test_hostile_text_is_shown_not_run(app):
+    goto(app, "browse")
+    app.selectbox(key="browse_doc").select(HOSTILE_DOC).run()
+    shown = markdown(app)
+    assert "共 2 项任务" in shown
+    assert "<script" not in shown and "<img" not in shown and "<b>" not in shown
+    assert "&lt;script&gt;" in shown and "&#42;&#42;加粗&#42;&#42;" in shown and "&#36;x&#36;" in shown
+    # what the reader sees is the text exactly as written
+    assert "建设<script>window.__pwned=1</script>示范性" in html.unescape(shown)
+
+
+def test_graph_view_renders_offline_and_reports_the_cap(app):
+    goto(app, "graph")
+    frames = app.get("iframe")
+    assert frames, "no graph frame"
+    page = frames[0].proto.srcdoc
+    assert "new vis.Network(" in page and "cdnjs" not in page
+    size = next(c.value for c in app.caption if "个节点" in c.value)
+    assert not app.warning
+    app.slider(key="graph_depth").set_value(4).run()
+    app.number_input(key="graph_cap").set_value(20).run()
+    assert app.warning and "只显示了其中最重要的 20 个" in app.warning[0].value
+    assert "显示 20 个节点" in next(c.value for c in app.caption if "个节点" in c.value)
+    assert size
+
+
+def test_graph_view_of_hostile_text_carries_no_markup(app):
+    app.query_params["node"] = f"doc/{HOSTILE_DOC}"
+    goto(app, "graph")
+    page = app.get("iframe")[0].proto.srcdoc
+    assert "window.__pwned" in page              # the text is there ...
+    assert "<script>window" not in page and "<img" not in page   # ... but never as markup
+
+
+def test_graph_click_through_details_and_recentre(app, corpus):
+    graph = corpus["graph"]
+    task = "task/002_9942bf19912af7cb/1"
+    lead = next(e.target for e in graph.edges.values() if e.source == task and e.type == "LEAD")
+    app.query_params["node"] = task          # a link to a node opens the graph centred on it
+    goto(app, "graph")
+    assert app.radio(key="graph_kind").value == "Task"
+    assert app.selectbox(key="graph_pick").value == task
+    app.selectbox(key="graph_detail").select(lead).run()
+    details = app.table[0].value
+    assert graph.nodes[lead].props["name"] in details.to_string()
+    app.button(key="graph_recentre").click().run()
+    assert app.radio(key="graph_kind").value == "Department"
+    assert app.selectbox(key="graph_pick").value == lead
+
+
+def test_saved_query_form_table_and_csv(app):
+    goto(app, "queries")
+    app.selectbox(key="q_name").select("top-departments").run()
+    app.button[0].click().run()   # the form's run button
+    assert not app.error
+    table = app.dataframe[0].value
+    from policykg.app.explorer_data import store as app_store
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    direct = run(Registry.load().get("top-departments"), app_store(), {})
+    assert list(table.columns) == direct.columns and len(table) == len(direct.rows) > 5
+    assert any(b.label == "下载 CSV" for b in app.get("download_button"))
+
+
+def test_custom_query_error_shown_and_save(app, corpus):
+    goto(app, "queries")
+    app.text_area(key="q_text").input("SELECT WHERE {").run()
+    app.button(key="q_custom_run").click().run()
+    assert app.error and "SPARQL" in app.error[0].value and not app.exception
+    app.text_area(key="q_text").input("DELETE WHERE { ?s ?p ?o }").run()
+    app.button(key="q_custom_run").click().run()
+    assert app.error and "read-only" in app.error[0].value
+    app.text_area(key="q_text").input(
+        "PREFIX pk: <https://policykg.org/ontology#>\nSELECT ?doc (COUNT(?t) AS ?n) WHERE { ?t a pk:Task ; "
+        "pk:docId ?doc } GROUP BY ?doc ORDER BY ?doc").run()
+    app.button(key="q_custom_run").click().run()
+    assert not app.error
+    counts = app.dataframe[-1].value
+    assert dict(zip(counts["doc"], counts["n"])) == {r.meta.doc: len(r.tasks) for r in corpus["results"]}
+    app.text_input(key="q_save_name").input("tasks-per-document").run()
+    app.button(key="q_save").click().run()
+    assert (corpus["queries"] / "tasks-per-document.rq").is_file()
+    assert (corpus["queries"] / "tasks-per-document.yaml").is_file()
+    goto(app, "queries")
+    assert any(o.endswith("（我的） · tasks-per-document") for o in app.selectbox(key="q_name").options)
+    app.selectbox(key="q_name").select("tasks-per-document").run()
+    app.button[0].click().run()
+    assert dict(zip(app.dataframe[0].value["doc"], app.dataframe[0].value["n"])) == \
+        {r.meta.doc: len(r.tasks) for r in corpus["results"]}
+
+
+def test_timeline_marks_overdue_as_of_a_date(app, corpus):
+    goto(app, "timeline")
+    as_of = date(2023, 1, 1)
+    app.date_input(key="timeline_as_of").set_value(as_of).run()
+    expected = 0
+    for r in corpus["results"]:
+        for t in r.tasks:
+            for d in t.deadlines:
+                due = d.end or d.start
+                if due and date.fromisoformat(due) < as_of and d.kind.value not in ("ongoing", "recurring"):
+                    expected += 1
+    assert f"已逾期 {expected} 项" in markdown(app)
+    assert len(charts(app)) == 1
+    frame = app.dataframe[0].value
+    assert (frame["状态"] == "逾期").sum() == expected
+
+
+def test_ingest_previews_then_writes(corpus, monkeypatch, tmp_path):
+    monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "fresh"))
+    monkeypatch.delenv("POLICYKG_QUERY_DIR", raising=False)
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    assert "数据库中还没有文件" in "\n".join(i.value for i in at.info)
+    goto(at, "ingest")
+    example = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.txt"))[0]
+    at.file_uploader[0].set_value([(example.name, example.read_bytes(), "text/plain"),
+                                   ("renamed.txt", b"%PDF-1.4 not really text", "text/plain")]).run()
+    expected = next(len(r.tasks) for r in corpus["results"] if r.meta.doc == example.stem)
+    assert any(f"{expected} 项任务" in e.label for e in at.expander)
+    # the format is recognised from the bytes, whatever the name says; the error names the file and why
+    assert any("renamed.txt" in e.value and "PDF" in e.value for e in at.error)
+    assert at.dataframe[0].value.shape[0] == expected
+    at.button(key="ingest_write").click().run()
+    assert any("added" in s.value for s in at.success)
+    goto(at, "overview")
+    assert {m.label: m.value for m in at.metric}["任务"] == str(expected)
+
+
+def test_ingest_refuses_a_file_over_the_limit(monkeypatch, tmp_path):
+    monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "fresh"))
+    monkeypatch.setenv("POLICYKG_UPLOAD_LIMIT_MB", "1")
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    goto(at, "ingest")
+    at.file_uploader[0].set_value(("big.txt", "任务".encode() * 400_000, "text/plain")).run()
+    assert any("big.txt" in e.value and "1 MB" in e.value for e in at.error)
+    assert not at.get("button") or not any(getattr(b, "key", None) == "ingest_write" for b in at.button)
