@@ -39,8 +39,9 @@ def register(app: typer.Typer) -> None:
         manifest: Optional[Path] = typer.Option(None, "--manifest", "-m", help="YAML manifest of document metadata."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary line."),
     ) -> None:
-        err = Console(stderr=True, highlight=False)
-        out = Console(highlight=False)
+        # one line per file, never wrapped: the outcome lines are read by scripts too
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        out = Console(highlight=False, soft_wrap=True)
         try:
             loaded = load_manifest(manifest) if manifest else None
         except LoaderError as exc:

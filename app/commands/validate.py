@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         sparql: Optional[str] = SPARQL,
         limit: int = typer.Option(100, "--max", help="Print at most this many violations."),
     ) -> None:
-        out = Console(highlight=False)
+        out = Console(highlight=False, soft_wrap=True)
         target = open_chosen(store, neo4j, sparql)
         try:
             report = validate_store(target)
