@@ -16,12 +16,14 @@ app = typer.Typer(
 # Each module defines register(app), adding its command(s) with help text and an example.
 COMMAND_MODULES = (
     "extract",
+    "departments",
     "app",
     "link",
     "ingest",
     "validate",
     "export",
     "sparql",
+    "query",
 )
 
 for _name in COMMAND_MODULES:

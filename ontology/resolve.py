@@ -13,8 +13,10 @@ the document's issuer, a named institution, a compound (省教育厅职教处), 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Iterable
 
 from policykg.loaders.records import DocumentMeta, ExtractionResult, ResolvedDepartment
 from policykg.ontology import reference as ref
@@ -34,6 +36,8 @@ _DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|�
 _ROLE_NOTE = re.compile(r"[（(](牵头|配合|负责|参与|牵头单位|配合单位)[)）]$")
 _YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(.+?)委(?:员会)?$")
 _DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")
+_LEADING_NOISE = re.compile(r"^[^\u4e00-\u9fff《]+")
+_PLACEHOLDER_PLACE = re.compile(r"^(某(自治区|省|市|州|县|区|旗))")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "，": ",", "　": ""})
 
 
@@ -104,8 +108,11 @@ class Resolver:
             self._cache[cache_key] = self._resolve(mention, context)
         return self._cache[cache_key]
 
-    def context_for(self, meta: DocumentMeta) -> Context:
-        """The resolution context of a document: level, territorial jurisdiction, school and issuing department."""
+    def context_for(self, meta: DocumentMeta, mentions: Iterable[str] = ()) -> Context:
+        """The resolution context of a document: level, territorial jurisdiction, school and issuing department.
+
+        Where the metadata give no jurisdiction, it is read from the place the title or issuer starts with
+        (江西省工作任务清单, 某县…清单), else from the province its mentions name most often."""
         level = (meta.level or "").split("+")[0].strip() or None
         jurisdiction, institution = None, meta.institution
         for part in re.split(r"\s*[+＋]\s*", meta.jurisdiction or ""):
@@ -118,6 +125,10 @@ class Resolver:
                 institution = part
         if jurisdiction is None and level == "national":
             jurisdiction = NATIONAL
+        if jurisdiction is None:
+            inferred = self._infer_place(meta, mentions)
+            if inferred:
+                jurisdiction, level = inferred[0], level or inferred[1]
         if institution is None and "institution" in (meta.level or "") and meta.issuing_body:
             institution = meta.issuing_body
         ctx = Context(level=level, jurisdiction=jurisdiction, institution=institution,
@@ -129,9 +140,27 @@ class Resolver:
                 break
         return replace(ctx, host=host, host_key=host.key if host else None)
 
+    def _infer_place(self, meta: DocumentMeta, mentions: Iterable[str]) -> tuple[str, str] | None:
+        for text in (meta.issuing_body, meta.title):
+            text = _LEADING_NOISE.sub("", normalise(text or ""))
+            place = next((self.gazetteer.lookup(n) for n in self.place_names if text.startswith(n)), None)
+            if place is not None:
+                return place.name, place.level
+            placeholder = _PLACEHOLDER_PLACE.match(text)
+            if placeholder:
+                return placeholder.group(1), _MARKERS[placeholder.group(2)]
+        provinces = Counter()
+        for mention in mentions:
+            found = self._place_at_start(normalise(mention))
+            if found and found[1] is not None:
+                provinces[found[1].province] += 1
+        if provinces:
+            return provinces.most_common(1)[0][0], "provincial"
+        return None
+
     def _host_from(self, text: str | None, ctx: Context) -> ResolvedDepartment | None:
         """The department a title or issuer line starts with (省教育厅重点任务清单 → 江苏省教育厅)."""
-        text = normalise(text or "")
+        text = _LEADING_NOISE.sub("", normalise(text or ""))
         if not text:
             return None
         whole = self._resolve(text, ctx)
@@ -344,6 +373,8 @@ class Resolver:
         """省 / 市 / 县 … read against the document: its own jurisdiction, an ancestor, or several below it."""
         level = _MARKERS[marker]
         jur = ctx.jurisdiction
+        if ctx.level is None:       # nothing known about the document: the marker names one body of that level
+            return level, jur, False
         if jur and jur != NATIONAL and jur.endswith(marker):
             return ctx.level or level, jur, False
         if level == "provincial":
@@ -376,8 +407,10 @@ class Resolver:
                                       name_en=cp.en, kind=cp.kind, level="national", jurisdiction=NATIONAL,
                                       function=cp.function)
         where = jurisdiction or "未知"
+        # a jurisdiction nobody stated: name the body by its level alone (市教育局), keep "未知" in the key
+        named = jurisdiction or {"provincial": "省", "municipal": "市", "county": "县"}.get(level or "", "")
         return ResolvedDepartment(
-            mention="", key=f"{level}/{where}/{cp.id}", name=cp.name_for(level or "provincial", where),
+            mention="", key=f"{level}/{where}/{cp.id}", name=cp.name_for(level or "provincial", named),
             name_en=f"{cp.en}, {where}", kind=cp.kind, level=level, jurisdiction=jurisdiction, function=cp.function)
 
     def _education_authority(self, ctx: Context) -> ResolvedDepartment:
@@ -412,7 +445,7 @@ def get_resolver() -> Resolver:
 def resolve_result(result: ExtractionResult) -> None:
     """Fill ``task.resolved`` (same order as ``task.departments``) and the school units' ``resolved_units``."""
     resolver = get_resolver()
-    ctx = resolver.context_for(result.meta)
+    ctx = resolver.context_for(result.meta, (m for task in result.tasks for m in task.departments))
     school_ctx = ctx.for_school()
     for task in result.tasks:
         task.resolved = [resolver.resolve(m, ctx) for m in task.departments]
