@@ -23,7 +23,6 @@ COMMAND_MODULES = (
     "validate",
     "export",
     "sparql",
-    "query",
 )
 
 for _name in COMMAND_MODULES:
