@@ -54,7 +54,9 @@ def register(app: typer.Typer) -> None:
             rows = [(c.department.name, c.department.key, c.department.kind, c.department.level,
                      c.department.jurisdiction, c.department.function, c.department.parent,
                      c.lead, c.support, c.total) for c in count_obligations(results)]
-            print_rows(COLUMNS, rows, fmt)
+            # a terminal table leaves out the long key and parent columns (CSV and JSON keep them)
+            keep = [i for i, col in enumerate(COLUMNS) if fmt is not OutputFormat.table or col not in ("key", "parent")]
+            print_rows([COLUMNS[i] for i in keep], [[row[i] for i in keep] for row in rows], fmt)
         done, total = mention_coverage(results)
         share = f"{done / total:.1%}" if total else "n/a"
         err.print(f"coverage: {done}/{total} department mentions resolved ({share}) in {len(results)} file(s)")
