@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "validate",
     "export",
     "sparql",
+    "query",
 )
 
 for _name in COMMAND_MODULES:
