@@ -215,7 +215,7 @@ class Gazetteer:
 
     def add(self, j: Jurisdiction) -> None:
         self.by_name.setdefault(j.name, []).append(j)
-        if j.level == "provincial":
+        if j.level == "provincial" and j.type in ("province", "municipality", "autonomous-region"):
             self.provinces.append(j)
 
     def lookup(self, name: str, province: str | None = None) -> Jurisdiction | None:
@@ -234,7 +234,7 @@ class Gazetteer:
         out = []
         for group in self.by_name.values():
             for j in group:
-                if j.level != level or j.type == "new-area":
+                if j.level != level or j.type in ("new-area", "corps"):
                     continue
                 if scope in (NATIONAL, j.province, j.prefecture):
                     out.append(j)
@@ -249,7 +249,7 @@ def gazetteer() -> Gazetteer:
         g.add(Jurisdiction(name=row["name"], level=row["level"], type=row["type"], province=row["province"],
                            prefecture=row["prefecture"], code=row["code"], short=row["short"]))
     for entry in _yaml("areas.yaml"):
-        g.add(Jurisdiction(name=entry["name"], level=entry["level"], type="new-area",
+        g.add(Jurisdiction(name=entry["name"], level=entry["level"], type=entry.get("type", "new-area"),
                            province=entry["province"], prefecture=entry.get("prefecture") or ""))
     return g
 

@@ -26,14 +26,19 @@ _LEVEL_ORDER = ("national", "provincial", "municipal", "county", "institution")
 _MARKERS = {"自治区": "provincial", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal",
             "县": "county", "区": "county", "旗": "county"}
 _PLACE_SUFFIXES = (("自治区", "provincial"), ("省", "provincial"), ("自治州", "municipal"), ("地区", "municipal"),
-                   ("新区", "municipal"), ("盟", "municipal"), ("市", "municipal"), ("自治县", "county"),
+                   ("高新区", "county"), ("开发区", "county"), ("经开区", "county"), ("新区", "municipal"), ("盟", "municipal"), ("市", "municipal"), ("自治县", "county"),
                    ("县", "county"), ("区", "county"), ("旗", "county"))
 _NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国家", "全国")
 _UNKNOWN_PLACE = re.compile(
     r"^((?![各有相省市县区])[^委政府部厅局办、,()（）]{1,10}?(?:自治区|省|自治州|地区|市|盟|自治县|县|新区|区|旗))$")
 _INSTITUTION = re.compile(r"(大学|学院|学校|技校|职校|中学|小学|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
-_DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|社|办公室|办)$")
-_ROLE_NOTE = re.compile(r"[（(](牵头|配合|负责|参与|牵头单位|配合单位)[)）]$")
+_DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|社|办公厅|办公室|办)$")
+_ROLE_NOTE = re.compile(r"(?:[（(](?:牵头|配合|负责|参与|牵头单位|配合单位)[)）]|牵头|负责|配合)$")
+_AND_OTHERS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位)$")   # 省教育厅等相关部门: the named one
+_ALIAS_NOTE = re.compile(r"^(.+?)[（(]([^（()）]+)[)）]$")          # 省教育厅（省委教育工委）
+_CENTRAL_BANK = re.compile(r"^(?:中国)?人民银行(.+?)(?:分行|中心支行|支行|营业管理部)$")
+_LEVEL_WORDS = {"省级": "provincial", "地市级": "municipal", "市级": "municipal", "县级": "county"}
+_PROVINCE_PLURAL = re.compile(r"^省(?:[(（][^)）]*[)）]|、自治区、直辖市)")
 _YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(.+?)委(?:员会)?$")
 _DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")
 _LEADING_NOISE = re.compile(r"^[^\u4e00-\u9fff《]+")
@@ -44,7 +49,7 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "，": ",", "　": ""})
 def normalise(mention: str) -> str:
     """The mention without whitespace, a trailing 等 or a role note such as （牵头）."""
     text = re.sub(r"\s+", "", mention or "").strip("。；;，,、")
-    text = _ROLE_NOTE.sub("", text)
+    text = _AND_OTHERS.sub("", _ROLE_NOTE.sub("", text))
     if text.endswith("等") and len(text) > 2:
         text = text[:-1]
     return _DISCIPLINE.sub("纪委监委", text)
@@ -92,6 +97,13 @@ class Resolver:
         self.gazetteer = ref.gazetteer()
         self.place_names = sorted(self.gazetteer.by_name, key=len, reverse=True)
         self.province_shorts = {j.short: j.name for j in self.gazetteer.provinces if j.short}
+        # prefecture short names (武汉海关) where they are unique and not a province's short name
+        short_count = Counter(j.short for js in self.gazetteer.by_name.values() for j in js if j.short)
+        self.prefecture_shorts = {j.short: j.name for js in self.gazetteer.by_name.values() for j in js
+                                  if j.level == "municipal" and j.short and short_count[j.short] == 1
+                                  and j.short not in self.province_shorts and len(j.short) >= 2}
+        self.national_prefixes = sorted((n for n in self.national if n.startswith(("国家", "中国", "国务院"))),
+                                        key=len, reverse=True)
         self.divisions = ref.education_divisions()
         self.division_names = sorted(self.divisions, key=len, reverse=True)
         self.school = ref.school_units()
@@ -178,7 +190,7 @@ class Resolver:
         text = normalise(mention)
         if text:
             for rule in (self._school_unit, self._collective, self._national_body, self._local,
-                         self._division, self._institution, self._compound, self._place):
+                         self._division, self._institution, self._compound, self._alias_note, self._place):
                 found = rule(text, ctx)
                 if found is not None:
                     return replace(found, mention=mention)
@@ -228,10 +240,11 @@ class Resolver:
                                          en=member.en)
         if quantifier and rest:
             # 各市教育局, 各地教育行政部门: members of one line of authority at or below the document's level
-            parsed = self._split_core(rest)
-            if parsed and parsed[0] in (*_MARKERS, "", "地", "地方", "级"):
+            parsed = self._split_core(_PROVINCE_PLURAL.sub("省", rest))
+            if parsed and parsed[0] in (*_MARKERS, *_LEVEL_WORDS, "", "地", "地方", "级"):
                 prefix, cp = parsed
-                level = _MARKERS.get(prefix) or (_below(ctx.level) if prefix.startswith("地") else ctx.level)
+                level = _MARKERS.get(prefix) or _LEVEL_WORDS.get(prefix) or (
+                    _below(ctx.level) if prefix.startswith("地") or quantifier == "各级" else ctx.level)
                 return self._collective_node(quantifier + rest, level, ctx.jurisdiction, cp.function,
                                              en=f"{cp.en} (several)")
         return None
@@ -243,6 +256,12 @@ class Resolver:
         return self._national_node(body)
 
     def _local(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        bank = _CENTRAL_BANK.match(text)
+        if bank and self._place_at_start(bank.group(1)):
+            place = self._place_at_start(bank.group(1))
+            where = place[1].name if place[1] else place[0]
+            return self._counterpart_node(ref.counterparts()["central-bank"],
+                                          place[1].level if place[1] else "municipal", where)
         youth = _YOUTH_LEAGUE.match(text)
         if youth and (youth.group(1) in _MARKERS or self._place_at_start(youth.group(1))):
             prefix, cp = youth.group(1), ref.counterparts()["youth-league"]
@@ -306,6 +325,15 @@ class Resolver:
                 return self._division_node(div.name if div else tail, div.en if div else None, parent)
         return None
 
+    def _alias_note(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """省教育厅（省委教育工委）: a body with a bracketed second name resolves as the first."""
+        found = _ALIAS_NOTE.match(text)
+        if found:
+            first = self._resolve(found.group(1), ctx)
+            if first.resolved:
+                return first
+        return None
+
     def _place(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         """A bare place name in a department column stands for its people's government (沈阳市)."""
         place = self.gazetteer.lookup(text, ctx.province)
@@ -327,19 +355,26 @@ class Resolver:
         for name in self.place_names:
             if text.startswith(name):
                 return name, self.gazetteer.lookup(name)
-        for short, full in self.province_shorts.items():
-            if text.startswith(short) and not text.startswith(short + "市"):
-                return short, self.gazetteer.lookup(full)
         found = _UNKNOWN_PLACE.match(re.sub(r"(委|人民政府|政府)$", "", text))
         if found:
             return found.group(1), None
+        for shorts in (self.province_shorts, self.prefecture_shorts):
+            for short, full in shorts.items():
+                if text.startswith(short) and not text.startswith(short + "市"):
+                    return short, self.gazetteer.lookup(full)
         return None
 
     def _read_prefix(self, prefix: str, ctx: Context) -> tuple[str | None, str | None, bool] | None:
         """(level, jurisdiction, is_collective) for what stands before the core, or None if it is not a place."""
-        p = prefix
+        p = _PROVINCE_PLURAL.sub("省", prefix)
         if p.startswith("中共"):
             p = p[2:]
+        parent = next((n for n in self.national_prefixes if p.startswith(n) and len(p) > len(n)), None)
+        if parent:      # 国家税务总局湖北省税务局: a vertically managed body's local office
+            p = p[len(parent):]
+        if p in _LEVEL_WORDS:
+            level = _LEVEL_WORDS[p]
+            return level, ctx.jurisdiction, _LEVEL_ORDER.index(level) > _LEVEL_ORDER.index(ctx.level or "provincial")
         for national in _NATIONAL_PREFIXES:
             if p.startswith(national) and p[len(national):] in ("", "委"):
                 return "national", NATIONAL, False

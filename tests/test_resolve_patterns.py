@@ -76,6 +76,21 @@ CASES = [
     (N, "工商联", "national/federation-industry-commerce", "national", "全国", "federation-industry-commerce", "mass-organisation"),
     (N, "发展改革委", "national/development-reform", "national", "全国", "development-reform", "government"),
     (Context("provincial", "江西省"), "中华职业教育社", "provincial/江西省/vocational-education-society", "provincial", "江西省", "vocational-education-society", "mass-organisation"),
+    # vertically managed offices, regulators, bracketed second names, role notes
+    (Context("provincial", "湖北省"), "国家税务总局湖北省税务局", "provincial/湖北省/taxation", "provincial", "湖北省", "taxation", "government"),
+    (Context("provincial", "湖北省"), "人民银行武汉分行", "municipal/武汉市/central-bank", "municipal", "武汉市", "central-bank", "government"),
+    (Context("provincial", "湖北省"), "湖北银保监局", "provincial/湖北省/financial-regulation-office", "provincial", "湖北省", "financial-regulation", "government"),
+    (Context("provincial", "湖北省"), "武汉海关", "municipal/武汉市/customs", "municipal", "武汉市", "customs", "government"),
+    (Context("provincial", "湖北省"), "省教育厅（省委教育工委）", "provincial/湖北省/education", "provincial", "湖北省", "education", "government"),
+    (Context("provincial", "湖北省"), "省教育厅牵头", "provincial/湖北省/education", "provincial", "湖北省", "education", "government"),
+    (Context("provincial", "湖北省"), "省直有关部门", "collective/湖北省/省有关部门", "provincial", "湖北省", "relevant-departments", "collective"),
+    (Context("municipal", "武汉市"), "市人防办", "municipal/武汉市/civil-air-defence", "municipal", "武汉市", "defence-mobilisation", "government"),
+    (Context("municipal", "武汉市"), "武汉经开区管委会", "county/武汉经开区/administrative-committee", "county", "武汉经开区", "government", "government"),
+    (Context("county", "宜都市"), "各镇人民政府、街道办事处", "collective/宜都市/各乡镇人民政府（街道办事处）", "county", "宜都市", "government", "collective"),
+    (N, "国务院有关部门", "collective/全国/国务院有关部门", "national", "全国", "relevant-departments", "collective"),
+    (N, "各省、自治区、直辖市人民政府", "collective/全国/各省级人民政府", "provincial", "全国", "government", "collective"),
+    (N, "各省级教育行政部门", "collective/全国/各省级教育行政部门", "provincial", "全国", "education", "collective"),
+    (N, "新疆生产建设兵团教育局", "provincial/新疆生产建设兵团/education", "provincial", "新疆生产建设兵团", "education", "government"),
     # schools named in a department column
     (Context("provincial", "河南省"), "河南大学", "institution/河南大学", "institution", "河南省", "institution", "institution"),
 ]
