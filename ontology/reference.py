@@ -56,6 +56,17 @@ def functions() -> dict[str, Function]:
     return out
 
 
+def _unique_index(pairs, where: str, what: str) -> dict:
+    """name → owner from (name, owner) pairs; a name claimed by two different owners is a data error."""
+    index: dict = {}
+    for name, owner in pairs:
+        if name in index and index[name] is not owner and index[name] != owner:
+            first, second = (getattr(o, "id", getattr(o, "name", o)) for o in (index[name], owner))
+            raise ReferenceDataError(f"{where}: {what} {name!r} claimed twice ({first} and {second})")
+        index[name] = owner
+    return index
+
+
 def _check_function(code: str, where: str) -> str:
     if code not in functions() and code not in ("host",):
         raise ReferenceDataError(f"{where}: unknown function code {code!r}")
@@ -118,14 +129,8 @@ def national_bodies() -> dict[str, NationalBody]:
 @lru_cache(maxsize=None)
 def national_name_index() -> dict[str, NationalBody]:
     """Every name, alias and former name of a national body → the body (one identity across renames)."""
-    index: dict[str, NationalBody] = {}
-    for body in national_bodies().values():
-        for name in body.all_names():
-            if name in index and index[name].id != body.id:
-                raise ReferenceDataError(
-                    f"ontology/data/national.yaml: name {name!r} used by {index[name].id} and {body.id}")
-            index[name] = body
-    return index
+    return _unique_index(((name, body) for body in national_bodies().values() for name in body.all_names()),
+                         "ontology/data/national.yaml", "name")
 
 
 @dataclass(frozen=True)
@@ -179,14 +184,8 @@ def counterparts() -> dict[str, Counterpart]:
 @lru_cache(maxsize=None)
 def core_index() -> dict[str, Counterpart]:
     """Every core name (教育厅, 人社局, 发改委, 外办, ...) → its counterpart; a core may name one body only."""
-    index: dict[str, Counterpart] = {}
-    for cp in counterparts().values():
-        for core in cp.cores:
-            if core in index and index[core].id != cp.id:
-                raise ReferenceDataError(
-                    f"ontology/data/local.yaml: core {core!r} claimed by {index[core].id} and {cp.id}")
-            index[core] = cp
-    return index
+    return _unique_index(((core, cp) for cp in counterparts().values() for core in cp.cores),
+                         "ontology/data/local.yaml", "core")
 
 
 # --- jurisdictions --------------------------------------------------------------------------------------------
@@ -281,14 +280,12 @@ def _divisions_data() -> dict:
 @lru_cache(maxsize=None)
 def education_divisions() -> dict[str, Division]:
     """Printed form (canonical or alias) → division of an education department."""
-    index: dict[str, Division] = {}
-    for entry in _divisions_data()["education_department"]:
-        div = Division(entry["name"], entry["en"], tuple(entry.get("aliases") or ()), bool(entry["distinctive"]))
-        for name in (div.name, *div.aliases):
-            if name in index:
-                raise ReferenceDataError(f"ontology/data/divisions.yaml: {name!r} listed twice")
-            index[name] = div
-    return index
+    divisions = [Division(e["name"], e["en"], tuple(e.get("aliases") or ()), bool(e["distinctive"]))
+                 for e in _divisions_data()["education_department"]]
+    pairs = [(name, div) for div in divisions for name in (div.name, *div.aliases)]
+    if len({n for n, _ in pairs}) != len(pairs):
+        raise ReferenceDataError("ontology/data/divisions.yaml: a division name is listed twice")
+    return _unique_index(pairs, "ontology/data/divisions.yaml", "division")
 
 
 @lru_cache(maxsize=None)
