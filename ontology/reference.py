@@ -259,7 +259,12 @@ def province_names() -> list[str]:
 
 def prefectures(province: str) -> list[str]:
     """The prefecture-level cities of a province (for a municipality such as 北京市: none)."""
-    return [j.name for j in gazetteer().members(province, "municipal") if j.type != "new-area"]
+    return [j.name for j in gazetteer().members(province, "municipal")]
+
+
+def counties(within: str) -> list[str]:
+    """The county-level divisions of a prefecture-level city (or of a whole province or municipality)."""
+    return [j.name for j in gazetteer().members(within, "county")]
 
 
 # --- divisions, school units, collectives ----------------------------------------------------------------------
@@ -309,6 +314,7 @@ class CollectiveMembers:
     level: str
     function: str
     bare: bool = False
+    also: tuple[str, ...] = ()          # further member levels
 
 
 @lru_cache(maxsize=None)
@@ -323,7 +329,8 @@ def collectives() -> tuple[dict[str, str], list[CollectiveMembers]]:
             raise ReferenceDataError(f"{where}: unknown level {entry['level']!r}")
         members.append(CollectiveMembers(
             id=entry["id"], name=entry["name"], en=entry["en"], match=tuple(entry["match"]),
-            level=entry["level"], function=_check_function(entry["function"], where), bare=bool(entry.get("bare"))))
+            level=entry["level"], function=_check_function(entry["function"], where), bare=bool(entry.get("bare")),
+            also=tuple(entry.get("also") or ())))
     return quantifiers, members
 
 

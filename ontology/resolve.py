@@ -109,6 +109,7 @@ class Resolver:
         self.school = ref.school_units()
         self.quantifiers, self.members = ref.collectives()
         self.member_match = {_fold(m): member for member in self.members for m in member.match}
+        self.member_by_name = {member.name: member for member in self.members}
         self._cache: dict[tuple[str, Context], ResolvedDepartment] = {}
 
     # --- entry points -----------------------------------------------------------------------------------------
@@ -469,6 +470,24 @@ class Resolver:
             mention="", key=f"collective/{scope}/{name}", name=name, name_en=f"{en} ({scope})" if en else None,
             kind="collective", level=level, jurisdiction=jurisdiction, function=function,
             parent=parent.name if parent else None, parent_key=parent.key if parent else None, scope=scope)
+
+
+def expand_collective(collective: ResolvedDepartment) -> list[ResolvedDepartment]:
+    """The member departments a collective stands for, where the reference data can list them:
+    各市 in a Liaoning list → the 14 municipal governments of 辽宁省; 各市教育局 → their education bureaus.
+    Collectives of unnamed departments (有关部门, 行业主管部门) and of schools cannot be listed: []."""
+    if collective.kind != "collective" or not collective.jurisdiction:
+        return []
+    resolver = get_resolver()
+    cp = ref.counterparts().get(collective.function or "")
+    if cp is None:
+        return []
+    levels = [collective.level]
+    member = resolver.member_by_name.get(re.sub(r"^(各级|各|相关|其他)", "", collective.name))
+    if member is not None:
+        levels += list(member.also)
+    places = [j for level in levels for j in resolver.gazetteer.members(collective.jurisdiction, level)]
+    return [replace(resolver._counterpart_node(cp, j.level, j.name), mention=collective.mention) for j in places]
 
 
 @lru_cache(maxsize=1)

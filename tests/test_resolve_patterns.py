@@ -141,3 +141,19 @@ def test_the_unknown_is_kept_not_dropped():
 def test_an_empty_context_still_resolves_national_bodies():
     res = get_resolver().resolve("教育部")
     assert res.key == "national/education"
+
+
+def test_a_collective_expands_to_its_members():
+    from policykg.ontology.resolve import expand_collective
+
+    r = get_resolver()
+    liaoning = expand_collective(r.resolve("各市", Context("provincial", "辽宁省")))
+    assert len(liaoning) == 14
+    assert {"municipal/沈阳市/government", "municipal/锦州市/government"} <= {m.key for m in liaoning}
+    jiangxi = expand_collective(r.resolve("各市、县(市、区)人民政府", Context("provincial", "江西省")))
+    assert {m.level for m in jiangxi} == {"municipal", "county"}
+    assert "county/共青城市/government" in {m.key for m in jiangxi}
+    bureaus = expand_collective(r.resolve("各市教育局", Context("provincial", "山东省")))
+    assert "municipal/济南市/education" in {m.key for m in bureaus} and len(bureaus) == 16
+    assert expand_collective(r.resolve("各地有关部门", N)) == []
+    assert expand_collective(r.resolve("教育部", N)) == []

@@ -82,3 +82,8 @@ def test_collective_and_division_data_load():
     divisions = ref.education_divisions()
     assert divisions["职教处"].name == "职业教育处" and divisions["考试院"].distinctive
     assert "教务处" in ref.school_units()["units"]
+
+
+def test_counties_of_a_city():
+    assert "江阴市" in ref.counties("无锡市")
+    assert "海淀区" in ref.counties("北京市")
