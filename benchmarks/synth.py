@@ -210,7 +210,8 @@ class CorpusWriter:
             gold = {"doc": doc.id, "task_no": task.no, "section": sb.section_of(doc, theme, n),
                     "text": sb.gold_text(doc, task), "departments": sb.gold_mentions(doc, task),
                     "departments_open": task.open, "deadline": task.deadline, "quantities": task.quantities}
-            resolved = {"doc": doc.id, "task_no": task.no, "resolved": [d.resolved() for d in task.departments]}
+            resolved = {"doc": doc.id, "task_no": task.no,
+                        "resolved": [d.resolved() | {"mention": m} for d, m in zip(task.departments, gold["departments"])]}
             if doc.layout == "school":
                 gold["school_measures"] = task.school
                 resolved["resolved_units"] = [u.resolved() for u in task.units]
