@@ -32,6 +32,7 @@ _NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国�
 _UNKNOWN_PLACE = re.compile(
     r"^((?![各有相省市县区])[^委政府部厅局办、,()（）]{1,10}?(?:自治区|省|自治州|地区|市|盟|自治县|县|新区|区|旗))$")
 _INSTITUTION = re.compile(r"(大学|学院|学校|技校|职校|中学|小学|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
+_ENTERPRISE = re.compile(r"(公司|集团|银行|企业)$")
 _DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|社|办公厅|办公室|办)$")
 _ROLE_NOTE = re.compile(r"(?:[（(](?:牵头|配合|负责|参与|牵头单位|配合单位)[)）]|牵头|负责|配合)$")
 _AND_OTHERS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位)$")   # 省教育厅等相关部门: the named one
@@ -312,6 +313,8 @@ class Resolver:
     def _institution(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         if _INSTITUTION.search(text) and len(text) >= 4:
             return self._institution_node(text, ctx)
+        if _ENTERPRISE.search(text) and len(text) >= 4:
+            return replace(self._institution_node(text, ctx), function="enterprises")
         return None
 
     def _compound(self, text: str, ctx: Context) -> ResolvedDepartment | None:
