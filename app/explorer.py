@@ -1,6 +1,6 @@
 """The Streamlit explorer's entry script: page set-up, the language switch, the store shown, navigation.
 
-Run it with ``policykg app`` (which starts Streamlit headless on this file). Pages live in ``app/pages`` and
+Run it with ``policykg app`` (which starts Streamlit headless on this file). Pages live in ``app/explorer_pages`` and
 only lay out widgets; they read everything through ``policykg.app.explorer_data``.
 """
 from __future__ import annotations
@@ -14,7 +14,8 @@ from policykg.app.explorer_data import t
 
 st.set_page_config(page_title="policykg", page_icon=":material/account_tree:", layout="wide")
 
-PAGES = Path(__file__).resolve().parent / "pages"
+# Not "pages/": Streamlit would also serve a folder of that name as old-style pages, bypassing this script.
+PAGES = Path(__file__).resolve().parent / "explorer_pages"
 # (file, UI string key, url path, icon); the first is the default page
 _PAGES = (
     ("overview.py", "page_overview", "overview", ":material/dashboard:"),

@@ -36,14 +36,25 @@ def lang() -> str:
     return "en" if st.session_state.get("english") else "zh"
 
 
+def column_label(name: str) -> str:
+    """A result column's header in the chosen language (unknown columns keep their name)."""
+    return _strings()["columns"].get(name, {}).get(lang(), name)
+
+
 def t(key: str, **values: Any) -> str:
     """The UI string ``key`` in the chosen language; an unknown key is a bug, so it fails loudly."""
     entry = _strings()[key]
     return entry[lang()].format(**values) if values else entry[lang()]
 
 
+def function_name(code: str | None) -> str:
+    from policykg.graph.view import function_label
+
+    return function_label(code, lang()) or "—"
+
+
 def level_name(level: str | None) -> str:
-    return "—" if not level else "+".join(name_of(LEVEL_NAMES, part, lang()) for part in str(level).split("+"))
+    return "—" if not isinstance(level, str) or not level else "+".join(name_of(LEVEL_NAMES, part, lang()) for part in str(level).split("+"))
 
 
 def type_name(label: str) -> str:
@@ -234,16 +245,16 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
 
 # ---- browsing helpers over the in-memory graph --------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def _choices(spec: tuple[str | None, str | None, str | None], ver: str):
+@st.cache_data(show_spinner=False, max_entries=4)
+def _choices(spec: tuple[str | None, str | None, str | None], ver: str, language: str):
     from policykg.graph.browse import choices
 
-    return choices(_graph(spec, ver))
+    return choices(_graph(spec, ver), language)
 
 
 def choices():
     """Dropdown values (documents, levels, jurisdictions, departments, functions) read from the data."""
-    return _choices(store_spec(), version())
+    return _choices(store_spec(), version(), lang())
 
 
 def document_tasks(doc_id: str) -> list[str]:
@@ -325,6 +336,16 @@ def result_frame(columns: list[str], rows: list[list[Any]]):
     return pd.DataFrame(shown, columns=columns)
 
 
+def shown_frame(frame):
+    """A result table for the screen: headers in the chosen language, levels and functions named."""
+    frame = frame.copy()
+    if "level" in frame:
+        frame["level"] = frame["level"].map(level_name)
+    if "function" in frame:
+        frame["function"] = frame["function"].map(function_name)
+    return frame.rename(columns={c: column_label(c) for c in frame.columns})
+
+
 
 def obligations_long(columns: list[str], rows: list[list[Any]]):
     """The obligations-across-levels pivot (function, label, one column per level, total) as long rows
@@ -333,8 +354,6 @@ def obligations_long(columns: list[str], rows: list[list[Any]]):
     from policykg.queries.registry import LEVELS
 
     frame = pd.DataFrame(rows, columns=columns)
-    frame["function"] = frame["label"].where(frame["label"].notna() & (frame["label"] != ""), frame["function"]) \
-        if "label" in frame else frame["function"]
     levels = [lv for lv in LEVELS if lv in frame.columns]
     long = frame.melt(id_vars=["function"], value_vars=levels, var_name="level", value_name="count")
     return long[long["count"] > 0]

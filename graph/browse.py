@@ -10,6 +10,7 @@ from datetime import date
 from typing import Iterable
 
 from policykg.graph.model import PolicyGraph
+from policykg.graph.view import function_label
 from policykg.graph.subgraph import Selection, _as_date, _index, _task_document, matching_tasks
 
 _ONGOING_KINDS = ("ongoing", "recurring")
@@ -160,7 +161,7 @@ class Choices:
     functions: list[tuple[str, str]]        # (code, label)
 
 
-def choices(graph: PolicyGraph) -> Choices:
+def choices(graph: PolicyGraph, lang: str = "zh") -> Choices:
     docs = sorted((str(n.props.get("doc_id") or n.id), str(n.props.get("title") or n.props.get("doc_id") or n.id))
                   for n in graph.nodes_by_label("Document"))
     levels, places = set(), set()
@@ -173,10 +174,8 @@ def choices(graph: PolicyGraph) -> Choices:
     order = ["national", "provincial", "municipal", "county", "institution"]
     depts = sorted(((n.id, str(n.props.get("name") or n.props.get("key") or n.id))
                     for n in graph.nodes_by_label("Department")), key=lambda d: d[1])
-    funcs = {str(n.props.get("code") or n.id): str(n.props.get("label_zh") or n.props.get("code") or n.id)
-             for n in graph.nodes_by_label("Function")}
-    for n in graph.nodes_by_label("Department"):
-        if n.props.get("function"):
-            funcs.setdefault(str(n.props["function"]), str(n.props["function"]))
+    codes = {str(n.props.get("code")) for n in graph.nodes_by_label("Function") if n.props.get("code")}
+    codes |= {str(n.props["function"]) for n in graph.nodes_by_label("Department") if n.props.get("function")}
+    funcs = {code: function_label(code, lang) or code for code in codes}
     return Choices(docs, sorted(levels, key=lambda lv: (order.index(lv) if lv in order else 99, lv)),
-                   sorted(places), depts, sorted(funcs.items()))
+                   sorted(places), depts, sorted(funcs.items(), key=lambda f: f[1]))

@@ -65,6 +65,16 @@ _TOOLTIP_PROPS = ("doc_id", "task_no", "section", "text", "measure", "title", "n
                   "qualifier", "object", "start", "end", "location", "code", "label_en")
 
 
+def function_label(code: str | None, lang: str = "zh") -> str | None:
+    """A function code's label from the reference data (the graph's Function nodes carry only the code)."""
+    from policykg.ontology.reference import functions
+
+    if not code:
+        return None
+    entry = functions().get(code)
+    return (entry.zh if lang == "zh" else entry.en) if entry else code
+
+
 def name_of(names: dict[str, dict[str, str]], key: str | None, lang: str = "zh") -> str:
     if key is None:
         return ""
@@ -83,7 +93,7 @@ def node_caption(node: Node, full: bool = False) -> str:
     elif node.label == "Document":
         caption = p.get("title") or p.get("doc_id") or node.id
     elif node.label == "Function":
-        caption = p.get("label_zh") or p.get("code") or node.id
+        caption = p.get("label_zh") or function_label(p.get("code"), "zh") or node.id
     elif node.label in ("Target", "Deadline"):
         caption = p.get("text") or node.id
     else:

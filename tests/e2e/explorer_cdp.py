@@ -52,7 +52,8 @@ class Browser:
         port = self._devtools_port()
         pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
         page = next(p for p in pages if p.get("type") == "page")
-        self.ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+        self._connection = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+        self.ws = self._connection.__enter__()
         self._id = 0
         self.requests: list[str] = []
         self.failed: list[tuple[str, str]] = []
@@ -116,8 +117,10 @@ class Browser:
         """Poll a JavaScript expression until it is truthy; returns its value."""
         deadline = time.monotonic() + timeout
         value = None
+        # an element found comes back as {} (falsy in Python): make objects plain true
+        probe = f"(() => {{ const v = ({expression}); return (v && typeof v === 'object') ? true : v; }})()"
         while time.monotonic() < deadline:
-            value = self.evaluate(expression)
+            value = self.evaluate(probe)
             if value:
                 self.drain(settle)
                 return value
@@ -132,7 +135,7 @@ class Browser:
 
     def close(self) -> None:
         try:
-            self.ws.close()
+            self._connection.__exit__(None, None, None)
         finally:
             self.proc.terminate()
             try:

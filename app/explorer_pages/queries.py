@@ -31,7 +31,7 @@ if submitted or st.session_state.get("q_last") == name:
     if not data.show_failure(result):
         frame = data.result_frame(*result)
         st.caption(t("q_rows", n=len(frame)))
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(data.shown_frame(frame), hide_index=True, width="stretch")
         st.download_button(t("q_csv"), frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
                            mime="text/csv", key="q_csv")
 

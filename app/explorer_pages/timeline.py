@@ -56,5 +56,8 @@ rule = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color
     .encode(x="as_of:T")
 chart = (bars + points + rule).properties(height=max(200, 22 * frame[t("t_task")].nunique()))
 st.altair_chart(chart, width="stretch")
-st.dataframe(frame[[t("t_task"), t("deadline"), "kind", "start", "end", t("t_status"), "departments"]],
-             hide_index=True, width="stretch")
+table = frame[[t("t_task"), t("deadline"), "kind", "start", "end", t("t_status"), "departments"]].rename(
+    columns={"kind": data.column_label("kind"), "start": t("t_start"), "end": t("t_end"),
+             "departments": data.column_label("departments")})
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={t("t_start"): st.column_config.DateColumn(), t("t_end"): st.column_config.DateColumn()})

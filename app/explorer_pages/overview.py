@@ -1,6 +1,5 @@
 """Overview: the store, counts, documents by level and jurisdiction, obligations by function and level."""
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from policykg.app import explorer_data as data
@@ -21,16 +20,14 @@ if not counts.get("Document"):
 st.subheader(t("documents_heading"))
 docs = data.run_canned("documents", {})
 if not data.show_failure(docs):
-    frame = pd.DataFrame(docs[1], columns=docs[0])
-    frame["level"] = frame["level"].map(level_name)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(data.shown_frame(data.result_frame(*docs)), hide_index=True, width="stretch")
 
 st.subheader(t("headline_heading"))
 headline = data.run_canned("obligations-across-levels", {})
 if not data.show_failure(headline):
     long = data.obligations_long(*headline)
     long[t("col_level")] = long["level"].map(level_name)
-    long[t("col_function")] = long["function"]
+    long[t("col_function")] = long["function"].map(data.function_name)
     long[t("col_count")] = long["count"]
     chart = alt.Chart(long).mark_bar().encode(
         y=alt.Y(f"{t('col_function')}:N", sort="-x"),
