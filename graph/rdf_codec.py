@@ -42,6 +42,14 @@ def sparql_term(term: NamedNode | Literal | BlankNode) -> str:
     return str(term)
 
 
+def _decimal(value) -> str:
+    """The canonical xsd:decimal text ("100", "0.5"), which Oxigraph stores and every store then agrees on."""
+    d = Decimal(str(value))
+    if not d.is_finite():
+        raise ValueError("not a finite number")
+    return format(d.normalize(), "f") if d != 0 else "0"
+
+
 def literal(value: Any, prop: PropertySpec) -> Literal:
     """A property value as a typed literal; raises CodecError naming the property on a bad value."""
     kind = prop.type
@@ -55,7 +63,7 @@ def literal(value: Any, prop: PropertySpec) -> Literal:
                 raise TypeError("expected an integer")
             text = str(int(value))
         elif kind == "decimal":
-            text = format(Decimal(str(value)), "f")
+            text = _decimal(value)
         elif kind == "date":
             text = dt.date.fromisoformat(str(value)).isoformat()
         else:
@@ -85,7 +93,7 @@ def to_term(value: Any) -> NamedNode | Literal:
     if isinstance(value, int):
         return Literal(str(value), datatype=NamedNode(XSD + "integer"))
     if isinstance(value, (float, Decimal)):
-        return Literal(format(Decimal(str(value)), "f"), datatype=NamedNode(XSD + "decimal"))
+        return Literal(_decimal(value), datatype=NamedNode(XSD + "decimal"))
     if isinstance(value, dt.date):
         return Literal(value.isoformat(), datatype=NamedNode(XSD + "date"))
     if isinstance(value, str):

@@ -35,10 +35,13 @@ class SparqlEndpointStore(SparqlGraphStore):
         self._graphs: list[str] | None = None
 
     # -- HTTP -------------------------------------------------------------------------------------------
-    def _post(self, url: str, form: list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
-        body = urllib.parse.urlencode(form).encode()
-        req = urllib.request.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
+    def _post(self, url: str, form: list[tuple[str, str]] | str, accept: str) -> tuple[bytes, str]:
+        """POST a form, or (a str) an update as the body with the protocol's application/sparql-update type."""
+        if isinstance(form, str):
+            body, ctype = form.encode("utf-8"), "application/sparql-update; charset=utf-8"
+        else:
+            body, ctype = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded; charset=utf-8"
+        req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": ctype, "Accept": accept})
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 return resp.read(), resp.headers.get("Content-Type", "")
@@ -49,7 +52,7 @@ class SparqlEndpointStore(SparqlGraphStore):
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {getattr(exc, 'reason', exc)}") from None
 
     def _update(self, text: str) -> None:
-        self._post(self.update_endpoint, [("update", text)], "*/*")
+        self._post(self.update_endpoint, text, "*/*")
         self._graphs = None
 
     def _select(self, text: str, params: dict[str, Any] | None = None, union: bool = False) -> QueryResult:
