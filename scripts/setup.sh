@@ -37,4 +37,8 @@ if [ "$want_test" = 1 ]; then
     echo "== building the test Neo4j launcher with Maven"
     mvn -q -B -f tests/neo4j-launcher/pom.xml package -DskipTests
   fi
+  if ! ls tests/sparql-server/target/dependency/jena-fuseki-main-*.jar >/dev/null 2>&1; then
+    echo "== fetching Apache Jena Fuseki (test SPARQL server) with Maven"
+    mvn -q -B -f tests/sparql-server/pom.xml dependency:copy-dependencies
+  fi
 fi
