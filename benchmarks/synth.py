@@ -61,7 +61,7 @@ def plan_campaign(budget: int, rng: random.Random) -> Node:
     rest = budget - root.size
     if rest <= 0:
         return root
-    provinces = list(ref.PROVINCES)
+    provinces = ref.province_names()
     p = max(1, min(31, round(SHARE["provincial"] * rest / MEAN_SIZE["provincial"])))
     pnodes = [Node("provincial", name, name, rng.randint(25, 50), root)
               for name in sorted(rng.sample(provinces, p), key=provinces.index)]

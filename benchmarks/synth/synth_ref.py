@@ -104,15 +104,41 @@ COUNTIES: dict[str, str] = {
 }
 
 
+try:  # the resolution helper's reference data, when installed: one gazetteer and one set of names for all
+    from policykg.ontology import reference as REFERENCE
+    REFERENCE.gazetteer()
+except Exception:  # noqa: BLE001 - any failure (not installed, data error): fall back to the tables above
+    REFERENCE = None
+
+
+def province_names() -> list[str]:
+    return REFERENCE.province_names() if REFERENCE else list(PROVINCES)
+
+
 def cities_of(province: str) -> list[str]:
-    return [] if province in MUNICIPALITIES else PROVINCES[province].split()
+    if province in MUNICIPALITIES:
+        return []
+    return REFERENCE.prefectures(province) if REFERENCE else PROVINCES[province].split()
 
 
 def counties_of(place: str) -> list[str]:
     """Counties of a prefecture-level city, or the districts of a municipality."""
+    if REFERENCE:
+        return REFERENCE.counties(place)
     if place in MUNICIPALITIES:
         return PROVINCES[place].split()
     return COUNTIES.get(place, "").split()
+
+
+def canonical(printed: str, core: str, level: str, place: str) -> tuple[str, str, str] | None:
+    """(canonical name, kind, function) from the reference data, so the truth names bodies as the resolver does."""
+    if not REFERENCE:
+        return None
+    if level == "national":
+        body = REFERENCE.national_name_index().get(printed)
+        return (body.name, body.kind, body.function) if body else None
+    cp = REFERENCE.core_index().get(core)
+    return (cp.name_for(level, place), cp.kind, cp.function) if cp else None
 
 
 def prefix(place: str, level: str) -> str:

@@ -138,7 +138,24 @@ def build_text(spec: Spec, level: str, prefix: str, with_deadline: bool = True,
 # ---------------------------------------------------------------- departments
 
 def department(function: str, level: str, place: str, rng: random.Random, bare: bool = False) -> Dept | None:
-    """The department of a function at a level, printed the way that level's lists print it."""
+    """The department of a function at a level, printed the way that level's lists print it; its canonical
+    name, kind and function from the reference data where it knows the body."""
+    d = _department(function, level, place, rng, bare)
+    if d is None:
+        return None
+    core = d.mention
+    for head in (ref.party_prefix(place, level), ref.prefix(place, level)) if level != "national" else ():
+        if core.startswith(head) and len(core) > len(head):
+            core = core[len(head):]
+            break
+    known = ref.canonical(d.mention, core, level, place)
+    if known:
+        name, kind, code = known
+        return Dept(d.mention, name, kind, d.level, d.jurisdiction, code)
+    return d
+
+
+def _department(function: str, level: str, place: str, rng: random.Random, bare: bool) -> Dept | None:
     kind, nat, *local = ref.FUNCTIONS[function]
     code = ref.FUNCTION_CODE.get(function, function)
     if level == "national":
