@@ -16,14 +16,15 @@ _Q = "[“”\"'‘’「」]?"
 PLAN_RE = rf"(?:(?:在|到|至|于)?{_Q}十([一二三四五六七八九])五{_Q}(期间|末|时期|内|前|中期|规划期内|规划期间)?)"
 YM = r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月)?"
 TEXT_DEADLINE_RE = re.compile(
-    "|".join([
+    # a cheap first-character test before the alternation (tried in full at every position otherwise)
+    r"(?=[到至于在“”\"'‘’「」十\d])(?:" + "|".join([
         rf"(?P<plan>{PLAN_RE})",
         rf"(?P<range>(?:在)?(\d{{4}})\s*[—\-–~～至到]\s*(\d{{4}})\s*年(?:期间|间|内))",
         rf"(?P<before>(?:到|至|于|在)?{YM}\s*(?:[上下]半年|年底|底|末|末期)?\s*(?:前|以前|之前))",
         rf"(?P<by>(?:到|至){YM}\s*(?:[上下]半年|年底|底|末)?)",
-    ])
+    ]) + ")"
 )
-START_RE = re.compile(rf"(?:自|从|于)?{YM}\s*(?:[1-9]\d?日)?\s*(?:起|开始)")
+START_RE = re.compile(rf"(?=[自从于\d])(?:自|从|于)?{YM}\s*(?:[1-9]\d?日)?\s*(?:起|开始)")
 FREQ_RE = re.compile(r"每(?:[一二两三四五六七八九十\d]+)?(?:个)?(?:学年|学期|年度|年|季度|半年|月|周|天|日|届)")
 ONGOING_WORDS = ("持续推进", "长期坚持", "长期推进", "持续实施", "长期", "持续", "常态化", "逐年推进", "长期执行")
 _TITLE_RE = re.compile(r"《[^》]*》")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .normalize import clean_text
 
@@ -46,7 +47,7 @@ class SourceDocument:
     encoding: str | None = None
     converted_traditional: bool = False
 
-    @property
+    @cached_property
     def text(self) -> str:
         """Normalised full text that provenance spans index into: one line per paragraph and per table row
         (cells tab-joined), each cell or paragraph cleaned like the task fields (so a task's text is a

@@ -25,6 +25,8 @@ TRAIL = r"(?:左右|以上|以下|以内|之内)?"
 LEAD_Q = r"(?:不低于|不少于|不多于|不高于|不超过|超过|至少|达到|达|约|近|逾|最多|高于|低于|多于|少于)"
 
 QUANTITY_RE = re.compile(
+    # the lookahead rejects most positions at once (a plain alternation is tried in full at every character)
+    rf"(?=[\d{_CN_DIGIT}百千万不至超达约近逾最高低多少])"
     rf"(?P<lead>{LEAD_Q})?"
     rf"(?:(?P<ratio>{NUM}\s*[:：]\s*{NUM})"
     rf"|(?P<range>{NUM})\s*[—\-–~～至到]\s*(?P<high>{NUM})\s*(?P<runit>(?:[万亿])?(?:{_UNIT_RE}))"

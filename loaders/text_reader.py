@@ -25,6 +25,7 @@ _BOX_START = re.compile(f"^\\s*[{BOX_CHARS}]")
 _BOX_SPLIT = re.compile("[│║┃┆┊|]")
 _BOX_SEP = re.compile(f"^[\\s{BOX_CHARS}+\\-=]+$")
 _BOX_ANY_SPLIT = re.compile(f"[{re.escape(BOX_CHARS.replace('─', '').replace('═', '').replace('━', ''))}]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _PIPE_SEP = re.compile(r"^\s*\|?[\s:\-|]+\|?\s*$")
 
 
@@ -59,7 +60,7 @@ def decode(data: bytes, path) -> tuple[str, str]:
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError) as e:
             raise LoaderError(path, f"detected encoding {enc} does not decode the file ({e})")
-    bad = sum(1 for ch in text[:20000] if ch < " " and ch not in "\t\n\r\f\v")
+    bad = len(_CONTROL_RE.findall(text, 0, 20000))
     if bad > max(8, len(text[:20000]) // 50):
         raise LoaderError(path, "binary file, not text (control characters throughout)")
     return text, enc
