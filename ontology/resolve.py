@@ -60,6 +60,11 @@ def _fold(text: str) -> str:
     return text.translate(_BRACKETS)
 
 
+def _rank(level: str | None) -> int:
+    """Position of a level from the top (national = 0); an unknown level ranks as unknown (-1)."""
+    return _LEVEL_ORDER.index(level) if level in _LEVEL_ORDER else -1
+
+
 def _below(level: str | None) -> str:
     if level not in _LEVEL_ORDER[:3]:
         return "county"
@@ -76,6 +81,10 @@ class Context:
     school: bool = False                # the mention comes from the school's own columns
     host: ResolvedDepartment | None = field(default=None, compare=False, hash=False)
     host_key: str | None = None         # host's key, so that contexts with different hosts differ
+
+    def __post_init__(self) -> None:
+        if self.level and "+" in self.level:   # provincial+institution: the government part is the context
+            object.__setattr__(self, "level", self.level.split("+")[0].strip() or None)
 
     @property
     def province(self) -> str | None:
@@ -378,7 +387,7 @@ class Resolver:
             p = p[len(parent):]
         if p in _LEVEL_WORDS:
             level = _LEVEL_WORDS[p]
-            return level, ctx.jurisdiction, _LEVEL_ORDER.index(level) > _LEVEL_ORDER.index(ctx.level or "provincial")
+            return level, ctx.jurisdiction, _rank(level) > _rank(ctx.level or "provincial")
         for national in _NATIONAL_PREFIXES:
             if p.startswith(national) and p[len(national):] in ("", "委"):
                 return "national", NATIONAL, False
@@ -426,7 +435,7 @@ class Resolver:
             place = self.gazetteer.lookup(jur, ctx.province)
             if place and place.prefecture:
                 return "municipal", place.prefecture, False
-        if ctx.level and _LEVEL_ORDER.index(ctx.level) >= _LEVEL_ORDER.index(level):
+        if _rank(ctx.level) >= _rank(level):
             return level, jur, False
         return level, jur, True
 
