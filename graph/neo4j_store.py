@@ -1,0 +1,287 @@
+"""The Neo4j store: the property-graph form of ``ontology/mapping.yaml`` written over Bolt with the official driver.
+
+One document is written in ONE transaction: read its stored hash (same hash: nothing to do), delete the nodes
+it owns (their edges go with them), create its new nodes and edges batched with ``UNWIND`` (grouped by label
+and by relationship type), MERGE the shared nodes it touches (departments, functions, jurisdictions) and
+remove shared nodes no document refers to any more. Any error rolls the whole transaction back, so a failed
+document leaves the database as it was. Queries run in READ transactions: the server itself refuses writes.
+
+Connection settings come from ``graph/settings.py``: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+(environment or ./.env; never from code).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import ClientError, ConstraintError, CypherSyntaxError, DriverError, Neo4jError
+
+from policykg.graph import cypher_codec as cc
+from policykg.graph import settings
+from policykg.graph.model import Edge, PolicyGraph
+from policykg.graph.store import QueryResult, ReadOnlyViolation, WriteOutcome
+from policykg.ontology.mapping import Mapping, load_mapping
+
+_ACCESS_MODE_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden")
+
+
+class Neo4jStoreError(RuntimeError):
+    """The server cannot be reached or refused the session; the message says where and why."""
+
+
+class CypherQueryError(ValueError):
+    """The query is not valid Cypher or failed on the server; the message is the server's."""
+
+
+class DocumentWriteError(ValueError):
+    """A document's subgraph could not be written (nothing of it was kept); the message says why."""
+
+
+def driver_auth() -> tuple[str, str] | None:
+    """(user, password) from the settings, or None when no password is set (a server without auth)."""
+    password = settings.get("neo4j_password")
+    return (settings.get("neo4j_user") or "neo4j", password) if password else None
+
+
+class Neo4jStore:
+    kind = "neo4j"
+    language = "cypher"
+
+    def __init__(self, uri: str | None = None, mapping: Mapping | None = None, database: str | None = None) -> None:
+        self.m = mapping or load_mapping()
+        self.uri = settings.get("neo4j_uri", uri)
+        if not self.uri:
+            raise Neo4jStoreError("no Neo4j URI: give --neo4j bolt://HOST:7687 or set NEO4J_URI")
+        self.database = settings.get("neo4j_database", database)
+        self.description = f"Neo4j at {self.uri}, database {self.database}"
+        try:
+            # server notifications (e.g. "label does not exist yet" on an empty store) are noise in logs
+            self._driver = GraphDatabase.driver(self.uri, auth=driver_auth(), notifications_min_severity="OFF")
+            self._driver.verify_connectivity()
+        except (DriverError, Neo4jError, ValueError, OSError) as exc:
+            raise Neo4jStoreError(f"cannot reach Neo4j at {self.uri}: {exc} "
+                                  "(is the server running? are NEO4J_USER/NEO4J_PASSWORD right?)") from None
+        self._schema_ready = False
+        self._owned_labels = [label for label, spec in self.m.nodes.items() if not spec.shared]
+        self._up = ":" + "|".join(cc.ident(r.type) for r in self.m.shared_rels())
+
+    # -- schema -----------------------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Constraints and indexes, created once per store object (IF NOT EXISTS makes it cheap after)."""
+        if self._schema_ready:
+            return
+        with self._session() as session:
+            for statement in cc.schema_statements(self.m):
+                session.run(statement).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+        self._schema_ready = True
+
+    def _session(self, access_mode: str = neo4j.WRITE_ACCESS):
+        return self._driver.session(database=self.database, default_access_mode=access_mode)
+
+    # -- writing ----------------------------------------------------------------------------------------------
+    def replace_document(self, doc: str, sha256: str, graph: PolicyGraph) -> WriteOutcome:
+        sub = graph.document_subgraph(doc)
+        docs = {n.props.get("doc_id") for n in sub.nodes_by_label("Document") if n.doc == doc}
+        if docs != {doc}:
+            raise ValueError(f"the graph for {doc!r} holds the documents {sorted(d for d in docs if d)}")
+        plan = _WritePlan(doc, sha256, sub, self.m)       # every value checked before the database is touched
+        self.ensure_schema()
+        try:
+            with self._session() as session:
+                action = session.execute_write(plan.run, self._owned_labels, self._up)
+        except ConstraintError as exc:
+            raise DocumentWriteError(f"document {doc!r} was not written: {exc.message}") from None
+        except (DriverError, Neo4jError) as exc:
+            if isinstance(exc, ClientError):
+                raise DocumentWriteError(f"document {doc!r} was not written: {exc.message}") from None
+            raise Neo4jStoreError(f"Neo4j at {self.uri} failed while writing {doc!r}: {exc}") from None
+        return WriteOutcome(doc, action)
+
+    def add_links(self, graph: PolicyGraph) -> None:
+        """Cross-document edges between stored nodes, in one transaction; written again they are updated."""
+        groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for e in graph.edges.values():
+            labels = (graph.nodes[e.source].label, graph.nodes[e.target].label)
+            groups[(e.type, *labels)].append({"s": e.source, "t": e.target, "p": cc.edge_props(e, self.m, labels)})
+        if not groups:
+            return
+        self.ensure_schema()
+
+        def write(tx) -> None:
+            for (rel_type, src, dst), rows in sorted(groups.items()):
+                _expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} links")
+
+        with self._session() as session:
+            session.execute_write(write)
+
+    # -- reading ----------------------------------------------------------------------------------------------
+    def document_hashes(self) -> dict[str, str]:
+        rows = self._read("MATCH (d:`Document`) WHERE d.doc_id IS NOT NULL RETURN d.doc_id, d.sha256")
+        return {doc: sha for doc, sha in rows}
+
+    def counts(self) -> dict[str, int]:
+        parts = [f"MATCH (n:{cc.ident(label)}) RETURN $l{i} AS name, count(n) AS n"
+                 for i, label in enumerate(self.m.nodes)]
+        parts += [f"MATCH ()-[r:{cc.ident(rel)}]->() RETURN $r{i} AS name, count(r) AS n"
+                  for i, rel in enumerate(self.m.relationships)]
+        params = {f"l{i}": label for i, label in enumerate(self.m.nodes)}
+        params |= {f"r{i}": rel for i, rel in enumerate(self.m.relationships)}
+        out = {name: 0 for name in [*self.m.nodes, *self.m.relationships]}
+        out.update({name: n for name, n in self._read(" UNION ALL ".join(parts), params)})
+        return out
+
+    def load_graph(self) -> PolicyGraph:
+        g = PolicyGraph()
+        with self._session(neo4j.READ_ACCESS) as session:
+            for label in self.m.nodes:
+                text = f"MATCH (n:{cc.ident(label)}) RETURN properties(n) AS p ORDER BY n.{cc.ident(cc.ID)}"
+                for record in session.execute_read(_all, text, {}):
+                    g.add_node(cc.stored_node(label, record[0], self.m))
+            for rel in self.m.relationships:
+                text = (f"MATCH (a)-[r:{cc.ident(rel)}]->(b) RETURN a.{cc.ident(cc.ID)}, b.{cc.ident(cc.ID)}, "
+                        f"properties(r)")
+                for s, t, props in session.execute_read(_all, text, {}):
+                    if s in g.nodes and t in g.nodes:
+                        g.add_edge(cc.stored_edge(s, rel, t, props, self.m))
+        return g
+
+    def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Run ``text`` in a READ transaction: the server refuses any write (ReadOnlyViolation)."""
+        def work(tx):
+            result = tx.run(text, params or {})
+            return list(result.keys()), [[cc.plain(v) for v in record.values()] for record in result]
+
+        try:
+            with self._session(neo4j.READ_ACCESS) as session:
+                columns, rows = session.execute_read(work)
+        except ClientError as exc:
+            if exc.code in _ACCESS_MODE_CODES or "read access mode" in (exc.message or ""):
+                raise ReadOnlyViolation(f"refused by Neo4j: {exc.message} — queries are read-only; "
+                                        "use `policykg ingest` to change the store") from None
+            if isinstance(exc, CypherSyntaxError):
+                raise CypherQueryError(f"not a valid Cypher query: {exc.message}") from None
+            raise CypherQueryError(f"Neo4j refused the query: {exc.message}") from None
+        except (DriverError, Neo4jError) as exc:
+            raise Neo4jStoreError(f"Neo4j at {self.uri} failed: {exc}") from None
+        return QueryResult(columns, rows)
+
+    def _read(self, text: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        with self._session(neo4j.READ_ACCESS) as session:
+            return [list(r.values()) for r in session.execute_read(_all, text, params or {})]
+
+    def close(self) -> None:
+        if getattr(self, "_driver", None) is not None:
+            self._driver.close()
+            self._driver = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _all(tx, text: str, params: dict[str, Any]) -> list:
+    return list(tx.run(text, params))
+
+
+def _expect(tx, text: str, rows: list[dict], what: str) -> None:
+    """Run one UNWIND batch and check that every row found its nodes (a miss would silently drop facts)."""
+    written = tx.run(text, rows=rows).single()[0]
+    if written != len(rows):
+        raise DocumentWriteError(f"{what}: {len(rows) - written} of {len(rows)} row(s) refer to nodes that are "
+                                 "not in the store")
+
+
+class _WritePlan:
+    """One document's rows, grouped by label and relationship type, and the transaction that writes them."""
+
+    def __init__(self, doc: str, sha256: str, sub: PolicyGraph, m: Mapping) -> None:
+        self.doc, self.sha256 = doc, sha256
+        self.owned: dict[str, list[dict]] = defaultdict(list)
+        self.shared: dict[str, list[dict]] = defaultdict(list)
+        for node in sub.nodes.values():
+            if node.doc == doc:
+                row = cc.node_row(node, m)
+                if node.label == "Document":
+                    row["sha256"] = sha256
+                self.owned[node.label].append(row)
+            elif node.doc is None:
+                self.shared[node.label].append(cc.node_row(node, m))
+            # a node another document owns (a cited document) is only matched, never written here
+        shared_rel_types = {r.type for r in m.shared_rels()}
+        self.edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        self.single: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for e in sub.edges.values():
+            labels = (sub.nodes[e.source].label, sub.nodes[e.target].label)
+            row = {"s": e.source, "t": e.target, "p": cc.edge_props(e, m, labels)}
+            if e.doc is None and e.type in shared_rel_types:
+                self.single[(e.type, *labels)].append(row)
+            elif e.doc == doc:
+                _check_owned_edge(e, sub, doc)
+                self.edges[(e.type, *labels)].append(row)
+            else:
+                raise cc.CodecError(f"edge {e.key} in the graph of {doc!r} belongs to {e.doc!r}")
+
+    def run(self, tx, owned_labels: list[str], up: str) -> str:
+        """The transaction function (``up``: the relationship pattern that leads from shared nodes upwards)."""
+        record = tx.run("MATCH (d:`Document` {_doc: $doc}) RETURN d.sha256 AS sha", doc=self.doc).single()
+        previous = record["sha"] if record else None
+        if record is not None and previous == self.sha256:
+            return "unchanged"
+        candidates = self._orphan_candidates(tx, owned_labels, up) if record is not None else {}
+        for label in owned_labels:
+            tx.run(cc.delete_owned(label), doc=self.doc).consume()
+        for label, rows in sorted(self.shared.items()):
+            _expect(tx, cc.merge_nodes(label), rows, f"{label} nodes")
+        for label, rows in sorted(self.owned.items()):
+            _expect(tx, cc.create_nodes(label), rows, f"{label} nodes")
+        for (rel_type, src, dst), rows in sorted(self.single.items()):
+            targets: dict[str, list[str]] = defaultdict(list)
+            for row in rows:
+                targets[row["s"]].append(row["t"])
+            tx.run(cc.drop_other_edges(rel_type, src), rows=[{"s": s, "ts": ts} for s, ts in targets.items()]).consume()
+            _expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} edges")
+        for (rel_type, src, dst), rows in sorted(self.edges.items()):
+            _expect(tx, cc.create_edges(rel_type, src, dst), rows, f"{rel_type} edges")
+        if candidates:
+            _remove_orphans(tx, candidates, up)
+        return "added" if record is None else "replaced"
+
+    def _orphan_candidates(self, tx, owned_labels: list[str], up: str) -> dict[str, list[str]]:
+        """Shared nodes the stored version reaches (directly, or above them): only these can become orphans."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for label in owned_labels:
+            text = (f"MATCH (o:{cc.ident(label)} {{_doc: $doc}})-->(s) WHERE s._doc IS NULL "
+                    f"OPTIONAL MATCH (s)-[{up}*1..]->(up) "
+                    "UNWIND [s, up] AS n WITH DISTINCT n WHERE n IS NOT NULL RETURN labels(n), n.id")
+            for labels, node_id in tx.run(text, doc=self.doc):
+                for lab in labels:
+                    found[lab].add(node_id)
+        return {label: sorted(ids) for label, ids in found.items()}
+
+
+def _check_owned_edge(e: Edge, sub: PolicyGraph, doc: str) -> None:
+    # an owned edge must start or end at a node the document owns, or replacing the document would leave it
+    if sub.nodes[e.source].doc != doc and sub.nodes[e.target].doc != doc:
+        raise cc.CodecError(f"edge {e.key} is owned by {doc!r} but touches none of its nodes")
+
+
+def _remove_orphans(tx, candidates: dict[str, list[str]], up: str) -> None:
+    """Delete the candidates no owned node refers to, directly or through the shared nodes below them.
+
+    Decided in one read first, then deleted, so the order of deletion cannot change the answer.
+    """
+    doomed: dict[str, list[str]] = {}
+    for label, ids in candidates.items():
+        text = (f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) "
+                "WHERE NOT EXISTS { MATCH (o)-->(n) WHERE o._doc IS NOT NULL } "
+                f"AND NOT EXISTS {{ MATCH (o)-->(root)-[{up}*1..]->(n) WHERE o._doc IS NOT NULL AND root._doc IS NULL }} "
+                "RETURN n.id")
+        doomed[label] = [r[0] for r in tx.run(text, ids=ids)]
+    for label, ids in doomed.items():
+        if ids:
+            tx.run(f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) DETACH DELETE n", ids=ids).consume()
