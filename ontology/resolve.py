@@ -131,11 +131,11 @@ class Resolver:
             self._cache[cache_key] = self._resolve(mention, context)
         return self._cache[cache_key]
 
-    def context_for(self, meta: DocumentMeta, mentions: Iterable[str] = ()) -> Context:
+    def context_for(self, meta: DocumentMeta, mentions: Iterable[str] = (), text: str = "") -> Context:
         """The resolution context of a document: level, territorial jurisdiction, school and issuing department.
 
-        Where the metadata give no jurisdiction, it is read from the place the title or issuer starts with
-        (江西省工作任务清单, 某县…清单), else from the province its mentions name most often."""
+        Where the metadata give no jurisdiction, it is inferred (see ``_infer_place``) from the title or issuer,
+        the department mentions and the document's text."""
         level = (meta.level or "").split("+")[0].strip() or None
         jurisdiction, institution = None, meta.institution
         for part in re.split(r"\s*[+＋]\s*", meta.jurisdiction or ""):
@@ -149,7 +149,7 @@ class Resolver:
         if jurisdiction is None and level == "national":
             jurisdiction = NATIONAL
         if jurisdiction is None:
-            inferred = self._infer_place(meta, mentions)
+            inferred = self._infer_place(meta, list(mentions), text, level)
             if inferred:
                 jurisdiction, level = inferred[0], level or inferred[1]
         if institution is None and "institution" in (meta.level or "") and meta.issuing_body:
@@ -163,15 +163,30 @@ class Resolver:
                 break
         return replace(ctx, host=host, host_key=host.key if host else None)
 
-    def _infer_place(self, meta: DocumentMeta, mentions: Iterable[str]) -> tuple[str, str] | None:
-        for text in (meta.issuing_body, meta.title):
-            text = _LEADING_NOISE.sub("", normalise(text or ""))
-            place = next((self.gazetteer.lookup(n) for n in self.place_names if text.startswith(n)), None)
+    def _infer_place(self, meta: DocumentMeta, mentions: list[str], text: str,
+                     level: str | None) -> tuple[str, str] | None:
+        """(jurisdiction, level) of a document whose metadata name no jurisdiction, in order of evidence:
+        the place its issuer or title starts with (江西省工作任务清单, 某县…); a list naming mostly national
+        bodies is national; a title starting with 省/市/县 (省教育厅重点任务清单) takes the province or city its
+        text names most often; else the province its mentions name most often."""
+        heads = [_LEADING_NOISE.sub("", normalise(t or "")) for t in (meta.issuing_body, meta.title)]
+        for head in heads:
+            place = next((self.gazetteer.lookup(n) for n in self.place_names if head.startswith(n)), None)
             if place is not None:
                 return place.name, place.level
-            placeholder = _PLACEHOLDER_PLACE.match(text)
+            placeholder = _PLACEHOLDER_PLACE.match(head)
             if placeholder:
                 return placeholder.group(1), _MARKERS[placeholder.group(2)]
+        if level in (None, "national") and mentions:
+            national = sum(normalise(m) in self.national for m in mentions)
+            if national * 2 >= len(mentions):
+                return NATIONAL, "national"
+        marker = next((_MARKERS[h[0]] for h in heads if h[:1] in ("省", "市", "县")), None)
+        wanted = level if level in ("provincial", "municipal") else marker
+        if wanted and text:
+            counts = self._places_in_text(text, wanted)
+            if counts:
+                return counts.most_common(1)[0][0], wanted
         provinces = Counter()
         for mention in mentions:
             found = self._place_at_start(normalise(mention))
@@ -180,6 +195,20 @@ class Resolver:
         if provinces:
             return provinces.most_common(1)[0][0], "provincial"
         return None
+
+    def _places_in_text(self, text: str, level: str) -> Counter:
+        """How often the text names each jurisdiction of ``level`` (full or short name, 江苏省 / 江苏)."""
+        counts: Counter = Counter()
+        for group in self.gazetteer.by_name.values():
+            for j in group:
+                if j.level != level or j.type in ("new-area", "corps"):
+                    continue
+                n = text.count(j.name)
+                if j.short and j.short != j.name and len(j.short) >= 2:
+                    n = max(n, text.count(j.short))
+                if n:
+                    counts[j.name] += n
+        return counts
 
     def _host_from(self, text: str | None, ctx: Context) -> ResolvedDepartment | None:
         """The department a title or issuer line starts with (省教育厅重点任务清单 → 江苏省教育厅)."""
@@ -511,7 +540,7 @@ def get_resolver() -> Resolver:
 def resolve_result(result: ExtractionResult) -> None:
     """Fill ``task.resolved`` (same order as ``task.departments``) and the school units' ``resolved_units``."""
     resolver = get_resolver()
-    ctx = resolver.context_for(result.meta, (m for task in result.tasks for m in task.departments))
+    ctx = resolver.context_for(result.meta, [m for task in result.tasks for m in task.departments], result.text)
     school_ctx = ctx.for_school()
     for task in result.tasks:
         task.resolved = [resolver.resolve(m, ctx) for m in task.departments]
