@@ -21,7 +21,11 @@ _WS = re.compile(r"[ \t\u3000\xa0]+")
 _OPEN_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|处室|机构)?)$")
 _AND_COLLECTIVE_RE = re.compile(r"^(.+?)(?:及|和|以及)((?:有关|相关|各)\S+)$")
 _LEAD_MARK_RE = re.compile(r"[（(]\s*(?:牵头|牵头单位|主责)\s*[)）]")
-_LEAD_VERB_RE = re.compile(r"^(.+?)牵头[，,；;、。\s]*(.*?)(?:配合|参与|协同|协助|按职责分工负责)?[。；;]?$")
+_LEAD_VERB_RE = re.compile(
+    r"^(.+?)牵头(?:负责)?[，,；;、。\s]*(.*?)(?:按职责分工负责|按职责分工落实|等?配合|参与|协同|协助|负责|落实)?[。；;]?$")
+# 牵头单位：A；配合单位：B inside one cell
+_CELL_LABEL_RE = re.compile(r"(牵头单位|牵头部门|牵头处室|牵头|主责单位|责任单位|责任部门|配合单位|配合部门|配合|"
+                            r"参与单位|参与部门|协同单位|协同部门|协办单位)\s*[:：]")
 _ADMIN_LEFT = re.compile(r"^各?[省市州地盟]$")
 _ADMIN_RIGHT = re.compile(r"^[市县区州旗][（(]")
 
@@ -69,8 +73,11 @@ def split_departments(raw: str | None) -> tuple[list[str], bool]:
     """Departments in listed order and whether the list ends open (…等). Collectives stay whole."""
     if not raw:
         return [], False
-    text = clean_line(raw)
-    text = "\n".join(_WS.sub("", ln) for ln in text.replace("\r", "").split("\n")).strip("\n")
+    text = clean_line(raw).replace("\r", "")
+    # a space inside a line is either a word broken by the layout ("省人力资源社会保障 厅") or a separator
+    # ("省教育厅 省财政厅"): the same decision as for a line break, but never a paragraph break
+    lines = [_WS.sub(" ", ln).strip() for ln in text.split("\n")]
+    text = "\n".join(_join_breaks(ln.replace(" ", "\n")) for ln in lines).strip("\n")
     text = _join_breaks(text)
     parts = _split(text)
     # 各市、县(市、区)人民政府: the first 、 sits outside the brackets but belongs to one collective name
@@ -110,6 +117,18 @@ def departments_and_lead(raw: str | None, lead_raw: str | None = None,
     if not raw:
         return [], [], False
     flat = _WS.sub("", clean_line(raw))
+    if _CELL_LABEL_RE.search(flat):
+        parts = _CELL_LABEL_RE.split(flat)
+        lead_txt = sup_txt = other = ""
+        for k in range(1, len(parts) - 1, 2):
+            value = parts[k + 1].strip().strip("；;，,\n")
+            if "牵头" in parts[k] or "主责" in parts[k]:
+                lead_txt += "、" + value
+            elif "责任" in parts[k]:
+                other += "、" + value
+            else:
+                sup_txt += "、" + value
+        return departments_and_lead(other or None, lead_txt or None, sup_txt or None)
     if _LEAD_MARK_RE.search(flat):
         depts, is_open = split_departments(raw)
         lead = [_LEAD_MARK_RE.sub("", d) for d in depts if _LEAD_MARK_RE.search(d)]

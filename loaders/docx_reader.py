@@ -40,14 +40,16 @@ def _para_text(p) -> str:
     return "".join(out)
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, numbering) -> str:
     parts = []
     for p in tc.iter(W_P):
-        parts.append(_para_text(p))
+        number = numbering.render(p) if numbering is not None else None
+        text = _para_text(p)
+        parts.append((number or "") + text)
     return "\n".join(parts).strip()
 
 
-def _table_rows(tbl) -> list[list[str]]:
+def _table_rows(tbl, numbering=None) -> list[list[str]]:
     rows: list[list[str]] = []
     for tr in tbl.iterchildren(W_TR):
         row: list[str] = []
@@ -61,7 +63,7 @@ def _table_rows(tbl) -> list[list[str]]:
                 vm = tcpr.find(W_VMERGE)
                 if vm is not None and (vm.get(W_VAL) or "continue") == "continue":
                     continued = True
-            row.append("" if continued else clean_line(_cell_text(tc)))
+            row.append("" if continued else clean_line(_cell_text(tc, numbering)))
             row.extend([""] * (span - 1))
         rows.append(row)
     return rows
@@ -90,7 +92,7 @@ def docx_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:
     for el in _body_elements(document.element.body):
         if el.tag == W_TBL:
             n_tab += 1
-            blocks.append(Table(_table_rows(el), n_tab, "docx"))
+            blocks.append(Table(_table_rows(el, numbering), n_tab, "docx"))
             continue
         text = clean_line(_para_text(el))
         number = numbering.render(el)

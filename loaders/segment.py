@@ -34,7 +34,7 @@ _ROLE_OF = {syn: role for role, syns in ROLE_SYNONYMS.items() for syn in syns}
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
 
 NUM_CORE = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[①-⑳])"
-NO_CELL_RE = re.compile(rf"^[（(]?\s*({NUM_CORE})\s*[)）.．、,，]?$")
+NO_CELL_RE = re.compile(rf"^[（(]?\s*(\d{{1,3}}(?:[.．\-－]\d{{1,3}}){{1,3}}|{NUM_CORE})\s*[)）.．、,，]?$")
 # A number printed at the start of a task text: 1. 1、 1． (1) （1） ① 1）
 PREFIX_RE = re.compile(r"^\s*(?:(\d{1,3})\s*(?:[.．、，,)）](?!\d)|\s)|[（(]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部分章节条项])")
@@ -42,6 +42,8 @@ RESP_LABEL = r"(?:责任处室和单位|责任处室|责任单位|责任部门|�
 # （责任处室：职教处、社政处） at the end of a paragraph; the content may hold brackets of its own: 县(市、区)
 TRAILING_RESP_RE = re.compile(
     rf"[（(]\s*({RESP_LABEL}[:：].*?)[)）]\s*[。；;.]?\s*$")
+# "…。责任单位：A、B。" at the end of a paragraph, without brackets
+INLINE_RESP_RE = re.compile(rf"(?:(?<=[。；;，,\s])|^)({RESP_LABEL}\s*[:：][^。（(]*?)[。.]?\s*$")
 LABEL_LINE_RE = re.compile(
     rf"^\s*({RESP_LABEL}|完成时限|完成时间|完成年限|时间节点|时间进度|时限)\s*[:：]\s*(.*)$")
 
@@ -113,27 +115,48 @@ def _is_header(row: list[str]) -> dict[int, str] | None:
 
 
 def _columns(roles: dict[int, str]) -> dict[str, int | list[int]]:
-    """Role → column. The second responsibility / deadline column after a measure or goals column belongs
-    to the implementing institution (Liaoning-style lists); of two task-text columns the first is the group."""
+    """Role → column. Measure / goals columns after a responsibility column belong to the implementing
+    institution (Liaoning-style lists: its own 责任单位 and 完成时间 follow); a measure column before any
+    responsibility column is the task text itself, the task column before it then being the group. Of two
+    task-text columns the first is the group."""
     cols: dict = {}
     school = False
     for j in sorted(roles):
         r = roles[j]
-        if r in ("measure", "goals"):
+        seen_resp = any(k in cols for k in ("depts", "lead", "support"))
+        if r in ("measure", "goals") and seen_resp:
             school = True
             cols.setdefault("s_" + r, j)
             continue
         if school and r in ("depts", "lead", "deadline"):
             cols.setdefault("s_units" if r != "deadline" else "s_deadlines", j)
             continue
-        if r == "text" and "text" in cols:
-            cols.setdefault("group", cols["text"])
+        if r == "goals":
+            continue                      # a goals column beside the task: not a field of its own here
+        if r in ("text", "measure") and "text" in cols:
+            if "group" not in cols:
+                cols["group"] = cols["text"]
             cols["text"] = j
             continue
+        if r == "measure":
+            r = "text"
         cols.setdefault(r, j)
     if "text" not in cols and "group" in cols:
         cols["text"] = cols.pop("group")
     return cols
+
+
+def _sub_header(row: list[str]) -> dict[int, str] | None:
+    """The second row of a two-level header: two or more short cells, each exactly a responsibility or
+    time synonym (责任单位 spanning 牵头 | 配合)."""
+    roles = {}
+    for j, cell in enumerate(row):
+        if cell.strip():
+            r = _ROLE_OF.get(_BRACKETS.sub("", clean_text(cell)))
+            if r not in ("lead", "support", "depts", "deadline"):
+                return None
+            roles[j] = r
+    return roles if len(roles) >= 2 else None
 
 
 def _cell(row: list[str], j: int | None) -> str:
@@ -149,27 +172,40 @@ def _split_number(text: str) -> tuple[str | None, str]:
     return next(g for g in m.groups() if g), text[m.end():]
 
 
+ANNEX_RE = re.compile(r"^(?:附件|附表|附录)\s*\d*|(?:清单|一览表|分工表|任务表|台账)$")
+
+
 def segment(doc: SourceDocument) -> Segmented:
     out = Segmented()
     last_heading: str | None = None
+    previous: tuple[dict, int] | None = None      # columns and width of the last task table
     for block in doc.blocks:
         if isinstance(block, Table):
-            _segment_table(block, last_heading, out)
+            previous = _segment_table(block, last_heading, out, previous) or previous
             last_heading = None
         elif HEADING_RE.match(block.text) and not TRAILING_RESP_RE.search(block.text):
             last_heading = clean_text(block.text)
+        elif ANNEX_RE.search(clean_text(block.text)):
+            last_heading = None                   # the annex title: prose headings above it do not apply
     _segment_paragraphs(doc.blocks, out)
     return out
 
 
-def _segment_table(table: Table, heading: str | None, out: Segmented) -> None:
+def _segment_table(table: Table, heading: str | None, out: Segmented,
+                   previous: tuple[dict, int] | None = None) -> tuple[dict, int] | None:
     cols: dict | None = None
     header_rows = 0
     group = None
     section = heading
     auto_no = 0
+    last_no: str | None = None
+    width = max((len(r) for r in table.rows), default=0)
+    if previous and previous[1] == width and not any(_is_header(r) for r in table.rows[:4]):
+        cols = previous[0]                        # a table continued after a page break, header not repeated
     for i, row in enumerate(table.rows, 1):
         roles = _is_header(row)
+        if roles is None and cols and header_rows and header_rows == i - 1:
+            roles = _sub_header(row)
         if roles is not None:
             new = _columns(roles)
             # a second header row right under the first refines it (two-level headers)
@@ -208,11 +244,10 @@ def _segment_table(table: Table, heading: str | None, out: Segmented) -> None:
             out.problems.append((loc, "row has no task text"))
             continue
         if task_no is None:
-            if "no" in cols:
-                out.problems.append((loc, "row has no task number"))
-                continue
-            auto_no += 1
+            # an empty number cell (Word auto-numbering lost, or no number column): number by position
+            auto_no = int(last_no) + 1 if last_no and last_no.isdigit() else auto_no + 1
             task_no = str(auto_no)
+        last_no = task_no
         school = None
         has_school = "s_measure" in cols or "s_goals" in cols
         if has_school:
@@ -230,6 +265,7 @@ def _segment_table(table: Table, heading: str | None, out: Segmented) -> None:
             location=loc,
             row=i,
         ))
+    return (cols, width) if cols and "text" in cols else None
 
 
 def _segment_paragraphs(blocks, out: Segmented) -> None:
@@ -246,7 +282,7 @@ def _segment_paragraphs(blocks, out: Segmented) -> None:
         if lab and cur is not None:
             _add_label(cur, lab.group(1), lab.group(2))
             continue
-        resp = TRAILING_RESP_RE.search(line)
+        resp = TRAILING_RESP_RE.search(line) or INLINE_RESP_RE.search(line)
         num, body = _split_number(line)
         if num is None and HEADING_RE.match(line) and not resp:
             section = clean_text(line)
@@ -260,14 +296,15 @@ def _segment_paragraphs(blocks, out: Segmented) -> None:
             continue
         cur = RawTask(task_no=num, section=section, text=body, location=f"paragraph {p.index}", row=p.index)
         if resp:
-            cur.text = TRAILING_RESP_RE.sub("", body)
+            cut = body.rfind(resp.group(0).strip())
+            cur.text = body[:cut] if cut >= 0 else body
             _labelled(cur, resp.group(1))
         out.tasks.append(cur)
     # numbered paragraphs that never received a responsibility are prose, not tasks
     out.tasks[:] = [t for t in out.tasks if not t.location.startswith("paragraph") or t.depts or t.lead]
 
 
-_LABEL_SPLIT_RE = re.compile(rf"({RESP_LABEL})\s*[:：]")
+_LABEL_SPLIT_RE = re.compile(rf"({RESP_LABEL}|完成时限|完成时间|完成年限|时间节点|时限)\s*[:：]")
 
 
 def _labelled(task: RawTask, content: str) -> None:

@@ -56,6 +56,8 @@ def decode(data: bytes, path) -> tuple[str, str]:
         # GBK/GB2312 are subsets of GB18030: decoding with the superset never loses a character.
         if enc.lower().replace("-", "").replace("_", "") in ("gbk", "gb2312", "cp936", "hz"):
             enc = "gb18030"
+        elif not enc.lower().startswith(("utf", "gb", "big5", "hz")) and _mostly_chinese(data, "gb18030"):
+            enc = "gb18030"     # short GBK files are sometimes taken for a single-byte code page
         try:
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError) as e:
@@ -64,6 +66,16 @@ def decode(data: bytes, path) -> tuple[str, str]:
     if bad > max(8, len(text[:20000]) // 50):
         raise LoaderError(path, "binary file, not text (control characters throughout)")
     return text, enc
+
+
+def _mostly_chinese(data: bytes, enc: str) -> bool:
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return False
+    non_ascii = [c for c in text[:20000] if ord(c) > 127]
+    return bool(non_ascii) and sum("\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                                   for c in non_ascii) / len(non_ascii) > 0.9
 
 
 # --- layouts -------------------------------------------------------------------------------------------

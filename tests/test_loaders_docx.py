@@ -124,3 +124,36 @@ def test_docx_named_txt_is_read_as_docx(tmp_path):
     renamed.write_bytes(path.read_bytes())
     assert read(renamed).encoding == "docx"
     assert records(renamed) == records(EXAMPLES[2])
+
+
+def test_two_level_header_auto_numbered_cells_and_a_continued_table(tmp_path):
+    """责任单位 over 牵头 | 配合, the 序号 column numbered by Word, and the table continued after a page break
+    as a second table without a header (all common in real files)."""
+    d = Document()
+    d.add_paragraph("附件")
+    d.add_paragraph("重点任务分工方案")
+    t = d.add_table(rows=4, cols=5)
+    head = t.cell(0, 2).merge(t.cell(0, 3))
+    head.text = "责任单位"
+    t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 4).text = "序号", "重点任务", "完成时限"
+    t.cell(0, 0).merge(t.cell(1, 0))
+    t.cell(0, 1).merge(t.cell(1, 1))
+    t.cell(0, 4).merge(t.cell(1, 4))
+    t.cell(1, 2).text, t.cell(1, 3).text = "牵头单位", "配合单位"
+    rows = [("推进产教融合，培育企业30家。", "市发展改革委", "市教育局、市工信局", "2023年底前"),
+            ("建设职业教育信息化平台。", "市教育局", "市大数据局", "2024年")]
+    for i, (text, lead, sup, when) in enumerate(rows, start=2):
+        t.cell(i, 0).paragraphs[0].style = "List Number"   # the number is Word's, not typed
+        t.cell(i, 1).text, t.cell(i, 2).text, t.cell(i, 3).text, t.cell(i, 4).text = text, lead, sup, when
+    d.add_paragraph("")
+    t2 = d.add_table(rows=1, cols=5)
+    t2.cell(0, 0).text = "3"
+    t2.cell(0, 1).text, t2.cell(0, 2).text, t2.cell(0, 3).text, t2.cell(0, 4).text = (
+        "完善督导评估制度。", "市教育局", "市人社局", "持续推进")
+    path = tmp_path / "two_level.docx"
+    d.save(path)
+    tasks = extract_file(path).tasks
+    assert [t.task_no for t in tasks] == ["1", "2", "3"]
+    assert tasks[0].lead == ["市发展改革委"] and tasks[0].departments == ["市发展改革委", "市教育局", "市工信局"]
+    assert tasks[0].deadlines[0].end == "2023-12-31" and tasks[0].quantities == ["30家"]
+    assert tasks[2].lead == ["市教育局"] and tasks[2].deadline == "持续推进"

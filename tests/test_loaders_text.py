@@ -151,3 +151,39 @@ def test_folder_listing_reports_unreadable_formats(tmp_path):
     for name in ("b.txt", "a.docx", "c.doc", "d.pdf", "notes.yaml", ".hidden.txt"):
         (tmp_path / name).write_bytes(b"x")
     assert [p.name for p in iter_input_files([tmp_path])] == ["a.docx", "b.txt", "c.doc", "d.pdf"]
+
+
+def test_measure_column_as_task_text_and_hierarchical_numbers(tmp_path):
+    """序号 | 重点任务 | 具体举措 | 责任单位: the measure is the task, the 重点任务 its group; numbers like 1.1."""
+    path = tmp_path / "measures.txt"
+    path.write_text(
+        "序号\t重点任务\t具体举措\t责任单位\t完成时间\n"
+        "1.1\t提升办学条件\t新建实训基地5个。\t市教育局\t2023年\n"
+        "1.2\t\t改造校舍10万平方米。\t市教育局、市住建局\t2024年底前\n"
+        "2.1\t深化产教融合\t组建职教集团2个左右。\t市发展改革委\t持续推进\n", encoding="utf-8")
+    tasks = extract_file(path).tasks
+    assert [(t.task_no, t.section) for t in tasks] == [("1.1", "提升办学条件"), ("1.2", "提升办学条件"),
+                                                       ("2.1", "深化产教融合")]
+    assert tasks[1].text == "改造校舍10万平方米。" and tasks[1].targets[0].value == 100000
+    assert tasks[1].departments == ["市教育局", "市住建局"] and tasks[2].quantities == ["2个左右"]
+    assert not tasks[0].has_school_columns
+
+
+def test_paragraph_tasks_with_inline_labels(tmp_path):
+    path = tmp_path / "inline.txt"
+    path.write_text(
+        "一、重点任务\n"
+        "1．完善职业教育投入机制，2022年底前出台实施办法。责任单位：市财政局、市教育局。\n"
+        "2．加强督导检查。（牵头单位：市政府教育督导室；配合单位：市教育局；完成时限：2023年6月）\n",
+        encoding="utf-8")
+    t1, t2 = extract_file(path).tasks
+    assert t1.text == "完善职业教育投入机制，2022年底前出台实施办法。"
+    assert t1.departments == ["市财政局", "市教育局"] and t1.deadline == "2022年底前"
+    assert t2.lead == ["市政府教育督导室"] and t2.departments == ["市政府教育督导室", "市教育局"]
+    assert t2.deadline == "2023年6月" and t2.deadlines[0].end == "2023-06-30"
+
+
+def test_short_gbk_file_is_decoded_as_gbk(tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_bytes("序号\t任务\t责任单位\n1\t建设基地\t省教育厅\n".encode("gbk"))
+    assert extract_file(path).tasks[0].departments == ["省教育厅"]
