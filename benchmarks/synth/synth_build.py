@@ -24,6 +24,9 @@ LAYOUT_WEIGHTS = {
     "county": {"annex": 0.5, "tabs": 0.3, "para": 0.2},
     "institution": {"school": 1.0},
 }
+# Share of department cells that may wrap inside a name (004 wraps 4 of 54: "省教\n育厅", "省人力资源社会保障 厅");
+# text cells wrap wherever their noise level says.
+DEPT_BREAKS = 0.3
 CAMPAIGNS = ("职业教育提质培优行动计划", "推进现代职业教育高质量发展", "职业技能提升行动", "深化产教融合校企合作",
              "促进高质量充分就业", "推进职业教育改革创新")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -238,7 +241,7 @@ def _cells(doc: Doc, noise: Noise, rng: random.Random) -> list:
         if first:
             table.rows.append([Cell(noise.text(section_of(doc, theme, n), True), span=3)])
         table.rows.append([Cell([task.no]), Cell(noise.text(gold_text(doc, task), True)),
-                           Cell(noise.text(printed_departments(doc, task, rng), True))])
+                           Cell(noise.text(printed_departments(doc, task, rng), rng.random() < DEPT_BREAKS))])
     return ["附表", noise.bookmark(doc.title, 0.5, "_GoBack"), table]
 
 
@@ -272,7 +275,7 @@ def _annex(doc: Doc, noise: Noise, rng: random.Random) -> list:
     for task, (n, theme, first) in zip(doc.tasks, _sections(doc)):
         group = Cell([f"（{cn_number(n)}）", *theme.project]) if first else Cell([""], merged_up=True)
         text = noise.text(f"{task.no}．" + gold_text(doc, task), True)
-        table.rows.append([group, Cell(text), Cell(noise.text(printed_departments(doc, task, rng), True)),
+        table.rows.append([group, Cell(text), Cell(noise.text(printed_departments(doc, task, rng), rng.random() < DEPT_BREAKS)),
                            Cell([task.deadline])])
     camp = CAMPAIGNS[doc.campaign % len(CAMPAIGNS)]
     body = [f"{ref.prefix(doc.place, doc.level)}政府办公室关于印发《{doc.place}{camp}实施方案》的通知", "",
@@ -293,7 +296,7 @@ def _school(doc: Doc, noise: Noise, rng: random.Random) -> list:
         s = task.school or {"measure": None, "goals": [], "units": [], "deadlines": []}
         goals = [line for g in s["goals"] for line in noise.text(g, False)]
         row = [Cell([task.no]), group, Cell(noise.text(gold_text(doc, task), True)),
-               Cell(noise.text(printed_departments(doc, task, rng), True)),
+               Cell(noise.text(printed_departments(doc, task, rng), rng.random() < DEPT_BREAKS)),
                Cell(noise.text(s["measure"], True) if s["measure"] else [""]), Cell(goals or [""]),
                Cell(s["units"] or [""]), Cell([noise.bookmark(d, 0.1, "OLE") for d in s["deadlines"]] or [""])]
         table.rows.append(row)

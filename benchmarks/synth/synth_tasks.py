@@ -83,16 +83,12 @@ def fmt_quantity(slot: tuple, value) -> str:
     return f"{value}{unit}{suffix}"
 
 
-def scale(slot: tuple, value, factor: float, rng: random.Random):
+def scale(slot: tuple, value, factor: float, rng: random.Random, jitter: bool = True):
+    """A slot's value at another level: counts times ``factor`` (times a random 0.7–1.4 with ``jitter``)."""
     kind = slot[0]
-    if kind == "n":
-        return nice(value * factor * rng.uniform(0.7, 1.4))
-    if kind == "w":
-        v = value * factor * rng.uniform(0.7, 1.4)
-        return nice(v / 10000) * 10000 if v >= 10000 else nice(v)
-    if kind == "y":
-        v = value * factor * rng.uniform(0.7, 1.4)
-        return nice(v / 10000) * 10000 if v >= 10000 else nice(v)
+    if kind in "nwy":
+        v = value * factor * (rng.uniform(0.7, 1.4) if jitter else 1.0)
+        return nice(v / 10000) * 10000 if kind in "wy" and v >= 10000 else nice(v)
     if kind == "p":
         return value if value >= 100 else max(5, min(100, value + rng.choice((-5, 0, 0, 5))))
     if kind == "m":
@@ -286,7 +282,8 @@ def restate(spec: Spec, parent_level: str, level: str, rng: random.Random) -> Sp
     lo, hi = FACTORS[(parent_level, level)]
     factor = rng.uniform(lo, hi)
     theme = ph.THEME_BY_KEY[spec.theme]
-    clauses = [(i, [scale(s, v, factor, rng) for s, v in zip(theme.templates[i][1], values)]) for i, values in spec.clauses]
+    clauses = [(i, [scale(s, v, factor, rng, jitter=False) for s, v in zip(theme.templates[i][1], values)])
+               for i, values in spec.clauses]
     functions = list(spec.functions)
     if len(functions) > 1 and rng.random() < 0.3:
         functions.pop()
