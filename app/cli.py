@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "export",
     "sparql",
     "query",
+    "cypher",
 )
 
 for _name in COMMAND_MODULES:

@@ -220,3 +220,27 @@ def drop_other_edges(rel_type: str, source_label: str) -> str:
 
 def delete_owned(label: str) -> str:
     return f"MATCH (n:{ident(label)} {{{ident(DOC)}: $doc}}) DETACH DELETE n"
+
+
+def parse_param(text: str) -> Any:
+    """A ``--param`` value typed from how it looks, as ``policykg sparql`` does: integer, decimal, true/false,
+    null, YYYY-MM-DD (a date), a JSON list; quote a value ("2025") to keep it a string; else a string."""
+    import json
+
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1]
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "null":
+        return None
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    for parse in (int, float, dt.date.fromisoformat):
+        try:
+            return parse(text)
+        except ValueError:
+            pass
+    return text
