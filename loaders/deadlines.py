@@ -14,14 +14,15 @@ from .records import Deadline, DeadlineKind
 CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _Q = "[“”\"'‘’「」]?"
 PLAN_RE = rf"(?:(?:在|到|至|于)?{_Q}十([一二三四五六七八九])五{_Q}(期间|末|时期|内|前|中期|规划期内|规划期间)?)"
-YM = r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月)?"
+YM = r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?)?"
 TEXT_DEADLINE_RE = re.compile(
     # a cheap first-character test before the alternation (tried in full at every position otherwise)
-    r"(?=[到至于在“”\"'‘’「」十\d])(?:" + "|".join([
+    r"(?=[到至于在截“”\"'‘’「」十\d])(?:" + "|".join([
         rf"(?P<plan>{PLAN_RE})",
         rf"(?P<range>(?:在)?(\d{{4}})\s*[—\-–~～至到]\s*(\d{{4}})\s*年(?:期间|间|内))",
-        rf"(?P<before>(?:到|至|于|在)?{YM}\s*(?:[上下]半年|年底|底|末|末期)?\s*(?:前|以前|之前))",
-        rf"(?P<by>(?:到|至){YM}\s*(?:[上下]半年|年底|底|末)?)",
+        rf"(?P<before>(?:到|至|于|在|截至|截止)?{YM}\s*(?:[上下]半年|年底|底|末|末期)?\s*(?:前|以前|之前))",
+        rf"(?P<by>(?:到|至|截至|截止){YM}\s*(?:[上下]半年|年底|底|末)?)",
+        rf"(?P<end>{YM}\s*(?:年底|底|末|内))",
     ]) + ")"
 )
 START_RE = re.compile(rf"(?=[自从于\d])(?:自|从|于)?{YM}\s*(?:[1-9]\d?日)?\s*(?:起|开始)")
@@ -60,6 +61,19 @@ def parse_deadline(text: str, source: str = "column") -> Deadline | None:
         return Deadline(s, DeadlineKind.PERIOD, f"{m.group(1)}-01-01", f"{m.group(2)}-12-31", source)
     if FREQ_RE.search(s) and not re.search(r"\d{4}年", s):
         return Deadline(s, DeadlineKind.RECURRING, None, None, source)
+    m = re.search(r"(\d{4})\s*[.\-/]\s*(\d{1,2})(?:\s*[.\-/]\s*(\d{1,2}))?", s)
+    if m and 1 <= int(m.group(2)) <= 12:       # 2022.12, 2022-06-30
+        year, month = int(m.group(1)), int(m.group(2))
+        day = int(m.group(3)) if m.group(3) else calendar.monthrange(year, month)[1]
+        return Deadline(s, DeadlineKind.BY_DATE, None, f"{year:04d}-{month:02d}-{day:02d}", source)
+    m = re.search(rf"(\d{{4}})\s*年\s*(?:第)?([一二三四1-4])季度", s)
+    if m:
+        q = "一二三四".find(m.group(2)) + 1 if m.group(2) in "一二三四" else int(m.group(2))
+        return Deadline(s, DeadlineKind.BY_DATE, None, _end_of(int(m.group(1)), 3 * q), source)
+    m = re.search(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?", s)
+    if m and m.group(3):
+        return Deadline(s, DeadlineKind.BY_DATE, None,
+                        f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", source)
     m = re.search(rf"{YM}\s*([上下])?", s)
     if m:
         year, month = int(m.group(1)), int(m.group(2)) if m.group(2) else None

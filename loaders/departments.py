@@ -26,6 +26,8 @@ _LEAD_VERB_RE = re.compile(
 # 牵头单位：A；配合单位：B inside one cell
 _CELL_LABEL_RE = re.compile(r"(牵头单位|牵头部门|牵头处室|牵头|主责单位|责任单位|责任部门|配合单位|配合部门|配合|"
                             r"参与单位|参与部门|协同单位|协同部门|协办单位)\s*[:：]")
+# "…按职责分工负责": the duty, not part of the last name
+_DUTY_RE = re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|按职责落实|分别负责|共同负责|负责落实|负责|落实|配合)$")
 _ADMIN_LEFT = re.compile(r"^各?[省市州地盟]$")
 _ADMIN_RIGHT = re.compile(r"^[市县区州旗][（(]")
 
@@ -100,7 +102,7 @@ def split_departments(raw: str | None) -> tuple[list[str], bool]:
         if m and len(out[-1]) > len(m.group(0)):
             out[-1] = out[-1][: m.start()]
             is_open = True
-    out = [p.strip("。.") for p in out]
+    out = [_DUTY_RE.sub("", p) if len(_DUTY_RE.sub("", p)) >= 2 else p for p in (p.strip("。.") for p in out)]
     return [p for p in out if p], is_open
 
 

@@ -283,6 +283,9 @@ def _segment_paragraphs(blocks, out: Segmented) -> None:
             _add_label(cur, lab.group(1), lab.group(2))
             continue
         resp = TRAILING_RESP_RE.search(line) or INLINE_RESP_RE.search(line)
+        if resp and cur is not None and resp.start() == 0:
+            _labelled(cur, resp.group(1))         # "（责任单位：…）" on a line of its own under the task
+            continue
         num, body = _split_number(line)
         if num is None and HEADING_RE.match(line) and not resp:
             section = clean_text(line)
@@ -292,16 +295,27 @@ def _segment_paragraphs(blocks, out: Segmented) -> None:
             m = re.match(rf"^\s*[（(]?({NUM_CORE})[)）]?\s*[、.．]?", line)
             num, body = m.group(1), line[m.end():]
         if num is None:
+            if cur is not None and not (cur.depts or cur.lead) and len(line) > 1:
+                # a task text wrapped over several lines (plain-text exports): continue it
+                cur.text += line
+                resp = TRAILING_RESP_RE.search(cur.text) or INLINE_RESP_RE.search(cur.text)
+                if resp:
+                    _take_resp(cur, resp)
+                continue
             cur = None
             continue
         cur = RawTask(task_no=num, section=section, text=body, location=f"paragraph {p.index}", row=p.index)
         if resp:
-            cut = body.rfind(resp.group(0).strip())
-            cur.text = body[:cut] if cut >= 0 else body
-            _labelled(cur, resp.group(1))
+            _take_resp(cur, resp)
         out.tasks.append(cur)
     # numbered paragraphs that never received a responsibility are prose, not tasks
     out.tasks[:] = [t for t in out.tasks if not t.location.startswith("paragraph") or t.depts or t.lead]
+
+
+def _take_resp(task: RawTask, resp: re.Match) -> None:
+    cut = task.text.rfind(resp.group(0).strip())
+    task.text = task.text[:cut] if cut >= 0 else task.text
+    _labelled(task, resp.group(1))
 
 
 _LABEL_SPLIT_RE = re.compile(rf"({RESP_LABEL}|完成时限|完成时间|完成年限|时间节点|时限)\s*[:：]")

@@ -11,7 +11,7 @@ import re
 from .records import Qualifier, Target
 
 UNITS = sorted(
-    """万人次 人次 个百分点 百分点 个月 学时 课时 学分 小时 平方米 公里 万元 亿元 元 个 门 所 家 项 名 人 次 年 天
+    """周岁 岁 万人次 人次 个百分点 百分点 个月 学时 课时 学分 小时 平方米 公里 万元 亿元 元 个 门 所 家 项 名 人 次 年 天
     周 种 本 部 套 篇 期 届 班 支 座 条 类 节 场 件 台 亩 米 户 位 册 间 张 份 批次 批 倍 % ％ ‰ 台套 课 级 岗 园
     校 县 村 吨 千瓦 兆瓦 公顷 处 栋 床 辆 册次 课程 分""".split(),
     key=len, reverse=True,
@@ -30,13 +30,14 @@ QUANTITY_RE = re.compile(
     rf"(?P<lead>{LEAD_Q})?"
     rf"(?:(?P<ratio>{NUM}\s*[:：]\s*{NUM})"
     rf"|(?P<range>{NUM})\s*[—\-–~～至到]\s*(?P<high>{NUM})\s*(?P<runit>(?:[万亿])?(?:{_UNIT_RE}))"
-    rf"|(?P<num>{NUM})\s*(?P<mag>[万亿千])?\s*(?P<unit>{_UNIT_RE})"
+    rf"|(?P<num>{NUM})\s*(?P<mag>[万亿千])?(?P<more>[余多])?\s*(?P<unit>{_UNIT_RE})"
     rf"|(?P<cn>{CN_NUM})(?P<cnunit>家|所|个|名|人|项|门|种|户|村|校|亩|元|人次))"
     rf"\s*(?P<trail>{TRAIL})"
 )
 _NOT_AFTER_CN = re.compile(r"^(?:计划|工程|行动|人才|大计|工作室|万户|百业|乡)")
 _OBJECT_STOP = re.compile(r"[，。；、,;：:（(）)“”\"和及与或并等的]")
-_ORDINAL_BEFORE = ("第", "前", "近")
+_ORDINAL_BEFORE = ("第",)
+_NOT_AFTER_YEAR = re.compile(r"^(?:制|一贯制|级|届)")
 
 
 def _cn_value(s: str) -> float:
@@ -82,8 +83,8 @@ def find_quantities(text: str) -> list[Target]:
             unit = m.group("unit")
             value = _num(m.group("num"))
             mag = m.group("mag")
-            if unit == "年" and 1900 <= value <= 2100 and not mag:
-                continue          # a calendar year
+            if unit == "年" and (1900 <= value <= 2100 and not mag or _NOT_AFTER_YEAR.match(after)):
+                continue          # a calendar year; 5年制 is a programme type
             if unit in ("分",) and not trail and not re.match(r"^(以上|钟)", after):
                 continue          # 1分 is rarely a target; 60分以上 is
             if unit in ("级", "县", "村", "处", "校", "园", "课") and not trail:

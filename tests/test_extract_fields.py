@@ -124,3 +124,29 @@ def test_parsed_targets():
     assert t["1000门"].object == "省级在线开放课程" and t["1000门"].unit == "门"
     assert t["30%"].qualifier.value == "at-most" and t["30%"].unit == "%"
     assert find_quantities("服务百家企业")[0].value == 100
+
+
+@pytest.mark.parametrize("printed,end", [
+    ("2022.12", "2022-12-31"), ("2022-06-30", "2022-06-30"), ("2022年第三季度", "2022-09-30"),
+    ("2022年6月30日", "2022-06-30"), ("2022年12月31日前", "2022-12-31"),
+])
+def test_more_column_date_forms(printed, end):
+    assert parse_deadline(printed).end == end
+
+
+def test_more_due_by_forms_in_text():
+    text = "2022年12月31日前完成；截至2025年达到；2023年底全面建成；2022年内出台；2021年起实施"
+    assert [d.text for d in text_deadlines(text)] == ["2022年12月31日前", "截至2025年", "2023年底", "2022年内"]
+
+
+def test_more_quantity_forms():
+    assert [t.text for t in find_quantities("近3年新增10余所学校、100多个专业，5年制高职，约100所，2.5万平方米")] == [
+        "3年", "10余所", "100多个", "100所", "2.5万平方米"]
+    assert find_quantities("约100所")[0].qualifier.value == "approx"
+
+
+def test_duty_words_are_not_part_of_names():
+    assert departments_and_lead("市教育局、市财政局按职责分工负责") == (["市教育局", "市财政局"], ["市教育局"], False)
+    assert departments_and_lead("牵头单位：市教育局\n配合单位：市财政局、市人社局") == (
+        ["市教育局", "市财政局", "市人社局"], ["市教育局"], False)
+    assert departments_and_lead("省教育厅 省财政厅")[0] == ["省教育厅", "省财政厅"]

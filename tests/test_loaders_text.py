@@ -187,3 +187,12 @@ def test_short_gbk_file_is_decoded_as_gbk(tmp_path):
     path = tmp_path / "short.txt"
     path.write_bytes("序号\t任务\t责任单位\n1\t建设基地\t省教育厅\n".encode("gbk"))
     assert extract_file(path).tasks[0].departments == ["省教育厅"]
+
+
+def test_wrapped_paragraph_task_with_responsibility_on_its_own_line(tmp_path):
+    path = tmp_path / "wrapped.txt"
+    path.write_text("一、加强保障\n1．健全经费投入机制，\n逐步提高生均拨款标准。\n（责任单位：市财政局、市教育局）\n"
+                    "2．另起一项任务。（责任单位：市人社局）\n", encoding="utf-8")
+    t1, t2 = extract_file(path).tasks
+    assert t1.text == "健全经费投入机制，逐步提高生均拨款标准。" and t1.departments == ["市财政局", "市教育局"]
+    assert t2.departments == ["市人社局"]
