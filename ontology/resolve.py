@@ -307,6 +307,8 @@ class Resolver:
             prefix, cp = youth.group(1), ref.counterparts()["youth-league"]
         else:
             parsed = self._split_core(text)
+            if parsed is None and text.endswith("委") and len(text) > 1:    # 省委, 江阴市委: the party committee
+                parsed = text[:-1], ref.counterparts()["party-committee"]
             if parsed is None:
                 return None
             prefix, cp = parsed
@@ -379,6 +381,8 @@ class Resolver:
     def _place(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         """A bare place name in a department column stands for its people's government (沈阳市)."""
         place = self.gazetteer.lookup(text, ctx.province)
+        if place is None and (text in self.province_shorts or text in self.prefecture_shorts):
+            place = self.gazetteer.lookup(self.province_shorts.get(text) or self.prefecture_shorts[text])
         if place is None:
             return None
         level = ctx.level if text == ctx.jurisdiction and ctx.level else place.level
@@ -442,7 +446,7 @@ class Resolver:
             p = p[len(name):]
         else:
             level, jurisdiction = ctx.level, ctx.jurisdiction
-        if p not in ("", "委", "人民政府", "政府", "委员会"):
+        if p not in ("", "委", "党委", "党", "人民政府", "政府", "委员会"):     # 自治区党委组织部
             return None
         return level, jurisdiction, collective
 

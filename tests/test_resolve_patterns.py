@@ -91,6 +91,13 @@ CASES = [
     (N, "各省、自治区、直辖市人民政府", "collective/全国/各省级人民政府", "provincial", "全国", "government", "collective"),
     (N, "各省级教育行政部门", "collective/全国/各省级教育行政部门", "provincial", "全国", "education", "collective"),
     (N, "新疆生产建设兵团教育局", "provincial/新疆生产建设兵团/education", "provincial", "新疆生产建设兵团", "education", "government"),
+    # autonomous regions' party committees (自治区党委), bare party committees, bare short place names
+    (Context("provincial", "广西壮族自治区"), "自治区党委编办", "provincial/广西壮族自治区/establishment", "provincial", "广西壮族自治区", "establishment", "party"),
+    (Context("provincial", "广西壮族自治区"), "自治区党委组织部", "provincial/广西壮族自治区/organization", "provincial", "广西壮族自治区", "organization", "party"),
+    (Context("municipal", "江阴市"), "市委", "municipal/江阴市/party-committee", "municipal", "江阴市", "party-committee", "party"),
+    (Context("provincial", "广西壮族自治区"), "梧州", "municipal/梧州市/government", "municipal", "梧州市", "government", "government"),
+    (Context("municipal", "武汉市"), "各区", "collective/武汉市/各县（市、区）人民政府", "county", "武汉市", "government", "collective"),
+    (N, "退役军人部", "national/veterans", "national", "全国", "veterans", "government"),
     # schools named in a department column
     (Context("provincial", "河南省"), "河南大学", "institution/河南大学", "institution", "河南省", "institution", "institution"),
 ]
