@@ -1,12 +1,11 @@
 """`policykg sparql`: run a read-only SPARQL query on the store and print a table, CSV or JSON."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import typer
 
-from policykg.app.commands.store_options import SPARQL, STORE, open_chosen
+from policykg.app.commands.store_options import SPARQL, STORE, named_params, open_chosen, query_text
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
 from policykg.graph.rdf_codec import parse_param
 from policykg.graph.rdf_store import QuerySyntaxError, with_prefixes
@@ -35,14 +34,8 @@ def register(app: typer.Typer) -> None:
         store: Optional[str] = STORE,
         sparql: Optional[str] = SPARQL,
     ) -> None:
-        text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
-        params = {}
-        for item in param:
-            name, sep, value = item.partition("=")
-            if not sep or not name:
-                typer.echo(f"policykg: --param {item!r} is not NAME=VALUE", err=True)
-                raise typer.Exit(2)
-            params[name.lstrip("?$")] = parse_param(value)
+        text = query_text(query)
+        params = named_params(param, parse_param)
         target = open_chosen(store, None, sparql)
         try:
             result = target.query(with_prefixes(text), params)

@@ -1,7 +1,8 @@
 """The store-choosing options every store command shares: --store PATH | --neo4j URI | --sparql URL."""
 from __future__ import annotations
 
-from typing import Optional
+from pathlib import Path
+from typing import Any, Callable, Optional
 
 import typer
 
@@ -22,3 +23,26 @@ def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str
     except (UnknownStore, RuntimeError, OSError) as exc:
         typer.echo(f"policykg: {exc}", err=True)
         raise typer.Exit(2)
+
+
+def query_text(query: str) -> str:
+    """QUERY as given, or the content of FILE for @FILE; a clear error and exit 2 if it cannot be read."""
+    if not query.startswith("@"):
+        return query
+    try:
+        return Path(query[1:]).read_text(encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"policykg: cannot read the query file {query[1:]}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2)
+
+
+def named_params(items: list[str], parse: Callable[[str], Any], sigils: str = "?$") -> dict[str, Any]:
+    """Repeated NAME=VALUE options as {name: parse(value)}; a leading ? or $ on the name is dropped."""
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.lstrip(sigils):
+            typer.echo(f"policykg: --param {item!r} is not NAME=VALUE", err=True)
+            raise typer.Exit(2)
+        params[name.lstrip(sigils)] = parse(value)
+    return params
