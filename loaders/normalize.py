@@ -32,7 +32,8 @@ _MAP = {**_COMPAT, **VARIANTS}
 _ODD_RE = re.compile("[" + "".join(re.escape(c) for c in _MAP) + "]")
 
 BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
-TAG_RE = re.compile(r"</?(?:p|br|span|div|b|i|u|strong|em|font|td|tr|th)\b[^>]*>", re.I)
+TAG_RE = re.compile(r"</?(?:p|span|div|b|i|u|strong|em|font|td|tr|th)\b[^>]*>", re.I)
+BR_RE = re.compile(r"<br\s*/?>", re.I)     # a line break inside a cell (Markdown tables): kept as a break
 # Page footers of Word renderings: "— 12 —", "- 3 -", "－ 7 －", "第 3 页 共 10 页".
 FOOTER_RE = re.compile(r"^\s*(?:[—－\-–]+\s*\d{1,4}\s*[—－\-–]+|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?)\s*$")
 WS_RE = re.compile(r"\s+")
@@ -43,7 +44,7 @@ def clean_line(line: str) -> str:
     if "[" in line:
         line = BOOKMARK_RE.sub("", line)
     if "<" in line:
-        line = TAG_RE.sub("", line)
+        line = BR_RE.sub("\n", TAG_RE.sub("", line))
     if _ODD_RE.search(line) is None:
         return line
     return _ODD_RE.sub(lambda m: _MAP[m.group(0)], line)

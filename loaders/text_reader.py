@@ -136,7 +136,8 @@ def text_blocks(text: str) -> tuple[list[Paragraph | Table], bool]:
 
 
 def _tab_table(lines, kinds, i):
-    """Tab-separated rows; blank lines between rows do not end the table, a wrapped line joins the last cell."""
+    """Tab-separated rows; blank lines between rows do not end the table. A line without tabs between rows
+    is a row of one cell (a section heading spanning the table), as Word exports render merged rows."""
     rows: list[list[str]] = []
     n = len(lines)
     while i < n:
@@ -144,25 +145,17 @@ def _tab_table(lines, kinds, i):
         if k == "tabrow":
             rows.append([c.strip() for c in lines[i].split("\t")])
             i += 1
-        elif k == "text" and rows and kinds[i - 1] == "tabrow" and i + 1 < n and kinds[i + 1] in ("tabrow", "text"):
-            # a cell wrapped onto the next line (only while the table visibly continues)
+        elif k in ("text", "blank"):
             j = i
-            while j < n and kinds[j] == "text":
+            while j < n and kinds[j] in ("text", "blank"):
                 j += 1
-            if j < n and kinds[j] == "tabrow":
-                last = rows[-1]
-                last[-1] = (last[-1] + "\n" + "\n".join(ln.strip() for ln in lines[i:j])).strip()
-                i = j
-            else:
+            if not (j < n and kinds[j] == "tabrow"):
                 break
-        elif k == "blank":
-            j = i
-            while j < n and kinds[j] == "blank":
-                j += 1
-            if j < n and kinds[j] == "tabrow":
-                i = j
-            else:
-                break
+            texts = [ln.strip() for ln in lines[i:j] if ln.strip()]
+            if len(texts) > 2:
+                break                     # prose between two tables, not a heading row
+            rows.extend([t] for t in texts)
+            i = j
         else:
             break
     return rows, "tabbed", i

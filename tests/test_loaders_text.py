@@ -196,3 +196,18 @@ def test_wrapped_paragraph_task_with_responsibility_on_its_own_line(tmp_path):
     t1, t2 = extract_file(path).tasks
     assert t1.text == "健全经费投入机制，逐步提高生均拨款标准。" and t1.departments == ["市财政局", "市教育局"]
     assert t2.departments == ["市人社局"]
+
+
+def test_tab_rows_with_heading_lines_and_lead_support_columns():
+    tasks = extract_file(FIXTURES / "tab_headings.txt").tasks
+    assert [(t.task_no, t.section) for t in tasks] == [("1", "一、加强党的领导"), ("2", "一、加强党的领导"),
+                                                       ("3", "二、优化布局")]
+    assert tasks[0].lead == ["市委组织部"] and tasks[0].departments == ["市委组织部", "市教育局"]
+    assert tasks[2].departments == ["市发展改革委", "市教育局", "市自然资源局"]
+
+
+def test_pipe_table_cell_breaks(tmp_path):
+    path = tmp_path / "br.md"
+    path.write_text("| 序号 | 重点任务 | 责任单位 |\n|---|---|---|\n| 1 | 建设平台。 | 市教育局<br>市财政局 |\n",
+                    encoding="utf-8")
+    assert extract_file(path).tasks[0].departments == ["市教育局", "市财政局"]
