@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from policykg.graph.model import Edge, Node, PolicyGraph
+from policykg.ontology import reference
 from policykg.loaders.records import ExtractionResult, Provenance, ResolvedDepartment, TaskRecord, _plain
 
 
@@ -112,10 +113,13 @@ def _add_department(g: PolicyGraph, res: ResolvedDepartment) -> Node:
         "jurisdiction": res.jurisdiction, "function": res.function, "resolved": res.resolved, "scope": res.scope,
     })))
     if res.function:
-        f = g.add_node(Node(f"function/{res.function}", "Function", {"code": res.function}))
+        f = g.add_node(Node(f"function/{res.function}", "Function", _clean({
+            "code": res.function, "label_zh": reference.function_label(res.function, "zh"),
+            "label_en": reference.function_label(res.function, "en")})))
         g.add_edge(Edge(dept.id, "HAS_FUNCTION", f.id))
     if res.jurisdiction:
-        j = g.add_node(Node(f"jurisdiction/{res.jurisdiction}", "Jurisdiction", {"name": res.jurisdiction}))
+        j = g.add_node(Node(f"jurisdiction/{res.jurisdiction}", "Jurisdiction", _clean({
+            "name": res.jurisdiction, "level": _jurisdiction_level(res.jurisdiction)})))
         g.add_edge(Edge(dept.id, "IN_JURISDICTION", j.id))
     if res.parent_key or res.parent:
         parent_key = res.parent_key or res.parent
@@ -124,6 +128,13 @@ def _add_department(g: PolicyGraph, res: ResolvedDepartment) -> Node:
         if parent.id != dept.id:
             g.add_edge(Edge(dept.id, "SUB_ORGANIZATION_OF", parent.id))
     return dept
+
+
+def _jurisdiction_level(name: str) -> str | None:
+    if name == reference.NATIONAL:
+        return "national"
+    found = reference.gazetteer().lookup(name)
+    return found.level if found else None
 
 
 def _provenance(p: Provenance | None) -> dict:
