@@ -64,9 +64,9 @@ def header_role(cell: str) -> str | None:
         return "lead"
     if any(w in bare for w in ("配合", "协同", "参与", "协办")):
         return "support"
-    if bare.endswith(("单位", "部门", "处室", "科室")):
+    if bare.endswith(("单位", "部门", "处室", "科室")) or any(w in bare for w in ("责任单位", "责任部门", "责任处室")):
         return "depts"
-    if any(w in bare for w in ("时限", "时间", "年限", "期限", "节点")):
+    if any(w in bare for w in ("时限", "时间", "年限", "期限", "节点", "进度")):
         return "deadline"
     if "举措" in bare or "措施" in bare:
         return "measure"
@@ -109,7 +109,7 @@ def _is_header(row: list[str]) -> dict[int, str] | None:
         if r:
             roles[j] = r
     kinds = set(roles.values())
-    if len(roles) >= 2 and kinds & {"text", "group", "measure"} and (kinds - {"text", "group"}):
+    if len(roles) >= 2 and kinds & {"text", "group", "measure", "goals"} and (kinds - {"text", "group"}):
         return roles
     return None
 
@@ -132,7 +132,8 @@ def _columns(roles: dict[int, str]) -> dict[str, int | list[int]]:
             cols.setdefault("s_units" if r != "deadline" else "s_deadlines", j)
             continue
         if r == "goals":
-            continue                      # a goals column beside the task: not a field of its own here
+            cols.setdefault("goals_only", j)   # beside the task: not a field of its own, unless no task column
+            continue
         if r in ("text", "measure") and "text" in cols:
             if "group" not in cols:
                 cols["group"] = cols["text"]
@@ -143,6 +144,9 @@ def _columns(roles: dict[int, str]) -> dict[str, int | list[int]]:
         cols.setdefault(r, j)
     if "text" not in cols and "group" in cols:
         cols["text"] = cols.pop("group")
+    if "text" not in cols and "goals_only" in cols:
+        cols["text"] = cols["goals_only"]     # 任务目标 as the only task column
+    cols.pop("goals_only", None)
     return cols
 
 

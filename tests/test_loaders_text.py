@@ -211,3 +211,16 @@ def test_pipe_table_cell_breaks(tmp_path):
     path.write_text("| 序号 | 重点任务 | 责任单位 |\n|---|---|---|\n| 1 | 建设平台。 | 市教育局<br>市财政局 |\n",
                     encoding="utf-8")
     assert extract_file(path).tasks[0].departments == ["市教育局", "市财政局"]
+
+
+@pytest.mark.parametrize("header,role", [
+    ("序号", "no"), ("编 号", "no"), ("主　要　任　务", "text"), ("任务内容", "text"), ("政 策 内 容", "text"),
+    ("具体任务", "text"), ("重点任务", "text"), ("工作任务", "text"), ("责任单位（部门）", "depts"),
+    ("责任处室", "depts"), ("牵头单位", "lead"), ("配合单位", "support"), ("参与单位", "support"),
+    ("协同单位", "support"), ("完成时限", "deadline"), ("完成年限", "deadline"), ("时间节点", "deadline"),
+    ("时间进度", "deadline"), ("责任单位及责任人", "depts"), ("责任人", None), ("备注", "note"),
+])
+def test_header_synonyms(header, role):
+    from policykg.loaders.segment import header_role
+
+    assert header_role(header) == role
