@@ -216,3 +216,31 @@ def test_registry_names_the_valid_choices(tmp_path):
     store = open_store(path=str(tmp_path / "kg"))
     assert isinstance(store, OxigraphStore) and store.description.endswith("kg")
     store.close()
+
+
+def test_links_are_written_once_updated_and_dropped_with_a_replaced_document(results, tmp_path):
+    store = OxigraphStore(tmp_path / "kg")
+    for r in results:
+        store.replace_document(r.meta.doc, r.meta.sha256, build([r]))
+    built = build(results)
+    low, high = f"task/{results[3].meta.doc}/1", f"task/{results[1].meta.doc}/2"
+    other = (f"task/{results[4].meta.doc}/1", f"task/{results[1].meta.doc}/3")
+
+    def links(score):
+        g = PolicyGraph.from_parts([built.nodes[i] for i in (low, high, *other)], [
+            Edge(low, "IMPLEMENTS", high, {"score": score, "method": "tfidf", "review": False}, doc=results[3].meta.doc),
+            Edge(*other[:1], "IMPLEMENTS", other[1], {"score": 0.7, "method": "tfidf"}, doc=results[4].meta.doc)])
+        return g
+
+    before_docs = {r.meta.doc: graph_dump(store, load_mapping().graph_iri(r.meta.doc)) for r in results}
+    store.add_links(links(0.9))
+    store.add_links(links(0.8))
+    stored = store.load_graph()
+    assert store.counts()["IMPLEMENTS"] == 2
+    assert stored.edges[(low, "IMPLEMENTS", high)].props == {"score": 0.8, "method": "tfidf", "review": False}
+    assert {r.meta.doc: graph_dump(store, load_mapping().graph_iri(r.meta.doc)) for r in results} == before_docs
+    changed = copy.deepcopy(results[3])
+    changed.meta.sha256 = "c" * 64
+    store.replace_document(changed.meta.doc, changed.meta.sha256, build([changed]))
+    assert list(store.load_graph().edges_by_type("IMPLEMENTS"))[0].key == (other[0], "IMPLEMENTS", other[1])
+    store.close()
