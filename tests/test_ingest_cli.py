@@ -133,3 +133,11 @@ def test_every_command_has_help_with_an_example():
     for command in ("ingest", "validate", "export", "sparql"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example" in result.stdout, command
+
+
+def test_reading_commands_refuse_a_missing_store(tmp_path):
+    missing = tmp_path / "nowhere"
+    for args in (["validate"], ["export", "-f", "nt"], ["sparql", "ASK {}"]):
+        result = run(*args, "--store", str(missing))
+        assert result.exit_code == 2 and f"no store at {missing}" in result.output, args
+    assert not missing.exists()

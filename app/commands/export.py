@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         neo4j: Optional[str] = NEO4J,
         sparql: Optional[str] = SPARQL,
     ) -> None:
-        target = open_chosen(store, neo4j, sparql)
+        target = open_chosen(store, neo4j, sparql, must_exist=True)
         try:
             data = export_rdf(stored_quads(target), fmt.value)
         finally:

@@ -6,18 +6,28 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from policykg.graph.stores import UnknownStore, open_store
+from policykg.graph import settings
+from policykg.graph.stores import UnknownStore, choose_kind, open_store
 
 STORE = typer.Option(None, "--store", help="Folder of the embedded Oxigraph store [env POLICYKG_STORE; default ./policykg-data].")
 NEO4J = typer.Option(None, "--neo4j", help="Bolt URI of a Neo4j server instead (password from NEO4J_PASSWORD).")
 SPARQL = typer.Option(None, "--sparql", help="URL of a SPARQL 1.1 endpoint instead (query URL; updates go to its /update).")
 
 
-def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str]):
-    """Open the store the options (else the settings) choose; a clear one-line error and exit 2 otherwise."""
+def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str], must_exist: bool = False):
+    """Open the store the options (else the settings) choose; a clear one-line error and exit 2 otherwise.
+
+    ``must_exist``: commands that only read refuse an embedded store folder that is not there, instead of
+    creating an empty one and answering from it.
+    """
     if sum(x is not None for x in (store, neo4j, sparql)) > 1:
         typer.echo("policykg: give only one of --store, --neo4j, --sparql", err=True)
         raise typer.Exit(2)
+    if must_exist and choose_kind(path=store, neo4j_uri=neo4j, sparql_endpoint=sparql) == "oxigraph":
+        folder = Path(settings.get("store", store))
+        if not folder.is_dir():
+            typer.echo(f"policykg: no store at {folder} (run `policykg ingest FILES --store {folder}` first)", err=True)
+            raise typer.Exit(2)
     try:
         return open_store(path=store, neo4j_uri=neo4j, sparql_endpoint=sparql)
     except (UnknownStore, RuntimeError, OSError) as exc:
