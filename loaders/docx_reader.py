@@ -22,6 +22,7 @@ W_T, W_TAB, W_BR, W_CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 W_TCPR, W_GRIDSPAN, W_VMERGE, W_VAL = qn("w:tcPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:val")
 W_SDT, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtContent")
 W_DEL = qn("w:del")
+W_TRPR, W_GRIDBEFORE = qn("w:trPr"), qn("w:gridBefore")
 
 
 def _para_text(p) -> str:
@@ -53,6 +54,10 @@ def _table_rows(tbl, numbering=None) -> list[list[str]]:
     rows: list[list[str]] = []
     for tr in tbl.iterchildren(W_TR):
         row: list[str] = []
+        trpr = tr.find(W_TRPR)
+        before = trpr.find(W_GRIDBEFORE) if trpr is not None else None
+        if before is not None:
+            row.extend([""] * int(before.get(W_VAL) or 0))   # a row starting right of the first grid column
         for tc in tr.iterchildren(W_TC):
             span, continued = 1, False
             tcpr = tc.find(W_TCPR)

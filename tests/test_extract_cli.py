@@ -128,3 +128,14 @@ def test_bad_manifest_names_the_field(tmp_path):
 def test_help_has_an_example():
     proc = subprocess.run([*POLICYKG, "extract", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "policykg extract examples" in proc.stdout
+
+
+def test_manifest_beside_the_files_is_used():
+    from policykg.loaders import extract_file
+
+    meta = extract_file(EXAMPLES / "000_e0bd7c87301b5859.txt").meta
+    assert (meta.level, meta.jurisdiction, meta.title) == ("provincial", "江苏省", "省教育厅重点任务清单")
+    meta = extract_file(EXAMPLES / "003_7fdab2a4388eb7e7.txt").meta
+    assert meta.issuing_body == "江阴市人民政府办公室" and meta.date == "2021-11-04"   # from the text
+    assert meta.document_numbers == ["苏政发〔2020〕75号"]
+    assert extract_file(EXAMPLES / "004_2a2449f2b149ce8a.txt").meta.institution == "锦州师范高等专科学校"
