@@ -297,7 +297,8 @@ def _segment_paragraphs(blocks, out: Segmented) -> None:
             continue
         if num is None and resp and HEADING_RE.match(line):
             m = re.match(rf"^\s*[（(]?({NUM_CORE})[)）]?\s*[、.．]?", line)
-            num, body = m.group(1), line[m.end():]
+            if m:
+                num, body = m.group(1), line[m.end():]
         if num is None:
             if cur is not None and not (cur.depts or cur.lead) and len(line) > 1:
                 # a task text wrapped over several lines (plain-text exports): continue it

@@ -38,6 +38,9 @@ def records_for(paths: Iterable[Path], manifest=None, errors: list[str] | None =
         except LoaderError as e:
             if errors is not None:
                 errors.append(str(e))
+        except Exception as e:  # a bug must not cost the other files of the run; report it on one line
+            if errors is not None:
+                errors.append(f"{path}: internal error ({type(e).__name__}: {' '.join(str(e).split())[:200]})")
         finally:
             if progress is not None:
                 progress.advance(task_id)
