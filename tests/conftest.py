@@ -64,9 +64,10 @@ def wipe_neo4j(uri: str) -> None:
     from policykg.graph import settings
     from policykg.graph.neo4j_store import driver_auth
 
+    # CALL ... IN TRANSACTIONS needs an auto-commit transaction (session.run), not execute_query
     with GraphDatabase.driver(uri, auth=driver_auth()) as driver:
-        driver.execute_query("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-                             database_=settings.get("neo4j_database"))
+        with driver.session(database=settings.get("neo4j_database")) as session:
+            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 @pytest.fixture(scope="session")
