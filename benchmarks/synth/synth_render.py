@@ -106,15 +106,32 @@ def render_txt(blocks: list) -> str:
 FIXED_TIME = datetime(2021, 11, 4, 9, 0, 0)
 
 
-def render_docx(blocks: list) -> bytes:
-    from docx import Document
+_TEMPLATE = []
 
-    doc = Document()
-    doc.core_properties.author = "policykg synth"
-    doc.core_properties.created = FIXED_TIME
-    doc.core_properties.modified = FIXED_TIME
-    doc.core_properties.last_modified_by = "policykg synth"
-    doc.core_properties.revision = 1
+
+def _blank_document():
+    """One python-docx document reused for every file with its body emptied: parsing the default template
+    again for each file would cost more than writing the file."""
+    if not _TEMPLATE:
+        from docx import Document
+
+        doc = Document()
+        doc.core_properties.author = "policykg synth"
+        doc.core_properties.created = FIXED_TIME
+        doc.core_properties.modified = FIXED_TIME
+        doc.core_properties.last_modified_by = "policykg synth"
+        doc.core_properties.revision = 1
+        _TEMPLATE.append(doc)
+    doc = _TEMPLATE[0]
+    body = doc.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    return doc
+
+
+def render_docx(blocks: list) -> bytes:
+    doc = _blank_document()
     for b in blocks:
         if isinstance(b, str):
             doc.add_paragraph(b)
