@@ -224,3 +224,14 @@ def test_header_synonyms(header, role):
     from policykg.loaders.segment import header_role
 
     assert header_role(header) == role
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.stem[:3])
+def test_every_example_in_traditional_script_reads_the_same(tmp_path, example):
+    from opencc import OpenCC
+
+    path = tmp_path / example.name
+    path.write_text(OpenCC("s2t").convert(example.read_text(encoding="utf-8")), encoding="utf-8")
+    fields = ("task_no", "section", "text", "departments", "lead", "deadline", "quantities")
+    got = [{k: r[k] for k in fields} for r in records(path)]
+    assert got == [{k: r[k] for k in fields} for r in records(example)]
