@@ -199,6 +199,7 @@ class Jurisdiction:
     prefecture: str = ""      # the prefecture-level city it lies in ("" for provinces, cities, 省直管 counties)
     code: str = ""            # GB/T 2260 code (6 digits) where it has one
     short: str = ""           # 江苏, 无锡 (provinces and prefectures only)
+    name_en: str = ""         # Jiangsu Province (provincial level only)
 
     @property
     def parent(self) -> str | None:
@@ -246,7 +247,8 @@ def gazetteer() -> Gazetteer:
     g = Gazetteer()
     for row in csv.DictReader(io.StringIO(_read("jurisdictions.csv"))):
         g.add(Jurisdiction(name=row["name"], level=row["level"], type=row["type"], province=row["province"],
-                           prefecture=row["prefecture"], code=row["code"], short=row["short"]))
+                           prefecture=row["prefecture"], code=row["code"], short=row["short"],
+                           name_en=row.get("name_en") or ""))
     for entry in _yaml("areas.yaml"):
         g.add(Jurisdiction(name=entry["name"], level=entry["level"], type=entry.get("type", "new-area"),
                            province=entry["province"], prefecture=entry.get("prefecture") or ""))

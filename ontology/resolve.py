@@ -492,7 +492,11 @@ class Resolver:
         named = jurisdiction or {"provincial": "省", "municipal": "市", "county": "县"}.get(level or "", "")
         return ResolvedDepartment(
             mention="", key=f"{level}/{where}/{cp.id}", name=cp.name_for(level or "provincial", named),
-            name_en=f"{cp.en}, {where}", kind=cp.kind, level=level, jurisdiction=jurisdiction, function=cp.function)
+            name_en=f"{cp.en}, {self._english_place(jurisdiction) or where}", kind=cp.kind, level=level, jurisdiction=jurisdiction, function=cp.function)
+
+    def _english_place(self, name: str | None) -> str | None:
+        place = self.gazetteer.lookup(name) if name else None
+        return place.name_en if place and place.name_en else None
 
     def _education_authority(self, ctx: Context) -> ResolvedDepartment:
         return self._counterpart_node(ref.counterparts()["education"], ctx.level, ctx.jurisdiction)
