@@ -12,26 +12,28 @@ import streamlit as st
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
 
-st.set_page_config(page_title="policykg", page_icon=":material/account_tree:", layout="wide")
+# no page_icon: a Material icon favicon is fetched from fonts.gstatic.com, and offline networks have no internet
+st.set_page_config(page_title="policykg", layout="wide")
 
 # Not "pages/": Streamlit would also serve a folder of that name as old-style pages, bypassing this script.
 PAGES = Path(__file__).resolve().parent / "explorer_pages"
-# (file, UI string key, url path, icon); the first is the default page
+# (file, UI string key, url path); the first is the default page. No page icons: the current page's icon
+# becomes the favicon, which Streamlit fetches from fonts.gstatic.com.
 _PAGES = (
-    ("overview.py", "page_overview", "overview", ":material/dashboard:"),
-    ("browse.py", "page_browse", "browse", ":material/search:"),
-    ("graph.py", "page_graph", "graph", ":material/hub:"),
-    ("queries.py", "page_queries", "queries", ":material/table_view:"),
-    ("timeline.py", "page_timeline", "timeline", ":material/timeline:"),
-    ("ingest.py", "page_ingest", "ingest", ":material/upload_file:"),
+    ("overview.py", "page_overview", "overview"),
+    ("browse.py", "page_browse", "browse"),
+    ("graph.py", "page_graph", "graph"),
+    ("queries.py", "page_queries", "queries"),
+    ("timeline.py", "page_timeline", "timeline"),
+    ("ingest.py", "page_ingest", "ingest"),
 )
 
 with st.sidebar:
     st.toggle(t("english"), key="english")
 
 navigation = st.navigation([
-    st.Page(PAGES / file, title=t(key), url_path=path, icon=icon, default=(i == 0))
-    for i, (file, key, path, icon) in enumerate(_PAGES)
+    st.Page(PAGES / file, title=t(key), url_path=path, default=(i == 0))
+    for i, (file, key, path) in enumerate(_PAGES)
 ])
 
 with st.sidebar:

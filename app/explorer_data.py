@@ -309,7 +309,7 @@ def parameter_options(ptype: str) -> list[tuple[str, str]] | None:
 
 def parameter_widget(param, key: str):
     """One form field for a canned query parameter: a dropdown where the data can list the values."""
-    label = param.name + (" *" if param.required else "")
+    label = column_label(param.name) + (" *" if param.required else "")
     options = parameter_options(param.type)
     if options is not None:
         values = [None] + [v for v, _ in options]

@@ -132,7 +132,8 @@ def timeline(graph: PolicyGraph, task_ids: Iterable[str], as_of: date) -> list[T
     for task_id in task_ids:
         node = graph.nodes[task_id]
         view = task_view(graph, task_id)
-        caption = f"{view.doc_id} · {view.task_no}. {view.text[:24]}"
+        # short but unique per task: a chart's categories merge equal captions
+        caption = f"{view.doc_id[:8]} · {view.task_no}. {view.text[:22]}"
         depts = "、".join(view.lead + view.support)
         for e in idx.out.get(task_id, ()):
             if e.type != "HAS_DEADLINE":

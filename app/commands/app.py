@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -70,7 +69,6 @@ def register(app: typer.Typer) -> None:
                                      "(POLICYKG_UPLOAD_LIMIT_MB)") from None
         command = streamlit_command(port, address, limit_mb)
         typer.echo(f"policykg explorer on http://{address}:{port}  (Ctrl+C to stop)", err=True)
-        try:
-            raise typer.Exit(subprocess.call(command, env=env))
-        except KeyboardInterrupt:
-            raise typer.Exit(0) from None
+        sys.stderr.flush()
+        # become Streamlit (no child process): a signal that stops `policykg app` stops the server
+        os.execve(sys.executable, command, env)

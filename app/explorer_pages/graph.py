@@ -6,6 +6,8 @@ from policykg.app.explorer_data import relation_name, t, type_name
 from policykg.graph.subgraph import Selection, select
 from policykg.graph.view import RELATION_NAMES, node_caption, node_details, render_html
 
+DEFAULT_RELATIONS = [r for r in RELATION_NAMES if r not in ("IN_JURISDICTION", "HAS_FUNCTION")]
+
 st.title(t("page_graph"))
 graph = data.attempt(data.graph)
 ch = data.attempt(data.choices)
@@ -21,7 +23,7 @@ if asked and asked != st.session_state.get("graph_asked") and asked in graph.nod
     st.session_state["graph_asked"] = asked
     st.session_state["graph_centre"] = asked
 centre = st.session_state.pop("graph_centre", None)   # applied once; the widgets hold it from then on
-kinds = ["Department", "Document", "Task"]
+kinds = ["Document", "Department", "Task"]
 if centre:
     label = graph.nodes[centre].label
     st.session_state["graph_kind"] = label if label in kinds else st.session_state.get("graph_kind", kinds[0])
@@ -48,7 +50,8 @@ with c2:
 with c3:
     depth = st.slider(t("g_depth"), 1, 4, 2, key="graph_depth")
     cap = st.number_input(t("g_cap"), min_value=20, max_value=2000, value=300, step=50, key="graph_cap")
-relations = st.multiselect(t("g_relations"), list(RELATION_NAMES), default=list(RELATION_NAMES),
+# jurisdiction and function edges join every department of a province or a line: off until asked for
+relations = st.multiselect(t("g_relations"), list(RELATION_NAMES), default=list(DEFAULT_RELATIONS),
                            format_func=relation_name, key="graph_rels")
 
 if not picked:

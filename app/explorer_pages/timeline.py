@@ -18,9 +18,9 @@ ch = data.attempt(data.choices)
 if data.show_failure(graph) or data.show_failure(ch):
     st.stop()
 
-with st.expander(t("filters"), expanded=True):
+as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of", width=220)
+with st.expander(t("filters"), expanded=False):
     selection, keyword = task_filters(ch, "timeline")
-    as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of")
 
 found = data.attempt(find_tasks, graph, selection, keyword)
 if data.show_failure(found):
@@ -49,7 +49,7 @@ y = alt.Y(f"{t('t_task')}:N", sort=None, title=None, axis=alt.Axis(labelLimit=32
 tooltip = [t("t_task"), t("deadline"), t("t_status"), alt.Tooltip("departments:N", title=t("lead"))]
 base = alt.Chart(frame)
 bars = base.transform_filter("datum.bar").mark_bar(height=10).encode(
-    x=alt.X("start:T", title=None), x2="end:T", y=y, color=colour, tooltip=tooltip)
+    x=alt.X("start:T", title=None, axis=alt.Axis(orient="top", format="%Y-%m")), x2="end:T", y=y, color=colour, tooltip=tooltip)
 points = base.transform_filter("!datum.bar").mark_point(filled=True, size=70, shape="diamond").encode(
     x="end:T", y=y, color=colour, tooltip=tooltip)
 rule = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#d62728", strokeDash=[4, 3]) \

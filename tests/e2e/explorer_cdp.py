@@ -110,15 +110,18 @@ class Browser:
     def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails'].get('text')}")
+            details = result["exceptionDetails"]
+            raise RuntimeError(f"page script failed: {details.get('exception', {}).get('description') or details}")
         return result.get("result", {}).get("value")
 
     def wait_for(self, expression: str, timeout: float = 60, settle: float = 0.5):
         """Poll a JavaScript expression until it is truthy; returns its value."""
         deadline = time.monotonic() + timeout
         value = None
-        # an element found comes back as {} (falsy in Python): make objects plain true
-        probe = f"(() => {{ const v = ({expression}); return (v && typeof v === 'object') ? true : v; }})()"
+        # an element found comes back as {} (falsy in Python): make objects plain true; a page still loading
+        # (no body yet) is simply not ready
+        probe = (f"(() => {{ try {{ const v = ({expression}); return (v && typeof v === 'object') ? true : v; }}"
+                 f" catch (e) {{ return false; }} }})()")
         while time.monotonic() < deadline:
             value = self.evaluate(probe)
             if value:

@@ -25,7 +25,7 @@ SHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {
     "overview": "document.querySelectorAll('[data-testid=stMetric]').length >= 5 && "
                 "document.querySelector('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg')",
-    "browse": "document.body.innerText.includes('项任务') && document.querySelectorAll('[data-testid=stVerticalBlockBorderWrapper]').length > 3",
+    "browse": "document.body.innerText.includes('项任务') && document.querySelectorAll('.policykg-text').length > 3",
     "graph": "(() => { const f = document.querySelector('iframe'); const w = f && f.contentWindow;"
              " return w && w.policyNetwork && w.document.querySelector('#graph canvas') &&"
              " w.policyNetwork.body.data.nodes.length; })()",
@@ -123,7 +123,7 @@ def test_hostile_text_shows_and_runs_nothing(server, browser):
 
     browser.goto(f"{server}/browse")
     browser.wait_for(PAGES["browse"], timeout=90)
-    browser.evaluate("document.querySelector('input[aria-label=\"关键词\"]').focus()")
+    browser.evaluate("document.querySelector('[data-testid=stTextInput] input').focus()")   # the keyword box
     browser.call("Input.insertText", text="pwned")
     for kind in ("keyDown", "keyUp"):
         browser.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13)
