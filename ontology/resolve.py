@@ -25,9 +25,11 @@ from policykg.ontology.reference import NATIONAL, Counterpart
 _LEVEL_ORDER = ("national", "provincial", "municipal", "county", "institution")
 _MARKERS = {"自治区": "provincial", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal",
             "县": "county", "区": "county", "旗": "county"}
+# level of a place the gazetteer does not know, from its suffix (longest first where they overlap)
 _PLACE_SUFFIXES = (("自治区", "provincial"), ("省", "provincial"), ("自治州", "municipal"), ("地区", "municipal"),
-                   ("高新区", "county"), ("开发区", "county"), ("经开区", "county"), ("新区", "municipal"), ("盟", "municipal"), ("市", "municipal"), ("自治县", "county"),
-                   ("县", "county"), ("区", "county"), ("旗", "county"))
+                   ("高新区", "county"), ("开发区", "county"), ("经开区", "county"), ("新区", "municipal"),
+                   ("盟", "municipal"), ("市", "municipal"), ("自治县", "county"), ("县", "county"), ("区", "county"),
+                   ("旗", "county"))
 _NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国家", "全国")
 _UNKNOWN_PLACE = re.compile(
     r"^((?![各有相省市县区])[^委政府部厅局办、,()（）]{1,10}?(?:自治区|省|自治州|地区|市|盟|自治县|县|新区|区|旗))$")
