@@ -206,7 +206,7 @@ class CorpusWriter:
             entry["institution"] = doc.institution
         # JSON strings are valid YAML double-quoted scalars: no YAML library needed while streaming
         m.write(f'  "{doc.id}":\n' + "".join(f"    {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in entry.items()))
-        sections = sb._sections(doc)
+        sections = sb.sections(doc)
         task_level = parent.level if doc.level == "institution" else doc.level
         for task, (n, theme, _first) in zip(doc.tasks, sections):
             gold = {"doc": doc.id, "task_no": task.no, "section": sb.section_of(doc, theme, n),

@@ -212,7 +212,7 @@ def blocks_of(doc: Doc, noise: Noise, rng: random.Random) -> list:
     return {"para": _para, "cells": _cells, "tabs": _tabs, "annex": _annex, "school": _school}[doc.layout](doc, noise, rng)
 
 
-def _sections(doc: Doc):
+def sections(doc: Doc):
     """(section number, theme, is first task of its section) per task."""
     seen: dict[str, int] = {}
     for task in doc.tasks:
@@ -225,7 +225,7 @@ def _sections(doc: Doc):
 def _para(doc: Doc, noise: Noise, rng: random.Random) -> list:
     label = rng.choice(("责任处室", "责任处室", "责任处室和单位")) if doc.level == "provincial" else "责任单位"
     lines = ["附件1", doc.title]
-    for task, (n, theme, first) in zip(doc.tasks, _sections(doc)):
+    for task, (n, theme, first) in zip(doc.tasks, sections(doc)):
         if first:
             lines.append(noise.bookmark(section_of(doc, theme, n), 0.3))
         body = "".join(noise.text(gold_text(doc, task), False))
@@ -237,7 +237,7 @@ def _para(doc: Doc, noise: Noise, rng: random.Random) -> list:
 def _cells(doc: Doc, noise: Noise, rng: random.Random) -> list:
     head = rng.choice(("工作任务", "重点任务", "主要任务"))
     table = Table("cells", 3, [[Cell(["序号"]), Cell([head]), Cell(["责任部门"])]])
-    for task, (n, theme, first) in zip(doc.tasks, _sections(doc)):
+    for task, (n, theme, first) in zip(doc.tasks, sections(doc)):
         if first:
             table.rows.append([Cell(noise.text(section_of(doc, theme, n), True), span=3)])
         table.rows.append([Cell([task.no]), Cell(noise.text(gold_text(doc, task), True)),
@@ -272,7 +272,7 @@ def _tabs(doc: Doc, noise: Noise, rng: random.Random) -> list:
 
 def _annex(doc: Doc, noise: Noise, rng: random.Random) -> list:
     table = Table("cells", 4, [[Cell(["工程名称"]), Cell(["主　　要　　任　　务"]), Cell(["责任单位"]), Cell(["完成年限"])]])
-    for task, (n, theme, first) in zip(doc.tasks, _sections(doc)):
+    for task, (n, theme, first) in zip(doc.tasks, sections(doc)):
         group = Cell([f"（{cn_number(n)}）", *theme.project]) if first else Cell([""], merged_up=True)
         text = noise.text(f"{task.no}．" + gold_text(doc, task), True)
         table.rows.append([group, Cell(text), Cell(noise.text(printed_departments(doc, task, rng), rng.random() < DEPT_BREAKS)),
@@ -291,7 +291,7 @@ def _school(doc: Doc, noise: Noise, rng: random.Random) -> list:
     table = Table("cells", 8, [[Cell([upper], span=4), Cell(["落实具体措施"], span=4)],
                                [Cell(["序号"]), Cell(["主要任务"]), Cell(["任务内容"]), Cell(["责任部门"]),
                                 Cell(["具体举措"]), Cell(["完成目标"]), Cell(["责任单位", "（部门）"]), Cell(["完成时间"])]])
-    for task, (n, theme, first) in zip(doc.tasks, _sections(doc)):
+    for task, (n, theme, first) in zip(doc.tasks, sections(doc)):
         group = Cell(noise.text(theme.group, True)) if first else Cell([""], merged_up=True)
         s = task.school or {"measure": None, "goals": [], "units": [], "deadlines": []}
         goals = [line for g in s["goals"] for line in noise.text(g, False)]
@@ -301,7 +301,7 @@ def _school(doc: Doc, noise: Noise, rng: random.Random) -> list:
                Cell(s["units"] or [""]), Cell([noise.bookmark(d, 0.1, "OLE") for d in s["deadlines"]] or [""])]
         table.rows.append(row)
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
-    phone = "1" + "".join(rng.choice("3589") + "".join(str(rng.randint(0, 9)) for _ in range(9)) for _ in range(1))
+    phone = "1" + rng.choice("3589") + "".join(str(rng.randint(0, 9)) for _ in range(9))
     title = doc.title
     cut = len(title) // 2
     return ["附件1", title[:cut], title[cut:],
