@@ -103,6 +103,20 @@ def test_links_point_from_a_lower_level_to_its_parent_list(corpus, gold, documen
         assert by_doc[link["from_doc"]]["level"] == link["from_level"]
         assert by_doc[link["to_doc"]]["level"] == link["to_level"]
     assert len({(l["from_doc"], l["from_task"]) for l in links}) == len(links)  # one parent per task
+    # a restated count shrinks down the cascade (national 1000所左右 → provincial 30–100所左右)
+    gold_by_key = {(r["doc"], r["task_no"]): r for r in gold}
+    count = re.compile(r"(\d+)(万?)(?:所|个|门|名|家|种|项)(?:左右|以上)?$")
+    compared = 0
+    for link in links:
+        low = gold_by_key[(link["from_doc"], link["from_task"])]["quantities"]
+        high = gold_by_key[(link["to_doc"], link["to_task"])]["quantities"]
+        for a, b in zip(low, high):
+            ma, mb = count.match(a), count.match(b)
+            if ma and mb and link["from_level"] != "institution":
+                va, vb = (int(m[1]) * (10000 if m[2] else 1) for m in (ma, mb))
+                assert va <= vb or vb == 1, (link, a, b)
+                compared += 1
+    assert compared > 50
 
 
 def test_quantities_and_deadlines_are_in_their_text(gold, documents):
