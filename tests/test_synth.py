@@ -184,6 +184,12 @@ def test_manifest_is_read_by_the_loaders(corpus, documents):
 
     manifest = load_manifest(corpus / "manifest.yaml")
     assert set(manifest.documents) == {d["doc"] for d in documents}
+    local = {}
+    for path in sorted((corpus / "docs").glob("c*/manifest.yaml")):
+        entries = load_manifest(path).documents
+        assert {p.stem for p in path.parent.iterdir() if p.suffix in (".txt", ".docx")} == set(entries)
+        local.update(entries)
+    assert local == manifest.documents
     school = next(d for d in documents if d["level"] == "institution")
     entry = manifest.for_doc(school["doc"])
     assert entry["institution"] == school["institution"] and entry["level"].endswith("+institution")
@@ -196,9 +202,10 @@ def test_extract_reads_the_corpus_back(corpus):
     out_dir.mkdir(exist_ok=True)
     pred = out_dir / "synth_pred.jsonl"
     with pred.open("w", encoding="utf-8") as fh:
-        done = subprocess.run([sys.executable, "-m", "policykg.app.cli", "extract", str(corpus / "docs"),
-                               "--manifest", str(corpus / "manifest.yaml")], stdout=fh, stderr=subprocess.PIPE,
-                              text=True)
+        # the whole output folder, as a user would: the truth files are not task lists and are passed over,
+        # and each campaign folder's manifest.yaml is read beside its files
+        done = subprocess.run([sys.executable, "-m", "policykg.app.cli", "extract", str(corpus)], stdout=fh,
+                              stderr=subprocess.PIPE, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     predicted = _jsonl(pred)
     result, notes = _scorer().score(_jsonl(corpus / "gold.jsonl"), predicted)
