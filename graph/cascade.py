@@ -27,12 +27,12 @@ from policykg.graph.cascade_scope import RANK, main_jurisdiction, may_implement,
 from policykg.graph.model import Edge, PolicyGraph
 
 METHOD = "char-ngram-bm25+targets+functions/v1"
-THRESHOLD = 0.5      # at or above: a fact
-FLOOR = 0.3          # below: no link at all
+THRESHOLD = 0.36     # at or above: a fact (precision 0.96, recall 0.82 on the seed gold links)
+FLOOR = 0.25         # below: no link at all
 CANDIDATES = 12      # higher tasks scored in full per lower task (from the index)
 MAX_LINKS = 5        # links kept per lower task
 RELATIVE = 0.7       # a confident link scores at least this share of the lower task's best (raw) link ...
-RELATIVE_DOC = 0.8   # ... and of the best link from the lower task's document to the same higher task
+RELATIVE_DOC = 0.7   # ... and of the best link from the same document and level to the same higher task
 W_TEXT, W_TARGET, W_FUNCTION = 0.7, 0.15, 0.15
 SAME_ROW_LIFT = 0.5  # same-row school measures: score = raw + lift * (1 - raw)
 TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
@@ -100,21 +100,24 @@ def link_items(items: list[Item], threshold: float = THRESHOLD, floor: float = F
 
 
 def _decide(kept: list[tuple[Item, Item, dict]], threshold: float) -> list[Edge]:
-    """A link is a fact when it clears the threshold and is not clearly beaten by a rival: another higher task
-    for the same lower one, or another task of the same lower document for the same higher one. Rivals are
-    compared on the text-and-attribute score (without the same-row lift)."""
-    best_of_lower: dict[str, float] = {}
-    best_of_doc_higher: dict[tuple[str, str], float] = {}
+    """A link is a fact when it clears the threshold and no rival clearly beats it. Rivals answer the same
+    words: other higher tasks best matched by the same clause of the lower text, or other tasks of the same
+    document and level whose best match is the same clause of the higher task. A lower text restating two
+    higher tasks in two clauses (or two lower tasks restating two parts of one higher task) has no rivals.
+    Rivals are compared on the text-and-attribute score, without the same-row lift."""
+    best_for_clause: dict[tuple[str, int], float] = {}
+    best_for_higher_clause: dict[tuple[str, str, str, int], float] = {}
     for low, high, s in kept:
         if not s["same_row"]:
-            best_of_lower[low.id] = max(best_of_lower.get(low.id, 0.0), s["raw"])
-        dk = (low.doc, high.id)
-        best_of_doc_higher[dk] = max(best_of_doc_higher.get(dk, 0.0), s["raw"])
+            k = (low.id, s["low_clause"])
+            best_for_clause[k] = max(best_for_clause.get(k, 0.0), s["raw"])
+        hk = (low.doc, low.level, high.id, s["high_clause"])
+        best_for_higher_clause[hk] = max(best_for_higher_clause.get(hk, 0.0), s["raw"])
     edges = []
     for low, high, s in kept:
         confident = s["score"] >= threshold and (s["same_row"] or (
-            s["raw"] >= RELATIVE * best_of_lower.get(low.id, 0.0)
-            and s["raw"] >= RELATIVE_DOC * best_of_doc_higher[(low.doc, high.id)]))
+            s["raw"] >= RELATIVE * best_for_clause.get((low.id, s["low_clause"]), 0.0)
+            and s["raw"] >= RELATIVE_DOC * best_for_higher_clause[(low.doc, low.level, high.id, s["high_clause"])]))
         edges.append(_edge(low, high, s, review=not confident))
     return edges
 
@@ -124,11 +127,14 @@ def score_pair(low: Item, high: Item, index: NgramIndex) -> dict:
     w = index.weight
     shared = low.grams & high.grams
     cov_high = sum(w(g) for g in shared) / high.weight
-    # best clause of the lower text found in the higher one, and best higher clause found in the lower clauses
-    cov_low = max((sum(w(g) for g in seg & shared) / sw for seg, sw in zip(low.segments, low.seg_weights)),
-                  default=0.0)
-    clause_high = max((sum(w(g) for g in seg & low_seg) / hw
-                       for seg, hw in zip(high.segments, high.seg_weights) for low_seg in low.segments), default=0.0)
+    # the lower clause best found in the higher text, and the higher clause best found in one lower clause
+    low_covs = [sum(w(g) for g in seg & shared) / sw for seg, sw in zip(low.segments, low.seg_weights)]
+    high_covs = [max((sum(w(g) for g in seg & low_seg) for low_seg in low.segments), default=0.0) / hw
+                 for seg, hw in zip(high.segments, high.seg_weights)]
+    low_clause = max(range(len(low_covs)), key=low_covs.__getitem__) if low_covs else -1
+    high_clause = max(range(len(high_covs)), key=high_covs.__getitem__) if high_covs else -1
+    cov_low = low_covs[low_clause] if low_covs else 0.0
+    clause_high = high_covs[high_clause] if high_covs else 0.0
     text = (cov_high + cov_low + clause_high) / 3
     matches = _target_matches(low, high)
     func = _function_agreement(low, high)
@@ -137,7 +143,8 @@ def score_pair(low: Item, high: Item, index: NgramIndex) -> dict:
     score = raw + SAME_ROW_LIFT * (1 - raw) if same_row else raw
     return {"score": round(min(score, 1.0), 4), "raw": raw, "text": round(text, 4), "cov_higher": round(cov_high, 4),
             "clause_higher": round(clause_high, 4),
-            "cov_lower": round(cov_low, 4), "targets": matches, "function": func, "same_row": same_row}
+            "cov_lower": round(cov_low, 4), "targets": matches,
+            "low_clause": low_clause, "high_clause": high_clause, "function": func, "same_row": same_row}
 
 
 def _target_matches(low: Item, high: Item) -> list[dict]:
@@ -216,7 +223,8 @@ def collect_items(graph: PolicyGraph) -> list[Item]:
             row_task = None
             level_part = 0
         elif node.label == "SchoolMeasure":
-            goals = node.props.get("goals") or []
+            # goals sorted: a string list comes back from RDF in no particular order
+            goals = sorted(node.props.get("goals") or [])
             text = "。".join([node.props.get("measure") or "", *goals]).strip("。")
             row_task = measure_task.get(node.id)
             doc_key = (task_doc.get(row_task) if row_task else None) or node.props.get("doc_id") or node.doc
@@ -238,7 +246,7 @@ def collect_items(graph: PolicyGraph) -> list[Item]:
 def _targets_of(text: str, nodes) -> list[tuple[str, str, str, str | None]]:
     out = []
     if nodes:
-        for t in nodes:
+        for t in sorted(nodes, key=lambda n: n.id):   # edge order differs between stores
             printed = t.props.get("text") or ""
             unit = t.props.get("unit")
             if not unit:

@@ -40,7 +40,8 @@ _QUANTITY = re.compile(
     r"(?P<value>[0-9]+(?:\.[0-9]+)?)(?:[—\-－~～至](?P<high>[0-9]+(?:\.[0-9]+)?))?"
     r"(?P<unit>万人次|人次|万人|所|个|门|种|名|家|项|人|%|倍|条|本|部|类|套)(?P<qual>左右|以上|以下)?"
 )
-_OBJECT_STOP = re.compile(r"[，,、。；;：:（）()和与或]|(?<!级)及|以上|左右")
+_OBJECT_STOP = re.compile(r"[，,、。；;：:（）()和与或及]")
+_LEADING_QUALIFIER = re.compile(r"^(?:左右|以上|以下|及以上)+")
 
 
 def normalise(text: str) -> str:
@@ -82,19 +83,20 @@ def quantities(text: str) -> list[dict]:
 
 def object_after(text: str, end: int) -> str:
     """The noun phrase a quantity counts: the characters after it up to the next separator (at most 16)."""
-    rest = (text or "")[end:]
+    rest = _LEADING_QUALIFIER.sub("", (text or "")[end:]).replace("及以上", "")
     cut = _OBJECT_STOP.search(rest)
     phrase = rest[:cut.start()] if cut else rest
     return phrase[:16]
 
 
 def overlap(a: str, b: str) -> float:
-    """Share of the shorter phrase's character bigrams found in the other (1.0 if one contains the other).
+    """Share of the shorter phrase's character bigrams found in the other (1.0 if one contains the other);
+    0 unless both end in the same head noun (last two characters), and for phrases under three characters.
 
     Chinese noun phrases put the head last and pile modifiers in front (省级及以上精品在线开放课程), so the
-    shorter phrase is the yardstick.
+    shorter phrase is the yardstick and the head must agree (…实训基地 is not …创新团队).
     """
-    if not a or not b:
+    if len(a) < 3 or len(b) < 3 or a[-2:] != b[-2:]:
         return 0.0
     if a in b or b in a:
         return 1.0

@@ -1,0 +1,119 @@
+"""Cascade links in a real embedded Oxigraph store: `policykg link`, the links read back, and the three cascade
+queries (task-chain, implementation-gaps, target-changes) checked against the links computed in memory."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from policykg.app.cli import app
+from policykg.graph import cascade
+from policykg.graph.rdf_store import OxigraphStore
+from policykg.queries import runner
+from policykg.queries.registry import Registry
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "cascade"))
+from seed_graph import seed_graph  # noqa: E402
+
+NATIONAL = "001_8158844c7a4eb5af"
+JIANGSU = "000_e0bd7c87301b5859"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return seed_graph()
+
+
+@pytest.fixture(scope="module")
+def store_path(graph, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cascade-store")
+    store = OxigraphStore(str(path))
+    for doc in graph.documents():
+        store.replace_document(doc, "sha-" + doc, graph.document_subgraph(doc))
+    store.close()
+    result = CliRunner().invoke(app, ["link", "--store", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    stats = {json.loads(line)["measure"]: json.loads(line)["value"] for line in result.stdout.splitlines()}
+    expected = cascade.summary(cascade.link(graph))
+    assert stats["links"] == expected["links"] and stats["confident"] == expected["confident"]
+    return path
+
+
+@pytest.fixture()
+def store(store_path):
+    s = OxigraphStore(str(store_path))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def links(graph):
+    return cascade.link(graph)
+
+
+@pytest.fixture(scope="module")
+def queries():
+    return Registry.load()
+
+
+def test_links_are_stored_with_their_properties(store, links):
+    assert store.counts()["IMPLEMENTS"] == len(links)
+    stored = {e.key: e.props for e in store.load_graph().edges_by_type("IMPLEMENTS")}
+    for e in links:
+        props = stored[e.key]
+        assert props["review"] is e.props["review"] and props["method"] == e.props["method"]
+        assert props["score"] == pytest.approx(e.props["score"])
+        assert json.loads(props["evidence"]) == json.loads(e.props["evidence"])
+
+
+def test_linking_the_store_again_rewrites_the_same_links(store_path, links):
+    result = CliRunner().invoke(app, ["link", "--store", str(store_path)])
+    assert result.exit_code == 0, result.output
+    with OxigraphStore(str(store_path)) as s:
+        assert s.counts()["IMPLEMENTS"] == len(links)
+
+
+def test_floor_above_threshold_is_refused(store_path):
+    result = CliRunner().invoke(app, ["link", "--store", str(store_path), "--threshold", "0.3", "--floor", "0.5"])
+    assert result.exit_code == 2
+    assert "--floor 0.5 is above --threshold 0.3" in result.output
+
+
+def test_task_chain_lists_links_up_and_down(store, queries, links):
+    task = f"task/{NATIONAL}/7"
+    rows = runner.run(queries.get("task-chain"), store, {"task": task}).rows
+    down = {(r[1], r[6]) for r in rows if r[0] == "down"}
+    # everything that implements the task, directly or through a school measure's own-row task
+    direct = {(e.source, e.target) for e in links if e.target == task}
+    assert direct and direct <= down
+    assert (f"task/{JIANGSU}/19", task) in down
+    assert all(r[0] == "down" for r in rows)          # a national task implements nothing
+    confident = runner.run(queries.get("task-chain"), store, {"task": task, "confident_only": True}).rows
+    assert confident and all(r[12] is False for r in confident) and len(confident) <= len(rows)
+
+
+def test_implementation_gaps_are_the_national_tasks_without_confident_follow_up(store, queries, links, graph):
+    national = {n.id for n in graph.nodes_by_label("Task") if n.props["doc_id"] == NATIONAL}
+    rows = runner.run(queries.get("implementation-gaps"), store, {"level": "provincial"}).rows
+    followed = {e.target for e in links if not e.props["review"] and e.target in national
+                and graph.nodes[e.source].label == "Task" and not e.source.startswith("task/003")}
+    assert {r[0] for r in rows} == national - followed
+    in_jiangsu = runner.run(queries.get("implementation-gaps"), store,
+                            {"level": "provincial", "jurisdiction": "江苏省"}).rows
+    followed_js = {e.target for e in links if not e.props["review"] and e.target in national
+                   and e.source.startswith(f"task/{JIANGSU}/")}
+    assert {r[0] for r in in_jiangsu} == national - followed_js
+
+
+def test_target_changes_pair_matching_targets_of_linked_tasks(store, queries):
+    rows = runner.run(queries.get("target-changes"), store, {"unit": "所"}).rows
+    as_dicts = [dict(zip(queries.get("target-changes").column_names, r)) for r in rows]
+    change = next(r for r in as_dicts if r["higher"] == f"task/{NATIONAL}/7" and r["lower"] == f"task/{JIANGSU}/19")
+    assert (change["higher_target"], change["lower_target"], change["ratio"]) == ("1000所左右", "100所", 0.1)
+    assert all(r["unit"] == "所" and r["higher_value"] != r["lower_value"] for r in as_dicts)
+    # 20所 高职 of Liaoning's row 12 answers 300所 高水平高职, never 1000所 中职
+    assert not any(r["lower"].endswith("004_2a2449f2b149ce8a/12") and r["higher_target"] == "1000所左右"
+                   and r["lower_target"] == "20所左右" for r in as_dicts)
