@@ -257,11 +257,57 @@ def choices():
     return _choices(store_spec(), version(), lang())
 
 
-def document_tasks(doc_id: str) -> list[str]:
-    """Task ids of one document in reading order (for choosing a task to centre on)."""
-    g = graph()
-    tasks = [n for n in g.nodes.values() if n.label == "Task" and n.props.get("doc_id") == doc_id]
-    return [n.id for n in sorted(tasks, key=lambda n: (n.props.get("seq") or 0, n.id))]
+@st.cache_data(show_spinner=False, max_entries=64)
+def _neighbourhood(spec: tuple[str | None, str | None, str | None], ver: str, selection):
+    from policykg.graph.neighbourhood import fetch
+    from policykg.graph.subgraph import select
+
+    found = fetch(_open_store(spec), selection)
+    return found if found is not None else select(_graph(spec, ver), selection)
+
+
+def neighbourhood(selection):
+    """A centred, capped selection, read from the store around the centre when it can be (no whole-graph load)."""
+    return _neighbourhood(store_spec(), version(), selection)
+
+
+@dataclass
+class GraphChoices:
+    documents: list[tuple[str, str]]      # (node id, title)
+    departments: list[tuple[str, str]]    # (node id, name), busiest first
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _graph_choices(spec: tuple[str | None, str | None, str | None], ver: str, qdir: str | None) -> GraphChoices:
+    from policykg.graph.build import dept_id, doc_id
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    registry_ = Registry.load(qdir)
+    store_ = _open_store(spec)
+    docs = run(registry_.get("documents"), store_, {"limit": 1_000_000})
+    depts = run(registry_.get("top-departments"), store_, {"limit": 1_000_000})
+    d, t_ = docs.columns.index("document"), docs.columns.index("title")
+    k, n = depts.columns.index("key"), depts.columns.index("department")
+    return GraphChoices([(doc_id(r[d]), str(r[t_] or r[d])) for r in docs.rows],
+                        [(dept_id(r[k]), str(r[n] or r[k])) for r in depts.rows])
+
+
+def graph_choices() -> GraphChoices:
+    """What the graph page can centre on, from canned queries (cheap at any size, unlike loading the graph)."""
+    qdir = query_dir()
+    return _graph_choices(store_spec(), version(), str(qdir) if qdir else None)
+
+
+def document_tasks(doc_node: str) -> list[tuple[str, str]]:
+    """(task id, caption) of one document in reading order, read around the document node."""
+    from policykg.graph.browse import reading_order
+    from policykg.graph.subgraph import Selection
+    from policykg.graph.view import node_caption
+
+    sub = neighbourhood(Selection(center=doc_node, depth=1, relation_types=("HAS_TASK",), max_nodes=100_000))
+    tasks = reading_order(sub, [n.id for n in sub.nodes.values() if n.label == "Task"])
+    return [(i, node_caption(sub.nodes[i])) for i in tasks]
 
 
 def timeline_frame(rows) -> "pd.DataFrame":

@@ -26,11 +26,13 @@ def task_filters(ch: Choices, prefix: str, keyword: bool = True, dates: bool = T
     with c1:
         document = _pick(t("f_document"), [(d, f"{title} ({d})" if title != d else d) for d, title in ch.documents],
                          f"{prefix}_doc")
-        levels = st.multiselect(t("f_level"), ch.levels, key=f"{prefix}_levels", format_func=level_name)
+        levels = st.multiselect(t("f_level"), ch.levels, key=f"{prefix}_levels", format_func=level_name,
+                                placeholder=t("any"))
     with c2:
         department = _pick(t("f_department"), ch.departments, f"{prefix}_dept")
         with_units = st.checkbox(t("f_with_units"), value=True, key=f"{prefix}_units")
-        jurisdictions = st.multiselect(t("f_jurisdiction"), ch.jurisdictions, key=f"{prefix}_places")
+        jurisdictions = st.multiselect(t("f_jurisdiction"), ch.jurisdictions, key=f"{prefix}_places",
+                                       placeholder=t("any"))
     with c3:
         function = _pick(t("f_function"), ch.functions, f"{prefix}_func")
         words = st.text_input(t("f_keyword"), key=f"{prefix}_kw") if keyword else ""

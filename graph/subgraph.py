@@ -55,6 +55,7 @@ class SelectedGraph(PolicyGraph):
     def __init__(self) -> None:
         super().__init__()
         self.total_nodes = 0     # size of the whole selection before the cap
+        self.total_at_least = False   # True when only a lower bound of that size is known
         self.cut = False
         self.focus: list[str] = []   # the nodes the selection was centred on, in the order found
 

@@ -1,0 +1,80 @@
+"""A node's neighbourhood read straight from the store, without loading the whole graph into memory.
+
+At 100,000 tasks reading the whole store back (``GraphStore.load_graph``) takes minutes; a graph view needs a
+few hundred nodes. For the embedded Oxigraph store this walks the quads around the centre breadth-first
+(pyoxigraph's indexed pattern lookups, one per node visited), stops discovering once the cap is well exceeded,
+then reads the chosen nodes' own quads and decodes them with the RDF codec, so the result is exactly what
+``load_graph`` would have held for those nodes. The selection model (``subgraph.select``) then orders and caps
+it as for any graph. Other stores return None and the caller selects from ``load_graph()``.
+"""
+from __future__ import annotations
+
+from policykg.graph.subgraph import Selection, SelectedGraph, select
+
+# discover this many times the cap before stopping: enough to choose the closest nodes and to say how big
+# the neighbourhood is at least
+_DISCOVERY_FACTOR = 4
+
+
+def supports(store) -> bool:
+    return getattr(store, "kind", None) == "oxigraph" and getattr(store, "_store", None) is not None
+
+
+def fetch(store, selection: Selection) -> SelectedGraph | None:
+    """The neighbourhood ``selection.center`` / ``depth`` / ``relation_types`` / ``max_nodes`` names, read
+    from the store; None when this store cannot be walked (use ``select(store.load_graph(), selection)``)."""
+    if not supports(store) or selection.center is None:
+        return None
+    from pyoxigraph import NamedNode
+
+    from policykg.graph.rdf_codec import quads_to_graph
+    from policykg.ontology.mapping import load_mapping
+
+    m = load_mapping()
+    raw = store._store            # the embedded pyoxigraph Store: indexed lookups by subject and by object
+    rels = {iri: spec.type for iri, spec in m.rel_by_predicate().items()}
+    allowed = set(selection.relation_types) if selection.relation_types else None
+    centre = NamedNode(m.node_iri(selection.center))
+    if next(iter(raw.quads_for_pattern(centre, None, None, None)), None) is None:
+        return None               # unknown here: let the caller say so from the whole graph
+
+    limit = selection.max_nodes * _DISCOVERY_FACTOR
+    order, seen, frontier = [centre], {centre.value}, [centre]
+    complete = True
+    for _ in range(selection.depth):
+        nxt = []
+        for node in frontier:
+            for q in _around(raw, node):
+                rel = rels.get(q.predicate.value)
+                if rel is None or (allowed is not None and rel not in allowed):
+                    continue
+                other = q.object if q.subject == node else q.subject
+                if other.value in seen:
+                    continue
+                seen.add(other.value)
+                order.append(other)
+                nxt.append(other)
+                if len(order) >= limit:
+                    complete = False
+                    break
+            if not complete:
+                break
+        if not complete:
+            break
+        frontier = nxt
+
+    chosen = {n.value for n in order}
+    quads = [q for n in order for q in raw.quads_for_pattern(n, None, None, None)
+             if q.predicate.value not in rels or q.object.value in chosen]
+    partial = quads_to_graph(quads, m)
+    result = select(partial, selection)
+    if not complete:   # there is more than we looked at: say so, with what we know is the least
+        result.cut = True
+        result.total_nodes = max(result.total_nodes, len(order))
+        result.total_at_least = True
+    return result
+
+
+def _around(raw, node):
+    yield from raw.quads_for_pattern(node, None, None, None)
+    yield from raw.quads_for_pattern(None, None, node, None)

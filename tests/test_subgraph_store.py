@@ -1,0 +1,60 @@
+"""Reading a neighbourhood straight from the embedded store gives what selecting from the whole graph gives."""
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from policykg.graph.neighbourhood import fetch
+from policykg.graph.subgraph import Selection, select
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    from e2e.explorer_corpus import build_store
+    from policykg.graph.stores import open_store
+
+    work = tmp_path_factory.mktemp("neighbourhood")
+    build_store(work / "store", work / "files")
+    store = open_store(path=str(work / "store"))
+    yield store, store.load_graph()
+    store.close()
+    del store
+    gc.collect()
+
+
+def _shape(g):
+    return set(g.nodes), {e.key for e in g.edges.values()}
+
+
+@pytest.mark.parametrize("centre, depth, rels", [
+    ("doc/002_9942bf19912af7cb", 1, ()),
+    ("doc/000_e0bd7c87301b5859", 2, ()),
+    ("dept/provincial/江苏省/education", 2, ("LEAD", "SUPPORT", "SUB_ORGANIZATION_OF")),
+    ("task/004_2a2449f2b149ce8a/3", 3, ()),
+])
+def test_same_as_selecting_from_the_whole_graph(stored, centre, depth, rels):
+    store, whole = stored
+    selection = Selection(center=centre, depth=depth, relation_types=rels, max_nodes=5000)
+    from_store = fetch(store, selection)
+    expected = select(whole, selection)
+    assert not expected.cut and len(expected) > 3
+    assert _shape(from_store) == _shape(expected)
+    assert from_store.nodes[centre].props == whole.nodes[centre].props
+    assert from_store.focus == [centre]
+
+
+def test_cap_cuts_and_gives_a_lower_bound(stored):
+    store, whole = stored
+    selection = Selection(center="dept/provincial/江苏省/education", depth=3, max_nodes=20)
+    got = fetch(store, selection)
+    assert got.cut and len(got) == 20 and got.total_nodes >= 20
+    assert "dept/provincial/江苏省/education" in got.nodes
+    for e in got.edges.values():
+        assert e.source in got.nodes and e.target in got.nodes
+
+
+def test_unknown_centre_and_other_stores_fall_back(stored):
+    store, _ = stored
+    assert fetch(store, Selection(center="dept/no-such")) is None
+    assert fetch(object(), Selection(center="doc/x")) is None
