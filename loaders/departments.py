@@ -28,8 +28,9 @@ _CELL_LABEL_RE = re.compile(r"(牵头单位|牵头部门|牵头处室|牵头|主
                             r"参与单位|参与部门|协同单位|协同部门|协办单位)\s*[:：]")
 # "…按职责分工负责": the duty, not part of the last name
 _DUTY_RE = re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|按职责落实|分别负责|共同负责|负责落实|负责|落实|配合)$")
-_ADMIN_LEFT = re.compile(r"^各?[省市州地盟]$")
-_ADMIN_RIGHT = re.compile(r"^[市县区州旗][（(]")
+# 各市、县(市、区)人民政府 · 市、县两级政府 · 省、市、县三级: one collective, its 、 outside brackets
+_ADMIN_LEFT = re.compile(r"^各?[省市州地盟县区乡镇](?:、[省市州地盟县区乡镇])*$")
+_ADMIN_RIGHT = re.compile(r"^[市县区州旗乡镇](?:$|[（(]|两级|三级|四级|各级|级)")
 
 
 def _join_breaks(text: str) -> str:
