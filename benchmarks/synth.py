@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tasks", type=int, required=True, help="number of tasks to write (1000 … 1000000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
-    ap.add_argument("--out", type=Path, required=True, help="output folder (created; existing files are overwritten)")
+    ap.add_argument("--out", type=Path, required=True, help="output folder (created; refused if its docs/ already holds files)")
     ap.add_argument("--docx-share", type=float, default=0.3, help="share of documents written as .docx (default 0.3)")
     ap.add_argument("--gbk-share", type=float, default=0.2, help="share of .txt documents encoded in GBK (default 0.2)")
     ap.add_argument("--stats", action="store_true", help="print counts, wall time and peak memory")
