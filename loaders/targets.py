@@ -28,7 +28,7 @@ QUANTITY_RE = re.compile(
     # the lookahead rejects most positions at once (a plain alternation is tried in full at every character)
     rf"(?=[\d{_CN_DIGIT}百千万不至超达约近逾最高低多少])"
     rf"(?P<lead>{LEAD_Q})?"
-    rf"(?:(?P<ratio>{NUM}\s*[:：]\s*{NUM})"
+    rf"(?:(?P<ratio>{NUM}\s*[:：∶]\s*{NUM})"
     rf"|(?P<range>{NUM})\s*[—\-–~～至到]\s*(?P<high>{NUM})\s*(?P<runit>(?:[万亿])?(?:{_UNIT_RE}))"
     rf"|(?P<num>{NUM})\s*(?P<mag>[万亿千])?(?P<more>[余多])?\s*(?P<unit>{_UNIT_RE})"
     rf"|(?P<cn>{CN_NUM})(?P<cnunit>家|所|个|名|人|项|门|种|户|村|校|亩|元|人次))"
@@ -71,7 +71,7 @@ def find_quantities(text: str) -> list[Target]:
         trail = m.group("trail") or ""
         after = text[m.end():]
         if m.group("ratio"):
-            a, b = re.split(r"[:：]", m.group("ratio"))
+            a, b = re.split(r"[:：∶]", m.group("ratio"))
             value, unit, high = _num(a) / _num(b) if _num(b) else 0.0, "ratio", None
         elif m.group("range"):
             unit = m.group("runit")

@@ -153,3 +153,8 @@ def test_duty_words_are_not_part_of_names():
     assert departments_and_lead("牵头单位：市教育局\n配合单位：市财政局、市人社局") == (
         ["市教育局", "市财政局", "市人社局"], ["市教育局"], False)
     assert departments_and_lead("省教育厅 省财政厅")[0] == ["省教育厅", "省财政厅"]
+
+
+def test_ratio_with_the_ratio_sign():
+    t = find_quantities("生师比达到18∶1")[0]
+    assert (t.text, t.value, t.unit) == ("18∶1", 18.0, "ratio")
