@@ -13,7 +13,7 @@ SEPARATORS = "、，,；;／/"
 OPEN = "（(［[【〔"
 CLOSE = "）)］]】〕"
 # Last characters of an organisation name; a line break after one of them ends the name.
-NAME_END = set("厅局委办部处室院校会府市区县州盟旗镇乡心社团联馆所站司行队组科署台园库协军厂场")
+NAME_END = set("厅局委办部处室院校会府市区县州盟旗镇乡心社团联馆所站司行队组科署台园库协军厂场门位")
 # A line starting with one of these continues a name wrapped after a name-ending character (社\n会保障厅).
 # (团 联 校 社 行 start names of their own: 团省委, 联合学院, 校团委, 社科联, 行政学院)
 NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省团联校社行")
@@ -27,7 +27,8 @@ _LEAD_VERB_RE = re.compile(
 _CELL_LABEL_RE = re.compile(r"(牵头单位|牵头部门|牵头处室|牵头|主责单位|责任单位|责任部门|配合单位|配合部门|配合|"
                             r"参与单位|参与部门|协同单位|协同部门|协办单位)\s*[:：]")
 # "…按职责分工负责": the duty, not part of the last name
-_DUTY_RE = re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|按职责落实|分别负责|共同负责|负责落实|负责|落实|配合)$")
+_DUTY_RE = re.compile(r"[（(]?(?:按职责分工负责|按职责分工落实|按职责负责|按职责落实|分别负责|共同负责|负责落实|负责|落实|配合)"
+                      r"[)）]?$")
 # 各市、县(市、区)人民政府 · 市、县两级政府 · 省、市、县三级: one collective, its 、 outside brackets
 _ADMIN_LEFT = re.compile(r"^各?[省市州地盟县区乡镇](?:、[省市州地盟县区乡镇])*$")
 _ADMIN_RIGHT = re.compile(r"^[市县区州旗乡镇](?:$|[（(]|两级|三级|四级|各级|级)")

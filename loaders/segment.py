@@ -38,7 +38,8 @@ NO_CELL_RE = re.compile(rf"^[（(]?\s*(\d{{1,3}}(?:[.．\-－]\d{{1,3}}){{1,3}}|
 # A number printed at the start of a task text: 1. 1、 1． (1) （1） ① 1）
 PREFIX_RE = re.compile(r"^\s*(?:(\d{1,3})\s*(?:[.．、，,)）](?!\d)|\s)|[（(]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部分章节条项])")
-RESP_LABEL = r"(?:责任处室和单位|责任处室|责任单位|责任部门|责任主体|牵头单位|牵头部门|牵头处室|主责单位|负责单位|承办单位|配合单位|配合部门|参与单位|协同单位)"
+RESP_LABEL = (r"(?:责任处室和单位|责任处室|责任单位|责任部门|责任主体|牵头单位|牵头部门|牵头处室|主责单位|负责单位|承办单位"
+              r"|配合单位|配合部门|参与单位|协同单位|牵头|配合)")
 # （责任处室：职教处、社政处） at the end of a paragraph; the content may hold brackets of its own: 县(市、区)
 TRAILING_RESP_RE = re.compile(
     rf"[（(]\s*({RESP_LABEL}[:：].*?)[)）]\s*[。；;.]?\s*$")
@@ -204,8 +205,11 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
     auto_no = 0
     last_no: str | None = None
     width = max((len(r) for r in table.rows), default=0)
-    if previous and previous[1] == width and not any(_is_header(r) for r in table.rows[:4]):
-        cols = previous[0]                        # a table continued after a page break, header not repeated
+    if not any(_is_header(r) for r in table.rows[:6]):
+        if previous and previous[1] == width:
+            cols = previous[0]                    # a table continued after a page break, header not repeated
+        else:
+            cols = _infer_columns(table.rows)     # no header at all: roles from what the cells hold
     for i, row in enumerate(table.rows, 1):
         roles = _is_header(row)
         if roles is None and cols and header_rows and header_rows == i - 1:
@@ -252,15 +256,17 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
             auto_no = int(last_no) + 1 if last_no and last_no.isdigit() else auto_no + 1
             task_no = str(auto_no)
         last_no = task_no
+        depts_cell = _cell(row, cols.get("depts"))
+        resp = None if (depts_cell.strip() or cols.get("lead") is not None) else TRAILING_RESP_RE.search(text_cell)
         school = None
         has_school = "s_measure" in cols or "s_goals" in cols
         if has_school:
             school = {k: _cell(row, cols.get("s_" + k)) for k in ("measure", "goals", "units", "deadlines")}
-        out.tasks.append(RawTask(
+        task = RawTask(
             task_no=task_no,
             section=group if "group" in cols else section,
             text=text_cell,
-            depts=_cell(row, cols.get("depts")) or None,
+            depts=depts_cell or None,
             lead=_cell(row, cols.get("lead")) or None,
             support=_cell(row, cols.get("support")) or None,
             deadline=_cell(row, cols.get("deadline")) or None,
@@ -268,8 +274,48 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
             has_school_columns=has_school,
             location=loc,
             row=i,
-        ))
+        )
+        if resp:                                  # no responsibility column: （责任单位：…） ends the task text
+            _take_resp(task, resp)
+        out.tasks.append(task)
     return (cols, width) if cols and "text" in cols else None
+
+
+_DATEISH = re.compile(r"\d{4}\s*年|持续|长期|每年|十[一二三四五六七八九]五|\d{4}[.\-/]\d{1,2}")
+
+
+def _infer_columns(rows: list[list[str]]) -> dict | None:
+    """Roles of a header-less table from its content: a column of task numbers, the longest-text column,
+    a column of short unit names, a column of dates. None unless the table clearly is a task table."""
+    body = [r for r in rows if sum(1 for c in r if c.strip()) >= 3]
+    if len(body) < 2:
+        return None
+    width = max(len(r) for r in body)
+
+    def column(j):
+        return [clean_text(r[j]) for r in body if j < len(r) and r[j].strip()]
+
+    def share(j, test):
+        cells = column(j)
+        return sum(1 for c in cells if test(c)) / len(body) if cells else 0.0
+
+    cols: dict = {}
+    if share(0, lambda c: bool(NO_CELL_RE.match(c))) >= 0.8:
+        cols["no"] = 0
+    rest = [j for j in range(width) if j != cols.get("no")]
+    if not rest:
+        return None
+    avg = {j: sum(map(len, column(j))) / max(1, len(column(j))) for j in rest}
+    text = max(rest, key=lambda j: avg[j])
+    depts = [j for j in rest if j != text and avg[j] <= 40
+             and share(j, lambda c: bool(re.search(r"[厅局委办部处室院校会府市区县心社联门位]([、，,；;]|$)", c))) >= 0.6]
+    if avg[text] < 15 or not depts:
+        return None
+    cols["text"], cols["depts"] = text, depts[0]
+    dates = [j for j in rest if j not in (text, depts[0]) and share(j, lambda c: bool(_DATEISH.search(c))) >= 0.6]
+    if dates:
+        cols["deadline"] = dates[0]
+    return cols
 
 
 def _segment_paragraphs(blocks, out: Segmented) -> None:

@@ -235,3 +235,20 @@ def test_every_example_in_traditional_script_reads_the_same(tmp_path, example):
     fields = ("task_no", "section", "text", "departments", "lead", "deadline", "quantities")
     got = [{k: r[k] for k in fields} for r in records(path)]
     assert got == [{k: r[k] for k in fields} for r in records(example)]
+
+
+def test_table_without_a_header_row():
+    """Roles inferred from the cells: numbers, the long task text, unit names, dates; a task whose unit
+    column is empty takes the （责任单位：…） ending its text."""
+    tasks = extract_file(FIXTURES / "no_header.txt").tasks
+    assert [t.task_no for t in tasks] == ["1", "2", "3"]
+    assert tasks[0].departments == ["市教育局", "市财政局"] and tasks[0].deadline == "2023年"
+    assert tasks[1].deadline == "持续推进" and tasks[1].quantities == ["500人次以上"]
+    assert tasks[2].text == "完善督导制度。" and tasks[2].departments == ["市督导室"]
+
+
+def test_a_contact_table_is_not_a_task_list(tmp_path):
+    path = tmp_path / "contacts.txt"
+    path.write_text("1\t张三\t市教育局\t0510-1234567\n2\t李四\t市财政局\t0510-7654321\n", encoding="utf-8")
+    with pytest.raises(LoaderError, match="no recognisable task list"):
+        extract_file(path)
