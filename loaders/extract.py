@@ -78,6 +78,10 @@ def extract(src: SourceDocument, manifest: dict | None = None) -> ExtractionResu
         at = full.find(rec.text, cursor) if rec.text else -1
         if at < 0 and rec.text:
             at = full.find(rec.text)
+        # every span indexes the normalised full text (found text) or is dropped (text not found verbatim)
+        for fact in [*rec.deadlines, *rec.targets]:
+            if fact.span is not None:
+                fact.span = (fact.span[0] + at, fact.span[1] + at) if at >= 0 else None
         if at >= 0:
             rec.provenance.span = (at, at + len(rec.text))
             cursor = at + len(rec.text)

@@ -252,3 +252,11 @@ def test_a_contact_table_is_not_a_task_list(tmp_path):
     path.write_text("1\t张三\t市教育局\t0510-1234567\n2\t李四\t市财政局\t0510-7654321\n", encoding="utf-8")
     with pytest.raises(LoaderError, match="no recognisable task list"):
         extract_file(path)
+
+
+def test_target_and_deadline_spans_index_the_full_text():
+    result = extract_file(EXAMPLES / "000_e0bd7c87301b5859.txt")
+    facts = [(f.text, f.span) for t in result.tasks for f in [*t.targets, *t.deadlines] if f.span]
+    assert len(facts) >= 20
+    for text, (a, b) in facts:
+        assert result.text[a:b] == text
