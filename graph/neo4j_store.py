@@ -232,9 +232,11 @@ class _WritePlan:
         previous = record["sha"] if record else None
         if record is not None and previous == self.sha256:
             return "unchanged"
-        candidates = self._orphan_candidates(tx, owned_labels, up) if record is not None else {}
-        for label in owned_labels:
-            tx.run(cc.delete_owned(label), doc=self.doc).consume()
+        candidates = {}
+        if record is not None:        # a new document has nothing to delete and can orphan nothing
+            candidates = self._orphan_candidates(tx, owned_labels, up)
+            for label in owned_labels:
+                tx.run(cc.delete_owned(label), doc=self.doc).consume()
         for label, rows in sorted(self.shared.items()):
             _expect(tx, cc.merge_nodes(label), rows, f"{label} nodes")
         for label, rows in sorted(self.owned.items()):
