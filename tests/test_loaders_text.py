@@ -260,3 +260,11 @@ def test_target_and_deadline_spans_index_the_full_text():
     assert len(facts) >= 20
     for text, (a, b) in facts:
         assert result.text[a:b] == text
+
+
+def test_big5_traditional_file(tmp_path):
+    path = tmp_path / "big5.txt"
+    path.write_bytes((FIXTURES / "traditional_table.txt").read_text(encoding="utf-8").encode("big5"))
+    src = read(path)
+    assert src.encoding == "big5" and src.converted_traditional
+    assert extract_file(path).tasks[2].departments == ["省人力资源社会保障厅", "省教育厅"]
