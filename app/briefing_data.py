@@ -84,6 +84,11 @@ def document_of(graph: PolicyGraph, adj: _Adjacency, task_id: str) -> Node | Non
     return None
 
 
+def quoted(title: str) -> str:
+    """《title》, with book-title marks inside it turned into the inner 〈〉 as Chinese usage wants."""
+    return "《" + str(title).replace("《", "〈").replace("》", "〉") + "》"
+
+
 def cite(doc: Node | None, task: Node) -> str:
     """A task's source as an official would cite it: the 文号 when the document has one, else its title."""
     no = task.props.get("task_no")
@@ -93,7 +98,21 @@ def cite(doc: Node | None, task: Node) -> str:
     numbers = doc.props.get("document_numbers") or []
     if numbers:
         return f"{numbers[0]} {where}".strip()
-    return f"《{doc.props.get('title') or doc.props.get('doc_id')}》{where}"
+    return f"{quoted(doc.props.get('title') or doc.props.get('doc_id'))}{where}"
+
+
+def documents_named(graph: PolicyGraph, rows: list[Row]) -> list[str]:
+    """《title》（文号） of each document the rows come from, in first-seen order."""
+    by_id = {d.props.get("doc_id"): d for d in graph.nodes_by_label("Document")}
+    out = []
+    for doc_id in dict.fromkeys(r.doc_id for r in rows):
+        doc = by_id.get(doc_id)
+        if doc is None:
+            out.append(doc_id)
+            continue
+        numbers = doc.props.get("document_numbers") or []
+        out.append(quoted(doc.props.get("title") or doc_id) + (f"（{numbers[0]}）" if numbers else ""))
+    return out
 
 
 def task_text(task: Node) -> str:
@@ -213,7 +232,7 @@ def describe(graph: PolicyGraph, selection: Selection, query_title: str | None =
         found = find_nodes(graph, selection.document, "Document")
         doc = graph.nodes[found[0]] if found else None
         numbers = (doc.props.get("document_numbers") or []) if doc else []
-        title = f"《{name(selection.document, 'Document')}》" + (f"（{numbers[0]}）" if numbers else "")
+        title = quoted(name(selection.document, "Document")) + (f"（{numbers[0]}）" if numbers else "")
         parts.append(f"{title}所列任务")
     if selection.function is not None:
         parts.append(f"{function_label(selection.function) or selection.function}职能部门（各层级）承担的任务")
