@@ -24,6 +24,8 @@ def records(path, doc=None):
     for t in extract_file(path).tasks:
         j = t.to_json()
         j.pop("provenance")
+        for fact in j["targets"] + j["deadlines"]:
+            fact.pop("span")            # positions in the file's own text, which differs between formats
         j["doc"] = doc or j["doc"]
         out.append(j)
     return out

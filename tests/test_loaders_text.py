@@ -21,6 +21,8 @@ def records(path):
     for t in extract_file(path).tasks:
         j = t.to_json()
         j.pop("provenance")
+        for fact in j["targets"] + j["deadlines"]:
+            fact.pop("span")            # positions in the file's own text, which differs between formats
         out.append(j)
     return out
 
