@@ -54,8 +54,9 @@ class Item:
     functions: frozenset[str]
     targets: list[tuple[str, str, str, str | None]]   # (unit, normalised object, as printed, Target node id)
     row_task: str | None = None           # a school measure's own-row task
-    weight: float = 0.0                   # idf mass of its n-grams (higher items)
+    weight: float = 0.0                   # idf mass of its n-grams
     seg_weights: list[float] = field(default_factory=list)
+    wmap: dict[str, float] = field(default_factory=dict)   # n-gram -> idf
 
 
 def link(graph: PolicyGraph, threshold: float = THRESHOLD, floor: float = FLOOR) -> list[Edge]:
@@ -67,12 +68,13 @@ def link(graph: PolicyGraph, threshold: float = THRESHOLD, floor: float = FLOOR)
 
 
 def link_items(items: list[Item], threshold: float = THRESHOLD, floor: float = FLOOR,
-               candidates: int = CANDIDATES) -> list[Edge]:
-    highers = [it for it in items if it.rank < max(RANK.values())]
+               candidates: int | None = CANDIDATES, highers: list[Item] | None = None) -> list[Edge]:
+    """Link ``items``; ``highers`` (default: every item above the institution level) are the indexed ends."""
+    if highers is None:
+        highers = [it for it in items if it.rank < max(RANK.values())]
     index = NgramIndex([h.grams for h in highers])
-    for h in highers:
-        h.weight = sum(index.weight(g) for g in h.grams) or 1.0
-        h.seg_weights = [sum(index.weight(g) for g in seg) or 1.0 for seg in h.segments]
+    for it in {id(x): x for x in [*items, *highers]}.values():
+        _weigh(it, index)
     position = {h.id: i for i, h in enumerate(highers)}
     ranks = np.array([h.rank for h in highers], dtype=np.int8)
     allowed_cache: dict[tuple[int, str | None], np.ndarray] = {}
@@ -88,8 +90,8 @@ def link_items(items: list[Item], threshold: float = THRESHOLD, floor: float = F
         allowed = allowed_cache[key]
         if not allowed.any():
             continue
-        low.seg_weights = [sum(index.weight(g) for g in seg) or 1.0 for seg in low.segments]
-        cands = index.top(low.grams, allowed, candidates)
+        # candidates=None scores every allowed higher task (the brute-force baseline of the benchmark)
+        cands = index.top(low.grams, allowed, candidates) if candidates else [int(i) for i in np.flatnonzero(allowed)]
         if low.row_task in position and position[low.row_task] not in cands:
             cands.append(position[low.row_task])
         scored = [(score_pair(low, highers[i], index), highers[i]) for i in cands]
@@ -122,19 +124,26 @@ def _decide(kept: list[tuple[Item, Item, dict]], threshold: float) -> list[Edge]
     return edges
 
 
+def _weigh(item: Item, index: NgramIndex) -> None:
+    """Cache the idf of an item's n-grams and the idf mass of the item and of each clause."""
+    item.wmap = {g: index.weight(g) for g in item.grams}
+    item.weight = sum(item.wmap.values()) or 1.0
+    item.seg_weights = [sum(map(item.wmap.__getitem__, seg)) or 1.0 for seg in item.segments]
+
+
 def score_pair(low: Item, high: Item, index: NgramIndex) -> dict:
     """The features of one (lower, higher) pair and their combined score."""
-    w = index.weight
+    w = low.wmap.__getitem__          # idf of the lower item's n-grams (shared ones are the higher's too)
     shared = low.grams & high.grams
-    cov_high = sum(w(g) for g in shared) / high.weight
+    cov_high = sum(map(w, shared)) / high.weight
     # the lower clause best found in the higher text, and the higher clause best found in one lower clause
-    low_covs = [sum(w(g) for g in seg & shared) / sw for seg, sw in zip(low.segments, low.seg_weights)]
-    high_covs = [max((sum(w(g) for g in seg & low_seg) for low_seg in low.segments), default=0.0) / hw
-                 for seg, hw in zip(high.segments, high.seg_weights)]
+    low_covs = [sum(map(w, seg & shared)) / sw for seg, sw in zip(low.segments, low.seg_weights)]
+    high_covs = [(max((sum(map(w, seg & low_seg)) for low_seg in low.segments), default=0.0) / hw, -i)
+                 for i, (seg, hw) in enumerate(zip(high.segments, high.seg_weights)) if not seg.isdisjoint(shared)]
     low_clause = max(range(len(low_covs)), key=low_covs.__getitem__) if low_covs else -1
-    high_clause = max(range(len(high_covs)), key=high_covs.__getitem__) if high_covs else -1
     cov_low = low_covs[low_clause] if low_covs else 0.0
-    clause_high = high_covs[high_clause] if high_covs else 0.0
+    clause_high, high_clause = max(high_covs, default=(0.0, 1))   # ties: the first clause
+    high_clause = -high_clause
     text = (cov_high + cov_low + clause_high) / 3
     matches = _target_matches(low, high)
     func = _function_agreement(low, high)

@@ -8,7 +8,6 @@ restates "遴选1000所左右优质中职学校" as "建设100所优秀中等职
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 # Long forms folded to the short form used in most lists. General abbreviations of the domain, applied in order
 # (longest first); nothing here names a particular task.
@@ -30,10 +29,15 @@ FOLDS: tuple[tuple[str, str], ...] = (
     ("“", ""), ("”", ""), ("《", ""), ("》", ""), ("\"", ""),
     ("左右", ""), ("以上", ""), ("以下", ""), ("不低于", ""), ("不少于", ""), ("至少", ""),
 )
+# Time limits and periods (到2025年底前, 2025年底前完成, “十四五”期间, 自2023年起) are boilerplate shared by
+# unrelated tasks: dropped before comparing.
+_DATE = re.compile(r"(?:到|在|于|自|从)?[0-9０-９]{4}年(?:[0-9]{1,2}月)?(?:底|末|年底)?(?:前|以前|起|以来)?(?:完成)?"
+                   r"|(?:在)?“?十[一二三四五六七八九]五”?(?:期间|末|时期)?")
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．:：][0-9０-９]+)?|[一二三四五六七八九十百千万两]+(?=[所个门种名家项人])")
 _SPACE = re.compile(r"\s+")
 _SEGMENT_END = re.compile(r"[，,。；;：:！？\n]+")
 _PUNCT = set("，,、。；;：:（）()！？!?【】[]—-…·/ ")
+_PUNCT_RUN = re.compile("[" + re.escape("".join(sorted(_PUNCT))) + "]+")
 
 # A quantity phrase: number, optional qualifier, measure word (as the loaders print them: 1000所左右, 90%, 200万人次).
 _QUANTITY = re.compile(
@@ -45,28 +49,26 @@ _LEADING_QUALIFIER = re.compile(r"^(?:左右|以上|以下|及以上)+")
 
 
 def normalise(text: str) -> str:
-    """Fold long forms, drop quotes and whitespace, replace every number by '#'."""
-    out = _SPACE.sub("", text or "")
+    """Drop dates and whitespace, fold long forms and quotes, replace every number by '#'."""
+    out = _DATE.sub("", _SPACE.sub("", text or ""))
     for long, short in FOLDS:
         out = out.replace(long, short)
     return _NUMBER.sub("#", out)
 
 
 def ngrams(norm: str, sizes: tuple[int, ...] = (2, 3)) -> set[str]:
-    """Character n-grams of a normalised text, skipping any that cross punctuation."""
+    """Character n-grams of a normalised text, none crossing punctuation."""
     grams: set[str] = set()
-    for n in sizes:
-        for i in range(len(norm) - n + 1):
-            gram = norm[i:i + n]
-            if not any(ch in _PUNCT for ch in gram):
-                grams.add(gram)
+    for run in _PUNCT_RUN.split(norm):
+        for n in sizes:
+            grams.update(run[i:i + n] for i in range(len(run) - n + 1))
     return grams
 
 
 def segments(text: str) -> list[str]:
     """Clauses (split at commas and sentence ends): the unit a quote or restatement usually spans."""
     parts = [p.strip() for p in _SEGMENT_END.split(text or "")]
-    return [p for p in parts if len(p) >= 4] or [text or ""]
+    return [p for p in parts if len(normalise(p)) >= 5] or [text or ""]
 
 
 def quantities(text: str) -> list[dict]:
@@ -107,8 +109,21 @@ def overlap(a: str, b: str) -> float:
 
 
 def shared_phrases(lower: str, higher: str, minimum: int = 4, limit: int = 3) -> list[str]:
-    """The longest common substrings of two texts (as printed in the lower text), longest first."""
+    """The longest common substrings of two texts (as printed in the lower text), longest first.
+
+    From each start in the lower text the longest substring found in the higher one (substring tests run in C,
+    so this is fast on task-length texts); substrings of a longer phrase already found are dropped."""
     a, b = _SPACE.sub("", lower or ""), _SPACE.sub("", higher or "")
-    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    found = sorted({a[blk.a:blk.a + blk.size] for blk in blocks if blk.size >= minimum}, key=lambda s: (-len(s), s))
-    return found[:limit]
+    found: list[str] = []
+    i = 0
+    while i <= len(a) - minimum:
+        j = i + minimum
+        if a[i:j] not in b:
+            i += 1
+            continue
+        while j < len(a) and a[i:j + 1] in b:
+            j += 1
+        found.append(a[i:j])
+        i = j
+    unique = sorted(set(found), key=lambda s: (-len(s), s))
+    return [p for k, p in enumerate(unique) if not any(p in q for q in unique[:k])][:limit]
