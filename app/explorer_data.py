@@ -274,29 +274,29 @@ def neighbourhood(selection):
 @dataclass
 class GraphChoices:
     documents: list[tuple[str, str]]      # (node id, title)
-    departments: list[tuple[str, str]]    # (node id, name), busiest first
+    departments: list[tuple[str, str]]    # (node id, name), by name
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _graph_choices(spec: tuple[str | None, str | None, str | None], ver: str, qdir: str | None) -> GraphChoices:
-    from policykg.graph.build import dept_id, doc_id
-    from policykg.queries.registry import Registry
-    from policykg.queries.runner import run
+def _graph_choices(spec: tuple[str | None, str | None, str | None], ver: str) -> GraphChoices:
+    from policykg.graph.neighbourhood import nodes_of_label
 
-    registry_ = Registry.load(qdir)
     store_ = _open_store(spec)
-    docs = run(registry_.get("documents"), store_, {"limit": 1_000_000})
-    depts = run(registry_.get("top-departments"), store_, {"limit": 1_000_000})
-    d, t_ = docs.columns.index("document"), docs.columns.index("title")
-    k, n = depts.columns.index("key"), depts.columns.index("department")
-    return GraphChoices([(doc_id(r[d]), str(r[t_] or r[d])) for r in docs.rows],
-                        [(dept_id(r[k]), str(r[n] or r[k])) for r in depts.rows])
+    docs = nodes_of_label(store_, "Document")
+    depts = nodes_of_label(store_, "Department")
+    if docs is None or depts is None:   # a store that cannot list by label: read the graph once
+        g = _graph(spec, ver)
+        docs, depts = list(g.nodes_by_label("Document")), list(g.nodes_by_label("Department"))
+    return GraphChoices(
+        sorted(((n.id, str(n.props.get("title") or n.props.get("doc_id") or n.id)) for n in docs),
+               key=lambda d: d[0]),
+        sorted(((n.id, str(n.props.get("name") or n.props.get("key") or n.id)) for n in depts),
+               key=lambda d: d[1]))
 
 
 def graph_choices() -> GraphChoices:
-    """What the graph page can centre on, from canned queries (cheap at any size, unlike loading the graph)."""
-    qdir = query_dir()
-    return _graph_choices(store_spec(), version(), str(qdir) if qdir else None)
+    """What the graph page can centre on: documents and departments, listed without loading the graph."""
+    return _graph_choices(store_spec(), version())
 
 
 def document_tasks(doc_node: str) -> list[tuple[str, str]]:

@@ -3,11 +3,12 @@ tasks) side by side with the five examples, measured with Streamlit's AppTest (t
 
 The large store is the examples repeated with fresh document ids (the generator of bench_queries.py, bulk-
 loaded into Oxigraph), so departments recur across documents as in a national corpus. Each figure is a
-script run of the app: "cold" starts from empty Streamlit caches (store opened, counts and canned queries run,
-the graph read into memory), "warm" is the same page again with the caches filled (what a user sees on their
-next click). The graph view is centred on the department with the most tasks, depth 2, capped at 300 nodes.
+script run of the app: "cold" starts from empty Streamlit caches (store opened, counts and canned queries run),
+"warm" is the same page again with the caches filled (what a user sees on their next click). The graph view is
+centred on the department with the most tasks, depth 2, capped at 300 nodes, and read around that centre from
+the store. Browse and search (shown for comparison) reads the whole graph into memory on its cold run.
 
-    .venv/bin/python benchmarks/bench_explorer.py [--tasks 100000] [--runs 3]
+    .venv/bin/python benchmarks/bench_explorer.py [--tasks 100000] [--runs 3] [--browse]
 """
 from __future__ import annotations
 
@@ -34,42 +35,49 @@ def busiest_department(graph) -> str:
     return lead.most_common(1)[0][0]
 
 
-def render(page: str | None, store: Path, params: dict[str, str] | None = None, cold: bool = False):
-    """One AppTest script run of a page; returns (seconds, the AppTest)."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
+class App:
+    """One AppTest session on a store. Its first run (Streamlit scanning installed component packages, several
+    seconds) is not timed: a server does that once at start, not per page view."""
 
-    os.environ["POLICYKG_STORE"] = str(store)
-    if cold:
-        st.cache_data.clear()
-        st.cache_resource.clear()   # closes nothing by itself: drop our handle so the store can reopen
-        gc.collect()
-    at = AppTest.from_file(ENTRY, default_timeout=3600)
-    if page is None:
-        started = time.perf_counter()
-        at.run()
-    else:
-        at.run()   # the entry page first (navigation needs one run), then the timed switch
+    def __init__(self, store: Path) -> None:
+        from streamlit.testing.v1 import AppTest
+
+        os.environ["POLICYKG_STORE"] = str(store)
+        self.at = AppTest.from_file(ENTRY, default_timeout=3600)
+        self.at.run()
+
+    def render(self, page: str | None = None, params: dict[str, str] | None = None, cold: bool = False) -> float:
+        """Seconds for one script run of ``page`` (the overview when None); ``cold`` empties the caches first."""
+        import streamlit as st
+
+        if cold:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            gc.collect()
         for key, value in (params or {}).items():
-            at.query_params[key] = value
-        at.switch_page(f"explorer_pages/{page}.py")
+            self.at.query_params[key] = value
+        if page is not None:
+            self.at.switch_page(f"explorer_pages/{page}.py")
         started = time.perf_counter()
-        at.run()
-    seconds = time.perf_counter() - started
-    if at.exception:
-        raise RuntimeError(f"{page or 'overview'} failed: {at.exception[0].value}")
-    return seconds, at
+        self.at.run()
+        seconds = time.perf_counter() - started
+        if self.at.exception:
+            raise RuntimeError(f"{page or 'overview'} failed: {self.at.exception[0].value}")
+        return seconds
 
 
-def measure(store: Path, centre: str, runs: int) -> dict[str, object]:
+def measure(store: Path, centre: str, runs: int, browse: bool) -> dict[str, object]:
+    app = App(store)
     out: dict[str, object] = {}
-    out["overview cold"], _ = render(None, store, cold=True)
-    out["overview warm"] = statistics.median(render(None, store)[0] for _ in range(runs))
-    out["graph cold"], at = render("graph", store, {"node": centre})
-    shown = next(c.value for c in at.caption if "节点" in c.value)
-    out["graph nodes"] = shown
-    out["graph cut"] = bool(at.warning)
-    out["graph warm"] = statistics.median(render("graph", store, {"node": centre})[0] for _ in range(runs))
+    out["overview cold"] = app.render(cold=True)
+    out["overview warm"] = statistics.median(app.render() for _ in range(runs))
+    out["graph cold"] = app.render("graph", {"node": centre}, cold=True)
+    out["graph nodes"] = next(c.value for c in app.at.caption if "节点" in c.value)
+    out["graph cut"] = bool(app.at.warning)
+    out["graph warm"] = statistics.median(app.render("graph") for _ in range(runs))
+    if browse:
+        out["browse cold"] = app.render("browse", cold=True)
+        out["browse warm"] = statistics.median(app.render("browse") for _ in range(runs))
     return out
 
 
@@ -77,6 +85,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--browse", action="store_true",
+                    help="also time Browse & search (its cold run reads the whole graph: minutes at 100,000 tasks)")
     args = ap.parse_args()
 
     base = example_graph()
@@ -92,11 +102,13 @@ def main() -> None:
           f"large {large_docs:,} documents / {large_tasks:,} tasks (bulk-loaded in {seconds:.0f} s)")
     print(f"graph view centred on {centre}, depth 2, cap {CAP} nodes; warm = median of {args.runs} runs\n")
 
-    small = measure(Path(tmp.name) / "small", centre, args.runs)
-    large = measure(Path(tmp.name) / "large", centre, args.runs)
+    small = measure(Path(tmp.name) / "small", centre, args.runs, args.browse)
+    large = measure(Path(tmp.name) / "large", centre, args.runs, args.browse)
 
     print(f"{'first render':<28}{'examples':>16}{f'{large_tasks:,} tasks':>22}{'ratio':>9}")
-    for key in ("overview cold", "overview warm", "graph cold", "graph warm"):
+    for key in ("overview cold", "overview warm", "graph cold", "graph warm", "browse cold", "browse warm"):
+        if key not in small:
+            continue
         a, b = small[key], large[key]
         print(f"{key:<28}{a:>15.2f}s{b:>21.2f}s{b / a:>8.1f}x")
     print(f"{'graph shown':<28}{small['graph nodes']:>16}   {large['graph nodes']}"

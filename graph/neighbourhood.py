@@ -78,3 +78,24 @@ def fetch(store, selection: Selection) -> SelectedGraph | None:
 def _around(raw, node):
     yield from raw.quads_for_pattern(node, None, None, None)
     yield from raw.quads_for_pattern(None, None, node, None)
+
+
+def nodes_of_label(store, label: str):
+    """Every node of one label with its properties (no edges), read by the label's class from the embedded
+    store; None for other stores. Listing documents or departments this way costs one lookup per node, where
+    an aggregate query over all tasks costs seconds at scale."""
+    if not supports(store):
+        return None
+    from pyoxigraph import NamedNode
+
+    from policykg.graph.rdf_codec import quads_to_graph
+    from policykg.ontology.mapping import RDF_TYPE, load_mapping
+
+    m = load_mapping()
+    raw = store._store
+    subjects = {q.subject for q in raw.quads_for_pattern(None, NamedNode(RDF_TYPE),
+                                                         NamedNode(m.nodes[label].class_iri), None)}
+    rels = set(m.rel_by_predicate())
+    quads = [q for s in subjects for q in raw.quads_for_pattern(s, None, None, None)
+             if q.predicate.value not in rels]
+    return list(quads_to_graph(quads, m).nodes_by_label(label))

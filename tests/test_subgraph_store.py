@@ -58,3 +58,13 @@ def test_unknown_centre_and_other_stores_fall_back(stored):
     store, _ = stored
     assert fetch(store, Selection(center="dept/no-such")) is None
     assert fetch(object(), Selection(center="doc/x")) is None
+
+
+def test_nodes_of_label_lists_what_the_graph_holds(stored):
+    from policykg.graph.neighbourhood import nodes_of_label
+
+    store, whole = stored
+    for label in ("Document", "Department"):
+        listed = {n.id: n.props for n in nodes_of_label(store, label)}
+        assert listed == {n.id: n.props for n in whole.nodes_by_label(label)}
+    assert nodes_of_label(object(), "Document") is None
