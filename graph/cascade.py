@@ -35,6 +35,11 @@ RELATIVE = 0.7       # a confident link scores at least this share of the lower 
 RELATIVE_DOC = 0.7   # ... and of the best link from the same document and level to the same higher task
 W_TEXT, W_TARGET, W_FUNCTION = 0.7, 0.15, 0.15
 SAME_ROW_LIFT = 0.5  # same-row school measures: score = raw + lift * (1 - raw)
+# Function codes (ontology/data/functions.yaml) that name no sector: general government, "relevant
+# departments", industry regulators in general, enterprises, and schools' own units. They say nothing about
+# whether two tasks are the same, so function agreement ignores them.
+GENERIC_FUNCTIONS = frozenset({"government", "relevant-departments", "industry-regulators", "enterprises",
+                               "institution"})
 TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
 
 
@@ -219,7 +224,7 @@ def collect_items(graph: PolicyGraph) -> list[Item]:
             measure_task[e.target] = e.source
         elif e.type in ("LEAD", "SUPPORT"):
             fn = graph.nodes[e.target].props.get("function")
-            if fn:
+            if fn and fn not in GENERIC_FUNCTIONS:
                 functions.setdefault(e.source, set()).add(fn)
         elif e.type == "HAS_TARGET":
             targets.setdefault(e.source, []).append(graph.nodes[e.target])
@@ -260,9 +265,9 @@ def _targets_of(text: str, nodes) -> list[tuple[str, str, str, str | None]]:
             unit = t.props.get("unit")
             if not unit:
                 continue
-            obj = t.props.get("object")
-            if not obj and printed and printed in text:
-                obj = ct.object_after(text, text.index(printed) + len(printed))
+            # the counted object read the same way for every node (the extractor's may stop at 等 of 中等)
+            obj = (ct.object_after(text, text.index(printed) + len(printed)) if printed and printed in text
+                   else t.props.get("object"))
             out.append((unit, ct.normalise(obj or ""), f"{printed} {obj or ''}".strip(), t.id))
     else:
         for q in ct.quantities(text):

@@ -16,7 +16,8 @@ from policykg.queries import runner
 from policykg.queries.registry import Registry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "cascade"))
-from seed_graph import seed_graph  # noqa: E402
+from evaluate import node_by_ref  # noqa: E402
+from seed_graph import pipeline_graph  # noqa: E402
 
 NATIONAL = "001_8158844c7a4eb5af"
 JIANGSU = "000_e0bd7c87301b5859"
@@ -24,7 +25,12 @@ JIANGSU = "000_e0bd7c87301b5859"
 
 @pytest.fixture(scope="module")
 def graph():
-    return seed_graph()
+    return pipeline_graph()
+
+
+@pytest.fixture(scope="module")
+def ref(graph):
+    return node_by_ref(graph)
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +88,14 @@ def test_floor_above_threshold_is_refused(store_path):
     assert "--floor 0.5 is above --threshold 0.3" in result.output
 
 
-def test_task_chain_lists_links_up_and_down(store, queries, links):
-    task = f"task/{NATIONAL}/7"
+def test_task_chain_lists_links_up_and_down(store, queries, links, ref):
+    task = ref["001-7"]
     rows = runner.run(queries.get("task-chain"), store, {"task": task}).rows
     down = {(r[1], r[6]) for r in rows if r[0] == "down"}
     # everything that implements the task, directly or through a school measure's own-row task
     direct = {(e.source, e.target) for e in links if e.target == task}
     assert direct and direct <= down
-    assert (f"task/{JIANGSU}/19", task) in down
+    assert (ref["000-19"], task) in down
     assert all(r[0] == "down" for r in rows)          # a national task implements nothing
     confident = runner.run(queries.get("task-chain"), store, {"task": task, "confident_only": True}).rows
     assert confident and all(r[12] is False for r in confident) and len(confident) <= len(rows)
@@ -108,12 +114,12 @@ def test_implementation_gaps_are_the_national_tasks_without_confident_follow_up(
     assert {r[0] for r in in_jiangsu} == national - followed_js
 
 
-def test_target_changes_pair_matching_targets_of_linked_tasks(store, queries):
+def test_target_changes_pair_matching_targets_of_linked_tasks(store, queries, ref):
     rows = runner.run(queries.get("target-changes"), store, {"unit": "所"}).rows
     as_dicts = [dict(zip(queries.get("target-changes").column_names, r)) for r in rows]
-    change = next(r for r in as_dicts if r["higher"] == f"task/{NATIONAL}/7" and r["lower"] == f"task/{JIANGSU}/19")
+    change = next(r for r in as_dicts if r["higher"] == ref["001-7"] and r["lower"] == ref["000-19"])
     assert (change["higher_target"], change["lower_target"], change["ratio"]) == ("1000所左右", "100所", 0.1)
     assert all(r["unit"] == "所" and r["higher_value"] != r["lower_value"] for r in as_dicts)
     # 20所 高职 of Liaoning's row 12 answers 300所 高水平高职, never 1000所 中职
-    assert not any(r["lower"].endswith("004_2a2449f2b149ce8a/12") and r["higher_target"] == "1000所左右"
+    assert not any(r["lower"] == ref["004-12"] and r["higher_target"] == "1000所左右"
                    and r["lower_target"] == "20所左右" for r in as_dicts)

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
+from policykg.graph import cascade
 from policykg.graph.build import BuildError, build
 from policykg.graph.pipeline import process_file
 from policykg.loaders import LoaderError, iter_input_files, load_manifest
@@ -38,6 +39,7 @@ def register(app: typer.Typer) -> None:
         sparql: Optional[str] = SPARQL,
         manifest: Optional[Path] = typer.Option(None, "--manifest", "-m", help="YAML manifest of document metadata."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary line."),
+        no_link: bool = typer.Option(False, "--no-link", help="Do not link tasks to the higher-level tasks they implement (see `policykg link`)."),
     ) -> None:
         # one line per file, never wrapped: the outcome lines are read by scripts too
         err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -76,6 +78,10 @@ def register(app: typer.Typer) -> None:
                     if not quiet or action == "failed":
                         out.print(f"{action:<10} {path}: {detail}", markup=False)
                     progress.advance(bar)
+            if not no_link and (tally["added"] or tally["replaced"]):
+                linked = cascade.summary(cascade.link_store(target))
+                err.print(f"linked: {linked['confident']} confident link(s), {linked['suggestions']} suggestion(s)",
+                          markup=False)
             counts = target.counts()
         finally:
             target.close()

@@ -6,13 +6,13 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
 from policykg.graph import cascade
-from policykg.graph.stores import UnknownStore, open_store
 
 HELP = """Link every stored task and school measure to the higher-level tasks it implements (IMPLEMENTS edges).
 
-Links go upward only (institution → county → municipal → provincial → national) and into a containing jurisdiction, or from a school measure to the provincial task of its own row. Each link has a score, the method and its evidence (shared phrases, matching targets, shared department functions). Links scoring at or above --threshold are facts; from --floor up to it they are suggestions marked for review. Running it again rewrites the links it finds.
+Links go upward only (institution → county → municipal → provincial → national) and into a containing jurisdiction, or from a school measure to the provincial task of its own row. Each link has a score, the method and its evidence (shared phrases, matching targets, shared department functions). Links scoring at or above --threshold are facts; from --floor up to it they are suggestions marked for review. Running it again rewrites the links it finds. `policykg ingest` runs this after writing (unless --no-link).
 
 Example:
 
@@ -25,8 +25,9 @@ Example:
 def register(app: typer.Typer) -> None:
     @app.command("link", help=HELP)
     def link_command(
-        store: Optional[str] = typer.Option(None, "--store", help="Folder of the embedded Oxigraph store."),
-        neo4j: Optional[str] = typer.Option(None, "--neo4j", help="Bolt URI of a Neo4j server."),
+        store: Optional[str] = STORE,
+        neo4j: Optional[str] = NEO4J,
+        sparql: Optional[str] = SPARQL,
         threshold: float = typer.Option(cascade.THRESHOLD, "--threshold", min=0.0, max=1.0,
                                         help="Score at or above which a link is a fact (review=false)."),
         floor: float = typer.Option(cascade.FLOOR, "--floor", min=0.0, max=1.0,
@@ -37,11 +38,7 @@ def register(app: typer.Typer) -> None:
         if floor > threshold:
             err.print(f"policykg: --floor {floor} is above --threshold {threshold}", markup=False)
             raise typer.Exit(2)
-        try:
-            graph_store = open_store(path=store, neo4j_uri=neo4j)
-        except UnknownStore as e:
-            err.print(f"policykg: {e}", markup=False, highlight=False)
-            raise typer.Exit(2)
+        graph_store = open_chosen(store, neo4j, sparql, must_exist=True)
         try:
             edges = cascade.link_store(graph_store, threshold=threshold, floor=floor)
         finally:
