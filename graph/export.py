@@ -227,6 +227,10 @@ def _csv(value: Any) -> Any:
 
 # -- a saved query's result as a selection ----------------------------------------------------------------------
 
+# What a cell can name besides a node id (a task's doc_id must not stand for every task of the document).
+_NAMED_LABELS = ("Department", "Document", "Function", "Jurisdiction")
+
+
 def refs_from_rows(graph: PolicyGraph, columns: list[str], rows: list[list[Any]]) -> list[str]:
     """The node ids a query result names: a row's (document, task_no) pair is that task; other cells are node
     ids, department names, doc ids... When any row names a task, the tasks alone are the result."""
@@ -241,12 +245,17 @@ def refs_from_rows(graph: PolicyGraph, columns: list[str], rows: list[list[Any]]
     for row in rows:
         values = dict(zip(columns, row))
         for no_col, doc_col in pairs:
-            key = (str(values.get(doc_col)), str(values.get(no_col)))
-            tasks += [t for t in tasks_by_no.get(key, []) if t not in tasks]
+            found = tasks_by_no.get((str(values.get(doc_col)), str(values.get(no_col))), [])
+            text = values.get(no_col[: -len("task_no")] + "text")
+            if len(found) > 1 and text:   # task numbers repeat in some lists: the row's text tells them apart
+                found = [t for t in found if text in (graph.nodes[t].props.get("text"),
+                                                      graph.nodes[t].props.get("measure"))] or found
+            tasks += [t for t in found if t not in tasks]
         for value in row:
             for item in (value if isinstance(value, list) else [value]):
                 if isinstance(item, str) and item:
-                    found = find_nodes(graph, item)
+                    found = [item] if item in graph.nodes else \
+                        [i for label in _NAMED_LABELS for i in find_nodes(graph, item, label)]
                     tasks += [i for i in found if graph.nodes[i].label in TASK_LABELS and i not in tasks]
                     others += [i for i in found if graph.nodes[i].label not in TASK_LABELS and i not in others]
     return tasks or others
