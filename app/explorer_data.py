@@ -393,13 +393,15 @@ def shown_frame(frame):
 
 
 
-def obligations_long(columns: list[str], rows: list[list[Any]]):
+def obligations_long(columns: list[str], rows: list[list[Any]], top: int | None = None):
     """The obligations-across-levels pivot (function, label, one column per level, total) as long rows
     (function, level, count) for a stacked bar chart."""
     import pandas as pd
     from policykg.queries.registry import LEVELS
 
     frame = pd.DataFrame(rows, columns=columns)
+    if top is not None:   # the query orders by total, largest first
+        frame = frame.head(top)
     levels = [lv for lv in LEVELS if lv in frame.columns]
     long = frame.melt(id_vars=["function"], value_vars=levels, var_name="level", value_name="count")
     return long[long["count"] > 0]

@@ -9,8 +9,9 @@ from policykg.graph.browse import find_tasks
 LIMIT = 100
 
 st.title(t("page_browse"))
-graph = data.attempt(data.graph)
-ch = data.attempt(data.choices)
+with st.spinner(t("loading_graph")):   # the first visit reads the whole graph into memory
+    graph = data.attempt(data.graph)
+    ch = data.attempt(data.choices)
 if data.show_failure(graph) or data.show_failure(ch):
     st.stop()
 

@@ -5,6 +5,8 @@ import streamlit as st
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
 
+TOP_FUNCTIONS = 15   # the rest are listed in the saved query of the same name
+
 st.title(t("app_title"))
 
 counts = data.attempt(data.counts)
@@ -25,7 +27,7 @@ if not data.show_failure(docs):
 st.subheader(t("headline_heading"))
 headline = data.run_canned("obligations-across-levels", {})
 if not data.show_failure(headline):
-    long = data.obligations_long(*headline)
+    long = data.obligations_long(*headline, top=TOP_FUNCTIONS)
     long[t("col_level")] = long["level"].map(level_name)
     long[t("col_function")] = long["function"].map(data.function_name)
     long[t("col_count")] = long["count"]
@@ -36,4 +38,5 @@ if not data.show_failure(headline):
         tooltip=[t("col_function"), t("col_level"), t("col_count")],
     )
     st.altair_chart(chart, width="stretch")
-    st.caption(t("headline_caption", title=data.query_title("obligations-across-levels")))
+    st.caption(t("headline_caption", title=data.query_title("obligations-across-levels"))
+               + (" · " + t("headline_top", n=TOP_FUNCTIONS) if len(headline[1]) > TOP_FUNCTIONS else ""))

@@ -13,8 +13,9 @@ from policykg.graph.browse import find_tasks, timeline
 LIMIT = 150   # rows a laptop screen can still read
 
 st.title(t("page_timeline"))
-graph = data.attempt(data.graph)
-ch = data.attempt(data.choices)
+with st.spinner(t("loading_graph")):   # the first visit reads the whole graph into memory
+    graph = data.attempt(data.graph)
+    ch = data.attempt(data.choices)
 if data.show_failure(graph) or data.show_failure(ch):
     st.stop()
 
