@@ -12,7 +12,10 @@ transaction per document, on the same server with the same constraints, measured
 The server is --neo4j URI, else NEO4J_TEST_URI, else the test launcher (tests/neo4j-launcher, built by
 scripts/setup.sh --test) started for the run. The database is emptied before each writer: use a scratch one.
 
-    .venv/bin/python benchmarks/bench_neo4j_writer.py [--tasks 20000] [--neo4j bolt://127.0.0.1:7687]
+    .venv/bin/python benchmarks/bench_neo4j_writer.py [--tasks 20000] [--neo4j bolt://127.0.0.1:7687 --server-pid PID]
+
+A freshly started JVM is slow until its JIT has compiled the hot paths; on a busy 2-core machine that takes
+minutes, so for steady-state figures point it at a server that has already done some work.
 """
 from __future__ import annotations
 
@@ -65,10 +68,19 @@ def timed(fn) -> float:
     return time.perf_counter() - t
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User+system CPU time of a local process (the server), from /proc; 0 when unknown."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--neo4j", default=os.environ.get("NEO4J_TEST_URI"))
+    parser.add_argument("--server-pid", type=int, help="pid of a local server given by --neo4j, for its CPU time")
     args = parser.parse_args()
 
     launcher = None
@@ -78,14 +90,16 @@ def main() -> None:
 
         launcher, uri = start_neo4j_launcher(Path(tempfile.mkdtemp()) / "neo4j.log")
     try:
-        run(uri, args.tasks)
+        run(uri, args.tasks, launcher.pid if launcher is not None else args.server_pid)
     finally:
         if launcher is not None:
             launcher.stdin.close()
             launcher.wait(timeout=60)
 
 
-def run(uri: str, tasks: int) -> None:
+def run(uri: str, tasks: int, server_pid: int | None) -> None:
+    """Wall-clock time, and (when the benchmark started the server itself) the server's CPU seconds: on a
+    shared, busy machine the CPU time shows the work each writer costs the server whatever the load."""
     results, problems = process_files([ROOT / "examples"])
     graph = build(results)
     base = {r.meta.doc: graph.document_subgraph(r.meta.doc) for r in results}
@@ -105,9 +119,11 @@ def run(uri: str, tasks: int) -> None:
         for doc, g in warm:
             write(doc, g)
         wipe(store)
+        cpu0, client0 = cpu_seconds(server_pid), time.process_time()
         seconds = timed(lambda: [write(doc, g) for doc, g in docs])
+        cpu, client = cpu_seconds(server_pid) - cpu0, time.process_time() - client0
         counts = store.counts()
-        figures.append((name, seconds, counts))
+        figures.append((name, seconds, counts, cpu, client))
         print(f"  {name}: {seconds:.1f} s", flush=True)
         if unchanged is None:             # right after the batched writer: every document is already there
             unchanged = timed(lambda: [store.replace_document(doc, "x", g) for doc, g in docs])
@@ -116,10 +132,11 @@ def run(uri: str, tasks: int) -> None:
     assert figures[0][2] == figures[1][2], "the two writers stored different graphs"
     base_rate = n_tasks / figures[1][1]
     print()
-    print(f"{'writer':<36} {'seconds':>8} {'tasks/s':>9} {'rows/s':>9} {'vs naive':>9}")
-    for name, seconds, _ in figures:
+    print(f"{'writer':<36} {'seconds':>8} {'tasks/s':>9} {'rows/s':>9} {'vs naive':>9} {'server CPU s':>13} "
+          f"{'client CPU s':>13}")
+    for name, seconds, _, cpu, client in figures:
         print(f"{name:<36} {seconds:8.1f} {n_tasks / seconds:9.0f} {n_rows / seconds:9.0f} "
-              f"{n_tasks / seconds / base_rate:8.1f}x")
+              f"{n_tasks / seconds / base_rate:8.1f}x {cpu if server_pid else float('nan'):13.1f} {client:13.1f}")
     print(f"{'re-ingest, all unchanged':<36} {unchanged:8.1f} {n_tasks / unchanged:9.0f} {'':>9} {'':>9}")
     c = figures[0][2]
     print(f"\nstored: {c['Document']} documents, {c['Task']} tasks, {c['Department']} departments, "
