@@ -27,6 +27,8 @@ Example:
     policykg ingest lists/ more.docx --store ./kg --manifest meta.yaml
 
     policykg ingest examples/ --sparql http://localhost:3030/ds/query
+
+    NEO4J_PASSWORD=secret policykg ingest examples/ --neo4j bolt://localhost:7687
 """
 
 
