@@ -26,7 +26,7 @@ from lxml import etree
 
 from policykg.app.briefing_data import (Group, Headline, Row, briefing_tasks, chinese_date, describe,
                                         documents_named, focus_departments, groups, headline,
-                                        rows_for)
+                                        quoted, rows_for)
 from policykg.app.briefing_figure import figure_png
 from policykg.graph.model import PolicyGraph
 from policykg.graph.subgraph import Selection, find_nodes
@@ -253,6 +253,44 @@ def centre_label(graph: PolicyGraph, selection: Selection) -> str:
     return "所选任务"
 
 
+ATTENTION_ROWS = 8
+ATTENTION_CHARS = 36
+
+
+def attention_lines(rows: list[Row], as_of: date) -> list[str]:
+    """The tasks past their deadline and those due within a year, each on one short line with its source."""
+    passed = sorted((r for r in rows if r.due is not None and r.due < as_of), key=lambda r: r.due)
+    year_later = date(as_of.year + 1, as_of.month, min(as_of.day, 28))
+    soon = sorted((r for r in rows if r.due is not None and as_of <= r.due <= year_later), key=lambda r: r.due)
+    lines = []
+    for title, chosen in (("已过完成时限", passed), ("一年内到期", soon)):
+        if not chosen:
+            lines.append(f"{title}的任务：无。")
+            continue
+        lines.append(f"{title}的任务{len(chosen)}项：")
+        for r in chosen[:ATTENTION_ROWS]:
+            text = r.text if len(r.text) <= ATTENTION_CHARS else r.text[:ATTENTION_CHARS] + "……"
+            lead = f"，牵头：{'、'.join(r.lead)}" if r.lead else ""
+            lines.append(f"　　{chinese_date(r.due)}前：{text}（{r.citation}{lead}）")
+        if len(chosen) > ATTENTION_ROWS:
+            lines.append(f"　　另有{len(chosen) - ATTENTION_ROWS}项，见任务清单。")
+    return lines
+
+
+def default_title(graph: PolicyGraph, selection: Selection, centre: str) -> tuple[str, str]:
+    """(title, figure caption) that stay short whatever the document's title is."""
+    if selection.document is not None and selection.department is None and selection.function is None:
+        found = find_nodes(graph, selection.document, "Document")
+        p = graph.nodes[found[0]].props if found else {}
+        numbers = p.get("document_numbers") or []
+        title = p.get("title") or ""
+        name = f"{numbers[0]}文件" if numbers else (quoted(title) if len(title) <= 20 else "文件")
+        return f"{name}任务分工简报", "图1　文件所列任务的责任部门分工"
+    if centre == "所选任务":
+        return "任务清单简报", "图1　所选任务的责任部门分工"
+    return f"{centre}任务清单简报", f"图1　{centre}与各责任部门共同承担的任务"
+
+
 def _figures_sentence(h: Headline, centre: str, as_of: date) -> str:
     measures = f"（其中学校举措{h.measures}项）" if h.measures else ""
     if h.relative:
@@ -296,9 +334,11 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
     _styles(document)
     _font_table(document)
     _page(document)
-    document.core_properties.title = title or f"{centre}任务清单简报"
+    title_text, caption_text = default_title(graph, selection, centre)
+    title_text = title or title_text
+    document.core_properties.title = title_text
     document.core_properties.author = "policykg"
-    document.add_paragraph(title or f"{centre}任务清单简报", style="Title")
+    document.add_paragraph(title_text, style="Title")
     sub = document.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(sub, f"（数据截至{chinese_date(as_of)}　{chinese_date(today)}生成）", size=14, font=BODY_FONT)
@@ -306,10 +346,16 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
     headings = iter(NUMERALS)
     document.add_paragraph(f"{next(headings)}、范围", style="Heading 1")
     docs = documents_named(graph, rows)
-    document.add_paragraph(f"本简报汇总{described}，涉及文件{len(docs)}份：{'、'.join(docs)}。")
+    one_document = selection.document is not None and len(docs) == 1
+    document.add_paragraph(f"本简报汇总{described}" + ("。" if one_document else
+                                                       f"，涉及文件{len(docs)}份：{'、'.join(docs)}。"))
     document.add_paragraph(f"{next(headings)}、总体情况", style="Heading 1")
     document.add_paragraph(_figures_sentence(figures, centre, as_of))
     _figures_table(document, figures)
+
+    document.add_paragraph(f"{next(headings)}、需关注的时限", style="Heading 1")
+    for line in attention_lines(rows, as_of):
+        document.add_paragraph(line)
 
     document.add_paragraph(f"{next(headings)}、分工关系", style="Heading 1")
     png, _ = figure_png(graph, task_ids, focus, centre)
@@ -319,7 +365,7 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
     picture.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
     caption = document.add_paragraph()
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(caption, f"图1　{centre}与各责任部门共同承担的任务", size=TABLE_PT + 1.5, font=HEADING_FONT)
+    _run(caption, caption_text, size=TABLE_PT + 1.5, font=HEADING_FONT)
 
     document.add_paragraph(f"{next(headings)}、任务清单（按完成时限）", style="Heading 1")
     grouped = groups(rows, as_of)
