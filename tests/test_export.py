@@ -93,10 +93,10 @@ def read_graphml(path: Path):
     return set(nodes), edges
 
 
-def read_csv(out: Path):
-    with (out / "part.nodes.csv").open(encoding="utf-8-sig", newline="") as f:
+def read_csv(out: Path, stem: str = "part"):
+    with (out / f"{stem}.nodes.csv").open(encoding="utf-8-sig", newline="") as f:
         nodes = {row["id"] for row in csv.DictReader(f)}
-    with (out / "part.edges.csv").open(encoding="utf-8-sig", newline="") as f:
+    with (out / f"{stem}.edges.csv").open(encoding="utf-8-sig", newline="") as f:
         edges = {(row["source"], row["type"], row["target"]) for row in csv.DictReader(f)}
     return nodes, edges
 
@@ -265,3 +265,31 @@ def test_whole_graph_export_is_unchanged(store_path):
     with OxigraphStore(str(store_path)) as store:
         triples = {(q.subject, q.predicate, q.object) for q in store.quads()}
     assert len(lines) == len(triples)
+
+
+def test_function_and_level_filters(store_path, stored_graph, tmp_path):
+    out = tmp_path / "fn.csv"
+    result = runner.invoke(app, ["export", "--function", "education", "--level", "provincial", "--format", "csv",
+                                 "-o", str(out), "--store", str(store_path)])
+    assert result.exit_code == 0, result.output
+    nodes, edges = read_csv(tmp_path, "fn")
+    tasks = {n for n in nodes if stored_graph.nodes[n].label == "Task"}
+    docs = {stored_graph.nodes[n].props["doc_id"]: stored_graph.nodes[n].props["level"]
+            for n in nodes if stored_graph.nodes[n].label == "Document"}
+    assert tasks and all("provincial" in level.split("+") for level in docs.values())
+    # each task is led or supported by an education department (in the store: the level filter may leave a
+    # department of another level out of the export)
+    for t in tasks:
+        assert any(k[0] == t and k[1] in ("LEAD", "SUPPORT") and stored_graph.nodes[k[2]].props.get("function")
+                   == "education" for k in stored_graph.edges)
+    assert all(stored_graph.nodes[n].props.get("level") in (None, "provincial") for n in nodes
+               if stored_graph.nodes[n].label == "Department")
+
+
+def test_neighbourhood_html_has_the_description_as_title(store_path, tmp_path):
+    out = tmp_path / "n.html"
+    result = runner.invoke(app, ["export", "--node", "dept/provincial/江西省/education", "--depth", "1",
+                                 "--format", "html", "-o", str(out), "--store", str(store_path)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<title>“江西省教育厅”周边1步以内的任务</title>" in page

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from policykg.app.briefing_data import describe
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.graph.export import GRAPH_FORMATS, ExportError, export_bytes, export_graph, refs_from_rows
 from policykg.graph.rdf_export import FORMATS, export_rdf, stored_quads
@@ -159,7 +160,7 @@ def register(app: typer.Typer) -> None:
         if selectors and node is None and not any(n.label in TASK_LABELS for n in part.nodes.values()):
             _fail("the selection has no tasks (check the name and the filters): nothing to export")
         focus = getattr(part, "focus", None)
-        page_title = title or "policykg"
+        page_title = title or (describe(graph, selection, query_title) if selectors or filtered else "政策图谱")
         try:
             if output is None:
                 _write(export_bytes(part, fmt_name, title=page_title, focus=focus), None, fmt_name)
