@@ -245,16 +245,43 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
 
 # ---- browsing helpers over the in-memory graph --------------------------------------------------------------
 
+# Past this many tasks, browsing without a focus (all tasks) is not offered: it would read the whole graph.
+LARGE_STORE_TASKS = 20_000
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _choices(spec: tuple[str | None, str | None, str | None], ver: str, language: str):
     from policykg.graph.browse import choices
+    from policykg.graph.neighbourhood import nodes_of_label
 
-    return choices(_graph(spec, ver), language)
+    store_ = _open_store(spec)
+    listed = [nodes_of_label(store_, label) for label in ("Document", "Department", "Function")]
+    if any(nodes is None for nodes in listed):
+        return choices(_graph(spec, ver), language)
+    return choices(PolicyGraph.from_parts([n for nodes in listed for n in nodes], []), language)
 
 
 def choices():
     """Dropdown values (documents, levels, jurisdictions, departments, functions) read from the data."""
     return _choices(store_spec(), version(), lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _task_graph(spec: tuple[str | None, str | None, str | None], ver: str, selection):
+    from policykg.graph.neighbourhood import task_graph
+
+    return task_graph(_open_store(spec), selection)
+
+
+def tasks_graph(selection) -> PolicyGraph | None:
+    """A graph holding every task ``selection`` can match, with their context: read around the focus from the
+    store when it can be; else the whole graph; None when that would mean reading a large store whole."""
+    partial = _task_graph(store_spec(), version(), selection)
+    if partial is not None:
+        return partial
+    if counts().get("Task", 0) > LARGE_STORE_TASKS:
+        return None
+    return graph()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -66,7 +66,7 @@ def fetch(store, selection: Selection) -> SelectedGraph | None:
     chosen = {n.value for n in order}
     quads = [q for n in order for q in raw.quads_for_pattern(n, None, None, None)
              if q.predicate.value not in rels or q.object.value in chosen]
-    partial = quads_to_graph(quads, m)
+    partial = quads_to_graph(_with_statements(raw, m, quads), m)
     result = select(partial, selection)
     if not complete:   # there is more than we looked at: say so, with what we know is the least
         result.cut = True
@@ -99,3 +99,108 @@ def nodes_of_label(store, label: str):
     quads = [q for s in subjects for q in raw.quads_for_pattern(s, None, None, None)
              if q.predicate.value not in rels]
     return list(quads_to_graph(quads, m).nodes_by_label(label))
+
+
+# Relationship types that hang off a task: enough for the browse filters (document level and jurisdiction,
+# deadlines) and for showing the task (departments, targets, measures).
+_TASK_CONTEXT = ("HAS_TASK", "HAS_MEASURE", "LEAD", "SUPPORT", "HAS_DEADLINE", "HAS_TARGET")
+
+
+def task_graph(store, selection: Selection):
+    """The tasks a department / document / function focus names, with each task's context, read from the
+    embedded store: ``graph.browse.find_tasks`` on it answers as on the whole graph. None when the store cannot
+    be walked or the selection has no such focus (then every task is wanted: use the whole graph)."""
+    if not supports(store) or not (selection.department or selection.document or selection.function):
+        return None
+    from pyoxigraph import NamedNode
+
+    from policykg.graph.rdf_codec import quads_to_graph
+    from policykg.graph.subgraph import find_nodes
+    from policykg.ontology.mapping import load_mapping
+
+    m = load_mapping()
+    raw = store._store
+    rels = {iri: spec.type for iri, spec in m.rel_by_predicate().items()}
+    by_type = {spec.type: iri for iri, spec in m.rel_by_predicate().items()}
+
+    def ids(label: str, ref: str) -> list[str]:
+        found = find_nodes(quads_to_graph(_typed(raw, m, label), m), ref, label)
+        if not found:
+            from policykg.graph.subgraph import SelectionError
+
+            raise SelectionError(f"no {label} {ref!r} in the graph")
+        return found
+
+    def incoming(node: NamedNode, rel: str) -> list[NamedNode]:
+        return [q.subject for q in raw.quads_for_pattern(None, NamedNode(by_type[rel]), node, None)]
+
+    def outgoing(node: NamedNode, rel: str) -> list[NamedNode]:
+        return [q.object for q in raw.quads_for_pattern(node, NamedNode(by_type[rel]), None, None)]
+
+    task_sets: list[set[NamedNode]] = []
+    start: list[NamedNode] = []
+    if selection.department:
+        depts = [NamedNode(m.node_iri(i)) for i in ids("Department", selection.department)]
+        if selection.with_units:   # divisions and units, transitively
+            queue = list(depts)
+            while queue:
+                for child in incoming(queue.pop(), "SUB_ORGANIZATION_OF"):
+                    if child not in depts:
+                        depts.append(child)
+                        queue.append(child)
+        start += depts
+        task_sets.append({t for d in depts for rel in ("LEAD", "SUPPORT") for t in incoming(d, rel)})
+    if selection.document:
+        docs = [NamedNode(m.node_iri(i)) for i in ids("Document", selection.document)]
+        start += docs
+        task_sets.append({t for d in docs for t in outgoing(d, "HAS_TASK")})
+    if selection.function:
+        depts = [NamedNode(m.node_iri(n.id)) for n in nodes_of_label(store, "Department")
+                 if n.props.get("function") == selection.function]
+        start += depts
+        task_sets.append({t for d in depts for rel in ("LEAD", "SUPPORT") for t in incoming(d, rel)})
+    tasks = set.intersection(*task_sets)
+
+    wanted = set(start) | tasks
+    for t in tasks:
+        for q in _around(raw, t):
+            if rels.get(q.predicate.value) in _TASK_CONTEXT:
+                wanted.add(q.object if q.subject == t else q.subject)
+    # a school measure's document is its task's: bring the task's HAS_TASK edge and document too
+    for node in list(wanted):
+        for parent in incoming(node, "HAS_MEASURE"):
+            wanted.add(parent)
+            wanted.update(incoming(parent, "HAS_TASK"))
+    chosen = {n.value for n in wanted}
+    quads = [q for n in wanted for q in raw.quads_for_pattern(n, None, None, None)
+             if q.predicate.value not in rels or q.object.value in chosen]
+    return quads_to_graph(_with_statements(raw, m, quads), m)
+
+
+def _with_statements(raw, m, quads: list) -> list:
+    """The quads plus the reified statements carrying their edges' properties (a department's position in
+    the task's list, the mention as printed, a link's score)."""
+    from pyoxigraph import NamedNode
+
+    rels = m.rel_by_predicate()
+    extra = []
+    for q in quads:
+        spec = rels.get(q.predicate.value)
+        if spec is None or not spec.properties:
+            continue
+        source, target = m.node_id(q.subject.value), m.node_id(q.object.value)
+        if source is None or target is None:
+            continue
+        extra.extend(raw.quads_for_pattern(NamedNode(m.statement_iri(source, spec.type, target)), None, None, None))
+    return quads + extra
+
+
+def _typed(raw, m, label: str):
+    """The literal quads of every node of ``label`` (enough to find one by id, key, name or title)."""
+    from pyoxigraph import NamedNode
+
+    from policykg.ontology.mapping import RDF_TYPE
+
+    rels = set(m.rel_by_predicate())
+    for q in raw.quads_for_pattern(None, NamedNode(RDF_TYPE), NamedNode(m.nodes[label].class_iri), None):
+        yield from (x for x in raw.quads_for_pattern(q.subject, None, None, None) if x.predicate.value not in rels)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+from datetime import date
 
 import pytest
 
@@ -41,6 +42,7 @@ def test_same_as_selecting_from_the_whole_graph(stored, centre, depth, rels):
     assert not expected.cut and len(expected) > 3
     assert _shape(from_store) == _shape(expected)
     assert from_store.nodes[centre].props == whole.nodes[centre].props
+    assert {e.key: e.props for e in from_store.edges.values()} == {e.key: e.props for e in expected.edges.values()}
     assert from_store.focus == [centre]
 
 
@@ -68,3 +70,26 @@ def test_nodes_of_label_lists_what_the_graph_holds(stored):
         listed = {n.id: n.props for n in nodes_of_label(store, label)}
         assert listed == {n.id: n.props for n in whole.nodes_by_label(label)}
     assert nodes_of_label(object(), "Document") is None
+
+
+@pytest.mark.parametrize("selection, keyword", [
+    (Selection(department="dept/provincial/江苏省/education"), None),
+    (Selection(department="dept/national/education", with_units=False), None),
+    (Selection(document="002_9942bf19912af7cb"), "职业"),
+    (Selection(function="education", levels=("national",)), None),
+    (Selection(function="institution"), None),            # school units lead school measures
+    (Selection(function="education", deadline_from=date(2022, 1, 1), deadline_to=date(2025, 12, 31)), None),
+])
+def test_task_graph_answers_browse_as_the_whole_graph(stored, selection, keyword):
+    from policykg.graph.browse import find_tasks
+    from policykg.graph.neighbourhood import task_graph
+
+    store, whole = stored
+    partial = task_graph(store, selection)
+    assert len(partial) < len(whole)
+    got, n_got = find_tasks(partial, selection, keyword)
+    expected, n_expected = find_tasks(whole, selection, keyword)
+    assert n_expected > 0
+    assert [(v.id, v.lead, v.support, v.deadlines, v.targets, v.level) for v in got] == \
+        [(v.id, v.lead, v.support, v.deadlines, v.targets, v.level) for v in expected]
+    assert task_graph(store, Selection()) is None      # no focus: every task, the whole graph

@@ -9,14 +9,19 @@ from policykg.graph.browse import find_tasks
 LIMIT = 100
 
 st.title(t("page_browse"))
-with st.spinner(t("loading_graph")):   # the first visit reads the whole graph into memory
-    graph = data.attempt(data.graph)
-    ch = data.attempt(data.choices)
-if data.show_failure(graph) or data.show_failure(ch):
+ch = data.attempt(data.choices)
+if data.show_failure(ch):
     st.stop()
 
 with st.expander(t("filters"), expanded=True):
     selection, keyword = task_filters(ch, "browse")
+with st.spinner(t("loading_graph")):   # read around the focus, or (small stores) the whole graph once
+    graph = data.attempt(data.tasks_graph, selection)
+if data.show_failure(graph):
+    st.stop()
+if graph is None:
+    st.info(t("focus_needed"))
+    st.stop()
 
 found = data.attempt(find_tasks, graph, selection, keyword, LIMIT)
 if data.show_failure(found):

@@ -13,15 +13,20 @@ from policykg.graph.browse import find_tasks, timeline
 LIMIT = 150   # rows a laptop screen can still read
 
 st.title(t("page_timeline"))
-with st.spinner(t("loading_graph")):   # the first visit reads the whole graph into memory
-    graph = data.attempt(data.graph)
-    ch = data.attempt(data.choices)
-if data.show_failure(graph) or data.show_failure(ch):
+ch = data.attempt(data.choices)
+if data.show_failure(ch):
     st.stop()
 
 as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of", width=220)
 with st.expander(t("filters"), expanded=False):
     selection, keyword = task_filters(ch, "timeline")
+with st.spinner(t("loading_graph")):   # read around the focus, or (small stores) the whole graph once
+    graph = data.attempt(data.tasks_graph, selection)
+if data.show_failure(graph):
+    st.stop()
+if graph is None:
+    st.info(t("focus_needed"))
+    st.stop()
 
 found = data.attempt(find_tasks, graph, selection, keyword)
 if data.show_failure(found):
