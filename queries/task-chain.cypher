@@ -20,7 +20,7 @@ RETURN direction, lower.id AS lower,
        CASE WHEN lower:SchoolMeasure THEN 'institution'
             WHEN ld.level CONTAINS '+' THEN split(ld.level, '+')[0] ELSE ld.level END AS lower_level,
        lower.doc_id AS lower_document, lower.task_no AS lower_task_no,
-       coalesce(lower.text, lower.measure, '') AS lower_text,
+       coalesce(lower.text, lower.measure, '') AS lower_text, coalesce(lower.goals, []) AS lower_goals,
        higher.id AS higher,
        CASE WHEN higher:SchoolMeasure THEN 'institution'
             WHEN hd.level CONTAINS '+' THEN split(hd.level, '+')[0] ELSE hd.level END AS higher_level,

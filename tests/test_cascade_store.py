@@ -88,17 +88,27 @@ def test_floor_above_threshold_is_refused(store_path):
     assert "--floor 0.5 is above --threshold 0.3" in result.output
 
 
+def rows_of(queries, name: str, store, params: dict) -> list[dict]:
+    query = queries.get(name)
+    return [dict(zip(query.column_names, row)) for row in runner.run(query, store, params).rows]
+
+
 def test_task_chain_lists_links_up_and_down(store, queries, links, ref):
     task = ref["001-7"]
-    rows = runner.run(queries.get("task-chain"), store, {"task": task}).rows
-    down = {(r[1], r[6]) for r in rows if r[0] == "down"}
+    rows = rows_of(queries, "task-chain", store, {"task": task})
+    down = {(r["lower"], r["higher"]) for r in rows if r["direction"] == "down"}
     # everything that implements the task, directly or through a school measure's own-row task
     direct = {(e.source, e.target) for e in links if e.target == task}
     assert direct and direct <= down
     assert (ref["000-19"], task) in down
-    assert all(r[0] == "down" for r in rows)          # a national task implements nothing
-    confident = runner.run(queries.get("task-chain"), store, {"task": task, "confident_only": True}).rows
-    assert confident and all(r[12] is False for r in confident) and len(confident) <= len(rows)
+    assert all(r["direction"] == "down" for r in rows)          # a national task implements nothing
+    measure = next(r for r in rows if r["lower"] == ref["004-12/measure"])
+    assert measure["lower_level"] == "institution" and measure["lower_goals"] == ["力争建设省级高水平高职院校。"]
+    confident = rows_of(queries, "task-chain", store, {"task": task, "confident_only": True})
+    assert confident and all(r["review"] is False for r in confident) and len(confident) <= len(rows)
+    up = rows_of(queries, "task-chain", store, {"task": ref["004-12/measure"]})
+    assert {(r["direction"], r["lower"], r["higher"]) for r in up} >= {
+        ("up", ref["004-12/measure"], ref["004-12"]), ("up", ref["004-12"], ref["001-7"])}
 
 
 def test_implementation_gaps_are_the_national_tasks_without_confident_follow_up(store, queries, links, graph):
@@ -115,8 +125,7 @@ def test_implementation_gaps_are_the_national_tasks_without_confident_follow_up(
 
 
 def test_target_changes_pair_matching_targets_of_linked_tasks(store, queries, ref):
-    rows = runner.run(queries.get("target-changes"), store, {"unit": "所"}).rows
-    as_dicts = [dict(zip(queries.get("target-changes").column_names, r)) for r in rows]
+    as_dicts = rows_of(queries, "target-changes", store, {"unit": "所"})
     change = next(r for r in as_dicts if r["higher"] == ref["001-7"] and r["lower"] == ref["000-19"])
     assert (change["higher_target"], change["lower_target"], change["ratio"]) == ("1000所左右", "100所", 0.1)
     assert all(r["unit"] == "所" and r["higher_value"] != r["lower_value"] for r in as_dicts)
