@@ -240,7 +240,8 @@ def describe(graph: PolicyGraph, selection: Selection, query_title: str | None =
         centre = find_nodes(graph, selection.center)
         label = graph.nodes[centre[0]] if centre else None
         from policykg.graph.view import node_caption
-        parts.append(f"“{node_caption(label) if label else selection.center}”周边{selection.depth}步以内的任务")
+        caption = (node_caption(label) if label else selection.center).replace("“", "‘").replace("”", "’")
+        parts.append(f"“{caption}”周边{selection.depth}步以内的任务")
     if selection.nodes and query_title:
         parts.append(f"查询“{query_title}”结果所涉任务")
     elif selection.nodes:

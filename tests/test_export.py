@@ -246,6 +246,7 @@ def test_query_export_from_the_cli(store_path, tmp_path):
     (["--document", JX_DOC, "--level", "national"], "no tasks"),
     (["--document", JX_DOC, "--format", "trig"], "whole graph"),
     (["--document", JX_DOC, "--format", "csv"], "needs -o"),
+    (["--with-units"], "goes with --department"),
 ])
 def test_empty_or_impossible_selection_is_an_error(store_path, tmp_path, args, message):
     out = tmp_path / "never.ttl"

@@ -126,6 +126,8 @@ def register(app: typer.Typer) -> None:
         if fmt_name in WHOLE_GRAPH_ONLY and (selectors or filtered):
             _fail(f"--format {fmt_name} exports the whole graph with its named graphs; "
                   f"for a selection use ttl, nt or jsonld")
+        if with_units and department is None:
+            _fail("--with-units goes with --department NAME")
         if node is not None and len(selectors) > 1:
             _fail("--node cannot be combined with --department, --document, --function or --query")
         lo, hi = _date(date_from, "--from"), _date(date_to, "--to")
