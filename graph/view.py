@@ -58,6 +58,7 @@ LEVEL_COLOURS = {
 }
 TYPE_SHAPES = {"Document": "box", "Department": "diamond", "Function": "hexagon", "Jurisdiction": "triangle",
                "Target": "star", "Deadline": "square"}
+_LEVELLED = ("Document", "Task", "SchoolMeasure", "Department", "Jurisdiction")   # the border says their level
 _EDGE_COLOURS = {"LEAD": "#333333", "SUPPORT": "#888888", "IMPLEMENTS": "#d62728", "HAS_TASK": "#4e79a7"}
 _LABEL_CHARS = 16
 _TOOLTIP_PROPS = ("doc_id", "task_no", "section", "text", "measure", "title", "name", "name_en", "key", "kind",
@@ -151,8 +152,9 @@ def build_network(graph: PolicyGraph, lang: str = "zh", focus: list[str] | None 
     focus_set = set(focus or ())
     levels = _levels_by_doc(graph)
     for node in graph.nodes.values():
-        level = node.props.get("level") or levels.get(node.props.get("doc_id"))
-        level = str(level).split("+")[0] if level else None
+        level = node.props.get("level") or (levels.get(node.props.get("doc_id"))
+                                            if node.label in ("Task", "SchoolMeasure") else None)
+        level = str(level).split("+")[0] if level and node.label in _LEVELLED else None
         net.add_node(
             node.id,
             label=node_caption(node),

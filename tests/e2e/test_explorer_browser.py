@@ -92,9 +92,10 @@ def browser(chromium):
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_page_renders(server, browser, page):
-    browser.goto(f"{server}/{page}")
+    browser.goto(f"{server}/{'' if page == 'overview' else page}")   # the default page lives at the root
     browser.wait_for(PAGES[page], timeout=90, settle=1.5)
     assert not browser.evaluate("document.querySelector('[data-testid=stException]')"), "a traceback is shown"
+    assert "Page not found" not in browser.evaluate("document.body.innerText")
     browser.screenshot(SHOTS / f"{page}.png")
 
 
@@ -136,7 +137,7 @@ def test_hostile_text_shows_and_runs_nothing(server, browser):
 
 
 def test_no_request_left_the_machine(server, browser):
-    browser.goto(f"{server}/overview")
+    browser.goto(f"{server}/")
     browser.wait_for(PAGES["overview"], timeout=90, settle=2)
     assert browser.requests, "no requests were recorded"
     outside = sorted({u for u in browser.requests if not is_local(u)})
