@@ -65,7 +65,7 @@ def wipe_neo4j(uri: str) -> None:
     from policykg.graph.neo4j_store import driver_auth
 
     # CALL ... IN TRANSACTIONS needs an auto-commit transaction (session.run), not execute_query
-    with GraphDatabase.driver(uri, auth=driver_auth()) as driver:
+    with GraphDatabase.driver(uri, auth=driver_auth(), notifications_min_severity="OFF") as driver:
         with driver.session(database=settings.get("neo4j_database")) as session:
             session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
