@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from policykg.app.briefing_data import (Group, Headline, Row, briefing_tasks, chinese_date, describe,
-                                        documents_named, focus_departments, groups, headline,
+                                        document_name, documents_named, focus_departments, groups, headline,
                                         quoted, rows_for)
 from policykg.app.briefing_figure import figure_png
 from policykg.graph.model import PolicyGraph
@@ -238,7 +238,7 @@ def _obligations_table(document, grouped: list[Group]) -> None:
 # -- the document ----------------------------------------------------------------------------------------------
 
 def centre_label(graph: PolicyGraph, selection: Selection) -> str:
-    """What the figure's centre stands for: the department, the document's 文号 or title, the function..."""
+    """What the figure's centre stands for: the department, the document's name, the function..."""
     def props(ref: str, label: str) -> dict:
         found = find_nodes(graph, ref, label)
         return graph.nodes[found[0]].props if found else {}
@@ -247,7 +247,7 @@ def centre_label(graph: PolicyGraph, selection: Selection) -> str:
         return props(selection.department, "Department").get("name") or selection.department
     if selection.document is not None:
         p = props(selection.document, "Document")
-        return (p.get("document_numbers") or [None])[0] or p.get("title") or selection.document
+        return document_name(p) or selection.document
     if selection.function is not None:
         return f"{function_label(selection.function) or selection.function}部门"
     return "所选任务"
@@ -282,9 +282,8 @@ def default_title(graph: PolicyGraph, selection: Selection, centre: str) -> tupl
     if selection.document is not None and selection.department is None and selection.function is None:
         found = find_nodes(graph, selection.document, "Document")
         p = graph.nodes[found[0]].props if found else {}
-        numbers = p.get("document_numbers") or []
-        title = p.get("title") or ""
-        name = f"{numbers[0]}文件" if numbers else (quoted(title) if len(title) <= 20 else "文件")
+        title = document_name(p)
+        name = quoted(title) if len(title) <= 40 else "文件"   # up to two lines of a 二号 title
         return f"{name}任务分工简报", "图1　文件所列任务的责任部门分工"
     if centre == "所选任务":
         return "任务清单简报", "图1　所选任务的责任部门分工"
@@ -375,7 +374,7 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
     for note in (
         "完成时限按原文推算：“到2025年”“‘十四五’期间”等按该年12月31日计；未写明时限的列入“无明确时限”。",
         "“落实上级任务”为系统比对上下级文件后给出的对应关系，标“待核”的为建议，需人工核对。",
-        "“出处”给出文号（无文号的给出文件名称）及任务序号，可据此查阅原文。",
+        "“出处”给出文件名称（印发通知的，给出所印发文件的名称）及任务序号，可据此查阅原文。",
     ):
         document.add_paragraph(note)
     output = Path(output)

@@ -4,6 +4,7 @@ Kept apart from the Word layout (``briefing.py``) so the numbers can be checked 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,14 +17,14 @@ NO_DEADLINE = "无明确时限"
 
 @dataclass
 class Implemented:
-    citation: str          # where the higher task is: 文号 or 《title》, and its number
+    citation: str          # where the higher task is: 《document》 and its number
     review: bool           # the link is a suggestion that needs a person's check
 
 
 @dataclass
 class Row:
     task_id: str
-    citation: str          # 《文件》第N项 or 文号 第N项
+    citation: str          # 《文件》第N项
     doc_id: str
     task_no: str | None
     text: str
@@ -89,20 +90,32 @@ def quoted(title: str) -> str:
     return "《" + str(title).replace("《", "〈").replace("》", "〉") + "》"
 
 
+# "关于印发《X》的通知": the tasks are in the attachment X, which is the name to cite.
+_ATTACHMENT = re.compile(r"印发\s*《([^》]+)》")
+
+
+def document_name(props: dict) -> str:
+    """The title to cite a document by: the attachment of a 印发 notice, else its title (or its id).
+
+    Not a 文号: ``document_numbers`` holds every number found in the text, the cited documents' included, so
+    its first entry is not known to be the document's own.
+    """
+    title = props.get("title") or props.get("doc_id") or ""
+    m = _ATTACHMENT.search(title)
+    return re.sub(r"\s+", " ", m.group(1) if m else title).strip()
+
+
 def cite(doc: Node | None, task: Node) -> str:
-    """A task's source as an official would cite it: the 文号 when the document has one, else its title."""
+    """A task's source as an official would cite it: 《document》第N项."""
     no = task.props.get("task_no")
     where = f"第{no}项" if no else (task.props.get("location") or "")
     if doc is None:
         return f"{task.props.get('doc_id', '')} {where}".strip()
-    numbers = doc.props.get("document_numbers") or []
-    if numbers:
-        return f"{numbers[0]} {where}".strip()
-    return f"{quoted(doc.props.get('title') or doc.props.get('doc_id'))}{where}"
+    return f"{quoted(document_name(doc.props))}{where}"
 
 
 def documents_named(graph: PolicyGraph, rows: list[Row]) -> list[str]:
-    """《title》（文号） of each document the rows come from, in first-seen order."""
+    """《name》 of each document the rows come from, in first-seen order."""
     by_id = {d.props.get("doc_id"): d for d in graph.nodes_by_label("Document")}
     out = []
     for doc_id in dict.fromkeys(r.doc_id for r in rows):
@@ -110,8 +123,7 @@ def documents_named(graph: PolicyGraph, rows: list[Row]) -> list[str]:
         if doc is None:
             out.append(doc_id)
             continue
-        numbers = doc.props.get("document_numbers") or []
-        out.append(quoted(doc.props.get("title") or doc_id) + (f"（{numbers[0]}）" if numbers else ""))
+        out.append(quoted(document_name(doc.props)))
     return out
 
 
@@ -231,8 +243,7 @@ def describe(graph: PolicyGraph, selection: Selection, query_title: str | None =
     if selection.document is not None:
         found = find_nodes(graph, selection.document, "Document")
         doc = graph.nodes[found[0]] if found else None
-        numbers = (doc.props.get("document_numbers") or []) if doc else []
-        title = quoted(name(selection.document, "Document")) + (f"（{numbers[0]}）" if numbers else "")
+        title = quoted(document_name(doc.props)) if doc else quoted(selection.document)
         parts.append(f"{title}所列任务")
     if selection.function is not None:
         parts.append(f"{function_label(selection.function) or selection.function}职能部门（各层级）承担的任务")

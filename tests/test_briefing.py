@@ -3,6 +3,7 @@ converted by LibreOffice to PDF and its first page kept as a PNG under test-outp
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import warnings
@@ -156,13 +157,17 @@ def test_figure_font_has_every_character(expected):
     (OUT / "figure.png").write_bytes(png)
 
 
-def test_document_briefing_cites_its_number(store_path, tmp_path):
+def test_a_notice_is_cited_by_the_document_it_issues(store_path, tmp_path):
+    """关于印发《X》的通知: rows cite 《X》; the 文号 in its text is the cited provincial document's, never used."""
     with OxigraphStore(str(store_path)) as store:
         graph = store.load_graph()
     result = build_briefing(graph, Selection(document=JY_DOC), tmp_path / "doc.docx", as_of=AS_OF)
-    _, rows = _task_rows(Document(str(tmp_path / "doc.docx")))
-    assert rows and all(r[5].startswith("苏政发〔2020〕75号 第") for r in rows)
-    assert "苏政发〔2020〕75号" in result.description
+    document = Document(str(tmp_path / "doc.docx"))
+    _, rows = _task_rows(document)
+    name = "《江阴市推进职业教育改革创新 打造高质量发展样板的实施方案》"
+    assert rows and all(re.fullmatch(re.escape(name) + r"第\d+项", r[5]) for r in rows)
+    assert name in result.description
+    assert "苏政发" not in "\n".join(r[5] for r in rows) + _text(document)
 
 
 def test_empty_selection_is_refused(store_path, tmp_path):
