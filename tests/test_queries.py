@@ -9,12 +9,11 @@ Three kinds of check, rdflib-style (a query, a constant data set, an expected re
 * real answers: top-departments, obligations-across-levels and department-obligations recomputed in plain
   Python from the extracted and resolved records, compared with the store's rows.
 
-Neo4j is the real server of the test suite (``NEO4J_TEST_URI``). Without it the Neo4j half is skipped, except
-under CI, where it fails.
+Neo4j is the real server of the test suite (the ``neo4j_uri`` fixture of conftest.py): without it the Neo4j
+half is skipped with the reason, except under CI, where it fails.
 """
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,38 +42,13 @@ def _fill(store, graph: PolicyGraph) -> None:
         store.replace_document(doc, sha, graph)
 
 
-def _neo4j_or_skip():
-    """The suite's Neo4j (emptied), or a skip; under CI a missing server is a failure, never a silent skip."""
-    uri = os.environ.get("NEO4J_TEST_URI")
-    problem = None
-    if not uri:
-        problem = "NEO4J_TEST_URI is not set (the test command starts Neo4j and sets it)"
-    else:
-        try:
-            from policykg.graph.stores import open_store
+def _neo4j(uri: str):
+    """A Neo4j store on the emptied test database (other test modules share the server)."""
+    from conftest import wipe_neo4j
+    from policykg.graph.neo4j_store import Neo4jStore
 
-            store = open_store("neo4j", neo4j_uri=uri)
-        except Exception as exc:  # the store module may be missing, or the server unreachable
-            problem = f"cannot open the Neo4j store at {uri}: {exc}"
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(problem)
-        pytest.skip(problem)
-    _wipe_neo4j(uri)
-    return store
-
-
-def _wipe_neo4j(uri: str) -> None:
-    """Start from an empty database: other test modules share the server."""
-    from neo4j import GraphDatabase
-
-    from policykg.graph import settings
-
-    password = settings.get("neo4j_password")
-    auth = (settings.get("neo4j_user"), password) if password else None
-    with GraphDatabase.driver(uri, auth=auth) as driver:
-        driver.execute_query("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-                             database_=settings.get("neo4j_database"))
+    wipe_neo4j(uri)
+    return Neo4jStore(uri)
 
 
 def mini_graph() -> PolicyGraph:
@@ -101,8 +75,8 @@ def mini_oxigraph(mini, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def mini_neo4j(mini):
-    store = _neo4j_or_skip()
+def mini_neo4j(mini, neo4j_uri):
+    store = _neo4j(neo4j_uri)
     _fill(store, mini)
     yield store
     store.close()
@@ -140,8 +114,8 @@ def examples_oxigraph(example_graph, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def examples_neo4j(example_graph):
-    store = _linked(_neo4j_or_skip(), example_graph)
+def examples_neo4j(example_graph, neo4j_uri):
+    store = _linked(_neo4j(neo4j_uri), example_graph)
     yield store
     store.close()
 
