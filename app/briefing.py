@@ -262,6 +262,7 @@ def attention_lines(rows: list[Row], as_of: date) -> list[str]:
     passed = sorted((r for r in rows if r.due is not None and r.due < as_of), key=lambda r: r.due)
     year_later = date(as_of.year + 1, as_of.month, min(as_of.day, 28))
     soon = sorted((r for r in rows if r.due is not None and as_of <= r.due <= year_later), key=lambda r: r.due)
+    one_document = len({r.doc_id for r in rows}) == 1     # the document is named above: the number suffices
     lines = []
     for title, chosen in (("已过完成时限", passed), ("一年内到期", soon)):
         if not chosen:
@@ -271,7 +272,8 @@ def attention_lines(rows: list[Row], as_of: date) -> list[str]:
         for r in chosen[:ATTENTION_ROWS]:
             text = r.text if len(r.text) <= ATTENTION_CHARS else r.text[:ATTENTION_CHARS] + "……"
             lead = f"，牵头：{'、'.join(r.lead)}" if r.lead else ""
-            lines.append(f"　　{chinese_date(r.due)}前：{text}（{r.citation}{lead}）")
+            source = f"第{r.task_no}项" if one_document and r.task_no else r.citation
+            lines.append(f"　　{chinese_date(r.due)}前：{text}（{source}{lead}）")
         if len(chosen) > ATTENTION_ROWS:
             lines.append(f"　　另有{len(chosen) - ATTENTION_ROWS}项，见任务清单。")
     return lines
