@@ -3,6 +3,7 @@ format, reads back (with independent readers) as the same nodes and edges, and t
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -115,7 +116,9 @@ def read_rdf(g: rdflib.Graph):
 def rapper_triples(path: Path, syntax: str) -> rdflib.Graph:
     """Parse with raptor (rapper) into N-Triples, then load those: a second, independent Turtle parser."""
     if shutil.which("rapper") is None:
-        pytest.fail("rapper (Debian raptor2-utils) is required to check the Turtle export")
+        if os.environ.get("CI"):
+            pytest.fail("rapper (Debian raptor2-utils) is required under CI to check the Turtle export")
+        pytest.skip("rapper (Debian raptor2-utils) is not installed")
     done = subprocess.run(["rapper", "-q", "-i", syntax, "-o", "ntriples", str(path)], capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
     return rdflib.Graph().parse(data=done.stdout.decode("utf-8"), format="nt")
