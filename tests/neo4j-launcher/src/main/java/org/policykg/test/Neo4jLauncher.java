@@ -12,6 +12,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -60,6 +61,21 @@ public final class Neo4jLauncher {
         boolean temporary = home == null;
         Path dir = temporary ? Files.createTempDirectory("policykg-neo4j-") : home;
 
+        // the hook is in place before the database starts, so a SIGTERM during start-up also cleans up
+        AtomicReference<DatabaseManagementService> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("neo4j-launcher: stopping");
+            DatabaseManagementService started = running.getAndSet(null);
+            if (started != null) {
+                started.shutdown();
+            }
+            if (temporary) {
+                deleteTree(dir);
+            }
+            stopped.countDown();
+        }, "neo4j-launcher-shutdown"));
+
         DatabaseManagementService service = new DatabaseManagementServiceBuilder(dir)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(BoltConnector.enabled, true)
@@ -73,16 +89,7 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
                 .build();
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.err.println("neo4j-launcher: stopping");
-            service.shutdown();
-            if (temporary) {
-                deleteTree(dir);
-            }
-            stopped.countDown();
-        }, "neo4j-launcher-shutdown"));
+        running.set(service);
 
         GraphDatabaseService db = service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         // with port 0 the OS picks the port; the connector registry knows which one it bound
