@@ -253,3 +253,13 @@ def test_ingest_refuses_a_file_over_the_limit(monkeypatch, tmp_path):
     at.file_uploader[0].set_value(("big.txt", "任务".encode() * 400_000, "text/plain")).run()
     assert any("big.txt" in e.value and "1 MB" in e.value for e in at.error)
     assert not at.get("button") or not any(getattr(b, "key", None) == "ingest_write" for b in at.button)
+
+
+@pytest.mark.parametrize("page, title", [("browse", "Browse & search"), ("graph", "Graph"),
+                                         ("queries", "Saved queries"), ("timeline", "Timeline"),
+                                         ("ingest", "Ingest")])
+def test_every_page_in_english(app, page, title):
+    app.sidebar.toggle[0].set_value(True).run()
+    goto(app, page)
+    assert app.title[0].value == title
+    assert not app.error
