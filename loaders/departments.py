@@ -20,6 +20,8 @@ NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省团联校社行")
 _WS = re.compile(r"[ \t\u3000\xa0]+")
 _OPEN_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|处室|机构)?)$")
 _AND_COLLECTIVE_RE = re.compile(r"^(.+?)(?:及|和|以及)((?:有关|相关|各)\S+)$")
+# a fragment opening with a conjunction before a collective: (市教育局、)及各职业院校
+_CONJUNCTION_RE = re.compile(r"^(?:以及|及|和|并)(?=有关|相关|各|其他)")
 _LEAD_MARK_RE = re.compile(r"[（(]\s*(?:牵头|牵头单位|主责)\s*[)）]")
 _LEAD_VERB_RE = re.compile(
     r"^(.+?)牵头(?:负责)?[，,；;、。\s]*(.*?)(?:按职责分工负责|按职责分工落实|等?配合|参与|协同|协助|负责|落实)?[。；;]?$")
@@ -34,26 +36,95 @@ _ADMIN_LEFT = re.compile(r"^各?[省市州地盟县区乡镇](?:、[省市州地
 _ADMIN_RIGHT = re.compile(r"^[市县区州旗乡镇](?:$|[（(]|两级|三级|四级|各级|级)")
 
 
-def _join_breaks(text: str) -> str:
-    """Decide for every line break whether it separates two names (→ '；') or wraps one name (→ '')."""
-    lines = text.split("\n")
-    out = lines[0]
+def _last_name(text: str) -> tuple[str, int]:
+    """The fragment after the last separator outside brackets, and the bracket depth at the end."""
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in SEPARATORS and depth == 0:
+            start = i + 1
+    return text[start:], depth
+
+
+def _first_name(text: str) -> str:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in SEPARATORS and depth == 0:
+            return text[:i]
+    return text
+
+
+def _wrapped_name(head: str, tail: str) -> bool | None:
+    """The resolver's reading of a break (see ``policykg.ontology.resolve.wrapped_name``): it knows what a
+    department name looks like (cores, places, collectives), which characters alone cannot tell."""
+    from policykg.ontology.resolve import wrapped_name   # late: the ontology imports the loaders' records
+
+    return wrapped_name(head, tail)
+
+
+def _fragments(text: str) -> list[tuple[str, bool]]:
+    """The pieces of a cell between line breaks and spaces, each with whether a blank line precedes it."""
+    out: list[tuple[str, bool]] = []
     blank = False
-    for nxt in lines[1:]:
-        if not nxt:
-            blank = True
+    for line in text.split("\n"):
+        words = _WS.split(line.strip())
+        if words == [""]:
+            blank = bool(out)
             continue
-        prev = out.rstrip()
-        if not prev or prev[-1] in SEPARATORS or nxt[0] in SEPARATORS:
-            out = prev + nxt
-        elif blank:
-            out = prev + "；" + nxt
-        elif (prev[-1] in NAME_END or prev[-1] in CLOSE) and nxt[0] not in NAME_CONTINUES:
-            out = prev + "；" + nxt
+        for word in words:
+            out.append((word, blank))
+            blank = False
+    return out
+
+
+def _join_breaks(text: str) -> str:
+    """Decide for every line break or space whether it separates two names (→ '；') or wraps one name (→ '').
+
+    A space inside a line is a word broken by the layout ("省人力资源社会保障 厅") or a separator ("省教育厅
+    省财政厅"): the same decision as for a line break; a blank line always separates."""
+    frags = _fragments(text)
+    if not frags:
+        return ""
+    out = frags[0][0]
+    for k in range(1, len(frags)):
+        nxt, blank = frags[k]
+        if blank:
+            out += "；" + nxt
+            continue
+        if out[-1] in SEPARATORS or nxt[0] in SEPARATORS:
+            out += nxt
+            continue
+        head, depth = _last_name(out)
+        conj = _AND_COLLECTIVE_RE.match(head)
+        head = conj.group(2) if conj else head  # 自治区财政厅及各行\n业主管部门: the name is 各行…
+        tail = _first_name(nxt)
+        if depth:
+            verdict = True                      # inside brackets: 县(市、\n区)
+        elif _CONJUNCTION_RE.match(tail):
+            verdict = False                     # 市教育局\n及各职业院校
         else:
-            # "省教\n育厅", "省人力资源社\n会保障厅", "省委\n组织部": one name wrapped in the cell
-            out = prev + nxt
-        blank = False
+            verdict = _wrapped_name(head, tail)
+            ahead = k + 1
+            while verdict is None and tail == nxt and ahead < len(frags) and ahead <= k + 2 \
+                    and not frags[ahead][1]:
+                # 各乡 镇人民\n政府: the tail is only the start of a name wrapped once more
+                nxt_tail = _first_name(frags[ahead][0])
+                verdict = _wrapped_name(head, tail + nxt_tail) or None
+                if nxt_tail != frags[ahead][0]:
+                    break
+                tail += nxt_tail
+                ahead += 1
+        if verdict is None:
+            # both fragments unknown to the reference data: a break after a name-ending character ends the name
+            verdict = not ((out[-1] in NAME_END or out[-1] in CLOSE) and nxt[0] not in NAME_CONTINUES)
+        out += ("" if verdict else "；") + nxt
     return out
 
 
@@ -80,22 +151,21 @@ def split_departments(raw: str | None) -> tuple[list[str], bool]:
     text = clean_line(raw).replace("\r", "")
     # a space inside a line is either a word broken by the layout ("省人力资源社会保障 厅") or a separator
     # ("省教育厅 省财政厅"): the same decision as for a line break, but never a paragraph break
-    lines = [_WS.sub(" ", ln).strip() for ln in text.split("\n")]
-    text = "\n".join(_join_breaks(ln.replace(" ", "\n")) for ln in lines).strip("\n")
     text = _join_breaks(text)
-    parts = _split(text)
-    # 各市、县(市、区)人民政府: the first 、 sits outside the brackets but belongs to one collective name
-    merged: list[str] = []
-    for p in parts:
-        if merged and _ADMIN_LEFT.match(merged[-1]) and _ADMIN_RIGHT.match(p):
-            merged[-1] = merged[-1] + "、" + p
-        else:
-            merged.append(p)
-    out: list[str] = []
-    for p in merged:
+    # A及有关行业主管部门 is two departments; a fragment 及各市 is the collective 各市 (split first, so that
+    # A及各市、县(市、区)人民政府 can still merge below)
+    parts: list[str] = []
+    for p in _split(text):
         m = _AND_COLLECTIVE_RE.match(p)
         if m and len(m.group(1)) >= 2:
-            out.extend([m.group(1), m.group(2)])
+            parts.extend([m.group(1), m.group(2)])
+        else:
+            parts.append(_CONJUNCTION_RE.sub("", p))
+    # 各市、县(市、区)人民政府: the first 、 sits outside the brackets but belongs to one collective name
+    out: list[str] = []
+    for p in parts:
+        if out and _ADMIN_LEFT.match(out[-1]) and _ADMIN_RIGHT.match(p):
+            out[-1] = out[-1] + "、" + p
         else:
             out.append(p)
     is_open = False
@@ -138,7 +208,7 @@ def departments_and_lead(raw: str | None, lead_raw: str | None = None,
         lead = [_LEAD_MARK_RE.sub("", d) for d in depts if _LEAD_MARK_RE.search(d)]
         depts = [_LEAD_MARK_RE.sub("", d) for d in depts]
         return depts, lead, is_open
-    m = _LEAD_VERB_RE.match(flat.replace("\n", "、"))
+    m = _LEAD_VERB_RE.match(_join_breaks(clean_line(raw).replace("\r", "")))
     if m and m.group(1):
         lead, o1 = split_departments(m.group(1))
         support, o2 = split_departments(m.group(2))

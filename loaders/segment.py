@@ -35,8 +35,10 @@ _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
 
 NUM_CORE = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[①-⑳])"
 NO_CELL_RE = re.compile(rf"^[（(]?\s*(\d{{1,3}}(?:[.．\-－]\d{{1,3}}){{1,3}}|{NUM_CORE})\s*[)）.．、,，]?$")
-# A number printed at the start of a task text: 1. 1、 1． (1) （1） ① 1）
-PREFIX_RE = re.compile(r"^\s*(?:(\d{1,3})\s*(?:[.．、，,)）](?!\d)|\s)|[（(]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
+# A number printed at the start of a task text: 1. 1、 1． (1) （1） ① 1）. "1.5倍" is a decimal, not a number,
+# but a year may follow the number at once: 12．2022年起，…
+PREFIX_RE = re.compile(
+    r"^\s*(?:(\d{1,3})\s*(?:[.．、，,)）](?:(?!\d)|(?=\d{4}\s*年))|\s)|[（(]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部分章节条项])")
 RESP_LABEL = (r"(?:责任处室和单位|责任处室|责任单位|责任部门|责任主体|牵头单位|牵头部门|牵头处室|主责单位|负责单位|承办单位"
               r"|配合单位|配合部门|参与单位|协同单位|牵头|配合)")
