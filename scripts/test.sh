@@ -41,7 +41,8 @@ if [ -z "${NEO4J_TEST_URI:-}" ]; then
   if [ -f "$NEO4J_JAR" ]; then
     out=test-output/neo4j.stdout
     rm -f "$out"
-    java -Xmx1g -jar "$NEO4J_JAR" >"$out" 2>test-output/neo4j.log &
+    # C1 only: a short test run would otherwise spend its 2 cores compiling (as in tests/conftest.py)
+    java -Xmx1g -XX:TieredStopAtLevel=1 -jar "$NEO4J_JAR" >"$out" 2>test-output/neo4j.log &
     server_pids+=($!)
     NEO4J_TEST_URI=$(wait_for_line neo4j NEO4J_BOLT_URI 120 "$out" "${server_pids[-1]}")
     export NEO4J_TEST_URI

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NEO4J_JAR = ROOT / "tests" / "neo4j-launcher" / "target" / "neo4j-launcher.jar"
 NEO4J_URI_PREFIX = "NEO4J_BOLT_URI="
 NEO4J_START_TIMEOUT = 120
+# C1 only: test runs are short, and on 2 cores the full JIT spends them compiling (same flags in scripts/test.sh)
+NEO4J_TEST_JVM = ("-Xmx1g", "-XX:TieredStopAtLevel=1")
 
 
 def _unavailable(reason: str):
@@ -29,13 +31,13 @@ def _unavailable(reason: str):
     pytest.skip(f"no Neo4j: {reason}")
 
 
-def start_neo4j_launcher(log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_neo4j_launcher(log_path: Path, jvm: tuple[str, ...] = NEO4J_TEST_JVM) -> tuple[subprocess.Popen, str]:
     """Start the launcher; return it and its Bolt URI once it prints it (raises RuntimeError otherwise).
 
     Its stdin is a pipe we hold: if this Python process dies, the launcher sees EOF and stops too.
     """
     log = open(log_path, "wb")
-    proc = subprocess.Popen(["java", "-Xmx1g", "-jar", str(NEO4J_JAR), "stop-on-stdin-eof"],
+    proc = subprocess.Popen(["java", *jvm, "-jar", str(NEO4J_JAR), "stop-on-stdin-eof"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
     lines: queue.Queue[str | None] = queue.Queue()
 
