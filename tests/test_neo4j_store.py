@@ -50,6 +50,9 @@ def only(snap: tuple[dict, dict], doc: str, keep: bool) -> tuple[dict, dict]:
 
 
 def test_examples_same_counts_as_oxigraph(neo4j_store, example_results, tmp_path):
+    from policykg.graph import cascade
+    from policykg.graph.rdf_export import export_rdf, stored_quads
+
     assert ingest(neo4j_store, example_results) == ["added"] * 5
     oxigraph = OxigraphStore(tmp_path / "ox")
     ingest(oxigraph, example_results)
@@ -58,6 +61,11 @@ def test_examples_same_counts_as_oxigraph(neo4j_store, example_results, tmp_path
     assert counts["Document"] == 5 and counts["Task"] > 200 and counts["LEAD"] > 200
     # not only the counts: every node and edge with its properties reads back the same from both stores
     assert snapshot(neo4j_store) == snapshot(oxigraph)
+    # cascade links read from and written back to each store agree too, and so does the RDF export
+    links = cascade.link_store(neo4j_store)
+    assert links and links == cascade.link_store(oxigraph)
+    assert neo4j_store.counts() == oxigraph.counts() and neo4j_store.counts()["IMPLEMENTS"] == len(links)
+    assert export_rdf(stored_quads(neo4j_store), "nt") == export_rdf(stored_quads(oxigraph), "nt")
     oxigraph.close()
 
 
