@@ -33,7 +33,7 @@ _DUTY_RE = re.compile(r"[（(]?(?:按职责分工负责|按职责分工落实|�
                       r"[)）]?$")
 # 各市、县(市、区)人民政府 · 市、县两级政府 · 省、市、县三级: one collective, its 、 outside brackets
 _ADMIN_LEFT = re.compile(r"^各?[省市州地盟县区乡镇](?:、[省市州地盟县区乡镇])*$")
-_ADMIN_RIGHT = re.compile(r"^[市县区州旗乡镇](?:$|[（(]|两级|三级|四级|各级|级)")
+_ADMIN_RIGHT = re.compile(r"^[市县区州旗乡镇](?:$|[（(]|两级|三级|四级|各级|级|人民政府$|政府$|党委和政府$)")
 
 
 def _last_name(text: str) -> tuple[str, int]:

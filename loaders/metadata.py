@@ -33,6 +33,9 @@ TITLE_WORDS = ("清单", "一览表", "分工", "方案", "通知", "意见", "�
 ISSUER_END = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "厅", "局", "部", "委",
               "学校", "学院", "大学")
 INSTITUTION_RE = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+?(?:学校|学院|大学|中心|局|厅|委))")
+_PLACE_NAME_RE = re.compile(
+    r"([\u4e00-\u9fff]{2,4}?(?:市|县|区))(?:人民政府|推进|关于|教育局|[\u4e00-\u9fff]{0,6}(?:清单|方案))")
+_GENERIC_PLACE_RE = re.compile(r"^各|设区|地级|县级|以上|以下|城区|市区|辖区|园区|社区|郊区|各市")
 NATIONAL_HINTS = ("国务院", "教育部", "国家发展改革委", "人力资源社会保障部", "全国")
 
 
@@ -120,7 +123,8 @@ def extract_meta(doc: SourceDocument, manifest: dict | None = None) -> DocumentM
 
 def _level(meta: DocumentMeta, paras: list[str]) -> tuple[str | None, str | None]:
     head = " ".join(p for p in [meta.title or "", meta.issuing_body or ""] + paras[:6])
-    m = re.search(r"([\u4e00-\u9fff]{2,4}?(?:市|县|区))(?:人民政府|推进|关于|教育局|[\u4e00-\u9fff]{0,6}(?:清单|方案))", head)
+    # a named city or county (江阴市人民政府, 某县…清单), never a kind of place (各设区市人民政府, 地级以上市)
+    m = next((c for c in _PLACE_NAME_RE.finditer(head) if not _GENERIC_PLACE_RE.search(c.group(1))), None)
     for full_name in PROVINCES:
         if full_name in head:
             if m and not m.group(1).startswith(full_name[:2]) and "市" in m.group(1):

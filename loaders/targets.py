@@ -13,7 +13,7 @@ from .records import Qualifier, Target
 UNITS = sorted(
     """周岁 岁 万人次 人次 个百分点 百分点 个月 学时 课时 学分 小时 平方米 公里 万元 亿元 元 个 门 所 家 项 名 人 次 年 天
     周 种 本 部 套 篇 期 届 班 支 座 条 类 节 场 件 台 亩 米 户 位 册 间 张 份 批次 批 倍 % ％ ‰ 台套 课 级 岗 园
-    校 县 村 吨 千瓦 兆瓦 公顷 处 栋 床 辆 册次 课程 分 平方公里 千米 千瓦时 万千瓦 兆
+    校 县 村 吨 千瓦 兆瓦 公顷 处 栋 床 辆 册次 课程 分 平方公里 千米 千瓦时 万千瓦 兆 立方米 微克/立方米 毫克/立方米 公斤 千克 斤 辆次 床位
     Mbps Gbps Kbps Mb/s Gb/s MB GB TB PB km km² m² ㎡ ㎞ kW kWh MW GW kg""".split(),
     key=len, reverse=True,
 )

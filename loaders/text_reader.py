@@ -119,7 +119,7 @@ def text_blocks(text: str) -> tuple[list[Paragraph | Table], bool]:
             continue
         if k == "text" or (k == "box" and _BOX_SEP.match(lines[i]) is None and "│" not in lines[i]):
             n_par += 1
-            blocks.append(Paragraph(lines[i].strip(), n_par))
+            blocks.append(Paragraph(_MD_HEADING.sub("", lines[i].strip()), n_par))
             i += 1
             continue
         parser = {"box": _box_table, "pipe": _pipe_table, "tabrow": _tab_table, "cell": _cell_table}[k]
@@ -215,6 +215,10 @@ def _cell_table(lines, kinds, i):
     return rows, "cell-lines", i
 
 
+_MD_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(.+)\1$", re.S)   # a Markdown cell in bold: **一、…**
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
 def _pipe_table(lines, kinds, i):
     rows = []
     n = len(lines)
@@ -225,7 +229,7 @@ def _pipe_table(lines, kinds, i):
             continue
         s = s[1:] if s.startswith("|") else s
         s = s[:-1] if s.endswith("|") else s
-        rows.append([c.strip().replace("<br>", "\n") for c in s.split("|")])
+        rows.append([_MD_EMPHASIS.sub(r"\2", c.strip().replace("<br>", "\n")) for c in s.split("|")])
     return rows, "pipe", i
 
 

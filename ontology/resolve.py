@@ -270,7 +270,8 @@ class Resolver:
             if folded.startswith(q):
                 quantifier, rest = canonical, folded[len(q):]
                 break
-        member = self.member_match.get(rest)
+        # 各地级以上市人民政府 (Guangdong's usual phrase) = the prefecture-level cities' governments
+        member = self.member_match.get(rest) or self.member_match.get(rest.replace("地级以上市", "地级市"))
         if member and (quantifier or member.bare):
             level = {"same": ctx.level or "provincial", "below": _below(ctx.level)}.get(member.level, member.level)
             if member.function == "host":
