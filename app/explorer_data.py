@@ -492,3 +492,97 @@ def write_extraction(result):
 
     graph_ = build([result])
     return store().replace_document(result.meta.doc, result.meta.sha256, graph_)
+
+
+# ---- exports: a selection as files, and as a Word briefing ------------------------------------------------------
+
+# (format, UI string key, file extension, MIME type); "csv" is a zip of nodes.csv + edges.csv, "docx" the briefing
+EXPORTS = (
+    ("graphml", "x_graphml", "graphml", "application/graphml+xml"),
+    ("csv", "x_csv", "zip", "application/zip"),
+    ("ttl", "x_ttl", "ttl", "text/turtle"),
+    ("jsonld", "x_jsonld", "jsonld", "application/ld+json"),
+    ("html", "x_html", "html", "text/html"),
+    ("docx", "x_docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+)
+EVERYTHING = 10 ** 9   # an export is never cut to the graph view's display cap
+
+
+def export_file(part: PolicyGraph, fmt: str, title: str = "", focus: list[str] | None = None) -> bytes:
+    """One graph format's bytes for a download button; CSV (two files) comes as a zip of nodes.csv + edges.csv."""
+    import io
+    import tempfile
+    import zipfile
+
+    from policykg.graph.export import ExportError, export_bytes, write_csv
+
+    if not part.nodes:
+        raise ExportError("the selection is empty: nothing to export")
+    if fmt != "csv":
+        return export_bytes(part, fmt, title=title, focus=focus)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in write_csv(part, Path(folder)):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def briefing_file(graph: PolicyGraph, selection, as_of, title: str | None = None,
+                  query_title: str | None = None) -> bytes:
+    """The Word briefing on ``selection`` of ``graph`` as .docx bytes (``app.briefing.build_briefing``)."""
+    import tempfile
+
+    from policykg.app.briefing import build_briefing
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "briefing.docx"
+        build_briefing(graph, selection, path, as_of=as_of, title=title, query_title=query_title)
+        return path.read_bytes()
+
+
+def selection_title(graph: PolicyGraph, selection, query_title: str | None = None) -> str:
+    """The selection in words (the briefing's description), for file titles."""
+    from policykg.app.briefing_data import describe
+
+    return describe(graph, selection, query_title)
+
+
+def query_selection(columns: list[str], rows: list[list[Any]]):
+    """A saved query's result as a selection of the whole graph (``graph.export.refs_from_rows``): its tasks,
+    or else the departments and documents it names with their tasks. None when the rows name nothing."""
+    from policykg.graph.export import refs_from_rows
+    from policykg.graph.subgraph import TASK_LABELS, Selection
+
+    g = graph()
+    refs = refs_from_rows(g, columns, rows)
+    if not refs:
+        return None
+    tasks = any(g.nodes[r].label in TASK_LABELS for r in refs)
+    return Selection(nodes=tuple(refs), depth=0 if tasks else 1, max_nodes=EVERYTHING)
+
+
+# ---- cascade linking after an ingest -----------------------------------------------------------------------------
+
+def link_cascade() -> dict[str, int]:
+    """Link every stored task to the higher-level tasks it implements, as ``policykg ingest`` does after writing
+    (``graph.cascade.link_store``). Links change no document hash, so cached reads are dropped here."""
+    from policykg.graph import cascade
+
+    linked = cascade.summary(cascade.link_store(store()))
+    st.cache_data.clear()
+    _graph.clear()
+    return linked
+
+
+def task_chain(task_id: str):
+    """A task's IMPLEMENTS links, both ways (``graph.browse.ChainLink``), read around it from the store;
+    linked tasks' documents are named by their titles."""
+    from policykg.graph.browse import chain_links
+    from policykg.graph.subgraph import Selection
+
+    around = neighbourhood(Selection(center=task_id, depth=1, relation_types=("IMPLEMENTS",), max_nodes=EVERYTHING))
+    titles = {node_id.removeprefix("doc/"): title for node_id, title in graph_choices().documents}
+    links = chain_links(around, task_id)
+    for link in links:
+        link.doc_title = titles.get(link.doc_id, link.doc_title)
+    return links

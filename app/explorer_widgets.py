@@ -1,12 +1,15 @@
-"""Widgets several explorer pages share: the task filters, turned into a ``Selection``."""
+"""Widgets several explorer pages share: the task filters, turned into a ``Selection``; the export buttons."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 
 import streamlit as st
 
+from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
 from policykg.graph.browse import Choices
+from policykg.graph.model import PolicyGraph
 from policykg.graph.subgraph import Selection
 
 _ANY = "\x00any"   # the "(any)" option's value: cannot clash with data
@@ -48,3 +51,48 @@ def task_filters(ch: Choices, prefix: str, keyword: bool = True, dates: bool = T
                           levels=tuple(levels), jurisdictions=tuple(jurisdictions),
                           deadline_from=lo, deadline_to=hi)
     return selection, words or ""
+
+
+def export_buttons(prefix: str, part: Callable[[], PolicyGraph],
+                   briefing: Callable[[], tuple[PolicyGraph, Selection]] | None, title: str, has_tasks: bool,
+                   query_title: str | None = None, focus: list[str] | None = None) -> None:
+    """One download button per export format (graph/export.py) and one for the Word briefing (app/briefing.py).
+
+    The files are made only when a button is clicked (deferred downloads), so showing the buttons costs nothing.
+    ``part`` gives the selected part to export; ``briefing`` the graph and selection the briefing is made from
+    (None: no briefing here). Without tasks there is nothing to brief, so that button is off."""
+    st.markdown(f"**{t('x_heading')}**")
+    as_of = st.date_input(t("x_as_of"), value=date.today(), key=f"{prefix}_as_of", width=220) \
+        if briefing is not None else None
+    if briefing is not None and not has_tasks:
+        st.caption(t("x_no_tasks"))
+    columns = st.columns(len(data.EXPORTS))
+    for column, (fmt, label, ext, mime) in zip(columns, data.EXPORTS):
+        if fmt == "docx":
+            if briefing is None:
+                continue
+            make = (lambda: data.briefing_file(*briefing(), as_of, query_title=query_title))
+        else:
+            make = (lambda fmt=fmt: data.export_file(part(), fmt, title=title, focus=focus))
+        column.download_button(t(label), make, file_name=f"policykg-{prefix}.{ext}", mime=mime,
+                               key=f"{prefix}_x_{fmt}", disabled=fmt == "docx" and not has_tasks,
+                               on_click="ignore")
+
+
+def show_chain(links) -> None:
+    """A task's implementation chain (``graph.browse.ChainLink``): what it implements, what implements it, with
+    the link's score; a link awaiting review is marked as a suggestion. Task text is escaped."""
+    if not links:
+        st.caption(t("c_none"))
+        return
+    lines = []
+    for link in links:
+        where = " · ".join(x for x in (link.doc_title or link.doc_id, level_name(link.level) if link.level else "")
+                           if x)
+        text = link.text if len(link.text) <= 80 else link.text[:80] + "…"
+        score = f"{t('c_score')} {link.score:.2f}" if link.score is not None else ""
+        flag = f" · :orange[{data.esc(t('c_suggestion'))}]" if link.review else ""
+        head = t("c_up") if link.direction == "up" else t("c_down")
+        lines.append(f"- **{data.esc(head)}**：{data.esc(where)} · {data.esc(link.task_no)} {data.esc(text)} "
+                     f"({data.esc(score)}){flag}")
+    st.markdown("\n".join(lines))

@@ -36,6 +36,23 @@ class TaskView:
     deadlines: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     matches: list[tuple[int, int]] = field(default_factory=list)   # keyword spans in ``text``
+    chain: list["ChainLink"] = field(default_factory=list)        # what it implements / what implements it
+
+
+@dataclass
+class ChainLink:
+    """One IMPLEMENTS link at a task: ``up`` = the task implements ``other``; ``down`` = ``other`` implements it."""
+
+    direction: str
+    other: str               # the linked task's (or school measure's) id
+    kind: str                # Task or SchoolMeasure
+    doc_id: str
+    doc_title: str
+    level: str | None
+    task_no: str
+    text: str
+    score: float | None
+    review: bool             # a suggestion awaiting review, not a fact
 
 
 @dataclass
@@ -122,7 +139,29 @@ def task_view(graph: PolicyGraph, task_id: str, keyword: str | None = None) -> T
             view.targets.append(str(other.get("text") or ""))
     if not view.deadlines and p.get("deadline_text"):
         view.deadlines.append(str(p["deadline_text"]))
+    view.chain = chain_links(graph, task_id)
     return view
+
+
+def chain_links(graph: PolicyGraph, task_id: str) -> list[ChainLink]:
+    """The task's IMPLEMENTS links held in ``graph``: upward first, then downward, best score first."""
+    idx = _index(graph)
+    links = []
+    for direction, edges in (("up", idx.out.get(task_id, ())), ("down", idx.inc.get(task_id, ()))):
+        for e in edges:
+            if e.type != "IMPLEMENTS":
+                continue
+            other = graph.nodes[e.target if direction == "up" else e.source]
+            p = other.props
+            doc = _task_document(graph, idx, other.id)
+            dp = doc.props if doc is not None else {}
+            score = e.props.get("score")
+            links.append(ChainLink(
+                direction, other.id, other.label, str(p.get("doc_id") or dp.get("doc_id") or ""),
+                str(dp.get("title") or p.get("doc_id") or ""), dp.get("level"), str(p.get("task_no") or ""),
+                str(p.get("text") or p.get("measure") or "；".join(p.get("goals") or [])),
+                float(score) if score is not None else None, bool(e.props.get("review"))))
+    return sorted(links, key=lambda c: (c.direction != "up", -(c.score or 0), c.other))
 
 
 def timeline(graph: PolicyGraph, task_ids: Iterable[str], as_of: date) -> list[TimelineRow]:

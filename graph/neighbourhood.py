@@ -102,8 +102,10 @@ def nodes_of_label(store, label: str):
 
 
 # Relationship types that hang off a task: enough for the browse filters (document level and jurisdiction,
-# deadlines) and for showing the task (departments, targets, measures).
-_TASK_CONTEXT = ("HAS_TASK", "HAS_MEASURE", "LEAD", "SUPPORT", "HAS_DEADLINE", "HAS_TARGET")
+# deadlines) and for showing the task (departments, targets, measures, the tasks it implements and that
+# implement it). A linked task from another document never changes which tasks a focus matches: a department's
+# or function's tasks are all read already, and a document's tasks are its own HAS_TASK edges.
+_TASK_CONTEXT = ("HAS_TASK", "HAS_MEASURE", "LEAD", "SUPPORT", "HAS_DEADLINE", "HAS_TARGET", "IMPLEMENTS")
 
 
 def task_graph(store, selection: Selection):
@@ -162,10 +164,17 @@ def task_graph(store, selection: Selection):
     tasks = set.intersection(*task_sets)
 
     wanted = set(start) | tasks
+    linked: set[NamedNode] = set()
     for t in tasks:
         for q in _around(raw, t):
-            if rels.get(q.predicate.value) in _TASK_CONTEXT:
-                wanted.add(q.object if q.subject == t else q.subject)
+            rel = rels.get(q.predicate.value)
+            if rel in _TASK_CONTEXT:
+                other = q.object if q.subject == t else q.subject
+                wanted.add(other)
+                if rel == "IMPLEMENTS":
+                    linked.add(other)
+    for node in linked:   # a linked task's document names it ("落实" lists cite documents)
+        wanted.update(incoming(node, "HAS_TASK"))
     # a school measure's document is its task's: bring the task's HAS_TASK edge and document too
     for node in list(wanted):
         for parent in incoming(node, "HAS_MEASURE"):

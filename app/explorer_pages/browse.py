@@ -1,10 +1,14 @@
-"""Browse and search tasks; each shows its source so an analyst can check it against the file."""
+"""Browse and search tasks; each shows its source so an analyst can check it against the file, and the tasks it
+implements or that implement it. The tasks found can be exported (graph formats, Word briefing)."""
+from dataclasses import replace
+
 import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
-from policykg.app.explorer_widgets import task_filters
+from policykg.app.explorer_widgets import export_buttons, show_chain, task_filters
 from policykg.graph.browse import find_tasks
+from policykg.graph.subgraph import Selection, select
 
 LIMIT = 100
 
@@ -52,3 +56,17 @@ for task in tasks:
         ]
         st.markdown(" &nbsp;|&nbsp; ".join(f"**{data.esc(k)}**：{data.esc(v)}" for k, v in facts),
                     unsafe_allow_html=True)
+        if task.chain:   # the cascade: what it implements above, what implements it below
+            show_chain(task.chain)
+
+if total:
+    # the export is the filters' selection (so the briefing names the department or document); with a keyword,
+    # exactly the tasks it matched
+    if keyword.strip():
+        matched = [view.id for view in find_tasks(graph, selection, keyword)[0]]
+        chosen = Selection(nodes=tuple(matched), depth=0, max_nodes=data.EVERYTHING)
+    else:
+        chosen = replace(selection, max_nodes=data.EVERYTHING)
+    st.divider()
+    export_buttons("browse", lambda: select(graph, chosen), lambda: (graph, chosen),
+                   title=data.selection_title(graph, chosen), has_tasks=True)

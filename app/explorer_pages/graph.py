@@ -1,9 +1,13 @@
-"""Graph: an interactive, offline pyvis view of the neighbourhood of a department, task or document."""
+"""Graph: an interactive, offline pyvis view of the neighbourhood of a department, task or document; its export
+(graph formats and a Word briefing); a task's implementation chain, which the view can follow."""
+from dataclasses import replace
+
 import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import relation_name, t, type_name
-from policykg.graph.subgraph import Selection
+from policykg.app.explorer_widgets import export_buttons, show_chain
+from policykg.graph.subgraph import TASK_LABELS, Selection
 from policykg.graph.view import RELATION_NAMES, node_caption, node_details, render_html
 
 # jurisdiction and function edges join every department of a province or a line: off until asked for
@@ -31,6 +35,10 @@ if asked and asked != st.session_state.get("graph_asked"):
     st.session_state["graph_asked"] = asked
     st.session_state["graph_centre"] = asked
 centre = st.session_state.pop("graph_centre", None)   # applied once; the widgets hold it from then on
+chain = st.session_state.pop("graph_follow_chain", False)
+if chain:   # "follow the chain": only IMPLEMENTS links, as far up and down as they go
+    st.session_state["graph_rels"] = ["IMPLEMENTS"]
+    st.session_state["graph_depth"] = 4
 centre_node = _lone(centre) if centre else None
 if centre_node is not None:
     if centre_node.label in KINDS:
@@ -69,8 +77,8 @@ relations = st.multiselect(t("g_relations"), list(RELATION_NAMES), default=list(
 
 if not picked:
     st.stop()
-sub = data.attempt(data.neighbourhood, Selection(center=picked, depth=depth, relation_types=tuple(relations),
-                                                 max_nodes=int(cap)))
+sub_selection = Selection(center=picked, depth=depth, relation_types=tuple(relations), max_nodes=int(cap))
+sub = data.attempt(data.neighbourhood, sub_selection)
 if data.show_failure(sub):
     st.stop()
 cut_message = None
@@ -84,6 +92,25 @@ page = render_html(sub, title=title, lang=data.lang(), focus=sub.focus, height="
 st.iframe(page, height=680)   # our own page: every data string in it is escaped
 st.download_button(t("g_download"), page.encode("utf-8"), file_name="policykg-graph.html", mime="text/html")
 
+# Export: the whole neighbourhood (not cut to the display cap); the briefing covers the department's or the
+# document's tasks when one is the centre, else the tasks in the neighbourhood.
+whole = replace(sub_selection, max_nodes=data.EVERYTHING)
+
+
+def _briefing():
+    if kind in ("Department", "Document") and picked in dict(ch.departments) | dict(ch.documents):
+        chosen = Selection(department=picked) if kind == "Department" else Selection(document=picked)
+        read = data.tasks_graph(chosen)
+        return (read if read is not None else data.graph()), chosen
+    tasks = tuple(i for i, n in data.neighbourhood(whole).nodes.items() if n.label in TASK_LABELS)
+    return data.graph(), Selection(nodes=tasks, depth=0, max_nodes=data.EVERYTHING)
+
+
+if sub.cut:
+    st.caption(t("x_whole"))
+export_buttons("graph", lambda: data.neighbourhood(whole), _briefing, title=title,
+               has_tasks=any(n.label in TASK_LABELS for n in sub.nodes.values()), focus=sub.focus)
+
 # Click-through: the details of any node in view, and re-centring on it.
 st.subheader(t("g_details"))
 in_view = sorted(sub.nodes, key=lambda i: (sub.nodes[i].label, node_caption(sub.nodes[i])))
@@ -91,6 +118,15 @@ detail = st.selectbox(t("g_pick"), in_view, key="graph_detail",
                       format_func=lambda i: f"{type_name(sub.nodes[i].label)} · {node_caption(sub.nodes[i])}")
 if detail:
     st.table({k: v for k, v in node_details(sub.nodes[detail], data.lang())})
-    if st.button(t("g_recentre"), key="graph_recentre"):
+    if sub.nodes[detail].label in TASK_LABELS:   # what it implements, what implements it
+        links = data.attempt(data.task_chain, detail)
+        if not data.show_failure(links):
+            show_chain(links)
+    b1, b2 = st.columns(2)
+    if b1.button(t("g_recentre"), key="graph_recentre"):
         st.session_state["graph_centre"] = detail
+        st.rerun()
+    if sub.nodes[detail].label in TASK_LABELS and b2.button(t("g_chain"), key="graph_chain"):
+        st.session_state["graph_centre"] = detail
+        st.session_state["graph_follow_chain"] = True
         st.rerun()

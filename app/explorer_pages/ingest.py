@@ -1,4 +1,5 @@
-"""Ingest: upload task lists, see what was extracted (and the warnings) before anything is written, then write."""
+"""Ingest: upload task lists, see what was extracted (and the warnings) before anything is written, then write
+and link the tasks to the higher-level tasks they implement (as `policykg ingest` does)."""
 import streamlit as st
 
 from policykg.app import explorer_data as data
@@ -24,9 +25,18 @@ if uploads:
             st.dataframe(data.extraction_frame(preview), hide_index=True, width="stretch")
     if previews and st.button(t("i_write"), type="primary", key="ingest_write"):
         bar = st.progress(0.0)
+        steps = len(previews) + 1   # each file, then the linking
+        changed = False
         for i, preview in enumerate(previews, start=1):
             outcome = data.attempt(data.write_extraction, preview)
             if not data.show_failure(outcome):
                 st.success(t("i_written", doc=outcome.doc, action=outcome.action))
-            bar.progress(i / len(previews), text=f"{i}/{len(previews)}")
+                changed |= outcome.action in ("added", "replaced")
+            bar.progress(i / steps, text=f"{i}/{len(previews)}")
+        if changed:   # only new or changed documents can change the links
+            bar.progress(len(previews) / steps, text=t("i_linking"))
+            linked = data.attempt(data.link_cascade)
+            if not data.show_failure(linked):
+                st.success(t("i_linked", confident=linked["confident"], suggestions=linked["suggestions"]))
+        bar.progress(1.0, text=t("i_done"))
         st.success(t("i_done"))

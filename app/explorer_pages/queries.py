@@ -3,6 +3,8 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
+from policykg.app.explorer_widgets import export_buttons
+from policykg.graph.subgraph import TASK_LABELS, select
 
 st.title(t("page_queries"))
 registry = data.attempt(data.registry)
@@ -34,6 +36,21 @@ if submitted or st.session_state.get("q_last") == name:
         st.dataframe(data.shown_frame(frame), hide_index=True, width="stretch")
         st.download_button(t("q_csv"), frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
                            mime="text/csv", key="q_csv")
+        # the rows as a selection (the tasks they name, else their departments and documents), as `policykg
+        # export --query` makes it
+        if st.toggle(t("x_query"), key="q_export"):
+            chosen = data.attempt(data.query_selection, *result)
+            if not data.show_failure(chosen):
+                if chosen is None:
+                    st.info(t("x_query_none"))
+                else:
+                    whole = data.graph()
+                    part = data.attempt(select, whole, chosen)
+                    if not data.show_failure(part):
+                        title = data.selection_title(whole, chosen, query.title["zh"])
+                        export_buttons("query", lambda: part, lambda: (whole, chosen), title=title,
+                                       has_tasks=any(n.label in TASK_LABELS for n in part.nodes.values()),
+                                       query_title=query.title["zh"], focus=part.focus)
 
 st.divider()
 language = data.attempt(lambda: data.store().language)
