@@ -263,3 +263,194 @@ def test_every_page_in_english(app, page, title):
     goto(app, page)
     assert app.title[0].value == title
     assert not app.error
+
+
+# ---- exports, the implementation chain, linking on ingest -------------------------------------------------------
+
+@pytest.fixture
+def served(monkeypatch):
+    """What each deferred download button would serve: its callable, by file id (AppTest has no browser to click)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+def downloads(at: AppTest, served: dict) -> dict[str, bytes | None]:
+    """Each export button's label -> the bytes it serves (None when the button is off)."""
+    out = {}
+    for button in at.get("download_button"):
+        file_id = button.proto.deferred_file_id
+        if file_id:
+            out[button.proto.label] = None if button.proto.disabled else served[file_id]()
+    return out
+
+
+EXPORT_LABELS = ("GraphML", "CSV（zip）", "Turtle", "JSON-LD", "HTML 网页", "Word 简报")
+
+
+def briefing_rows(data: bytes) -> list[list[str]]:
+    """The numbered rows of the briefing's obligations table (序号, 任务内容, ..., 落实上级任务, 出处)."""
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
+    return [[c.text for c in row.cells] for row in table.rows[1:] if row.cells[0].text.isdigit()]
+
+
+def stored_graph():
+    from policykg.app.explorer_data import store as app_store
+
+    return app_store().load_graph()
+
+
+def test_graph_page_exports_a_department_in_every_format(app, served):
+    import csv
+    import io
+    import json
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    import pyoxigraph
+
+    from policykg.graph.subgraph import Selection, matching_tasks
+
+    dept = "dept/provincial/江苏省/education"
+    app.query_params["node"] = dept
+    goto(app, "graph")
+    files = downloads(app, served)
+    assert set(EXPORT_LABELS) <= set(files)
+    graph = stored_graph()
+    # the briefing lists every task of the department (with its units), each once
+    expected = matching_tasks(graph, Selection(department=dept))
+    rows = briefing_rows(files["Word 简报"])
+    assert len(rows) == len(expected) > 5
+    texts = {graph.nodes[t].props.get("text") for t in expected}
+    assert all(any(row[1].startswith(text) for row in rows) for text in texts if text)
+    # graph formats: the whole neighbourhood shown (depth 2 around the department), the same in each format
+    graphml = ET.fromstring(files["GraphML"])
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    n_nodes = len(graphml.findall(".//g:node", ns))
+    n_edges = len(graphml.findall(".//g:edge", ns))
+    assert n_nodes > 20 and any(d.text == dept for d in graphml.iter("{http://graphml.graphdrawing.org/xmlns}data"))
+    archive = zipfile.ZipFile(io.BytesIO(files["CSV（zip）"]))
+    assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv"]
+    nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
+    edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode("utf-8-sig"))))
+    assert (len(nodes), len(edges)) == (n_nodes, n_edges) and dept in {n["id"] for n in nodes}
+    turtle = pyoxigraph.Store()
+    turtle.load(files["Turtle"], format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(turtle) > n_nodes
+    assert json.loads(files["JSON-LD"])
+    assert b"new vis.Network(" in files["HTML 网页"]
+
+
+def chain_example(graph):
+    """A task with a confident link and a suggestion upward, read from the store."""
+    links: dict[str, list] = {}
+    for e in graph.edges.values():
+        if e.type == "IMPLEMENTS" and graph.nodes[e.source].label == "Task":
+            links.setdefault(e.source, []).append(e)
+    return next((task, sorted(es, key=lambda e: -e.props["score"])) for task, es in sorted(links.items())
+                if {e.props["review"] for e in es} == {True, False})
+
+
+def test_browse_lists_what_a_task_implements(app):
+    graph = stored_graph()
+    task, links = chain_example(graph)
+    doc = graph.nodes[task].props["doc_id"]
+    goto(app, "browse")
+    app.selectbox(key="browse_doc").select(doc).run()
+    shown = html.unescape(markdown(app))
+    best = links[0]
+    assert not best.props["review"]
+    higher = graph.nodes[best.target].props
+    assert f"{higher['task_no']} {higher['text'][:30]}" in shown
+    assert f"得分 {best.props['score']:.2f}" in shown
+    assert "落实上级任务" in shown and "建议 / 待核" in shown
+    # the higher task's own document lists the lower task under "implemented by"
+    app.selectbox(key="browse_doc").select(higher["doc_id"]).run()
+    assert "被下级落实" in markdown(app)
+
+
+def test_graph_details_show_the_chain_and_follow_it(app):
+    graph = stored_graph()
+    task, links = chain_example(graph)
+    app.query_params["node"] = task
+    goto(app, "graph")
+    app.selectbox(key="graph_detail").select(task).run()
+    shown = html.unescape(markdown(app))
+    assert "落实上级任务" in shown and "建议 / 待核" in shown
+    assert f"得分 {links[0].props['score']:.2f}" in shown
+    assert "IMPLEMENTS" in app.multiselect(key="graph_rels").value   # the chain is in the view by default
+    app.button(key="graph_chain").click().run()
+    assert app.multiselect(key="graph_rels").value == ["IMPLEMENTS"]
+    assert app.selectbox(key="graph_pick").value == task
+    page = app.get("iframe")[0].proto.srcdoc
+    assert all(f'"{e.target}"' in page for e in links)   # every task it implements is drawn
+    assert app.slider(key="graph_depth").value == 4
+
+
+def test_saved_query_results_export_as_briefing(app, served):
+    from policykg.app.explorer_data import store as app_store
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    goto(app, "queries")
+    app.selectbox(key="q_name").select("department-obligations").run()
+    app.selectbox(key="q_department-obligations_department").select("provincial/江西省/education")
+    app.button[0].click().run()   # a form: the field and its submit button in one run
+    assert not app.error
+    app.toggle(key="q_export").set_value(True).run()
+    files = downloads(app, served)
+    assert set(EXPORT_LABELS) <= set(files)
+    direct = run(Registry.load().get("department-obligations"), app_store(),
+                 {"department": "provincial/江西省/education"})
+    cols = direct.columns
+    tasks = {(r[cols.index("document")], r[cols.index("task_no")]) for r in direct.rows}
+    rows = briefing_rows(files["Word 简报"])
+    assert len(rows) == len(tasks) > 3
+
+
+def test_ingest_links_the_cascade(monkeypatch, tmp_path):
+    from policykg.graph import cascade
+    from policykg.graph.build import build
+    from policykg.loaders import extract, read_bytes
+    from policykg.ontology.resolve import resolve_result
+
+    monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "fresh"))
+    monkeypatch.delenv("POLICYKG_QUERY_DIR", raising=False)
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    goto(at, "ingest")
+    # uploads carry no manifest: these two state their level in the text (a Jiangxi list; a Liaoning list with
+    # one school's measures answering its tasks)
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    files = [examples / "002_9942bf19912af7cb.txt", examples / "004_2a2449f2b149ce8a.txt"]
+    at.file_uploader[0].set_value([(f.name, f.read_bytes(), "text/plain") for f in files]).run()
+    at.button(key="ingest_write").click().run()
+    assert not at.error
+    results = [extract(read_bytes(f.read_bytes(), f.name)) for f in files]
+    for result in results:
+        resolve_result(result)
+    expected = cascade.summary(cascade.link(build(results)))
+    assert expected["confident"] > 0, expected
+    assert any(s.value == f"落实关系：{expected['confident']} 条确定，{expected['suggestions']} 条建议（待核）"
+               for s in at.success), [s.value for s in at.success]
+    from policykg.app.explorer_data import store as app_store
+
+    assert app_store().counts()["IMPLEMENTS"] == expected["links"]
+    # the links show at once (links change no document hash; the cached reads were dropped)
+    goto(at, "browse")
+    at.selectbox(key="browse_doc").select("004_2a2449f2b149ce8a").run()
+    assert "被下级落实" in markdown(at)   # its tasks, answered by the school's measures

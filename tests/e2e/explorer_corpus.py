@@ -25,7 +25,9 @@ def write_hostile(folder: Path) -> Path:
 
 
 def build_store(store_dir: Path, work_dir: Path) -> dict[str, int]:
-    """Extract, resolve, build and write the examples and the hostile document; returns the store's counts."""
+    """Extract, resolve, build and write the examples and the hostile document, then link the cascade (as
+    `policykg ingest` does); returns the store's counts and, under "IMPLEMENTS", the number of links."""
+    from policykg.graph import cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
     from policykg.graph.stores import open_store
@@ -39,6 +41,7 @@ def build_store(store_dir: Path, work_dir: Path) -> dict[str, int]:
         for result in results:
             store.replace_document(result.meta.doc, result.meta.sha256, graph.document_subgraph(result.meta.doc))
         counts = store.counts()
+        counts["IMPLEMENTS"] = len(cascade.link_store(store))
     finally:
         store.close()
         del store
