@@ -10,6 +10,13 @@ parent is known. Printed side by side:
   - candidate search (the BM25 n-gram inverted index, 12 candidates per lower task) on every lower task;
   - brute force (every allowed higher task scored in full) on a sample, extrapolated to all lower tasks;
   - how many of brute force's confident links candidate search also finds, and recall of the true parent.
+
+Measured (defaults, seed 1, the 2-core machine shared with a dozen other jobs, so wall ≈ 7× CPU):
+candidate search 160 s CPU for 100,000 lower tasks (1.6 ms each; the index of 10,000 higher tasks 1.1 s);
+brute force 54.8 ms each (5,485 s extrapolated), 34× slower; candidate search found 92.5% of brute force's
+confident links on the 200-task sample; peak RSS 4.4 GB. Each seed text has ~36 near-identical generated
+siblings among the higher tasks, so the 12 candidates often hold siblings instead of the true parent (linked
+for 82.9% of lower tasks): a property of this generator, not of real lists.
 """
 from __future__ import annotations
 
