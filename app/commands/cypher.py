@@ -1,16 +1,14 @@
 """`policykg cypher`: run a read-only Cypher query on Neo4j and print a table, CSV or JSON."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import typer
 
-from policykg.app.commands.store_options import NEO4J
+from policykg.app.commands.store_options import NEO4J, named_params, open_chosen, query_text
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
 from policykg.graph.cypher_codec import parse_param
 from policykg.graph.store import ReadOnlyViolation
-from policykg.graph.stores import UnknownStore, open_store
 
 HELP = """Run a read-only Cypher query on the Neo4j store and print the rows.
 
@@ -36,23 +34,9 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FORMAT_OPTION,
         neo4j: Optional[str] = NEO4J,
     ) -> None:
-        try:
-            text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
-        except OSError as exc:
-            typer.echo(f"policykg: cannot read the query file {query[1:]}: {exc.strerror}", err=True)
-            raise typer.Exit(2)
-        params = {}
-        for item in param:
-            name, sep, value = item.partition("=")
-            if not sep or not name:
-                typer.echo(f"policykg: --param {item!r} is not NAME=VALUE", err=True)
-                raise typer.Exit(2)
-            params[name.lstrip("$")] = parse_param(value)
-        try:
-            target = open_store("neo4j", neo4j_uri=neo4j)
-        except (UnknownStore, RuntimeError, OSError) as exc:
-            typer.echo(f"policykg: {exc}", err=True)
-            raise typer.Exit(2)
+        text = query_text(query)
+        params = named_params(param, parse_param, sigils="$")
+        target = open_chosen(None, neo4j, None, kind="neo4j")
         try:
             result = target.query(text, params)
         except ReadOnlyViolation as exc:

@@ -14,9 +14,11 @@ NEO4J = typer.Option(None, "--neo4j", help="Bolt URI of a Neo4j server instead (
 SPARQL = typer.Option(None, "--sparql", help="URL of a SPARQL 1.1 endpoint instead (query URL; updates go to its /update).")
 
 
-def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str], must_exist: bool = False):
+def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str], must_exist: bool = False,
+                kind: Optional[str] = None):
     """Open the store the options (else the settings) choose; a clear one-line error and exit 2 otherwise.
 
+    ``kind`` forces one kind of store (``policykg cypher`` only talks to Neo4j).
     ``must_exist``: commands that only read refuse an embedded store folder that is not there, instead of
     creating an empty one and answering from it.
     """
@@ -29,7 +31,7 @@ def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str
             typer.echo(f"policykg: no store at {folder} (run `policykg ingest FILES --store {folder}` first)", err=True)
             raise typer.Exit(2)
     try:
-        return open_store(path=store, neo4j_uri=neo4j, sparql_endpoint=sparql)
+        return open_store(kind, path=store, neo4j_uri=neo4j, sparql_endpoint=sparql)
     except (UnknownStore, RuntimeError, OSError) as exc:
         typer.echo(f"policykg: {exc}", err=True)
         raise typer.Exit(2)
