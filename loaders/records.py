@@ -45,6 +45,10 @@ class Provenance:
     row: int | None = None      # 1-based row of the table or paragraph index
     span: tuple[int, int] | None = None
 
+    def to_json(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256, "location": self.location, "row": self.row,
+                "span": _span(self.span)}
+
 
 @dataclass
 class Deadline:
@@ -54,6 +58,10 @@ class Deadline:
     end: str | None = None      # ISO date
     source: str = "text"        # "column" or "text"
     span: tuple[int, int] | None = None
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "kind": _value(self.kind), "start": self.start, "end": self.end,
+                "source": self.source, "span": _span(self.span)}
 
 
 @dataclass
@@ -66,6 +74,10 @@ class Target:
     object: str | None = None         # what is counted: 省级在线开放课程
     span: tuple[int, int] | None = None
 
+    def to_json(self) -> dict:
+        return {"text": self.text, "value": self.value, "unit": self.unit, "qualifier": _value(self.qualifier),
+                "value_high": self.value_high, "object": self.object, "span": _span(self.span)}
+
 
 @dataclass
 class SchoolMeasure:
@@ -77,6 +89,11 @@ class SchoolMeasure:
     deadlines: list[str] = field(default_factory=list)
     pairing: str = "unaligned"  # single / aligned / unaligned
     resolved_units: list["ResolvedDepartment"] = field(default_factory=list)  # filled by resolution
+
+    def to_json(self) -> dict:
+        return {"measure": self.measure, "goals": list(self.goals), "units": list(self.units),
+                "deadlines": list(self.deadlines), "pairing": self.pairing,
+                "resolved_units": [u.to_json() for u in self.resolved_units]}
 
 
 @dataclass
@@ -95,6 +112,12 @@ class ResolvedDepartment:
     parent_key: str | None = None
     resolved: bool = True
     scope: str | None = None    # for collectives: whose members the mention stands for
+
+    def to_json(self) -> dict:
+        return {"mention": self.mention, "key": self.key, "name": self.name, "name_en": self.name_en,
+                "kind": self.kind, "level": self.level, "jurisdiction": self.jurisdiction,
+                "function": self.function, "parent": self.parent, "parent_key": self.parent_key,
+                "resolved": self.resolved, "scope": self.scope}
 
 
 @dataclass
@@ -118,14 +141,25 @@ class TaskRecord:
     resolved: list[ResolvedDepartment] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        """The ``policykg extract`` line: the contract fields first, then the extras."""
-        data = asdict(self)
-        has_school = data.pop("has_school_columns")
-        if not has_school:
-            data.pop("school_measures")
-        if not self.resolved:
-            data.pop("resolved")
-        return _plain(data)
+        """The ``policykg extract`` line: the contract fields first, then the extras (field order as declared;
+        ``school_measures`` only for documents with school columns, ``resolved`` once resolution ran).
+
+        Written out by hand: ``dataclasses.asdict`` deep-copies every value and cost more than extraction."""
+        data = {
+            "doc": self.doc, "task_no": self.task_no, "section": self.section, "text": self.text,
+            "departments": list(self.departments), "lead": list(self.lead), "departments_open": self.departments_open,
+            "deadline": list(self.deadline) if isinstance(self.deadline, list) else self.deadline,
+            "quantities": list(self.quantities),
+            "deadlines": [d.to_json() for d in self.deadlines],
+            "targets": [t.to_json() for t in self.targets],
+            "starts": list(self.starts), "frequencies": list(self.frequencies),
+        }
+        if self.has_school_columns:
+            data["school_measures"] = self.school_measures.to_json() if self.school_measures is not None else None
+        data["provenance"] = self.provenance.to_json() if self.provenance is not None else None
+        if self.resolved:
+            data["resolved"] = [r.to_json() for r in self.resolved]
+        return data
 
 
 @dataclass
@@ -164,6 +198,14 @@ class ExtractionResult:
     tasks: list[TaskRecord]
     problems: list[Problem] = field(default_factory=list)
     text: str = ""              # normalised full text that provenance spans index into
+
+
+def _value(kind):
+    return kind.value if isinstance(kind, Enum) else kind
+
+
+def _span(span):
+    return list(span) if span is not None else None
 
 
 def _plain(value):

@@ -139,3 +139,32 @@ def test_manifest_beside_the_files_is_used():
     assert meta.issuing_body == "江阴市人民政府办公室" and meta.date == "2021-11-04"   # from the text
     assert meta.document_numbers == ["苏政发〔2020〕75号"]
     assert extract_file(EXAMPLES / "004_2a2449f2b149ce8a.txt").meta.institution == "锦州师范高等专科学校"
+
+
+def test_hand_written_json_equals_the_generic_conversion():
+    """TaskRecord.to_json is written out by hand for speed; it must print exactly what the generic
+    dataclasses.asdict conversion prints, for every field of every record (school columns and resolution
+    included), so a field added to the records without adding it to to_json fails here."""
+    from dataclasses import asdict, fields
+
+    from policykg.loaders import extract_file
+    from policykg.loaders.records import TaskRecord, _plain
+    from policykg.ontology.resolve import resolve_result
+
+    seen_school = False
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        result = extract_file(path)
+        resolve_result(result)
+        for task in result.tasks:
+            generic = asdict(task)
+            if not generic.pop("has_school_columns"):
+                generic.pop("school_measures")
+            else:
+                seen_school = seen_school or task.school_measures is not None
+            if not task.resolved:
+                generic.pop("resolved")
+            assert json.dumps(task.to_json(), ensure_ascii=False) == json.dumps(_plain(generic), ensure_ascii=False)
+    assert seen_school
+    printed = set(TaskRecord(doc="d", task_no="1", section=None, text="t", departments=[], lead=[],
+                             has_school_columns=True).to_json())
+    assert printed == {f.name for f in fields(TaskRecord)} - {"has_school_columns", "resolved"}
