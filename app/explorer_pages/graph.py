@@ -90,7 +90,6 @@ st.caption(t("g_size", nodes=len(sub), edges=len(sub.edges)))
 title = node_caption(sub.nodes[picked], full=True) if picked in sub.nodes else picked
 page = render_html(sub, title=title, lang=data.lang(), focus=sub.focus, height="620px", note=cut_message)
 st.iframe(page, height=680)   # our own page: every data string in it is escaped
-st.download_button(t("g_download"), page.encode("utf-8"), file_name="policykg-graph.html", mime="text/html")
 
 # Export: the whole neighbourhood (not cut to the display cap); the briefing covers the department's or the
 # document's tasks when one is the centre, else the tasks in the neighbourhood.
@@ -114,7 +113,8 @@ export_buttons("graph", lambda: data.neighbourhood(whole), _briefing, title=titl
 # Click-through: the details of any node in view, and re-centring on it.
 st.subheader(t("g_details"))
 in_view = sorted(sub.nodes, key=lambda i: (sub.nodes[i].label, node_caption(sub.nodes[i])))
-detail = st.selectbox(t("g_pick"), in_view, key="graph_detail",
+detail = st.selectbox(t("g_pick"), in_view, key="graph_detail",   # the centre's own details first
+                      index=in_view.index(picked) if picked in in_view else 0,
                       format_func=lambda i: f"{type_name(sub.nodes[i].label)} · {node_caption(sub.nodes[i])}")
 if detail:
     st.table({k: v for k, v in node_details(sub.nodes[detail], data.lang())})

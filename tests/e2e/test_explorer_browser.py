@@ -144,3 +144,49 @@ def test_no_request_left_the_machine(server, browser):
     assert not outside, f"requests beyond loopback: {outside[:10]}"
     refused = [(u, e) for u, e in browser.failed if "NAME_NOT_RESOLVED" in e]
     assert not refused, refused
+
+
+@pytest.fixture(scope="module")
+def linked_task():
+    """A task with a confident link and a suggestion upward: the server's store is linked the same way (the
+    examples through the real pipeline, then ``cascade.link``)."""
+    from policykg.graph import cascade
+    from policykg.graph.build import build
+    from policykg.graph.pipeline import process_files
+
+    from explorer_corpus import EXAMPLES
+
+    edges = cascade.link(build(process_files(sorted(EXAMPLES.glob("*.txt")))[0]))
+    by_task: dict[str, set[bool]] = {}
+    for e in edges:
+        if e.source.startswith("task/"):
+            by_task.setdefault(e.source, set()).add(e.props["review"])
+    return next(task for task, flags in sorted(by_task.items()) if flags == {True, False})
+
+
+def test_graph_chain_and_briefing_download(server, browser, linked_task, tmp_path):
+    import io
+
+    from docx import Document
+
+    browser.goto(f"{server}/graph?node={linked_task}")
+    browser.wait_for(PAGES["graph"], timeout=90, settle=2)
+    text = browser.evaluate("document.body.innerText")
+    assert "落实上级任务" in text and "建议 / 待核" in text      # the centre task's chain, in its details
+    for label in ("GraphML", "CSV（zip）", "Turtle", "JSON-LD", "HTML 网页", "Word 简报"):
+        assert label in text
+    browser.evaluate("[...document.querySelectorAll('h3')].find(h => h.innerText.includes('节点详情'))"
+                     ".scrollIntoView({block: 'center'})")
+    browser.drain(1)
+    browser.screenshot(SHOTS / "graph-export-chain.png")
+    # a real click on the deferred download: the briefing is made on the server and saved by the browser
+    browser.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(tmp_path))
+    browser.evaluate("[...document.querySelectorAll('button')].find(b => b.innerText.includes('Word 简报')).click()")
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("*.docx")) and time.monotonic() < deadline:
+        browser.drain(0.5)
+    saved = list(tmp_path.glob("*.docx"))
+    assert saved, f"no briefing downloaded: {list(tmp_path.iterdir())}"
+    document = Document(io.BytesIO(saved[0].read_bytes()))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
+    assert any(row.cells[0].text.isdigit() for row in table.rows[1:])
