@@ -595,22 +595,22 @@ _BODY_END = set("厅局委办部处室院校会府心社联所站司署")
 _SCHOOL_UNIT_END = re.compile(r"(?:处|室|中心|学院|系|馆|部|科)$")
 
 
-def _reading(text: str) -> tuple[bool, str, str]:
-    """(known, key, kind) of a name read without document context. A school's internal unit (教务处,
+def _reading(text: str) -> tuple[bool, str, str, str | None]:
+    """(known, key, kind, function) of a name read without document context. A school's internal unit (教务处,
     实训中心) needs the school's context to resolve, but its shape is known all the same."""
     found = get_resolver().resolve(text, Context())
     if found.resolved:
-        return True, found.key, found.kind
+        return True, found.key, found.kind, found.function
     school = ref.school_units()
     if text in school["units"] or text in school["collectives"]:
-        return True, f"school-unit/{text}", "division"
+        return True, f"school-unit/{text}", "division", "institution"
     # a unit's shape: one unit word at the end (学生工作处, 实训中心), never a level marker first (省厅省部) nor
     # another body's last character before it (教务处科研处 is two units)
     end = _SCHOOL_UNIT_END.search(text)
     if end and len(text) >= 3 and text[0] not in _MARKERS and not text.startswith("自治区") \
             and not _BODY_END.intersection(text[:end.start()].replace("办公", "")):
-        return True, f"school-unit/{text}", "division"
-    return False, found.key, found.kind
+        return True, f"school-unit/{text}", "division", "institution"
+    return False, found.key, found.kind, None
 
 
 def wrapped_name(head: str, tail: str) -> bool | None:
@@ -623,8 +623,8 @@ def wrapped_name(head: str, tail: str) -> bool | None:
         return True if head and tail else None          # a lone 市 / 团 / 校 / 厅 is never a name of its own
     if head[-1] in _BODY_END and (tail[0] in _MARKERS or tail.startswith("自治区")):
         return False                                    # 省厅|省学院: a body's last character, then a level marker
-    (a_ok, a_key, _), (b_ok, b_key, _) = _reading(head), _reading(tail)
-    ab_ok, ab_key, ab_kind = _reading(head + tail)
+    (a_ok, a_key, _, _), (b_ok, b_key, _, b_function) = _reading(head), _reading(tail)
+    ab_ok, ab_key, ab_kind, ab_function = _reading(head + tail)
     if not ab_ok or ab_kind in ("division", "institution"):
         # a body and one of its divisions (省教育厅 + 职教处) are listed as two names; a division or school name
         # split anywhere else is left to the characters (almost anything + 处 / 学院 reads as one)
@@ -634,6 +634,9 @@ def wrapped_name(head: str, tail: str) -> bool | None:
     if ab_key in (a_key, b_key):
         return True                                     # 吉安 + 市人民政府: the same body either way
     resolver = get_resolver()
+    if ab_function == b_function and (resolver.gazetteer.lookup(head) or head in resolver.province_shorts
+                                      or head in resolver.prefecture_shorts):
+        return True                                     # 吉安 + 市教育局: a place name, then its body
     parsed = resolver._split_core(head + tail)
     if parsed and tail in resolver.cores and resolver.cores[tail] is parsed[1]:
         # a bare core after its prefix: 各市 + 人民政府, 市委 + 宣传部 (but 市委 + 教育局 stays two names)

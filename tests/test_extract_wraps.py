@@ -26,6 +26,8 @@ from policykg.ontology.resolve import wrapped_name
     # a bare core after its prefix: one name
     ("各市\n人民政府、省教育厅", ["各市人民政府", "省教育厅"]),
     ("吉安市\n人民政府", ["吉安市人民政府"]),
+    ("吉安\n市教育局、江苏\n省教育厅", ["吉安市教育局", "江苏省教育厅"]),
+    ("沈阳市\n省教育厅", ["沈阳市", "省教育厅"]),
     ("市委\n宣传部", ["市委宣传部"]),
     ("自治区党委\n教育工委", ["自治区党委教育工委"]),
     # wrapped twice, with a space and a line break
