@@ -93,6 +93,7 @@ def show_chain(links) -> None:
         score = f"{t('c_score')} {link.score:.2f}" if link.score is not None else ""
         flag = f" · :orange[{data.esc(t('c_suggestion'))}]" if link.review else ""
         head = t("c_up") if link.direction == "up" else t("c_down")
-        lines.append(f"- **{data.esc(head)}**：{data.esc(where)} · {data.esc(link.task_no)} {data.esc(text)} "
+        number = f"{link.task_no}. " if link.task_no else ""
+        lines.append(f"- **{data.esc(head)}**：{data.esc(where)} · {data.esc(number + text)} "
                      f"({data.esc(score)}){flag}")
     st.markdown("\n".join(lines))

@@ -375,7 +375,7 @@ def test_browse_lists_what_a_task_implements(app):
     best = links[0]
     assert not best.props["review"]
     higher = graph.nodes[best.target].props
-    assert f"{higher['task_no']} {higher['text'][:30]}" in shown
+    assert f"{higher['task_no']}. {higher['text'][:30]}" in shown
     assert f"得分 {best.props['score']:.2f}" in shown
     assert "落实上级任务" in shown and "建议 / 待核" in shown
     # the higher task's own document lists the lower task under "implemented by"
