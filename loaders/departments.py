@@ -105,6 +105,8 @@ def _join_breaks(text: str) -> str:
         conj = _AND_COLLECTIVE_RE.match(head)
         head = conj.group(2) if conj else head  # 自治区财政厅及各行\n业主管部门: the name is 各行…
         tail = _first_name(nxt)
+        conj = _AND_COLLECTIVE_RE.match(tail)
+        tail = conj.group(1) if conj else tail  # 自治区\n党委组织部及各市: the name is …党委组织部
         if depth:
             verdict = True                      # inside brackets: 县(市、\n区)
         elif _CONJUNCTION_RE.match(tail):

@@ -46,6 +46,7 @@ from policykg.ontology.resolve import wrapped_name
     ("市教育局\n及各职业院校", ["市教育局", "各职业院校"]),
     ("自治区财政厅及各市、县(市、区)人民政府", ["自治区财政厅", "各市、县(市、区)人民政府"]),
     ("自治区财政厅及各行 业主管部门", ["自治区财政厅", "各行业主管部门"]),
+    ("自治区 党委组织部及各市", ["自治区党委组织部", "各市"]),
 ])
 def test_wrapped_department_names(cell, names):
     assert split_departments(cell) == (names, False)
