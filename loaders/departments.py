@@ -102,6 +102,11 @@ def _join_breaks(text: str) -> str:
             out += nxt
             continue
         head, depth = _last_name(out)
+        before = out[: len(out) - len(head)]
+        if before.endswith("、") and _ADMIN_RIGHT.match(head + "人民政府"):
+            left, _ = _last_name(before[:-1])
+            if _ADMIN_LEFT.match(left):
+                head = left + "、" + head       # 各市、县(市、区)\n人民政府: the collective is the whole
         conj = _AND_COLLECTIVE_RE.match(head)
         head = conj.group(2) if conj else head  # 自治区财政厅及各行\n业主管部门: the name is 各行…
         tail = _first_name(nxt)

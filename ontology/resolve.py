@@ -464,6 +464,9 @@ class Resolver:
             marker = "自治区" if p[:3] == "自治区" else p[:1]
             level, jurisdiction, collective = self._read_marker(marker, ctx)
             p = p[len(marker):]
+        elif p in ("地", "地委", "地区", "地区委", "地区党委"):
+            # 地委组织部, 地区教育局: the organs of a prefecture-level 地区 (the document's, or its county's)
+            level, jurisdiction, p = "municipal", self._prefecture_area(ctx), p[2:] if p.startswith("地区") else p[1:]
         elif p:
             found = self._place_at_start(p)
             if found is None:
@@ -483,6 +486,14 @@ class Resolver:
         if p not in ("", "委", "党委", "党", "人民政府", "政府", "委员会"):     # 自治区党委组织部
             return None
         return level, jurisdiction, collective
+
+    def _prefecture_area(self, ctx: Context) -> str | None:
+        """The 地区 a document belongs to: its own jurisdiction, or the prefecture of its county."""
+        jur = ctx.jurisdiction or ""
+        if jur.endswith("地区"):
+            return jur
+        place = self.gazetteer.lookup(jur, ctx.province) if jur else None
+        return place.prefecture if place and place.prefecture.endswith("地区") else None
 
     def _read_marker(self, marker: str, ctx: Context) -> tuple[str, str | None, bool]:
         """省 / 市 / 县 … read against the document: its own jurisdiction, an ancestor, or several below it."""
@@ -623,7 +634,7 @@ def wrapped_name(head: str, tail: str) -> bool | None:
         return True if head and tail else None          # a lone 市 / 团 / 校 / 厅 is never a name of its own
     if head[-1] in _BODY_END and (tail[0] in _MARKERS or tail.startswith("自治区")):
         return False                                    # 省厅|省学院: a body's last character, then a level marker
-    (a_ok, a_key, _, _), (b_ok, b_key, _, b_function) = _reading(head), _reading(tail)
+    (a_ok, a_key, a_kind, a_function), (b_ok, _, _, b_function) = _reading(head), _reading(tail)
     ab_ok, ab_key, ab_kind, ab_function = _reading(head + tail)
     if not ab_ok or ab_kind in ("division", "institution"):
         # a body and one of its divisions (省教育厅 + 职教处) are listed as two names; a division or school name
@@ -631,8 +642,10 @@ def wrapped_name(head: str, tail: str) -> bool | None:
         return False if a_ok and b_ok else None
     if not (a_ok and b_ok):
         return True                                     # 人力资源社会 + 保障局, 相关高职院校 + 主管部门
-    if ab_key in (a_key, b_key):
-        return True                                     # 吉安 + 市人民政府: the same body either way
+    if ab_key == a_key:
+        return True                                     # 江阴市 + 人民政府: the head's body either way
+    if ab_kind == "collective" and a_kind in ("collective", "government") and tail.startswith(("有关", "相关")):
+        return True                                     # 相关省份 + 有关部门: the departments of a scope
     resolver = get_resolver()
     if ab_function == b_function and (resolver.gazetteer.lookup(head) or head in resolver.province_shorts
                                       or head in resolver.prefecture_shorts):
@@ -640,7 +653,8 @@ def wrapped_name(head: str, tail: str) -> bool | None:
     parsed = resolver._split_core(head + tail)
     if parsed and tail in resolver.cores and resolver.cores[tail] is parsed[1]:
         # a bare core after its prefix: 各市 + 人民政府, 市委 + 宣传部 (but 市委 + 教育局 stays two names)
-        return not head.endswith("委") or parsed[1].kind == "party"
+        # (团市委 + 宣传部 are two: the youth league is no party committee)
+        return not head.endswith("委") or (parsed[1].kind == "party" and a_function == "party-committee")
     return False
 
 

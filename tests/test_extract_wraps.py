@@ -34,7 +34,12 @@ from policykg.ontology.resolve import wrapped_name
     ("市教育局、市商务局，各乡 镇人民\n政府", ["市教育局", "市商务局", "各乡镇人民政府"]),
     ("县教育局，有关行 业主\n管部门", ["县教育局", "有关行业主管部门"]),
     ("教育局、人力资源\n社会 保障局", ["教育局", "人力资源社会保障局"]),
+    ("教育部、相关省份\n有关部门", ["教育部", "相关省份有关部门"]),
+    ("省教育厅、各市、县(市、区)\n人民政府", ["省教育厅", "各市、县(市、区)人民政府"]),
+    ("地委组\n织部、地委\n编办", ["地委组织部", "地委编办"]),
     # two complete names stay two
+    ("团市委\n宣传部", ["团市委", "宣传部"]),
+    ("国家发展改革委\n全国工商联", ["国家发展改革委", "全国工商联"]),
     ("省教育厅\n省财政厅", ["省教育厅", "省财政厅"]),
     ("市委\n教育局", ["市委", "教育局"]),
     ("教育局\n财政局", ["教育局", "财政局"]),
@@ -101,3 +106,17 @@ def test_a_decimal_is_not_a_task_number(tmp_path):
     f.write_text("序号\t任务内容\t责任单位\n1\t1.5倍以上的增长目标\t市教育局\n", encoding="utf-8")
     (task,) = extract_file(f).tasks
     assert (task.task_no, task.text) == ("1", "1.5倍以上的增长目标")
+
+
+def test_prefecture_area_party_organs_resolve():
+    """地委 / 地区 name the organs of a prefecture-level 地区: the document's own, or its county's."""
+    from policykg.ontology.resolve import Context, get_resolver
+
+    ctx = Context(level="municipal", jurisdiction="阿里地区")
+    got = {m: get_resolver().resolve(m, ctx) for m in ("地委组织部", "地区教育局", "团地区委", "地委教育工委")}
+    assert {m: (d.level, d.jurisdiction, d.function) for m, d in got.items()} == {
+        "地委组织部": ("municipal", "阿里地区", "organization"),
+        "地区教育局": ("municipal", "阿里地区", "education"),
+        "团地区委": ("municipal", "阿里地区", "youth-league"),
+        "地委教育工委": ("municipal", "阿里地区", "education"),
+    }
