@@ -120,3 +120,19 @@ def test_prefecture_area_party_organs_resolve():
         "团地区委": ("municipal", "阿里地区", "youth-league"),
         "地委教育工委": ("municipal", "阿里地区", "education"),
     }
+
+
+def test_every_seed_department_name_wrapped_anywhere_comes_back_whole():
+    """Each department name of the five seeds' gold records, broken by a line break at every position, is
+    read as the one name. Two readings stay ambiguous without the document: 省纪委|省监委 (two bodies that
+    also form one joint name) and 相关地|级市人民政府 (级市 reads as an unknown place)."""
+    import json
+    from pathlib import Path
+
+    gold = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seeds.jsonl"
+    names = sorted({n for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()
+                    for n in json.loads(line)["departments"]})
+    assert len(names) > 50
+    wrong = {f"{n[:k]}|{n[k:]}" for n in names for k in range(1, len(n))
+             if split_departments(f"{n[:k]}\n{n[k:]}")[0] != [n]}
+    assert wrong <= {"省纪委|省监委", "相关地|级市人民政府"}
