@@ -28,3 +28,16 @@ def test_layout_gives_the_hand_written_records(doc):
     triples = [[[r["level"], r["jurisdiction"], r["function"]] for r in g["resolved"]] for g in got]
     assert triples == [e["triples"] for e in expected]
     assert not result.problems
+
+
+@pytest.mark.parametrize("doc", sorted({e["doc"] for e in EXPECTED}))
+def test_word_replica_of_a_layout_gives_the_same_records(doc, tmp_path):
+    """The same list as a .docx (python-docx replica of the text's blocks, merged cells included)."""
+    from policykg.loaders import read
+    from policykg.loaders.docx_writer import write_docx
+
+    (path,) = [p for p in LAYOUTS.iterdir() if p.stem == doc]
+    replica = write_docx(read(path).blocks, tmp_path / f"{doc}.docx")
+    text_tasks = [{k: v for k, v in t.to_json().items() if k in FIELDS} for t in extract_file(path).tasks]
+    docx_tasks = [{k: v for k, v in t.to_json().items() if k in FIELDS} for t in extract_file(replica).tasks]
+    assert docx_tasks == text_tasks
