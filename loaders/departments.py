@@ -62,9 +62,9 @@ def _first_name(text: str) -> str:
 
 
 def _wrapped_name(head: str, tail: str) -> bool | None:
-    """The resolver's reading of a break (see ``policykg.ontology.resolve.wrapped_name``): it knows what a
+    """The resolver's reading of a break (see ``policykg.ontology.wraps.wrapped_name``): it knows what a
     department name looks like (cores, places, collectives), which characters alone cannot tell."""
-    from policykg.ontology.resolve import wrapped_name   # late: the ontology imports the loaders' records
+    from policykg.ontology.wraps import wrapped_name   # late: the ontology imports the loaders' records
 
     return wrapped_name(head, tail)
 

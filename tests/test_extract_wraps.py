@@ -8,7 +8,7 @@ import pytest
 from policykg.loaders import extract_file
 from policykg.loaders.departments import departments_and_lead, split_departments
 from policykg.loaders.targets import find_quantities
-from policykg.ontology.resolve import wrapped_name
+from policykg.ontology.wraps import wrapped_name
 
 
 @pytest.mark.parametrize("cell,names", [
