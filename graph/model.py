@@ -6,9 +6,11 @@ written from a ``PolicyGraph`` through that mapping, so this module knows nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is imported only when a caller asks for it: it costs 0.25 s at start-up
+    import networkx as nx
+
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ class PolicyGraph:
             out[e.type] = out.get(e.type, 0) + 1
         return dict(sorted(out.items()))
 
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> "nx.MultiDiGraph":
+        import networkx as nx
+
         g = nx.MultiDiGraph()
         for n in self.nodes.values():
             g.add_node(n.id, label=n.label, **n.props)

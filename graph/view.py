@@ -11,11 +11,12 @@ from __future__ import annotations
 import html
 import json
 from importlib import resources
-from typing import Any
-
-from pyvis.network import Network
+from typing import TYPE_CHECKING, Any
 
 from policykg.graph.model import Edge, Node, PolicyGraph
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
 
 # Display names, declared once; the explorer reuses them.
 TYPE_NAMES: dict[str, dict[str, str]] = {
@@ -146,8 +147,10 @@ def _bundled(name: str) -> str:
     return resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_text(encoding="utf-8")
 
 
-def build_network(graph: PolicyGraph, lang: str = "zh", focus: list[str] | None = None) -> Network:
+def build_network(graph: PolicyGraph, lang: str = "zh", focus: list[str] | None = None) -> "Network":
     """The pyvis network of a graph: nodes coloured by type (fill) and level (border), focus nodes larger."""
+    from pyvis.network import Network  # imported on use: it costs a quarter second at every CLI start
+
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     focus_set = set(focus or ())
     levels = _levels_by_doc(graph)
