@@ -27,6 +27,10 @@ TASKS, SEED = 1000, 11
 # (department names wrapped inside a cell, a start date right after the task number, 1000Mbps以上), kept honest.
 FLOORS = {"task_recall": 0.98, "task_precision": 0.98, "text_accuracy": 0.97, "department_f1": 0.97,
           "deadline_accuracy": 0.97, "quantity_f1": 0.97}
+# Resolution agreement: (level, jurisdiction, function) of every mention found by both, collectives included,
+# the truth following the resolver's convention for collectives (members' level, scope's jurisdiction). Measured
+# 1.0000 (7,843 mentions, 3,000 tasks seed 7; before the generator followed it: 0.9138, collectives 0.4385).
+RESOLUTION_FLOOR = 0.995
 
 
 def _scorer():
@@ -212,27 +216,55 @@ def test_extract_reads_the_corpus_back(corpus):
     agree, total = _resolution_agreement(_jsonl(corpus / "resolved.jsonl"), predicted)
     lines = [f"synthetic corpus: {TASKS} tasks, seed {SEED} (benchmarks/synth.py)"]
     lines += [f"{k:22} {v:.4f}" if isinstance(v, float) else f"{k:22} {v}" for k, v in result.items()]
-    lines += [f"{'resolution_agreement':22} {agree / max(total, 1):.4f}  (level, jurisdiction, function of "
-              f"{total} non-collective mentions found by both)"]
+    agreement = agree / max(total, 1)
+    lines += [f"{'resolution_agreement':22} {agreement:.4f}  (level, jurisdiction, function of "
+              f"{total} mentions found by both, collectives included)"]
     lines += ["", f"{len(notes)} mismatches, first 40:"] + notes[:40]
     (out_dir / "synth_scores.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n" + "\n".join(lines[:18]))
     short = {k: round(result[k], 4) for k, floor in FLOORS.items() if result[k] is None or result[k] < floor}
     assert not short, f"below the floors {FLOORS}: {short}"
+    assert total > TASKS and agreement >= RESOLUTION_FLOOR, (agree, total)
 
 
 def _resolution_agreement(truth: list[dict], predicted: list[dict]) -> tuple[int, int]:
     """How often the extractor's ``resolved`` (level, jurisdiction, function) equals the generator's, over the
-    non-collective mentions both have (reported, not asserted: the resolver is another issue's)."""
+    mentions both have, collectives included."""
     pred = {(r["doc"], r["task_no"]): {x["mention"]: x for x in r.get("resolved") or []} for r in predicted}
     agree = total = 0
     for r in truth:
         found = pred.get((r["doc"], r["task_no"]), {})
         for x in r["resolved"]:
             p = found.get(x["mention"])
-            if p is None or x["kind"] == "collective":
+            if p is None:
                 continue
             total += 1
             agree += (p.get("level"), p.get("jurisdiction"), p.get("function")) == (
                 x["level"], x["jurisdiction"], x["function"])
     return agree, total
+
+
+def test_collective_truth_is_the_resolvers_reading():
+    """Every collective the generator prints, at every level, gets the truth the resolver gives it: the members'
+    level, the document's jurisdiction as scope, the resolver's function (各市 in a Liaoning list: municipal,
+    辽宁省; 各地有关部门 in a national list: relevant-departments one level down)."""
+    sys.path.insert(0, str(ROOT / "benchmarks" / "synth"))
+    import synth_ref as sref
+    from policykg.ontology.resolve import Context, get_resolver
+
+    places = {"national": "全国", "provincial": "辽宁省", "municipal": "萍乡市", "county": "石城县"}
+    cases = [(p, level, places[level]) for level, printed in sref.COLLECTIVES.items() for p in printed]
+    cases += [(p, "provincial", "北京市") for p in sref.MUNICIPALITY_COLLECTIVES]
+    assert len(cases) > 20
+    resolver = get_resolver()
+    for printed, level, place in cases:
+        truth = sref.collective_truth(printed, level, place)
+        got = resolver.resolve(printed, Context(level=level, jurisdiction=place))
+        assert got.kind == "collective", printed
+        assert (truth["level"], truth["jurisdiction"], truth["function"], truth["name"]) == (
+            got.level, got.jurisdiction, got.function, got.name), (printed, level)
+    assert sref.collective_truth("各市", "provincial", "辽宁省")["level"] == "municipal"
+    assert sref.collective_truth("各县(市、区)人民政府", "municipal", "萍乡市")["level"] == "county"
+    assert sref.collective_truth("各地有关部门", "national", "全国")["function"] == "relevant-departments"
+    with pytest.raises(ValueError, match="各星球"):
+        sref.collective_truth("各星球", "provincial", "辽宁省")

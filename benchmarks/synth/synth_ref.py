@@ -5,6 +5,8 @@ the names here are real (31 provinces, their prefecture-level divisions, a few h
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 # Province -> its prefecture-level divisions (for the four municipalities: their districts, county level).
 PROVINCES: dict[str, str] = {
     "北京市": "东城区 西城区 朝阳区 丰台区 石景山区 海淀区 门头沟区 房山区 通州区 顺义区 昌平区 大兴区 怀柔区 平谷区 密云区 延庆区",
@@ -220,31 +222,56 @@ FUNCTION_CODE = {"education-committee": "education"}
 
 LEVEL_INDEX = {"national": 1, "provincial": 2, "municipal": 3, "county": 4}
 
-# Collective mentions per level: (printed, function, scope).
-COLLECTIVES: dict[str, list[tuple[str, str | None, str]]] = {
-    "national": [("各地有关部门", None, "relevant local departments everywhere"),
-                 ("相关省份有关部门", None, "relevant departments of the provinces concerned"),
-                 ("有关行业部门", "industry-regulators", "industry regulators"),
-                 ("有关行业主管部门", "industry-regulators", "industry regulators"),
-                 ("相关省级人民政府", "government", "provincial governments concerned"),
-                 ("相关地级市人民政府", "government", "prefecture governments concerned")],
-    "provincial": [("各市人民政府", "government", "municipal governments"),
-                   ("各市", "government", "municipal governments"),
-                   ("各市、县(市、区)人民政府", "government", "municipal and county governments"),
-                   ("各县(市、区)人民政府", "government", "county governments"),
-                   ("有关行业主管部门", "industry-regulators", "industry regulators"),
-                   ("相关行业主管部门", "industry-regulators", "industry regulators"),
-                   ("各行业主管部门", "industry-regulators", "industry regulators"),
-                   ("相关高职院校主管部门", "education", "authorities of the higher vocational colleges")],
-    "municipal": [("各县(市、区)人民政府", "government", "county governments"),
-                  ("各职业院校", "institution", "vocational schools"),
-                  ("有关行业主管部门", "industry-regulators", "industry regulators")],
-    "county": [("各乡镇人民政府", "government", "township governments"),
-               ("各职业学校", "institution", "vocational schools"),
-               ("有关行业主管部门", "industry-regulators", "industry regulators")],
+# Collective mentions per level, as printed. What each stands for (level, function, canonical name) is not kept
+# here: collective_truth() reads it from the resolver's reference data (ontology/data/collectives.yaml).
+COLLECTIVES: dict[str, tuple[str, ...]] = {
+    "national": ("各地有关部门", "相关省份有关部门", "有关行业部门", "有关行业主管部门", "相关省级人民政府",
+                 "相关地级市人民政府"),
+    "provincial": ("各市人民政府", "各市", "各市、县(市、区)人民政府", "各县(市、区)人民政府", "有关行业主管部门",
+                   "相关行业主管部门", "各行业主管部门", "相关高职院校主管部门"),
+    "municipal": ("各县(市、区)人民政府", "各职业院校", "有关行业主管部门"),
+    "county": ("各乡镇人民政府", "各职业学校", "有关行业主管部门"),
 }
-MUNICIPALITY_COLLECTIVES = [("各区人民政府", "government", "district governments"),
-                            ("有关行业主管部门", "industry-regulators", "industry regulators")]
+MUNICIPALITY_COLLECTIVES = ("各区人民政府", "有关行业主管部门")
+LEVEL_ORDER = ("national", "provincial", "municipal", "county")
+_BRACKETS = str.maketrans("（）", "()")
+
+
+def _collective_data():
+    """(quantifier → canonical, members) of collectives.yaml: through the installed package, else the file itself."""
+    if REFERENCE:
+        quantifiers, members = REFERENCE.collectives()
+        return quantifiers, [(m.match, m.name, m.en, m.level, m.function) for m in members]
+    import yaml
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "ontology" / "data" / "collectives.yaml")
+                          .read_text(encoding="utf-8"))
+    quantifiers = dict(sorted(data["quantifiers"].items(), key=lambda kv: len(kv[0]), reverse=True))
+    return quantifiers, [(tuple(m["match"]), m["name"], m["en"], m["level"], m["function"]) for m in data["members"]]
+
+
+def collective_truth(printed: str, level: str, place: str, host: tuple[str, str] | None = None) -> dict:
+    """What a collective mention stands for, by the resolver's convention: the level of its MEMBERS ("same" = the
+    document's, "below" = one under it), the jurisdiction of the document (its scope) and the members' function
+    ("host" = that of the issuing department ``host`` = (name, function)). Raises on a phrase the data lacks."""
+    quantifiers, members = _collective_data()
+    folded = printed.translate(_BRACKETS)
+    quantifier = next((q for q in quantifiers if folded.startswith(q)), "")
+    rest = folded[len(quantifier):]
+    member = next((m for m in members if rest in (x.translate(_BRACKETS) for x in m[0])), None)
+    if member is None:
+        raise ValueError(f"collective {printed!r}: no member kind in ontology/data/collectives.yaml")
+    _, name, en, member_level, function = member
+    canonical = quantifiers.get(quantifier, "") + name
+    if member_level == "same":
+        member_level = level
+    elif member_level == "below":
+        member_level = LEVEL_ORDER[min(LEVEL_ORDER.index(level) + 1, len(LEVEL_ORDER) - 1)]
+    scope = place
+    if function == "host":
+        canonical, function, scope = (host[0] + canonical, host[1], host[0]) if host else (canonical, None, place)
+    return {"name": canonical, "level": member_level, "jurisdiction": place, "function": function, "scope": scope,
+            "en": en}
+
 
 # Internal divisions (处室) of a provincial education department, for lists it issues to its own offices.
 EDU_DIVISIONS = ("职教处 高教处 师资处 学生处 体卫艺处 社政处 发展规划处 财务处 基教处 科技处 国际处 人事处 "

@@ -177,15 +177,21 @@ def _department(function: str, level: str, place: str, rng: random.Random, bare:
     return Dept(printed, name, kind, level, place, code)
 
 
-def collectives(level: str, place: str) -> list[tuple[str, str | None, str]]:
+def collectives(level: str, place: str) -> tuple[str, ...]:
     if level == "provincial" and place in ref.MUNICIPALITIES:
         return ref.MUNICIPALITY_COLLECTIVES
     return ref.COLLECTIVES[level]
 
 
+def collective_dept(printed: str, level: str, place: str, host: tuple[str, str] | None = None) -> Dept:
+    """A collective as the resolver reads it (ontology/data/collectives.yaml through synth_ref.collective_truth)."""
+    t = ref.collective_truth(printed, level, place, host)
+    return Dept(printed, t["name"], "collective", t["level"], t["jurisdiction"], t["function"],
+                host[0] if host else None, scope=t["scope"])
+
+
 def collective(level: str, place: str, rng: random.Random) -> Dept:
-    printed, function, scope = rng.choice(collectives(level, place))
-    return Dept(printed, printed, "collective", level, place, function, scope=scope)
+    return collective_dept(rng.choice(collectives(level, place)), level, place)
 
 
 THEME_DIVISIONS = {
@@ -206,8 +212,7 @@ def divisions(spec: Spec, province: str, rng: random.Random) -> list[Dept]:
     parent = f"{province}教育委员会" if province in ref.MUNICIPALITIES else f"{province}教育厅"
     out = [Dept(n, f"{parent}{n}", "division", "provincial", province, "education", parent) for n in names]
     if rng.random() < 0.05:
-        out.append(Dept(ref.EDU_DIVISIONS_COLLECTIVE, ref.EDU_DIVISIONS_COLLECTIVE, "collective", "provincial",
-                        province, "education", parent, scope="divisions of the education department"))
+        out.append(collective_dept(ref.EDU_DIVISIONS_COLLECTIVE, "provincial", province, (parent, "education")))
     return out
 
 
