@@ -36,7 +36,17 @@ QUANTITY_RE = re.compile(
     rf"\s*(?P<trail>{TRAIL})"
 )
 _NOT_AFTER_CN = re.compile(r"^(?:计划|工程|行动|人才|大计|工作室|万户|百业|乡)")
-_OBJECT_STOP = re.compile(r"[，。；、,;：:（(）)“”\"和及与或并等的]")
+# What a quantity counts (its object) runs from after the measure word to a clause boundary:
+_OBJECT_END = set("，,。；;：:！？!?\t\n\r<>|")     # always a boundary (a tab is a column end)
+_OBJECT_JOINS = set("、和与及并或")      # end the object when another quantity or a verb follows (A和50个B)
+_WORD_DENG = set("中高初平同相对均优超")   # 中等, 高等, 平等 …: 等 inside a word, not the list ender (A、B等)
+_OBJECT_VERBS = re.compile(
+    r"(?:参与|参加|建设|建成|建立|遴选|培育|打造|推动|推进|支持|开展|完善|加强|提升|提高|形成|实现|带动|组织|认定|创建|"
+    r"设立|举办|发布|健全|开发|扩大|深化|鼓励|促进|承担|达到|覆盖|引领|具有|安排|实施|纳入|用于|服务|招聘|进入|获得|"
+    r"入选|进行|落实|保持|占|不得|核定|办好)")
+_OBJECT_LEAD = re.compile(r"^[ \u3000的]*(?:左[ \u3000]*右|以[ \u3000]*上|以[ \u3000]*下)?[ \u3000的]*")     # 20所左 右省级… (a wrapped 左右)
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+OBJECT_MAX = 40
 _ORDINAL_BEFORE = ("第",)
 _NOT_AFTER_YEAR = re.compile(r"^(?:制|一贯制|级|届)")
 
@@ -104,14 +114,60 @@ def find_quantities(text: str) -> list[Target]:
             continue          # a Latin unit must end there: 5GB is a quantity, 5GBASE a name
         printed = text[core_start:end]
         qualifier = _qualifier(m.group("lead"), trail, high is not None)
-        obj = None
-        rest = text[end:end + 24]
-        stop = _OBJECT_STOP.search(rest)
-        cand = rest[: stop.start()] if stop else rest
-        if 2 <= len(cand) <= 20 and not re.match(r"^\d", cand):
-            obj = cand
+        obj_start = end
+        while obj_start > core_start and text[obj_start - 1].isspace():
+            obj_start -= 1      # the phrase may end in blanks; a tab or line end among them ends the object
+        obj = read_object(text, obj_start)
         out.append(Target(printed, value, unit, qualifier, high, obj, (core_start, end)))
     return out
+
+
+def read_object(text: str, end: int) -> str | None:
+    """The thing a quantity ending at ``end`` counts: 建设1000门省级在线开放课程和50个… → 省级在线开放课程.
+
+    It runs to the first clause boundary: punctuation ending a clause or a column; 、和与及并或 followed by
+    another quantity or a verb (the next item or clause); 等 ending a list (not 中等, 高等); a verb with no 的
+    after it (A参与B; 具有…的C keeps its relative clause); a short bracket only when the phrase goes on after
+    it (高水平专业（群）和5个… → 高水平专业). Spaces between Chinese characters (layout noise) are dropped;
+    None if nothing of 2 to OBJECT_MAX characters is there.
+    """
+    rest = text[end:end + 2 * OBJECT_MAX]
+    rest = rest[_OBJECT_LEAD.match(rest).end():]
+    hard = next((i for i, ch in enumerate(rest) if ch in _OBJECT_END), len(rest))
+    i, cut, bracket = 0, None, None      # bracket: (start, end) of the last bracket kept
+    while i < hard and cut is None:
+        ch = rest[i]
+        if ch in "（(【[":
+            close = next((j for j in range(i + 1, min(i + 8, len(rest))) if rest[j] in "）)】]"), None)
+            if close is None or close + 1 >= len(rest) or rest[close + 1] in _OBJECT_END \
+                    or any(c in "：:，," for c in rest[i:close]):
+                cut = i
+                break
+            bracket, i = (i, close + 1), close + 1
+            hard = next((k for k in range(i, len(rest)) if rest[k] in _OBJECT_END), len(rest))
+            continue
+        # a verb or a quantity further on opens a new clause, unless a 的 after it makes it a modifier
+        modifier = "的" in rest[i:hard]
+        if ch in "）)】]" or ch == "等" and (i == 0 or rest[i - 1] not in _WORD_DENG):
+            cut = i
+        elif ch in _OBJECT_JOINS and i > 0:
+            after = rest[i + 1:].lstrip()
+            if _quantity_at(after, 0) or _OBJECT_VERBS.match(after) and not modifier \
+                    or ch == "及" and rest[i - 1] == "以":
+                cut = i - 1 if rest[i - 1] == "以" else i
+        elif (_OBJECT_VERBS.match(rest, i) or i > 0 and _quantity_at(rest, i)) and not modifier:
+            cut = i
+        i += 1
+    cut = hard if cut is None else cut
+    if bracket and cut == bracket[1]:
+        cut = bracket[0]         # the bracket ended the phrase: 中职校长（书记）和… → 中职校长
+    obj = _CJK_SPACE.sub("", rest[:cut]).strip().rstrip("的")
+    return obj if 2 <= len(obj) <= OBJECT_MAX else None
+
+
+def _quantity_at(text: str, i: int) -> bool:
+    m = QUANTITY_RE.match(text, i)
+    return bool(m) and (m.group("num") or m.group("range") or m.group("ratio") or m.group("cn")) is not None
 
 
 def _qualifier(lead: str | None, trail: str, is_range: bool) -> Qualifier:
