@@ -22,18 +22,19 @@ _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _CN_DIGIT = "一二两三四五六七八九"
 NUM = r"\d+(?:[.,]\d+)*"
 CN_NUM = rf"(?:[{_CN_DIGIT}]?[百千万](?:[{_CN_DIGIT}][百千十])*(?:[{_CN_DIGIT}])?)"
-TRAIL = r"(?:左右|以上|以下|以内|之内)?"
+TRAIL = r"(?:左右|以上|以下|以内|之内)"
+_BLANK = r"[ \u3000]*"     # spaces inside a phrase; a tab or line end is a column or paragraph end (32\t支持)
 LEAD_Q = r"(?:不低于|不少于|不多于|不高于|不超过|超过|至少|达到|达|约|近|逾|最多|高于|低于|多于|少于)"
 
 QUANTITY_RE = re.compile(
     # the lookahead rejects most positions at once (a plain alternation is tried in full at every character)
     rf"(?=[\d{_CN_DIGIT}百千万不至超达约近逾最高低多少])"
     rf"(?P<lead>{LEAD_Q})?"
-    rf"(?:(?P<ratio>{NUM}\s*[:：∶]\s*{NUM})"
-    rf"|(?P<range>{NUM})\s*[—\-–~～至到]\s*(?P<high>{NUM})\s*(?P<runit>(?:[万亿])?(?:{_UNIT_RE}))"
-    rf"|(?P<num>{NUM})\s*(?P<mag>[万亿千])?(?P<more>[余多])?\s*(?P<unit>{_UNIT_RE})"
+    rf"(?:(?P<ratio>{NUM}{_BLANK}[:：∶]{_BLANK}{NUM})"
+    rf"|(?P<range>{NUM}){_BLANK}[—\-–~～至到]{_BLANK}(?P<high>{NUM}){_BLANK}(?P<runit>(?:[万亿])?(?:{_UNIT_RE}))"
+    rf"|(?P<num>{NUM}){_BLANK}(?P<mag>[万亿千])?(?P<more>[余多])?{_BLANK}(?P<unit>{_UNIT_RE})"
     rf"|(?P<cn>{CN_NUM})(?P<cnunit>家|所|个|名|人|项|门|种|户|村|校|亩|元|人次))"
-    rf"\s*(?P<trail>{TRAIL})"
+    rf"(?:{_BLANK}(?P<trail>{TRAIL}))?"    # blanks only before a trail: 200万人次\t is 200万人次
 )
 _NOT_AFTER_CN = re.compile(r"^(?:计划|工程|行动|人才|大计|工作室|万户|百业|乡)")
 # What a quantity counts (its object) runs from after the measure word to a clause boundary:
@@ -114,10 +115,7 @@ def find_quantities(text: str) -> list[Target]:
             continue          # a Latin unit must end there: 5GB is a quantity, 5GBASE a name
         printed = text[core_start:end]
         qualifier = _qualifier(m.group("lead"), trail, high is not None)
-        obj_start = end
-        while obj_start > core_start and text[obj_start - 1].isspace():
-            obj_start -= 1      # the phrase may end in blanks; a tab or line end among them ends the object
-        obj = read_object(text, obj_start)
+        obj = read_object(text, end)
         out.append(Target(printed, value, unit, qualifier, high, obj, (core_start, end)))
     return out
 
