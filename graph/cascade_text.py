@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from policykg.loaders.targets import read_object
+
 # Long forms folded to the short form used in most lists. General abbreviations of the domain, applied in order
 # (longest first); nothing here names a particular task.
 FOLDS: tuple[tuple[str, str], ...] = (
@@ -44,8 +46,6 @@ _QUANTITY = re.compile(
     r"(?P<value>[0-9]+(?:\.[0-9]+)?)(?:[—\-－~～至](?P<high>[0-9]+(?:\.[0-9]+)?))?"
     r"(?P<unit>万人次|人次|万人|所|个|门|种|名|家|项|人|%|倍|条|本|部|类|套)(?P<qual>左右|以上|以下)?"
 )
-_OBJECT_STOP = re.compile(r"[，,、。；;：:（）()和与或及]")
-_LEADING_QUALIFIER = re.compile(r"^(?:左右|以上|以下|及以上)+")
 
 
 def normalise(text: str) -> str:
@@ -84,11 +84,8 @@ def quantities(text: str) -> list[dict]:
 
 
 def object_after(text: str, end: int) -> str:
-    """The noun phrase a quantity counts: the characters after it up to the next separator (at most 16)."""
-    rest = _LEADING_QUALIFIER.sub("", (text or "")[end:]).replace("及以上", "")
-    cut = _OBJECT_STOP.search(rest)
-    phrase = rest[:cut.start()] if cut else rest
-    return phrase[:16]
+    """The noun phrase a quantity counts, read by the loaders' one rule (``read_object``); "" when none."""
+    return read_object(text or "", end) or ""
 
 
 def overlap(a: str, b: str) -> float:
