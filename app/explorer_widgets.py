@@ -8,7 +8,7 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
-from policykg.graph.browse import Choices
+from policykg.graph.browse import Choices, find_tasks
 from policykg.graph.model import PolicyGraph
 from policykg.graph.subgraph import Selection
 
@@ -51,6 +51,25 @@ def task_filters(ch: Choices, prefix: str, keyword: bool = True, dates: bool = T
                           levels=tuple(levels), jurisdictions=tuple(jurisdictions),
                           deadline_from=lo, deadline_to=hi)
     return selection, words or ""
+
+
+def filtered_tasks(ch: Choices, prefix: str, limit: int | None, expanded: bool):
+    """The filter widgets, then the tasks they find: (selection, keyword, the graph read for it, (tasks, total)).
+
+    Stops the page with a message when reading fails or when a large store needs a focus first."""
+    with st.expander(t("filters"), expanded=expanded):
+        selection, keyword = task_filters(ch, prefix)
+    with st.spinner(t("loading_graph")):   # read around the focus, or (small stores) the whole graph once
+        graph = data.attempt(data.tasks_graph, selection)
+    if data.show_failure(graph):
+        st.stop()
+    if graph is None:
+        st.info(t("focus_needed"))
+        st.stop()
+    found = data.attempt(find_tasks, graph, selection, keyword, limit)
+    if data.show_failure(found):
+        st.stop()
+    return selection, keyword, graph, found
 
 
 def export_buttons(prefix: str, part: Callable[[], PolicyGraph],

@@ -6,7 +6,7 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
-from policykg.app.explorer_widgets import export_buttons, show_chain, task_filters
+from policykg.app.explorer_widgets import export_buttons, filtered_tasks, show_chain
 from policykg.graph.browse import find_tasks
 from policykg.graph.subgraph import Selection, select
 
@@ -17,19 +17,7 @@ ch = data.attempt(data.choices)
 if data.show_failure(ch):
     st.stop()
 
-with st.expander(t("filters"), expanded=True):
-    selection, keyword = task_filters(ch, "browse")
-with st.spinner(t("loading_graph")):   # read around the focus, or (small stores) the whole graph once
-    graph = data.attempt(data.tasks_graph, selection)
-if data.show_failure(graph):
-    st.stop()
-if graph is None:
-    st.info(t("focus_needed"))
-    st.stop()
-
-found = data.attempt(find_tasks, graph, selection, keyword, LIMIT)
-if data.show_failure(found):
-    st.stop()
+selection, keyword, graph, found = filtered_tasks(ch, "browse", LIMIT, expanded=True)
 tasks, total = found
 summary = t("tasks_found", total=total)
 if total > len(tasks):

@@ -7,8 +7,8 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
-from policykg.app.explorer_widgets import task_filters
-from policykg.graph.browse import find_tasks, timeline
+from policykg.app.explorer_widgets import filtered_tasks
+from policykg.graph.browse import timeline
 
 LIMIT = 150   # rows a laptop screen can still read
 
@@ -18,19 +18,7 @@ if data.show_failure(ch):
     st.stop()
 
 as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of", width=220)
-with st.expander(t("filters"), expanded=False):
-    selection, keyword = task_filters(ch, "timeline")
-with st.spinner(t("loading_graph")):   # read around the focus, or (small stores) the whole graph once
-    graph = data.attempt(data.tasks_graph, selection)
-if data.show_failure(graph):
-    st.stop()
-if graph is None:
-    st.info(t("focus_needed"))
-    st.stop()
-
-found = data.attempt(find_tasks, graph, selection, keyword)
-if data.show_failure(found):
-    st.stop()
+selection, keyword, graph, found = filtered_tasks(ch, "timeline", None, expanded=False)
 tasks, total = found
 rows = timeline(graph, [task.id for task in tasks], as_of)
 if not rows:
