@@ -294,11 +294,11 @@ def links_graph(graph: PolicyGraph, edges: list[Edge]) -> PolicyGraph:
 
 
 def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR) -> list[Edge]:
-    """Read the stored graph, link it, and write the links back (``GraphStore.add_links``)."""
+    """Read the stored graph, link it, and write the links back in place of the stored ones
+    (``GraphStore.add_links`` with ``replace``: a link this run no longer proposes does not linger)."""
     graph = store.load_graph()
     edges = link(graph, threshold=threshold, floor=floor)
-    if edges:
-        store.add_links(links_graph(graph, edges))
+    store.add_links(links_graph(graph, edges), replace=True)
     return edges
 
 

@@ -218,6 +218,12 @@ def drop_other_edges(rel_type: str, source_label: str) -> str:
             f"WHERE NOT x.{ident(ID)} IN row.ts DELETE old")
 
 
+def delete_links() -> str:
+    """Every cross-document link: a relationship no document owns between two nodes that documents own."""
+    doc = ident(DOC)
+    return f"MATCH (a)-[r]->(b) WHERE r.{doc} IS NULL AND a.{doc} IS NOT NULL AND b.{doc} IS NOT NULL DELETE r"
+
+
 def delete_owned(label: str) -> str:
     return f"MATCH (n:{ident(label)} {{{ident(DOC)}: $doc}}) DETACH DELETE n"
 

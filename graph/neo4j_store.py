@@ -100,17 +100,19 @@ class Neo4jStore:
             raise Neo4jStoreError(f"Neo4j at {self.uri} failed while writing {doc!r}: {exc}") from None
         return WriteOutcome(doc, action)
 
-    def add_links(self, graph: PolicyGraph) -> None:
+    def add_links(self, graph: PolicyGraph, replace: bool = False) -> None:
         """Cross-document edges between stored nodes, in one transaction; written again they are updated."""
         groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
         for e in graph.edges.values():
             labels = (graph.nodes[e.source].label, graph.nodes[e.target].label)
             groups[(e.type, *labels)].append({"s": e.source, "t": e.target, "p": cc.edge_props(e, self.m, labels)})
-        if not groups:
+        if not groups and not replace:
             return
         self.ensure_schema()
 
         def write(tx) -> None:
+            if replace:   # links: owned by no document, between nodes that documents own (shared edges join shared nodes)
+                tx.run(cc.delete_links()).consume()
             for (rel_type, src, dst), rows in sorted(groups.items()):
                 _expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} links")
 

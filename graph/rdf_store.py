@@ -89,16 +89,18 @@ class SparqlGraphStore:
         self._update(self._replace_text(doc, graph_quads(sub, self.m), candidates))
         return WriteOutcome(doc, "added" if previous is None else "replaced")
 
-    def add_links(self, graph: PolicyGraph) -> None:
+    def add_links(self, graph: PolicyGraph, replace: bool = False) -> None:
         """Cross-document edges go to the links graph; their statements are rewritten, never duplicated."""
         links = self.m.links_graph
         quads = [q for e in graph.edges.values() for q in edge_quads(e, self.m, graph_iri=links)]
+        parts = [f"DROP SILENT GRAPH <{links}>"] if replace else []
         if not quads:
+            if parts:
+                self._update(parts[0])
             return
         statements = sorted({q.subject for q in quads if q.subject.value.startswith(self.m.base + "stmt/")},
                             key=lambda n: n.value)
-        parts = []
-        if statements:
+        if statements and not replace:
             parts.append(f"DELETE {{ GRAPH <{links}> {{ ?st ?p ?o }} }} WHERE {{ VALUES ?st {{ "
                          + " ".join(map(sparql_term, statements)) + f" }} GRAPH <{links}> {{ ?st ?p ?o }} }}")
         parts.append(_insert_data(quads))

@@ -31,8 +31,9 @@ class GraphStore(Protocol):
     def replace_document(self, doc: str, sha256: str, graph: PolicyGraph) -> WriteOutcome:
         """Write one document's subgraph atomically; same hash again changes nothing."""
 
-    def add_links(self, graph: PolicyGraph) -> None:
-        """Write cross-document edges (cascade links) whose ends are already stored."""
+    def add_links(self, graph: PolicyGraph, replace: bool = False) -> None:
+        """Write cross-document edges (cascade links) whose ends are already stored; with ``replace`` every
+        stored link is removed first, in the same transaction (a full re-link)."""
 
     def document_hashes(self) -> dict[str, str]: ...
 

@@ -233,6 +233,12 @@ def test_add_links_writes_and_updates_implements(neo4j_store):
     assert neo4j_store.counts()["IMPLEMENTS"] == 1
     link = back.edges[("task/B/1", "IMPLEMENTS", "task/A/1")]
     assert link.props == {"score": 0.9, "method": "bm25", "review": False} and link.doc is None
+    # a full re-link (replace) that no longer proposes the link removes it, and keeps the shared edges
+    shared_before = {k: v for k, v in neo4j_store.counts().items() if k in ("HAS_FUNCTION", "IN_JURISDICTION")}
+    neo4j_store.add_links(PolicyGraph(), replace=True)
+    assert neo4j_store.counts()["IMPLEMENTS"] == 0
+    assert {k: neo4j_store.counts()[k] for k in shared_before} == shared_before
+    neo4j_store.add_links(links)
     # replacing A drops the links that touched its old tasks, as the RDF store does
     neo4j_store.replace_document("A", "2", hand_graph("A", ["X"], "2", text="新"))
     assert neo4j_store.counts()["IMPLEMENTS"] == 0

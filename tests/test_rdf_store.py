@@ -239,6 +239,12 @@ def test_links_are_written_once_updated_and_dropped_with_a_replaced_document(res
     assert store.counts()["IMPLEMENTS"] == 2
     assert stored.edges[(low, "IMPLEMENTS", high)].props == {"score": 0.8, "method": "tfidf", "review": False}
     assert {r.meta.doc: graph_dump(store, load_mapping().graph_iri(r.meta.doc)) for r in results} == before_docs
+    # a full re-link (replace) keeps only what it writes: the 0.8 link, not the other one
+    only = links(0.8)
+    del only.edges[(other[0], "IMPLEMENTS", other[1])]
+    store.add_links(only, replace=True)
+    assert [e.key for e in store.load_graph().edges_by_type("IMPLEMENTS")] == [(low, "IMPLEMENTS", high)]
+    store.add_links(links(0.8))
     changed = copy.deepcopy(results[3])
     changed.meta.sha256 = "c" * 64
     store.replace_document(changed.meta.doc, changed.meta.sha256, build([changed]))
