@@ -36,29 +36,29 @@ _ADMIN_LEFT = re.compile(r"^各?[省市州地盟县区乡镇](?:、[省市州地
 _ADMIN_RIGHT = re.compile(r"^[市县区州旗乡镇](?:$|[（(]|两级|三级|四级|各级|级|人民政府$|政府$|党委和政府$)")
 
 
-def _last_name(text: str) -> tuple[str, int]:
-    """The fragment after the last separator outside brackets, and the bracket depth at the end."""
-    depth, start = 0, 0
+def _top_level_separators(text: str) -> tuple[list[int], int]:
+    """Positions of the separators outside brackets, and the bracket depth at the end."""
+    depth, found = 0, []
     for i, ch in enumerate(text):
         if ch in OPEN:
             depth += 1
         elif ch in CLOSE:
             depth = max(0, depth - 1)
         elif ch in SEPARATORS and depth == 0:
-            start = i + 1
-    return text[start:], depth
+            found.append(i)
+    return found, depth
+
+
+def _last_name(text: str) -> tuple[str, int]:
+    """The fragment after the last separator outside brackets, and the bracket depth at the end."""
+    found, depth = _top_level_separators(text)
+    return text[found[-1] + 1:] if found else text, depth
 
 
 def _first_name(text: str) -> str:
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in SEPARATORS and depth == 0:
-            return text[:i]
-    return text
+    """The fragment before the first separator outside brackets."""
+    found, _ = _top_level_separators(text)
+    return text[:found[0]] if found else text
 
 
 def _wrapped_name(head: str, tail: str) -> bool | None:
