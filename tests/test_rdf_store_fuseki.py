@@ -21,6 +21,8 @@ from policykg.graph.sparql_endpoint import SparqlEndpointStore
 from policykg.graph.store import ReadOnlyViolation
 from policykg.ontology.mapping import load_mapping
 
+from processes import stop_process
+
 ROOT = Path(__file__).resolve().parents[1]
 JARS = ROOT / "tests" / "sparql-server" / "target" / "dependency"
 OUT = ROOT / "test-output"
@@ -55,11 +57,7 @@ def endpoint():
             pytest.fail(f"Fuseki did not start on port {port}; see {OUT / 'fuseki.log'}")
         time.sleep(0.3)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_process(proc, timeout=20)
     log.close()
 
 

@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 
 from websockets.sync.client import connect
 
+from processes import stop_process
+
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
@@ -140,9 +142,5 @@ class Browser:
         try:
             self._connection.__exit__(None, None, None)
         finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+            stop_process(self.proc, timeout=10)
             shutil.rmtree(self.profile, ignore_errors=True)

@@ -16,6 +16,7 @@ import pytest
 
 from explorer_cdp import Browser, find_chromium, is_local
 from explorer_corpus import HOSTILE_DOC, build_store
+from processes import stop_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -75,11 +76,7 @@ def server(tmp_path_factory):
             raise RuntimeError(f"policykg app did not start: {(work / 'streamlit.log').read_text()[-2000:]}")
         time.sleep(0.3)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_process(proc, timeout=15)
     log.close()
 
 
