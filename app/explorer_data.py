@@ -18,7 +18,7 @@ from typing import Any, Callable, TypeVar
 import streamlit as st
 import yaml
 
-from policykg.graph import settings
+from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.view import LEVEL_NAMES, RELATION_NAMES, TYPE_NAMES, name_of
 

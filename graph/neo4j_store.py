@@ -6,7 +6,7 @@ and by relationship type), MERGE the shared nodes it touches (departments, funct
 remove shared nodes no document refers to any more. Any error rolls the whole transaction back, so a failed
 document leaves the database as it was. Queries run in READ transactions: the server itself refuses writes.
 
-Connection settings come from ``graph/settings.py``: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+Connection settings come from ``core/settings.py``: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
 (environment or ./.env; never from code).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, ConstraintError, CypherSyntaxError, DriverError, Neo4jError
 
 from policykg.graph import cypher_codec as cc
-from policykg.graph import settings
+from policykg.core import settings
 from policykg.graph.model import Edge, PolicyGraph
 from policykg.graph.store import QueryResult, ReadOnlyViolation, WriteOutcome
 from policykg.ontology.mapping import Mapping, load_mapping

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, Variable
 
-from policykg.graph import settings
+from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.rdf_codec import RDF, bind_values, edge_quads, graph_quads, plain, quads_to_graph, sparql_term, to_term
 from policykg.graph.store import QueryResult, ReadOnlyViolation, WriteOutcome

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Variable, parse, parse_query_results
 
-from policykg.graph import settings
+from policykg.core import settings
 from policykg.graph.rdf_codec import bind_values
 from policykg.graph.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
 from policykg.graph.store import QueryResult

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from policykg.graph import settings
+from policykg.core import settings
 from policykg.graph.store import GraphStore
 
 

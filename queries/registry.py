@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from policykg.graph import settings
+from policykg.core import settings
 
 LEVELS = ("national", "provincial", "municipal", "county", "institution")
 # Types whose values are strings; the last five name things the explorer lists from the data.

@@ -63,7 +63,7 @@ def wipe_neo4j(uri: str) -> None:
     """Empty the database (Community has one user database, so tests share it and start from empty)."""
     from neo4j import GraphDatabase
 
-    from policykg.graph import settings
+    from policykg.core import settings
     from policykg.graph.neo4j_store import driver_auth
 
     # CALL ... IN TRANSACTIONS needs an auto-commit transaction (session.run), not execute_query

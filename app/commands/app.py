@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from policykg.graph import settings
+from policykg.core import settings
 
 HELP = """Serve the explorer (Streamlit) on a local port for your browser: overview, browse and search, graph view, saved queries, timeline and ingest, in Chinese with an English switch.
 

@@ -6,7 +6,7 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from policykg.graph import settings
+from policykg.core import settings
 from policykg.graph.stores import UnknownStore, choose_kind, open_store
 
 STORE = typer.Option(None, "--store", help="Folder of the embedded Oxigraph store [env POLICYKG_STORE; default ./policykg-data].")
