@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/bench_cascade.py [--higher 10000] [--lower 100000] [--sample 200] [--seed 1]
 
-The tasks are generated deterministically from the five seeds' texts (shared/gold/seeds.jsonl): higher tasks
+The tasks are generated deterministically from the five seeds' texts (tests/fixtures/seeds_gold/seeds.jsonl): higher tasks
 (national and provincial) perturb a seed task (numbers, clause order and choice, a region or topic phrase);
 each lower task (municipal, county, school measure) restates one higher task the same way, so its true
 parent is known. Printed side by side:

@@ -3,7 +3,7 @@
 
     python benchmarks/synth.py --tasks 1000 --seed 7 --out /tmp/corpus --stats
     policykg extract /tmp/corpus > /tmp/pred.jsonl
-    python ../shared/tools/score_extraction.py --gold /tmp/corpus/gold.jsonl /tmp/pred.jsonl
+    python tests/fixtures/scorer/score_extraction.py --gold /tmp/corpus/gold.jsonl /tmp/pred.jsonl
 
 The cascade: one national list per campaign, provincial lists restating its tasks with their own numbers,
 deadlines and departments, municipal and county lists restating those, and school implementation tables
@@ -12,7 +12,7 @@ BOM) and .docx (python-docx, merged cells) in the five seed layouts, with the se
 
 Written into OUT:
   docs/cNNN/*.txt|docx  the documents (one folder per campaign)
-  gold.jsonl            one record per task in the gold format of ../shared/gold (what a perfect extractor prints)
+  gold.jsonl            one record per task in the gold format of tests/fixtures/seeds_gold (what a perfect extractor prints)
   documents.jsonl       per document: title, level, jurisdiction, institution, parent document, file facts
   resolved.jsonl        per task: each department mention resolved (name, kind, level, jurisdiction, function)
   links.jsonl           true cascade links: a lower task -> the higher task it restates

@@ -118,7 +118,7 @@ def test_linking_is_deterministic(graph, edges):
 
 
 def test_the_gold_records_give_the_same_accuracy_as_the_pipeline():
-    """The hand-checked records (shared/gold) as a graph: linking does not hinge on extraction details."""
+    """The hand-checked records (tests/fixtures/seeds_gold) as a graph: linking does not hinge on extraction details."""
     g = seed_graph()
     result = score(cascade.link(g), g)
     assert result.precision >= 0.9 and result.recall >= 0.8, result.report()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+GOLD = ROOT / "tests" / "fixtures" / "seeds_gold" / "seeds.jsonl"
+SCORER = ROOT / "tests" / "fixtures" / "scorer" / "score_extraction.py"
 EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures" / "loaders"
 POLICYKG = [sys.executable, "-m", "policykg.app.cli"]
@@ -31,8 +32,7 @@ def examples_output(tmp_path_factory) -> Path:
 
 
 def test_scorer_thresholds_on_examples(examples_output):
-    scorer = SHARED / "tools" / "score_extraction.py"
-    gold = SHARED / "gold" / "seeds.jsonl"
+    scorer, gold = SCORER, GOLD
     proc = subprocess.run(
         [sys.executable, str(scorer), "--gold", str(gold), str(examples_output), "--details",
          "--min-task-recall", "1.0", "--min-task-precision", "1.0", "--min-text-accuracy", "1.0",
@@ -45,7 +45,7 @@ def test_scorer_thresholds_on_examples(examples_output):
 
 def test_fields_beyond_the_scorer_match_gold(examples_output):
     """Sections, open lists and the 004 school measures are not scored by the tool; compare them here."""
-    gold = {(r["doc"], r["task_no"]): r for r in map(json.loads, (SHARED / "gold" / "seeds.jsonl").open())}
+    gold = {(r["doc"], r["task_no"]): r for r in map(json.loads, GOLD.open(encoding="utf-8"))}
     pred = {(r["doc"], r["task_no"]): r for r in map(json.loads, examples_output.open())}
     wrong = []
     for key, g in gold.items():

@@ -129,7 +129,7 @@ def test_every_seed_department_name_wrapped_anywhere_comes_back_whole():
     import json
     from pathlib import Path
 
-    gold = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seeds.jsonl"
+    gold = Path(__file__).resolve().parent / "fixtures" / "seeds_gold" / "seeds.jsonl"
     names = sorted({n for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()
                     for n in json.loads(line)["departments"]})
     assert len(names) > 50

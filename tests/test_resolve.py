@@ -1,7 +1,7 @@
 """Department resolution on the five seed documents, against the hand-checked expectations.
 
-Mentions come from the gold records (shared/gold/seeds.jsonl) and the document context from
-shared/gold/documents.json, so these tests do not depend on the extractor.
+Mentions come from the gold records (tests/fixtures/seeds_gold/seeds.jsonl) and the document context from
+tests/fixtures/seeds_gold/documents.json, so these tests do not depend on the extractor.
 """
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import yaml
 from policykg.loaders.records import DocumentMeta, ExtractionResult, SchoolMeasure, TaskRecord
 from policykg.ontology.resolve import coverage, get_resolver, resolve_result
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+GOLD = Path(__file__).resolve().parent / "fixtures" / "seeds_gold"
 EXPECTED = yaml.safe_load((Path(__file__).parent / "fixtures" / "resolution" / "expected.yaml").read_text("utf-8"))
 
 
 def _gold_results() -> list[ExtractionResult]:
-    docs = {d["doc"]: d for d in json.loads((SHARED / "gold" / "documents.json").read_text("utf-8"))}
+    docs = {d["doc"]: d for d in json.loads((GOLD / "documents.json").read_text("utf-8"))}
     tasks: dict[str, list[TaskRecord]] = {doc: [] for doc in docs}
-    for line in (SHARED / "gold" / "seeds.jsonl").read_text("utf-8").splitlines():
+    for line in (GOLD / "seeds.jsonl").read_text("utf-8").splitlines():
         rec = json.loads(line)
         sm = rec.get("school_measures")
         tasks[rec["doc"]].append(TaskRecord(
@@ -37,8 +37,6 @@ def _gold_results() -> list[ExtractionResult]:
 
 @pytest.fixture(scope="module")
 def results() -> list[ExtractionResult]:
-    if not (SHARED / "gold" / "seeds.jsonl").exists():
-        pytest.skip(f"gold records not found under {SHARED}")
     out = _gold_results()
     for result in out:
         resolve_result(result)

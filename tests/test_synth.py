@@ -16,9 +16,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 SYNTH = ROOT / "benchmarks" / "synth.py"
-SCORER = SHARED / "tools" / "score_extraction.py"
+SCORER = ROOT / "tests" / "fixtures" / "scorer" / "score_extraction.py"
 RANK = {"national": 0, "provincial": 1, "municipal": 2, "county": 3, "institution": 4}
 TASKS, SEED = 1000, 11
 
