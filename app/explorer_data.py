@@ -1,14 +1,19 @@
 """The explorer's thin, cached access to the library: the store, the graph read from it, queries, UI strings.
 
 Pages call only this module and ``policykg.graph`` / ``policykg.queries``. The store is opened once per process
-(``st.cache_resource``); results are cached (``st.cache_data``) under a version made from the stored
-documents' hashes, so an ingest shows up at once and nothing stale is served.
+(``st.cache_resource``); the embedded store read-only, without its write lock, so `policykg ingest` and the other
+commands work while the explorer is open, and reopened when its folder has been written since; the explorer's own
+ingest takes the write lock only while it writes (``writer()``). Results are cached (``st.cache_data``) under a
+version made from the stored documents' hashes and the store's generation, so an ingest shows up at once and
+nothing stale is served.
 """
 from __future__ import annotations
 
 import html
 import re
+import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -101,22 +106,68 @@ def store_spec() -> tuple[str | None, str | None, str | None]:
 def _open_store(spec: tuple[str | None, str | None, str | None]):
     from policykg.graph.stores import open_store
 
+    from policykg.graph.rdf_store import StoreMissing
+
     path, neo4j_uri, endpoint = spec
     if neo4j_uri:
         return open_store(neo4j_uri=neo4j_uri)
     if endpoint:
         return open_store(sparql_endpoint=endpoint)
-    return open_store(path=path)
+    try:
+        return open_store(path=path, read_only=True)
+    except StoreMissing:
+        # the explorer may start before any ingest (its ingest page fills the store): create it empty, then read
+        with writer():
+            pass
+        return open_store(path=path, read_only=True)
 
 
 def store():
-    return _open_store(store_spec())
+    """The store the pages read (read-only for the embedded store), reopened when it was written since."""
+    spec = store_spec()
+    opened = _open_store(spec)
+    if getattr(opened, "is_stale", lambda: False)():
+        _open_store.clear()
+        opened = _open_store(spec)
+    return opened
+
+
+# Seconds the explorer's ingest waits for another process's write (a `policykg ingest`) to finish.
+WRITE_WAIT_S = 60
+
+
+@contextmanager
+def writer():
+    """The store to write to. The embedded store: a writer opened here and closed on leaving, so the write lock is
+    held only while writing (waiting up to WRITE_WAIT_S for another writer to finish); a server: the one read."""
+    path, neo4j_uri, endpoint = store_spec()
+    if neo4j_uri or endpoint:
+        yield store()
+        return
+    from policykg.graph.rdf_store import StoreBusy
+    from policykg.graph.stores import open_store
+
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        try:
+            opened = open_store(path=path)
+            break
+        except StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
+    try:
+        yield opened
+    finally:
+        opened.close()   # drops the pyoxigraph Store, and with it the lock
 
 
 def version() -> str:
-    """Changes whenever a document is added, replaced or removed: the key every cached result hangs on."""
-    hashes = store().document_hashes()
-    return "|".join(f"{k}={v}" for k, v in sorted(hashes.items()))
+    """Changes whenever the store is written (a document added, replaced or removed; links changed): the key
+    every cached result hangs on."""
+    opened = store()
+    hashes = opened.document_hashes()
+    return "|".join(f"{k}={v}" for k, v in sorted(hashes.items())) + f"@{getattr(opened, 'generation', '')}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -491,7 +542,8 @@ def write_extraction(result):
     from policykg.graph.build import build
 
     graph_ = build([result])
-    return store().replace_document(result.meta.doc, result.meta.sha256, graph_)
+    with writer() as target:
+        return target.replace_document(result.meta.doc, result.meta.sha256, graph_)
 
 
 # ---- exports: a selection as files, and as a Word briefing ------------------------------------------------------
@@ -568,7 +620,8 @@ def link_cascade() -> dict[str, int]:
     (``graph.cascade.link_store``). Links change no document hash, so cached reads are dropped here."""
     from policykg.graph import cascade
 
-    linked = cascade.summary(cascade.link_store(store()))
+    with writer() as target:
+        linked = cascade.summary(cascade.link_store(target))
     st.cache_data.clear()
     _graph.clear()
     return linked

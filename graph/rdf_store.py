@@ -24,6 +24,14 @@ class StoreError(RuntimeError):
     """The store cannot be opened or reached; the message says which and why."""
 
 
+class StoreMissing(StoreError):
+    """No embedded store at the path: only a writer (``policykg ingest``) creates one."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the embedded store's write lock (readers never take it)."""
+
+
 class QuerySyntaxError(ValueError):
     """The query text is not valid SPARQL."""
 
@@ -228,18 +236,43 @@ class OxigraphStore(SparqlGraphStore):
 
     kind = "oxigraph"
 
-    def __init__(self, path: str | os.PathLike | None = None, mapping: Mapping | None = None) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, mapping: Mapping | None = None,
+                 read_only: bool = False) -> None:
+        """``read_only``: open without the write lock (``Store.read_only``), so any number of readers and one
+        writer can use the folder at once; a reader sees the store as it was when opened (``generation`` says
+        when to reopen) and never creates a store. A writer creates the folder if needed and holds the lock."""
         super().__init__(mapping)
         self.path = Path(settings.get("store", None if path is None else str(path)))
+        self.read_only = read_only
+        self.generation = folder_generation(self.path)   # before opening: a write in between reopens, never hides
+        if read_only and not self.exists(self.path):
+            raise StoreMissing(f"no store at {self.path.resolve()} (run `policykg ingest FILES --store "
+                               f"{self.path}` to create it, or give the right --store / POLICYKG_STORE)")
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._store = Store(str(self.path))
+            if read_only:
+                self._store = Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = Store(str(self.path))
         except OSError as exc:
-            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc} "
-                             "(is another policykg process using it?)") from None
+            if "lock" in str(exc).lower():
+                raise StoreBusy(f"the Oxigraph store at {self.path} is being written by another process "
+                                "(an ingest or link); try again when it has finished") from None
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}") from None
         self.description = f"Oxigraph store at {self.path}"
 
+    @staticmethod
+    def exists(path: str | os.PathLike) -> bool:
+        """Whether ``path`` holds an embedded store (RocksDB's CURRENT file), without opening it."""
+        return (Path(path) / "CURRENT").is_file()
+
+    def is_stale(self) -> bool:
+        """A read-only instance whose folder was written since it was opened (reopen it to see the change)."""
+        return self.read_only and folder_generation(self.path) != self.generation
+
     def _update(self, text: str) -> None:
+        if self.read_only:
+            raise ReadOnlyViolation(f"the Oxigraph store at {self.path} was opened read-only; writes need a writer")
         self._store.update(text)
 
     def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
@@ -276,9 +309,24 @@ class OxigraphStore(SparqlGraphStore):
 
     def close(self) -> None:
         if getattr(self, "_store", None) is not None:
-            self._store.flush()
+            if not self.read_only:
+                self._store.flush()
             self._store = None
 
 
-__all__ = ["OxigraphStore", "QuerySyntaxError", "ReadOnlyViolation", "SparqlGraphStore", "StoreError",
-           "check_read_only", "result_of", "with_prefixes"]
+def folder_generation(path: Path) -> str:
+    """A token that changes with every write to the store folder: the names, sizes and times of its data files
+    (RocksDB's write-ahead log grows on each commit). Info logs and the lock file are left out: opening a
+    reader rotates the info log."""
+    import hashlib
+
+    try:
+        entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path)
+                         if e.is_file() and not e.name.startswith(("LOG", "LOCK")))
+    except OSError:
+        return ""
+    return hashlib.blake2b(repr(entries).encode(), digest_size=8).hexdigest()
+
+
+__all__ = ["OxigraphStore", "QuerySyntaxError", "ReadOnlyViolation", "SparqlGraphStore", "StoreBusy", "StoreError",
+           "StoreMissing", "check_read_only", "folder_generation", "result_of", "with_prefixes"]

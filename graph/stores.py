@@ -17,10 +17,12 @@ class StoreKind:
     target: str          # "module:Class"
     location: str        # which open_store() argument / setting names where the store is
     help: str
+    read_only: bool = False   # opens read-only (no write lock) when asked; servers share themselves anyway
 
 
 STORES: dict[str, StoreKind] = {
-    "oxigraph": StoreKind("policykg.graph.rdf_store:OxigraphStore", "path", "embedded Oxigraph store on disk (default)"),
+    "oxigraph": StoreKind("policykg.graph.rdf_store:OxigraphStore", "path", "embedded Oxigraph store on disk (default)",
+                          read_only=True),
     "sparql": StoreKind("policykg.graph.sparql_endpoint:SparqlEndpointStore", "sparql_endpoint",
                         "remote SPARQL 1.1 endpoint (query and update over HTTP)"),
     "neo4j": StoreKind("policykg.graph.neo4j_store:Neo4jStore", "neo4j_uri", "Neo4j server over Bolt"),
@@ -52,7 +54,9 @@ def choose_kind(kind: str | None = None, *, path: str | None = None, neo4j_uri: 
 
 
 def open_store(kind: str | None = None, *, path: str | None = None, neo4j_uri: str | None = None,
-               sparql_endpoint: str | None = None) -> GraphStore:
+               sparql_endpoint: str | None = None, read_only: bool = False) -> GraphStore:
+    """The chosen store, opened. ``read_only``: for commands that only read; an embedded store is then opened
+    without its write lock (a writer can work beside it) and is never created."""
     chosen = choose_kind(kind, path=path, neo4j_uri=neo4j_uri, sparql_endpoint=sparql_endpoint)
     module_name, _, class_name = STORES[chosen].target.partition(":")
     try:
@@ -60,4 +64,5 @@ def open_store(kind: str | None = None, *, path: str | None = None, neo4j_uri: s
     except (ImportError, AttributeError) as exc:
         raise UnknownStore(f"the {chosen} store is not available in this installation ({exc})") from None
     location = {"path": path, "neo4j_uri": neo4j_uri, "sparql_endpoint": sparql_endpoint}[STORES[chosen].location]
-    return cls(location) if location is not None else cls()
+    options = {"read_only": True} if read_only and STORES[chosen].read_only else {}
+    return cls(location, **options) if location is not None else cls(**options)

@@ -67,6 +67,13 @@ def register(app: typer.Typer) -> None:
         except (TypeError, ValueError):
             raise typer.BadParameter(f"upload_limit_mb must be a whole number of MB, got {limit!r} "
                                      "(POLICYKG_UPLOAD_LIMIT_MB)") from None
+        if neo4j is None and not settings.get("neo4j_uri") and not settings.get("sparql_endpoint"):
+            from policykg.graph.rdf_store import OxigraphStore
+
+            folder = Path(settings.get("store", None if store is None else str(store)))
+            if not OxigraphStore.exists(folder):
+                typer.echo(f"policykg: no store at {folder.resolve()} yet: the explorer starts empty, and files "
+                           "added on its ingest page create it", err=True)
         command = streamlit_command(port, address, limit_mb)
         typer.echo(f"policykg explorer on http://{address}:{port}  (Ctrl+C to stop)", err=True)
         sys.stderr.flush()

@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
         lo, hi = _date(date_from, "--from"), _date(date_to, "--to")
         as_of_date = _date(as_of, "--as-of")
 
-        target = open_chosen(store, neo4j, sparql, must_exist=True)
+        target = open_chosen(store, neo4j, sparql, read_only=True)
         try:
             if not selectors and not filtered and fmt_name in FORMATS:   # the whole store, as it always was
                 _write(export_rdf(stored_quads(target), fmt_name), output, fmt_name)

@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
         except QueryError as exc:
             typer.echo(f"policykg: {exc}", err=True)
             raise typer.Exit(2)
-        target = open_chosen(store, neo4j, sparql)
+        target = open_chosen(store, neo4j, sparql, read_only=True)
         try:
             result = run(query, target, params)
         except (QueryError, ValueError, RuntimeError) as exc:

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         text = query_text(query)
         params = named_params(param, parse_param)
-        target = open_chosen(store, None, sparql, must_exist=True)
+        target = open_chosen(store, None, sparql, read_only=True)
         try:
             result = target.query(with_prefixes(text), params)
         except ReadOnlyViolation as exc:

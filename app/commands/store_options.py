@@ -15,23 +15,28 @@ SPARQL = typer.Option(None, "--sparql", help="URL of a SPARQL 1.1 endpoint inste
 
 
 def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str], must_exist: bool = False,
-                kind: Optional[str] = None):
+                kind: Optional[str] = None, read_only: bool = False):
     """Open the store the options (else the settings) choose; a clear one-line error and exit 2 otherwise.
 
     ``kind`` forces one kind of store (``policykg cypher`` only talks to Neo4j).
-    ``must_exist``: commands that only read refuse an embedded store folder that is not there, instead of
-    creating an empty one and answering from it.
+    ``must_exist``: refuse an embedded store folder that holds no store, instead of creating an empty one and
+    answering from it; only ``ingest`` creates a store.
+    ``read_only``: commands that only read open the embedded store without its write lock, so an ingest (or the
+    explorer's) can write beside them; implies ``must_exist``.
     """
     if sum(x is not None for x in (store, neo4j, sparql)) > 1:
         typer.echo("policykg: give only one of --store, --neo4j, --sparql", err=True)
         raise typer.Exit(2)
-    if must_exist and choose_kind(path=store, neo4j_uri=neo4j, sparql_endpoint=sparql) == "oxigraph":
+    if (must_exist or read_only) and choose_kind(kind, path=store, neo4j_uri=neo4j, sparql_endpoint=sparql) == "oxigraph":
+        from policykg.graph.rdf_store import OxigraphStore
+
         folder = Path(settings.get("store", store))
-        if not folder.is_dir():
-            typer.echo(f"policykg: no store at {folder} (run `policykg ingest FILES --store {folder}` first)", err=True)
+        if not OxigraphStore.exists(folder):
+            typer.echo(f"policykg: no store at {folder.resolve()}: run `policykg ingest FILES --store {folder}` "
+                       "to create one, or point --store (or POLICYKG_STORE) at an existing store", err=True)
             raise typer.Exit(2)
     try:
-        return open_store(kind, path=store, neo4j_uri=neo4j, sparql_endpoint=sparql)
+        return open_store(kind, path=store, neo4j_uri=neo4j, sparql_endpoint=sparql, read_only=read_only)
     except (UnknownStore, RuntimeError, OSError) as exc:
         typer.echo(f"policykg: {exc}", err=True)
         raise typer.Exit(2)

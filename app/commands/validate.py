@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(100, "--max", help="Print at most this many violations."),
     ) -> None:
         out = Console(highlight=False, soft_wrap=True)
-        target = open_chosen(store, neo4j, sparql, must_exist=True)
+        target = open_chosen(store, neo4j, sparql, read_only=True)
         try:
             report = validate_store(target)
         finally:
