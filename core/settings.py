@@ -27,6 +27,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_dir", None, "POLICYKG_QUERY_DIR", "Folder of the user's own saved queries."),
     Setting("upload_limit_mb", "20", "POLICYKG_UPLOAD_LIMIT_MB", "Largest file the explorer accepts, in MB."),
     Setting("manifest", None, "POLICYKG_MANIFEST", "YAML manifest that supplies or overrides document metadata."),
+    Setting("convert_timeout", "120", "POLICYKG_CONVERT_TIMEOUT",
+            "Seconds one LibreOffice conversion (.doc/.wps/.odt/.rtf/.xls) may take before it is killed."),
+    Setting("soffice", None, "POLICYKG_SOFFICE", "LibreOffice program used for conversions (default: soffice on PATH)."),
+    Setting("max_unzipped_mb", "512", "POLICYKG_MAX_UNZIPPED_MB",
+            "Largest total uncompressed size, in MB, of a .docx/.xlsx package (zip-bomb guard)."),
+    Setting("max_zip_members", "10000", "POLICYKG_MAX_ZIP_MEMBERS",
+            "Most members a .docx/.xlsx package may have (zip-bomb guard)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -29,13 +29,15 @@ class Paragraph:
     index: int                  # 1-based paragraph number in the file
     style: str | None = None    # Word style name (Heading 1, List Number) when known
     number: str | None = None   # automatic Word numbering rendered as text ("1.", "（一）")
+    origin: str | None = None   # where in the file, for formats with places: "page 3", "sheet 任务, cell A4"
 
 
 @dataclass
 class Table:
     rows: list[list[str]]       # cell grid; merges resolved (see module docstring)
     index: int                  # 1-based table number in the file
-    layout: str = "grid"        # grid / tabbed / cell-lines / pipe / box / docx
+    layout: str = "grid"        # grid / tabbed / cell-lines / pipe / box / docx / html / pdf / xlsx
+    row_origins: list[str] | None = None   # per row, where in the file: "page 2", "sheet 任务, row 7"
 
 
 @dataclass
@@ -59,6 +61,21 @@ class SourceDocument:
             else:
                 out.extend("\t".join(clean_text(c) for c in row) for row in b.rows)
         return "\n".join(out)
+
+    def origin(self, location: str) -> str | None:
+        """The place in the file (page, sheet and cell) of a segmenter location ("table 2, row 5",
+        "paragraph 12"), for the formats that have places; None otherwise."""
+        kind, _, rest = location.partition(" ")
+        try:
+            if kind == "table":
+                number, _, row = rest.partition(", row ")
+                table = self.tables[int(number) - 1]
+                return table.row_origins[int(row) - 1] if table.row_origins else None
+            if kind == "paragraph":
+                return self.paragraphs[int(rest) - 1].origin
+        except (ValueError, IndexError):
+            return None
+        return None
 
     @property
     def tables(self) -> list[Table]:
