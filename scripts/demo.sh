@@ -6,4 +6,5 @@ PK=.venv/bin/policykg
 $PK ingest examples/
 $PK query obligations-across-levels
 echo
-echo "Explore the graph in your browser:  .venv/bin/policykg app"
+echo "Explore the graph in your browser:  policykg app"
+scripts/link-command.sh   # how to type policykg in your shell (once, here)

@@ -166,3 +166,142 @@ def test_query_without_store_in_the_working_folder_says_where_it_looked(tmp_path
     proc = cli("query", "documents", "--store", tmp_path / "empty")
     assert proc.returncode == 2 and f"no store at {tmp_path / 'empty'}" in proc.stderr
     assert list((tmp_path / "empty").iterdir()) == []
+
+
+# ---- the setup: the right Python, policykg on the PATH, a quiet install ----------------------------------------
+
+FAKE_OLD_PYTHON = "#!/bin/sh\n[ \"$1\" = --version ] && { echo 'Python 3.9.18'; exit 0; }\nexit 1\n"
+
+
+def scripts_copy(tmp_path: Path) -> Path:
+    """A folder with the setup scripts and nothing else (no .venv), to run them without touching this checkout."""
+    repo = tmp_path / "repo"
+    (repo / "scripts").mkdir(parents=True)
+    for name in ("setup.sh", "link-command.sh"):
+        shutil.copy2(ROOT / "scripts" / name, repo / "scripts" / name)
+    return repo
+
+
+def executable(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o755)
+    return path
+
+
+def setup(repo: Path, python: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "scripts/setup.sh", "--venv-only"], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, "PYTHON": python}, timeout=300)
+
+
+def test_setup_recreates_a_venv_made_with_an_old_or_missing_python(tmp_path):
+    repo = scripts_copy(tmp_path)
+    executable(repo / ".venv" / "bin" / "python", FAKE_OLD_PYTHON)
+    proc = setup(repo, sys.executable)
+    assert proc.returncode == 0, proc.stderr
+    assert "Python 3.9.18" in proc.stdout and "recreating" in proc.stdout
+    version = subprocess.run([repo / ".venv" / "bin" / "python", "-c", "import sys; print(sys.version_info >= (3, 11))"],
+                             capture_output=True, text=True)
+    assert version.stdout.strip() == "True"
+    # an interpreter that is gone (a dangling link after a Python upgrade) is noticed as well
+    (repo / ".venv" / "bin" / "python").unlink()
+    (repo / ".venv" / "bin" / "python").symlink_to(tmp_path / "gone" / "python3.10")
+    proc = setup(repo, sys.executable)
+    assert proc.returncode == 0 and "no working interpreter" in proc.stdout, proc.stdout + proc.stderr
+    assert (repo / ".venv" / "bin" / "python").exists()
+
+
+def test_setup_says_what_to_do_when_no_new_enough_python_is_given(tmp_path):
+    repo = scripts_copy(tmp_path)
+    old = executable(tmp_path / "old" / "python3", FAKE_OLD_PYTHON)
+    proc = setup(repo, str(old))
+    assert proc.returncode == 1
+    assert "Python 3.9.18" in proc.stderr and "3.11 or newer" in proc.stderr and "PYTHON=python3.11" in proc.stderr
+    assert not (repo / ".venv").exists()
+    # an old .venv is left as it is when nothing can replace it
+    executable(repo / ".venv" / "bin" / "python", FAKE_OLD_PYTHON)
+    proc = setup(repo, str(tmp_path / "nowhere" / "python3"))
+    assert proc.returncode == 1 and "PYTHON=python3.11" in proc.stderr
+    assert (repo / ".venv" / "bin" / "python").read_text() == FAKE_OLD_PYTHON
+
+
+def link_command(repo: Path, home: Path, on_path: bool) -> subprocess.CompletedProcess:
+    path = f"{home / '.local' / 'bin'}:{os.environ['PATH']}" if on_path else os.environ["PATH"]
+    env = {**os.environ, "HOME": str(home), "PATH": path}
+    env.pop("POLICYKG_NO_LINK", None)
+    return subprocess.run(["bash", "scripts/link-command.sh"], cwd=repo, capture_output=True, text=True, env=env)
+
+
+def test_policykg_goes_on_the_path_through_local_bin(tmp_path):
+    repo = scripts_copy(tmp_path)
+    executable(repo / ".venv" / "bin" / "policykg", "#!/bin/sh\necho policykg-from-venv\n")
+    home = tmp_path / "home"
+    (home / ".local" / "bin").mkdir(parents=True)
+
+    proc = link_command(repo, home, on_path=True)
+    link = home / ".local" / "bin" / "policykg"
+    assert proc.returncode == 0 and link.is_symlink() and link.resolve() == (repo / ".venv" / "bin" / "policykg")
+    assert "on your PATH" in proc.stdout
+    ran = subprocess.run(["policykg"], capture_output=True, text=True,
+                         env={**os.environ, "PATH": f"{home / '.local' / 'bin'}:{os.environ['PATH']}"})
+    assert ran.stdout.strip() == "policykg-from-venv"
+    # run again: the same link, no error
+    assert link_command(repo, home, on_path=True).returncode == 0 and link.is_symlink()
+
+
+def test_path_link_is_honest_when_it_cannot_be_made(tmp_path):
+    repo = scripts_copy(tmp_path)
+    executable(repo / ".venv" / "bin" / "policykg", "#!/bin/sh\necho policykg-from-venv\n")
+    # ~/.local/bin not on the PATH: nothing linked, the activate line printed
+    home = tmp_path / "home"
+    proc = link_command(repo, home, on_path=False)
+    assert proc.returncode == 0 and not (home / ".local" / "bin" / "policykg").exists()
+    assert "source .venv/bin/activate" in proc.stdout
+    # someone else's policykg there is never replaced
+    other = executable(home / ".local" / "bin" / "policykg", "#!/bin/sh\necho someone-else\n")
+    proc = link_command(repo, home, on_path=True)
+    assert proc.returncode == 0 and not other.is_symlink() and "someone-else" in other.read_text()
+    assert "source .venv/bin/activate" in proc.stdout
+
+
+def test_pyproject_lists_every_folder_that_holds_package_files():
+    """setuptools warns (and a wheel leaves the files out) for a folder of a package missing from `packages`;
+    the licence is an SPDX string (a TOML table is deprecated)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    assert isinstance(config["project"]["license"], str)
+    tool = config["tool"]["setuptools"]
+    listed = set(tool["packages"])
+    for package, folder in tool["package-dir"].items():
+        for sub in (ROOT / folder).rglob("*"):
+            if sub.is_dir() and sub.name != "__pycache__" and any(f.is_file() for f in sub.iterdir()):
+                name = package + "." + ".".join(sub.relative_to(ROOT / folder).parts)
+                assert name in listed, f"{sub.relative_to(ROOT)} holds files but {name} is not in packages"
+
+
+@pytest.mark.slow
+def test_building_the_package_prints_no_setuptools_warning(tmp_path):
+    """The wheel build that `pip install` runs, verbose: no setuptools warning (it fetches setuptools from the
+    package index or pip's cache; skipped when neither is reachable)."""
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for folder in ("core", "loaders", "ontology", "graph", "queries", "app"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", tmp_path / "wheel", source],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0 and ("No matching distribution" in proc.stdout + proc.stderr
+                                 or "Could not find a version" in proc.stdout + proc.stderr):
+        pytest.skip("setuptools>=77 is not reachable (no package index, not in pip's cache)")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    warnings = [line for line in (proc.stdout + proc.stderr).splitlines()
+                if ("Warning" in line or "warning:" in line.lower()) and "byte-compiling is disabled" not in line]
+    assert warnings == []
+    import zipfile
+
+    names = zipfile.ZipFile(next((tmp_path / "wheel").glob("*.whl"))).namelist()
+    for needed in ("policykg/app/commands/query.py", "policykg/app/explorer_pages/overview.py",
+                   "policykg/ontology/data/national.yaml", "policykg/queries/documents.rq", "policykg/app/i18n.yaml"):
+        assert needed in names
