@@ -6,14 +6,17 @@ ends a name: Word wraps long names inside a cell ("省教\\n育厅"), so a break
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from policykg.core.lexicon import DUTY_VERBS, NAME_END, looks_like_unit
+
+from .annotations import LEAD_MARK_RE as _LEAD_MARK_RE, Annotation, parse
 from .normalize import clean_line
 
 SEPARATORS = "、，,；;／/"
-OPEN = "（(［[【〔"
-CLOSE = "）)］]】〕"
-# Last characters of an organisation name; a line break after one of them ends the name.
-NAME_END = set("厅局委办部处室院校会府市区县州盟旗镇乡心社团联馆所站司行队组科署台园库协军厂场门位")
+OPEN = "（(［[【〔〈"
+CLOSE = "）)］]】〕〉"
+# Last characters of an organisation name (core.lexicon): a line break after one of them ends the name.
 # A line starting with one of these continues a name wrapped after a name-ending character (社\n会保障厅).
 # (团 联 校 社 行 start names of their own: 团省委, 联合学院, 校团委, 社科联, 行政学院)
 NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省团联校社行")
@@ -22,12 +25,6 @@ _OPEN_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|处室|机构)?
 _AND_COLLECTIVE_RE = re.compile(r"^(.+?)(?:及|和|以及)((?:有关|相关|各)\S+)$")
 # a fragment opening with a conjunction before a collective: (市教育局、)及各职业院校
 _CONJUNCTION_RE = re.compile(r"^(?:以及|及|和|并)(?=有关|相关|各|其他)")
-_LEAD_MARK_RE = re.compile(r"[（(]\s*(?:牵头|牵头单位|主责)\s*[)）]")
-_LEAD_VERB_RE = re.compile(
-    r"^(.+?)牵头(?:负责)?[，,；;、。\s]*(.*?)(?:按职责分工负责|按职责分工落实|等?配合|参与|协同|协助|负责|落实)?[。；;]?$")
-# 牵头单位：A；配合单位：B inside one cell
-_CELL_LABEL_RE = re.compile(r"(牵头单位|牵头部门|牵头处室|牵头|主责单位|责任单位|责任部门|配合单位|配合部门|配合|"
-                            r"参与单位|参与部门|协同单位|协同部门|协办单位)\s*[:：]")
 # "…按职责分工负责": the duty, not part of the last name
 _DUTY_RE = re.compile(r"[（(]?(?:按职责分工负责|按职责分工落实|按职责负责|按职责落实|分别负责|共同负责|负责落实|负责|落实|配合)"
                       r"[)）]?$")
@@ -185,40 +182,93 @@ def split_departments(raw: str | None) -> tuple[list[str], bool]:
     return [p for p in out if p], is_open
 
 
+@dataclass
+class Units:
+    """An annotation read into names: every unit in printed order, the lead, whether the list is open
+    (…等), how the lead was decided, and the strings that are not unit names (reported, never kept)."""
+
+    departments: list[str] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+    is_open: bool = False
+    lead_rule: str = "first-listed"
+    rejected: list[str] = field(default_factory=list)
+
+
+# a unit followed by what it does: 审批科牵头承办 · 窗口负责收件 · 行政审批科受理… · 工程质量监督站协办
+_DUTY_AT_RE = re.compile("(?:具体|牵头)*(?:" + "|".join(DUTY_VERBS) + ")")
+_VERB_ONLY_RE = re.compile("^(?:具体|牵头)*(?:" + "|".join(DUTY_VERBS) + ")+$")
+# 各县区、园区燃气管理部门: a bare place collective before 、 shares the function named after it
+_PLACES_ONLY_RE = re.compile(r"^各[省市州县区乡镇街道园盟旗]+$")
+_PLACE_START_RE = re.compile(r"^[省市州县区乡镇街园盟旗]")
+
+
+def _unit_and_duty(name: str) -> tuple[str, bool]:
+    """A name with a duty clause after it cut to the unit; and whether the clause says it leads (牵头)."""
+    whole = looks_like_unit(name)
+    for m in _DUTY_AT_RE.finditer(name, 2):
+        head, duty = name[: m.start()], name[m.start():]
+        if looks_like_unit(head) and (not whole or duty.startswith(("牵头", "具体", "负责", "协办", "承办"))):
+            return head, "牵头" in duty
+    return name, False
+
+
+def _merge_place_collectives(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        if out and _PLACES_ONLY_RE.match(out[-1]) and _PLACE_START_RE.match(name) and len(name) > 2:
+            out[-1] = out[-1] + "、" + name
+        else:
+            out.append(name)
+    return out
+
+
+def units_of(annotation: Annotation | None) -> Units:
+    """Names of an annotation's parts; the lead is what the document marks (a label, a column, 牵头, 会同,
+    a （牵头） mark), otherwise the first listed."""
+    out = Units()
+    if annotation is None:
+        return out
+    leads: list[str] = []
+    for role, value in annotation.parts:
+        if role == "deadline":
+            continue
+        names, is_open = split_departments(value)
+        out.is_open = out.is_open or is_open
+        for name in _merge_place_collectives(names):
+            marked = bool(_LEAD_MARK_RE.search(name))
+            name, leads_it = _unit_and_duty(_LEAD_MARK_RE.sub("", name))
+            marked = marked or leads_it
+            if _VERB_ONLY_RE.match(name) or not looks_like_unit(name):
+                out.rejected.append(name)
+                continue
+            if name not in out.departments:
+                out.departments.append(name)
+            if role == "lead" or marked:
+                leads.append(name)
+    if leads:
+        out.lead = list(dict.fromkeys(leads))
+        out.lead_rule = annotation.lead_rule if annotation.lead_rule != "first-listed" else "label"
+    else:
+        out.lead = out.departments[:1]
+        out.lead_rule = "first-listed"
+    return out
+
+
+def cell_annotation(raw: str | None, lead_raw: str | None = None, support_raw: str | None = None) -> Annotation:
+    """The annotation of a task table's responsibility columns (牵头 / 配合 / 责任单位 cells)."""
+    if lead_raw or support_raw:
+        ann = Annotation(lead_rule="column")
+        for role, value in (("lead", lead_raw), ("support", support_raw), ("units", raw)):
+            if value and value.strip():
+                ann.parts.append((role, value))
+        return ann
+    if not raw or not raw.strip():
+        return Annotation()
+    return parse(raw, need_marker=False) or Annotation()
+
+
 def departments_and_lead(raw: str | None, lead_raw: str | None = None,
                          support_raw: str | None = None) -> tuple[list[str], list[str], bool]:
-    """(departments, lead, open). Lead where the document says so — a lead column or label, 'A牵头，B配合',
-    '（牵头）' markers — otherwise the first listed (the convention of these lists)."""
-    if lead_raw or support_raw:
-        lead, open1 = split_departments(lead_raw)
-        support, open2 = split_departments(support_raw)
-        rest, open3 = split_departments(raw)
-        depts = lead + [d for d in support + rest if d not in lead]
-        return depts, lead or depts[:1], open1 or open2 or open3
-    if not raw:
-        return [], [], False
-    flat = _WS.sub("", clean_line(raw))
-    if _CELL_LABEL_RE.search(flat):
-        parts = _CELL_LABEL_RE.split(flat)
-        lead_txt = sup_txt = other = ""
-        for k in range(1, len(parts) - 1, 2):
-            value = parts[k + 1].strip().strip("；;，,\n")
-            if "牵头" in parts[k] or "主责" in parts[k]:
-                lead_txt += "、" + value
-            elif "责任" in parts[k]:
-                other += "、" + value
-            else:
-                sup_txt += "、" + value
-        return departments_and_lead(other or None, lead_txt or None, sup_txt or None)
-    if _LEAD_MARK_RE.search(flat):
-        depts, is_open = split_departments(raw)
-        lead = [_LEAD_MARK_RE.sub("", d) for d in depts if _LEAD_MARK_RE.search(d)]
-        depts = [_LEAD_MARK_RE.sub("", d) for d in depts]
-        return depts, lead, is_open
-    m = _LEAD_VERB_RE.match(_join_breaks(clean_line(raw).replace("\r", "")))
-    if m and m.group(1):
-        lead, o1 = split_departments(m.group(1))
-        support, o2 = split_departments(m.group(2))
-        return lead + support, lead, o1 or o2
-    depts, is_open = split_departments(raw)
-    return depts, depts[:1], is_open
+    """(departments, lead, open) of responsibility cells (see ``units_of``)."""
+    units = units_of(cell_annotation(raw, lead_raw, support_raw))
+    return units.departments, units.lead, units.is_open

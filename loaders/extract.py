@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .deadlines import column_deadlines, frequencies, starts, text_deadlines
-from .departments import departments_and_lead, split_departments
+from .departments import cell_annotation, split_departments, units_of
 from .metadata import Manifest, extract_meta, load_manifest
 from .normalize import clean_text
 from .reader import read
@@ -41,7 +41,8 @@ def school_measure(raw: dict) -> SchoolMeasure | None:
 
 def task_record(raw: RawTask, src: SourceDocument) -> TaskRecord:
     text = clean_text(raw.text)
-    depts, lead, is_open = departments_and_lead(raw.depts, raw.lead, raw.support)
+    units = units_of(raw.annotation if raw.annotation is not None
+                     else cell_annotation(raw.depts, raw.lead, raw.support))
     col = column_deadlines(raw.deadline)
     deadlines = col if col else text_deadlines(text)
     printed = list(dict.fromkeys(d.text for d in deadlines))
@@ -51,9 +52,10 @@ def task_record(raw: RawTask, src: SourceDocument) -> TaskRecord:
         task_no=raw.task_no,
         section=raw.section,
         text=text,
-        departments=depts,
-        lead=lead,
-        departments_open=is_open,
+        departments=units.departments,
+        lead=units.lead,
+        lead_rule=units.lead_rule if units.departments else None,
+        departments_open=units.is_open,
         deadline=None if not printed else printed[0] if len(printed) == 1 else printed,
         quantities=[t.text for t in targets],
         deadlines=deadlines,

@@ -131,6 +131,7 @@ class TaskRecord:
     departments_open: bool = False
     deadline: str | list[str] | None = None   # as printed (the scorer's field)
     quantities: list[str] = field(default_factory=list)  # quantity phrases as printed
+    lead_rule: str | None = None               # how the lead was decided: label / column / verb (牵头, 会同) / first-listed
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     starts: list[str] = field(default_factory=list)       # 2021年起, 自2021年起
@@ -149,7 +150,7 @@ class TaskRecord:
             "doc": self.doc, "task_no": self.task_no, "section": self.section, "text": self.text,
             "departments": list(self.departments), "lead": list(self.lead), "departments_open": self.departments_open,
             "deadline": list(self.deadline) if isinstance(self.deadline, list) else self.deadline,
-            "quantities": list(self.quantities),
+            "quantities": list(self.quantities), "lead_rule": self.lead_rule,
             "deadlines": [d.to_json() for d in self.deadlines],
             "targets": [t.to_json() for t in self.targets],
             "starts": list(self.starts), "frequencies": list(self.frequencies),

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .annotations import Annotation, trailing
 from .normalize import clean_text
+from .paragraphs import outline
 from .source import Paragraph, SourceDocument, Table
 
 # Header synonyms → column role. Matched on the header cell with whitespace and bracketed notes removed.
@@ -40,15 +42,6 @@ NO_CELL_RE = re.compile(rf"^[（(]?\s*(\d{{1,3}}(?:[.．\-－]\d{{1,3}}){{1,3}}|
 PREFIX_RE = re.compile(
     r"^\s*(?:(\d{1,3})\s*(?:[.．、，,)）](?:(?!\d)|(?=\d{4}\s*年))|\s)|[（(]\s*(\d{1,3})\s*[)）]|([①-⑳]))\s*")
 HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部分章节条项])")
-RESP_LABEL = (r"(?:责任处室和单位|责任处室|责任单位|责任部门|责任主体|牵头单位|牵头部门|牵头处室|主责单位|负责单位|承办单位"
-              r"|配合单位|配合部门|参与单位|协同单位|牵头|配合)")
-# （责任处室：职教处、社政处） at the end of a paragraph; the content may hold brackets of its own: 县(市、区)
-TRAILING_RESP_RE = re.compile(
-    rf"[（(]\s*({RESP_LABEL}[:：].*?)[)）]\s*[。；;.]?\s*$")
-# "…。责任单位：A、B。" at the end of a paragraph, without brackets
-INLINE_RESP_RE = re.compile(rf"(?:(?<=[。；;，,\s])|^)({RESP_LABEL}\s*[:：][^。（(]*?)[。.]?\s*$")
-LABEL_LINE_RE = re.compile(
-    rf"^\s*({RESP_LABEL}|完成时限|完成时间|完成年限|时间节点|时间进度|时限)\s*[:：]\s*(.*)$")
 
 
 def header_role(cell: str) -> str | None:
@@ -93,6 +86,7 @@ class RawTask:
     has_school_columns: bool = False
     location: str = ""
     row: int | None = None
+    annotation: Annotation | None = None   # read by the annotation grammar (paragraphs, a text cell's bracket)
 
 
 @dataclass
@@ -190,7 +184,7 @@ def segment(doc: SourceDocument) -> Segmented:
         if isinstance(block, Table):
             previous = _segment_table(block, last_heading, out, previous) or previous
             last_heading = None
-        elif HEADING_RE.match(block.text) and not TRAILING_RESP_RE.search(block.text):
+        elif HEADING_RE.match(block.text) and not trailing(block.text):
             last_heading = clean_text(block.text)
         elif ANNEX_RE.search(clean_text(block.text)):
             last_heading = None                   # the annex title: prose headings above it do not apply
@@ -259,7 +253,7 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
             task_no = str(auto_no)
         last_no = task_no
         depts_cell = _cell(row, cols.get("depts"))
-        resp = None if (depts_cell.strip() or cols.get("lead") is not None) else TRAILING_RESP_RE.search(text_cell)
+        resp = None if (depts_cell.strip() or cols.get("lead") is not None) else trailing(text_cell)
         school = None
         has_school = "s_measure" in cols or "s_goals" in cols
         if has_school:
@@ -278,7 +272,8 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
             row=i,
         )
         if resp:                                  # no responsibility column: （责任单位：…） ends the task text
-            _take_resp(task, resp)
+            task.text, task.annotation = text_cell[: resp[0]], resp[1]
+            task.deadline = task.deadline or resp[1].deadline
         out.tasks.append(task)
     return (cols, width) if cols and "text" in cols else None
 
@@ -321,73 +316,10 @@ def _infer_columns(rows: list[list[str]]) -> dict | None:
 
 
 def _segment_paragraphs(blocks, out: Segmented) -> None:
-    """Numbered paragraphs that name their responsible units: a trailing （责任处室：…） or label lines
-    (牵头单位：… / 配合单位：… / 完成时限：…) under the task. Numbered prose without either is not a task."""
-    paras = [b for b in blocks if isinstance(b, Paragraph)]
-    section = None
-    cur: RawTask | None = None
-    for p in paras:
-        line = ((p.number or "") + p.text).strip()
-        if not line:
-            continue
-        lab = LABEL_LINE_RE.match(line)
-        if lab and cur is not None:
-            _add_label(cur, lab.group(1), lab.group(2))
-            continue
-        resp = TRAILING_RESP_RE.search(line) or INLINE_RESP_RE.search(line)
-        if resp and cur is not None and resp.start() == 0:
-            _labelled(cur, resp.group(1))         # "（责任单位：…）" on a line of its own under the task
-            continue
-        num, body = _split_number(line)
-        if num is None and HEADING_RE.match(line) and not resp:
-            section = clean_text(line)
-            cur = None
-            continue
-        if num is None and resp and HEADING_RE.match(line):
-            m = re.match(rf"^\s*[（(]?({NUM_CORE})[)）]?\s*[、.．]?", line)
-            if m:
-                num, body = m.group(1), line[m.end():]
-        if num is None:
-            if cur is not None and not (cur.depts or cur.lead) and len(line) > 1:
-                # a task text wrapped over several lines (plain-text exports): continue it
-                cur.text += line
-                resp = TRAILING_RESP_RE.search(cur.text) or INLINE_RESP_RE.search(cur.text)
-                if resp:
-                    _take_resp(cur, resp)
-                continue
-            cur = None
-            continue
-        cur = RawTask(task_no=num, section=section, text=body, location=f"paragraph {p.index}", row=p.index)
-        if resp:
-            _take_resp(cur, resp)
-        out.tasks.append(cur)
-    # numbered paragraphs that never received a responsibility are prose, not tasks
-    out.tasks[:] = [t for t in out.tasks if not t.location.startswith("paragraph") or t.depts or t.lead]
-
-
-def _take_resp(task: RawTask, resp: re.Match) -> None:
-    cut = task.text.rfind(resp.group(0).strip())
-    task.text = task.text[:cut] if cut >= 0 else task.text
-    _labelled(task, resp.group(1))
-
-
-_LABEL_SPLIT_RE = re.compile(rf"({RESP_LABEL}|完成时限|完成时间|完成年限|时间节点|时限)\s*[:：]")
-
-
-def _labelled(task: RawTask, content: str) -> None:
-    """'牵头单位：A；配合单位：B' or '责任处室：A、B' inside one bracket."""
-    parts = _LABEL_SPLIT_RE.split(content)
-    # parts: ['', label, value, label, value, ...]
-    for k in range(1, len(parts) - 1, 2):
-        _add_label(task, parts[k], parts[k + 1].strip().rstrip("；;，,"))
-
-
-def _add_label(task: RawTask, label: str, value: str) -> None:
-    if "牵头" in label or "主责" in label:
-        task.lead = value
-    elif any(w in label for w in ("配合", "参与", "协同")):
-        task.support = value
-    elif any(w in label for w in ("时限", "时间", "年限", "节点", "进度")):
-        task.deadline = value
-    else:
-        task.depts = value if not task.depts else task.depts + "、" + value
+    """Numbered paragraphs and the annotations that name their responsible units (see ``paragraphs``)."""
+    doc = outline([b for b in blocks if isinstance(b, Paragraph)])
+    out.problems.extend(doc.problems)
+    for t in doc.tasks():
+        item = t.item
+        out.tasks.append(RawTask(task_no=t.task_no, section=t.section, text=item.text, deadline=item.deadline,
+                                 annotation=item.annotation, location=f"paragraph {item.index}", row=item.index))

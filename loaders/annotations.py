@@ -1,0 +1,232 @@
+"""The responsibility annotation grammar, one for every place an annotation stands: a table cell, a label line
+under a task, a bracket at the end of a task, a bracket on a line of its own.
+
+    （牵头部门：市教育局，配合部门：市文广局、市人社局）     → lead [市教育局], support [市文广局, 市人社局]
+    牵头单位：市教育局　　配合单位：市财政局                  → the same, split by wide spaces
+    （牵头责任单位：A、B；责任单位：C）                       → lead [A, B], units [C]
+    （市教育局，各县区政府负责） · （由A负责） · （A牵头，B配合） → unlabelled forms
+    (责任单位: 市房管中心) · 【责任单位：…】 · 〔责任单位：…〕   → any bracket kind, ASCII colon
+
+A label is a few role words (牵头, 主要, 责任, 配合, 协同, …) and a unit noun (单位, 部门, 处室, 科室, …),
+compound ones included (责任单位及承办科室, 牵头部门/配合部门); its role decides lead or support.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+OPEN = "（(［[【〔〈<《"
+CLOSE = "）)］]】〕〉>》"
+_PAIR = dict(zip(CLOSE, OPEN))
+
+_ROLE = r"(?:牵头|主要|主责|主办|责任|负责|承办|实施|落实|协同|配合|参与|协办|协助|配套|具体)"
+_NOUN = r"(?:单位|部门|处室|科室|主体|机构|处|科)"
+# 牵头单位 · 主要责任单位 · 协同配合单位 · 责任单位及承办科室（单位） · 责任处室和单位 · 牵头部门/配合部门 · 牵头
+LABEL = (rf"(?:{_ROLE}{{1,3}}{_NOUN}(?:[及和与/、]{_ROLE}{{0,2}}{_NOUN})?(?:[（(]{_NOUN}[)）])?"
+         rf"|牵头|配合|协办|参与)")
+DEADLINE_LABEL = r"(?:完成时限|完成时间|完成年限|时间节点|时间进度|时间要求|完成期限|时限)"
+_LABEL_COLON_RE = re.compile(rf"({LABEL}|{DEADLINE_LABEL})\s*[:：]\s*")
+# a label line: the label opens the line (after a list number, which the caller strips)
+LABEL_LINE_RE = re.compile(rf"^\s*({LABEL})\s*[:：]")
+DEADLINE_LABEL_RE = re.compile(rf"^\s*({DEADLINE_LABEL})\s*[:：]\s*(.*)$")
+_WIDE_SPACE_RE = re.compile(r"[\u3000]{1,}|\s{2,}")
+# unlabelled endings and openings: （A、B负责） · （由A负责） · （A牵头，B配合）
+_DUTY_END_RE = re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|分别负责|共同负责|牵头负责|负责落实|具体负责|负责)$")
+_LEAD_SUPPORT_RE = re.compile(
+    r"^(.+?)牵头(?:负责)?[，,；;、。\s]*(.*?)(?:等?(?:单位|部门)?(?:配合|参与|协同|协助)(?:落实)?)?[。；;]?$", re.S)
+LEAD_MARK_RE = re.compile(r"[（(]\s*(?:牵头|牵头单位|主责)\s*[)）]")      # 市教育局（牵头）
+_TOGETHER_RE = re.compile(r"^(.+?)会同(.+?)(?:负责|落实|推进|实施)?$", re.S)
+
+
+@dataclass
+class Annotation:
+    """Who is responsible, as printed: (role, raw unit text) in printed order; role is lead / support /
+    units (responsible, no lead or support said)."""
+
+    parts: list[tuple[str, str]] = field(default_factory=list)
+    lead_rule: str = "label"    # label / column / verb (牵头, 会同) / first-listed
+
+    def add(self, role: str, value: str) -> None:
+        value = value.strip().strip("；;，,。.、 \u3000")
+        if value:
+            self.parts.append((role, value))
+
+    def text(self, role: str) -> str:
+        return "、".join(v for r, v in self.parts if r == role)
+
+    @property
+    def deadline(self) -> str | None:
+        return self.text("deadline") or None
+
+    @property
+    def empty(self) -> bool:
+        """No responsible unit (a bracket holding only 完成时限 is no responsibility annotation)."""
+        return not any(role != "deadline" for role, _ in self.parts)
+
+
+def label_role(label: str) -> str:
+    """lead / support / units / deadline, from the words of a label."""
+    if re.fullmatch(DEADLINE_LABEL, label):
+        return "deadline"
+    first = re.split(r"[/、]", label, maxsplit=1)[0]
+    if any(w in first for w in ("牵头", "主责", "主要", "主办")):
+        return "lead"
+    if any(w in first for w in ("配合", "协同", "参与", "协办", "协助", "配套")):
+        return "support"
+    return "units"
+
+
+def parse(content: str, *, need_marker: bool = True) -> Annotation | None:
+    """An annotation's content (brackets already removed) as roles and unit texts; None when it is not a
+    responsibility annotation. Without a label the content must say who is responsible (…负责, …牵头,
+    由…负责) unless ``need_marker`` is False (a table cell under a 责任单位 header)."""
+    content = content.strip()
+    labels = list(_LABEL_COLON_RE.finditer(content))
+    if labels and not content[: labels[0].start()].strip(" 　;；，,"):
+        ann = Annotation()
+        for k, m in enumerate(labels):
+            end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
+            role = label_role(m.group(1))
+            value = content[m.end():end]
+            if "/" in m.group(1) and "/" in value:      # 牵头部门/配合部门：A/B
+                first, _, rest = value.partition("/")
+                ann.add(label_role(m.group(1)), first)
+                ann.add("support", rest)
+                continue
+            _add_value(ann, role, value)
+        if ann.text("lead"):
+            ann.lead_rule = "label"
+        elif not ann.text("support"):
+            _verbs(ann)
+        return None if ann.empty else ann
+    return unlabelled(content, need_marker=need_marker)
+
+
+def unlabelled(content: str, *, need_marker: bool = True) -> Annotation | None:
+    """（A、B负责） · （由A负责） · （A牵头，B、C配合） · A会同B."""
+    text = content.strip().strip("。；;")
+    has_marker = bool(_DUTY_END_RE.search(text)) or text.startswith("由") or "牵头" in text or "会同" in text
+    if need_marker and not has_marker:
+        return None
+    ann = Annotation()
+    ann.add("units", _DUTY_END_RE.sub("", re.sub(r"^由", "", text)))
+    _verbs(ann)
+    return None if ann.empty else ann
+
+
+def _add_value(ann: Annotation, role: str, value: str) -> None:
+    """A label's value; the wide spaces of a label line end it (what follows is the next label's)."""
+    value = value.strip().rstrip("。；;，, \u3000")
+    ann.add(role, value if role == "deadline" else _DUTY_END_RE.sub("", value))
+
+
+def _verbs(ann: Annotation) -> None:
+    """'A牵头，B配合' and 'A会同B' inside a unit text: A leads; otherwise the first listed leads."""
+    text = ann.text("units")
+    if LEAD_MARK_RE.search(text):          # A、B（牵头）: the mark sits on the name (read with the names)
+        ann.lead_rule = "label"
+        return
+    for pattern in (_LEAD_SUPPORT_RE, _TOGETHER_RE):
+        m = pattern.match(text)
+        if m and m.group(1):
+            # the lead is the clause that says so: A，B；C牵头承办 → C (A and B are named before it)
+            clause = re.split(r"[；;，,]", m.group(1))
+            if len(clause) > 1 and pattern is _LEAD_SUPPORT_RE:
+                ann.parts = []
+                ann.add("units", m.group(1)[: len(m.group(1)) - len(clause[-1])])
+                ann.add("lead", clause[-1])
+                ann.add("support", m.group(2))
+                ann.lead_rule = "verb"
+                return
+            ann.parts = []
+            ann.add("lead", m.group(1))
+            ann.add("support", m.group(2))
+            ann.lead_rule = "verb"
+            return
+    ann.lead_rule = "first-listed"
+
+
+def matching_open(text: str, close_at: int) -> int | None:
+    """Index of the bracket that opens the one closing at ``close_at`` (any bracket kind, nesting counted)."""
+    depth = 0
+    for i in range(close_at, -1, -1):
+        ch = text[i]
+        if ch in CLOSE:
+            depth += 1
+        elif ch in OPEN:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+_TAIL_PUNCT = "。；;.，, \u3000\t"
+
+
+def trailing(text: str) -> tuple[int, Annotation] | None:
+    """An annotation at the end of a paragraph or cell: a bracketed one (any kind), or an unbracketed
+    '。责任单位：A、B。'. Returns where it starts and what it says."""
+    end = len(text.rstrip(_TAIL_PUNCT))
+    if end and text[end - 1] in CLOSE:
+        start = matching_open(text, end - 1)
+        if start is not None:
+            ann = parse(text[start + 1:end - 1])
+            if ann is not None:
+                return start, ann
+    # unbracketed label after the sentence: …。责任单位：A、B。
+    labels = list(_LABEL_COLON_RE.finditer(text))
+    for m in reversed(labels):
+        before = text[: m.start()].rstrip(" \u3000")
+        if before and before[-1] not in "。；;，,.!！?？）)】〕":
+            continue
+        if any(c in text[m.end():end] for c in "。！？"):
+            continue
+        ann = parse(text[m.start():end])
+        if ann is not None:
+            return m.start(), ann
+    return None
+
+
+def own_line(text: str) -> Annotation | None:
+    """A line that is nothing but an annotation: a bracketed one, or label lines (several labels may share
+    the line, split by wide spaces or ；)."""
+    s = text.strip().rstrip("。；;.")
+    if not s:
+        return None
+    if s[0] in OPEN and s[-1] in CLOSE and matching_open(s, len(s) - 1) == 0:
+        return parse(s[1:-1])
+    if LABEL_LINE_RE.match(s):
+        return parse(_WIDE_SPACE_RE.sub("；", s))
+    return None
+
+
+def all_trailing(text: str) -> list[tuple[int, int, Annotation]]:
+    """Every bracketed annotation in a text, as (start, end, annotation), in order: a whole document on one
+    line carries one after each of its tasks."""
+    found = []
+    i = 0
+    while True:
+        m = _LABEL_COLON_RE.search(text, i)
+        if not m:
+            return found
+        start = m.start() - 1
+        while start >= 0 and text[start] in " \u3000":
+            start -= 1
+        if start < 0 or text[start] not in OPEN:
+            i = m.end()
+            continue
+        depth, end = 0, None
+        for j in range(start, len(text)):
+            if text[j] in OPEN:
+                depth += 1
+            elif text[j] in CLOSE:
+                depth -= 1
+                if depth == 0:
+                    end = j + 1
+                    break
+        if end is None:
+            return found
+        ann = parse(text[start + 1:end - 1])
+        if ann is not None:
+            found.append((start, end, ann))
+        i = end
