@@ -31,6 +31,7 @@ from policykg.app.briefing_figure import figure_png
 from policykg.graph.model import PolicyGraph
 from policykg.graph.subgraph import Selection, find_nodes
 from policykg.graph.view import function_label
+from policykg.loaders.generated import MARK as GENERATED_MARK
 
 BODY_FONT = "仿宋"        # FangSong
 HEADING_FONT = "黑体"     # SimHei
@@ -339,6 +340,7 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
     title_text = title or title_text
     document.core_properties.title = title_text
     document.core_properties.author = "policykg"
+    document.core_properties.keywords = GENERATED_MARK   # a folder run never reads a briefing back as a task list
     document.add_paragraph(title_text, style="Title")
     sub = document.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -237,6 +237,7 @@ def render_html(graph: PolicyGraph, title: str = "", lang: str = "zh", focus: li
 # Doubled braces are literal; every {field} is either escaped text or script-safe JSON.
 _PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
+<meta name="generator" content="policykg-generated">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>{css}</style>

@@ -54,6 +54,12 @@ class Manifest:
 
 
 _META_FIELDS = {f.name for f in fields(DocumentMeta)} - {"doc", "file", "sha256"}
+LEVELS = tuple(level.value for level in Level)
+
+
+def _valid_level(level: object) -> bool:
+    """A Level value, or Level values joined by + (provincial+institution: a province's list and a school's)."""
+    return isinstance(level, str) and all(part.strip() in LEVELS for part in level.split("+"))
 
 
 def load_manifest(path) -> Manifest:
@@ -68,10 +74,17 @@ def load_manifest(path) -> Manifest:
     if not isinstance(docs, dict):
         raise LoaderError(p, "'documents' must map file names to metadata")
     for name, entry in [("defaults", data.get("defaults") or {})] + list(docs.items()):
+        entry = entry or {}
+        if not isinstance(entry, dict):
+            raise LoaderError(p, f"{name}: expected field: value lines (level, jurisdiction, ...), got {entry!r}")
         unknown = set(entry or {}) - _META_FIELDS
         if unknown:
             raise LoaderError(p, f"{name}: unknown field(s) {', '.join(sorted(unknown))}; "
                                  f"known: {', '.join(sorted(_META_FIELDS))}")
+        level = entry.get("level")
+        if level is not None and not _valid_level(level):
+            raise LoaderError(p, f"{name}: unknown level {level!r}; allowed: {', '.join(LEVELS)}, or a list answered "
+                                 "by a school joined with +, e.g. provincial+institution")
     return Manifest(data.get("defaults") or {}, {str(k): v for k, v in docs.items()}, str(p))
 
 

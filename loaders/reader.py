@@ -68,14 +68,31 @@ def read(path) -> SourceDocument:
 
 def iter_input_files(paths: Iterable) -> Iterator[Path]:
     """Files named, and the task-list-like files inside folders (recursively, sorted). Files of formats we
-    cannot read are yielded too, so the run reports them instead of skipping them silently."""
+    cannot read are yielded too, so the run reports them instead of skipping them silently.
+
+    A folder walk leaves out what is never a task list: hidden folders and files (.git, .venv), Office lock
+    files (~$...), virtual environments (any folder holding pyvenv.cfg), site-packages, node_modules and
+    __pycache__ (symbolic links to folders are not followed), and files policykg wrote itself (a briefing or
+    graph page saved among the inputs, see ``generated.py``). A file named on the command line is always read."""
+    import os
+
+    from .generated import is_generated
+
+    never = {"site-packages", "dist-packages", "node_modules", "__pycache__"}
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if not f.is_file() or f.name.startswith((".", "~$")):
-                    continue
-                if f.suffix.lower() in READABLE or f.suffix.lower() in UNREADABLE:
-                    yield f
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        found = []
+        for folder, subfolders, names in os.walk(p):
+            here = Path(folder)
+            subfolders[:] = [d for d in subfolders if not d.startswith(".") and d not in never
+                             and not (here / d / "pyvenv.cfg").exists()]
+            for name in names:
+                f = here / name
+                if name.startswith((".", "~$")) or f.suffix.lower() not in READABLE | UNREADABLE:
+                    continue
+                if f.is_file() and not is_generated(f):
+                    found.append(f)
+        yield from sorted(found)

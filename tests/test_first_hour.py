@@ -305,3 +305,81 @@ def test_building_the_package_prints_no_setuptools_warning(tmp_path):
     for needed in ("policykg/app/commands/query.py", "policykg/app/explorer_pages/overview.py",
                    "policykg/ontology/data/national.yaml", "policykg/queries/documents.rq", "policykg/app/i18n.yaml"):
         assert needed in names
+
+
+# ---- a folder run reads task lists only -----------------------------------------------------------------------
+
+def extracted_docs(folder: Path) -> tuple[set[str], subprocess.CompletedProcess]:
+    import json
+
+    proc = cli("extract", folder)
+    return {json.loads(line)["doc"] for line in proc.stdout.splitlines() if line.strip()}, proc
+
+
+def test_extract_of_a_folder_skips_hidden_folders_and_virtual_environments(tmp_path):
+    work = tmp_path / "work"
+    example = sorted(EXAMPLES.glob("*.txt"))[2]
+    work.mkdir()
+    shutil.copy2(example, work / example.name)
+    # task-list-like text where no task list lives: a real virtual environment, its packages, tool folders
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", work / "env"], check=True)
+    site = next((work / "env" / "lib").glob("python*")) / "site-packages" / "somepkg"
+    for folder in (site, work / ".venv" / "lib", work / ".git" / "objects", work / "node_modules" / "pkg",
+                   work / "vendor" / "site-packages" / "pkg", work / "sub" / "__pycache__"):
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(example, folder / "dictionary.txt")
+    (work / "sub" / "lists").mkdir(parents=True)
+    shutil.copy2(sorted(EXAMPLES.glob("*.txt"))[3], work / "sub" / "lists" / "nested.txt")
+
+    docs, proc = extracted_docs(work)
+    assert proc.returncode == 0, proc.stderr
+    assert docs == {example.stem, "nested"}, docs
+
+
+def test_extract_of_a_folder_skips_the_briefing_and_graph_page_export_wrote_there(example_store, tmp_path):
+    work = tmp_path / "lists"
+    work.mkdir()
+    example = sorted(EXAMPLES.glob("*.txt"))[2]
+    shutil.copy2(example, work / example.name)
+    for fmt, name in (("docx", "briefing.docx"), ("html", "graph.html")):
+        proc = cli("export", "--department", "江西省教育厅", "--format", fmt, "-o", work / name,
+                   "--store", example_store)
+        assert proc.returncode == 0, proc.stderr
+    from policykg.loaders.generated import is_generated
+
+    assert is_generated(work / "briefing.docx") and is_generated(work / "graph.html")
+    assert not is_generated(work / example.name)
+
+    docs, proc = extracted_docs(work)
+    assert proc.returncode == 0, proc.stderr
+    assert docs == {example.stem}
+    # named on the command line, a file is read whatever wrote it (the user asked for it)
+    from policykg.loaders import iter_input_files
+
+    assert list(iter_input_files([work / "briefing.docx"])) == [work / "briefing.docx"]
+
+
+def test_a_manifest_with_an_unknown_level_names_the_allowed_values(tmp_path):
+    manifest = tmp_path / "meta.yaml"
+    manifest.write_text("documents:\n  002_9942bf19912af7cb:\n    level: citywide\n", encoding="utf-8")
+    example = sorted(EXAMPLES.glob("*.txt"))[2]
+    for command in (["extract"], ["ingest", "--store", tmp_path / "kg"]):
+        proc = cli(*command, example, "--manifest", manifest)
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert "citywide" in proc.stderr
+        for allowed in ("national", "provincial", "municipal", "county", "institution", "provincial+institution"):
+            assert allowed in proc.stderr, (command, allowed)
+    assert not (tmp_path / "kg").exists()
+    # the combined level of a province's list answered by a school stays valid, and so does an empty entry
+    manifest.write_text("defaults: {level: provincial}\ndocuments:\n  a: {level: provincial+institution}\n  b:\n",
+                        encoding="utf-8")
+    from policykg.loaders import load_manifest
+
+    assert load_manifest(manifest).for_doc("a")["level"] == "provincial+institution"
+    # a manifest beside the files is checked as well
+    work = tmp_path / "beside"
+    work.mkdir()
+    shutil.copy2(sorted(EXAMPLES.glob("*.txt"))[2], work)
+    (work / "manifest.yaml").write_text("defaults:\n  level: citywide\n", encoding="utf-8")
+    proc = cli("extract", work)
+    assert proc.returncode != 0 and "citywide" in proc.stderr and "municipal" in proc.stderr
