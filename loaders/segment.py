@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from policykg.core.lexicon import looks_like_unit
+
 from .annotations import Annotation, trailing
 from .normalize import clean_text
 from .paragraphs import outline
@@ -200,13 +202,15 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
     section = heading
     auto_no = 0
     last_no: str | None = None
-    width = max((len(r) for r in table.rows), default=0)
-    if not any(_is_header(r) for r in table.rows[:6]):
+    rows = _merge_split_headers(table.rows)
+    width = max((len(r) for r in rows), default=0)
+    if not any(_is_header(r) for r in rows[:6]):
         if previous and previous[1] == width:
             cols = previous[0]                    # a table continued after a page break, header not repeated
         else:
-            cols = _infer_columns(table.rows)     # no header at all: roles from what the cells hold
-    for i, row in enumerate(table.rows, 1):
+            cols = _infer_columns(rows)           # no header at all: roles from what the cells hold
+    last_full: list[str] | None = None
+    for i, row in enumerate(rows, 1):
         roles = _is_header(row)
         if roles is None and cols and header_rows and header_rows == i - 1:
             roles = _sub_header(row)
@@ -222,6 +226,9 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
         if not filled:
             continue
         loc = f"table {table.index}, row {i}"
+        if len(row) < header_width(cols) and len(filled) >= 2:
+            row = _align_short_row(row, cols, last_full)    # a text rendering dropped the merged cells
+        last_full = row
         text_cell = _cell(row, cols["text"])
         no_cell = clean_text(_cell(row, cols.get("no")))
         distinct = {clean_text(c) for c in filled}
@@ -276,6 +283,59 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
             task.deadline = task.deadline or resp[1].deadline
         out.tasks.append(task)
     return (cols, width) if cols and "text" in cols else None
+
+
+def _merge_split_headers(rows: list[list[str]]) -> list[list[str]]:
+    """A header printed over two lines (责任 / 单位, 完成 / 时限): the two rows joined column by column."""
+    for i in range(min(len(rows) - 1, 6)):
+        top, low = rows[i], rows[i + 1]
+        if not any(c.strip() for c in low) or any(len(clean_text(c)) > 6 for c in low):
+            continue
+        merged = [clean_text(_cell(top, j)) + clean_text(_cell(low, j)) for j in range(max(len(top), len(low)))]
+        before, after = _is_header(top), _is_header(merged)
+        if after and (before is None or len(after) > len(before)):
+            return rows[:i] + [merged, [""] * len(low)] + rows[i + 2:]   # row numbers kept
+    return rows
+
+
+def header_width(cols: dict) -> int:
+    return 1 + max(j for k, j in cols.items() if isinstance(j, int))
+
+
+def _cell_kind(cell: str) -> str:
+    c = clean_text(cell)
+    if NO_CELL_RE.match(c):
+        return "no"
+    if len(c) <= 12 and _DATEISH.search(c):
+        return "deadline"
+    names = [n for n in re.split(r"[、，,；;]", c) if n]
+    if names and all(looks_like_unit(n) for n in names):
+        return "units"
+    return "text"
+
+
+_ROLE_KIND = {"no": "no", "deadline": "deadline", "depts": "units", "lead": "units", "support": "units",
+              "text": "text", "group": "text"}
+
+
+def _align_short_row(row: list[str], cols: dict, previous: list[str] | None) -> list[str]:
+    """Cells of a row that lost its merged cells, placed in the columns whose kind they have (a number, task
+    text, a unit list, a date); a column left without a cell is the merged cell above it, carried down."""
+    by_col = {j: role for role, j in cols.items() if isinstance(j, int) and role in _ROLE_KIND}
+    width = header_width(cols)
+    out = [""] * width
+    cells = [c for c in row if c.strip()]
+    k = 0
+    for j in range(width):
+        role = by_col.get(j)
+        if k < len(cells) and (role is None or _ROLE_KIND[role] == _cell_kind(cells[k])):
+            out[j] = cells[k]
+            k += 1
+        elif role in ("depts", "lead", "support", "deadline") and previous is not None:
+            out[j] = _cell(previous, j)
+    if k < len(cells):
+        return row                               # cells that fit no column: leave the row as printed
+    return out
 
 
 _DATEISH = re.compile(r"\d{4}\s*年|持续|长期|每年|十[一二三四五六七八九]五|\d{4}[.\-/]\d{1,2}")

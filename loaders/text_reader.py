@@ -19,6 +19,7 @@ from charset_normalizer import from_bytes
 
 from .normalize import clean_line, is_footer, is_traditional, to_simplified
 from .source import LoaderError, Paragraph, Table
+from .text_tables import blank_separated, pipe_stream, starts_blank_separated, starts_pipe_stream
 
 BOX_CHARS = "┌┬┐├┼┤└┴┘─│═║╔╦╗╠╬╣╚╩╝╤╧╪╟╢╫╞╡╒╓╕╖╘╙╛╜━┃┏┓┗┛┣┫┳┻╋"
 _BOX_START = re.compile(f"^\\s*[{BOX_CHARS}]")
@@ -117,6 +118,14 @@ def text_blocks(text: str) -> tuple[list[Paragraph | Table], bool]:
         if k == "blank":
             i += 1
             continue
+        if k == "text" and (starts_pipe_stream(lines, i) or starts_blank_separated(lines, i)):
+            parse = pipe_stream if starts_pipe_stream(lines, i) else blank_separated
+            rows, end = parse(lines, i)
+            if rows is not None:
+                n_tab += 1
+                blocks.append(Table(rows, n_tab, "rendered"))
+                i = end
+                continue
         if k == "text" or (k == "box" and _BOX_SEP.match(lines[i]) is None and "│" not in lines[i]):
             n_par += 1
             blocks.append(Paragraph(_MD_HEADING.sub("", lines[i].strip()), n_par))
@@ -257,6 +266,10 @@ def _box_table(lines, kinds, i):
             cur = [[] for _ in parts]
         while len(cur) < len(parts):
             cur.append([])
+        if cur is not None and parts and re.fullmatch(r"\d{1,3}", parts[0].strip()) and cur[0]:
+            # a new task number under a number: the rule between the two rows is missing
+            rows.append(["".join(c).strip() for c in cur])
+            cur, carry = [[] for _ in parts], set()
         for j, p in enumerate(parts):
             p = p.strip()
             if not p:

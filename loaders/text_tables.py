@@ -1,0 +1,155 @@
+"""Tables that web pages and copy-paste leave as text without a grid: cells separated by `|` where each `</td>`
+stood (a row a line, or a cell's paragraphs on lines of their own between `|` lines), and cells on lines of
+their own separated by blank lines. Rows are rebuilt from the header's width and the task numbers: a cell
+holding only a task number starts a row, so rows shortened by merged cells and one-cell section rows are
+still found.
+"""
+from __future__ import annotations
+
+import re
+
+from .normalize import clean_text
+
+_NUMBER_RE = re.compile(r"^[（(]?\d{1,4}[)）.．、]?$")
+_LOOKAHEAD = 12        # lines without a `|` after a row end that close the table
+
+
+def _role(cell: str) -> str | None:
+    from .segment import header_role     # the segmenter owns the header vocabulary
+
+    return header_role(cell)
+
+
+def _is_number(cell: str) -> bool:
+    return bool(_NUMBER_RE.match(clean_text(cell)))
+
+
+def starts_pipe_stream(lines: list[str], i: int) -> bool:
+    """A rendered table starts here: `序号 | 任务 | 部门 |` (not a Markdown row, which opens with `|`), or a
+    header word on a line of its own followed by a `|` line."""
+    s = lines[i].strip()
+    if not s or s.startswith("|"):
+        return False
+    if s.endswith("|") and s.count("|") >= 2:
+        return True
+    nxt = next((ln.strip() for ln in lines[i + 1:i + 3] if ln.strip()), "")
+    return nxt == "|" and _role(s) is not None
+
+
+def pipe_stream(lines: list[str], i: int) -> tuple[list[list[str]] | None, int]:
+    """Rows of a rendered table starting at line i, and the line after it (None when no header is found)."""
+    cells, ends_line, j = _cells(lines, i)
+    first_line = next((k + 1 for k, end in enumerate(ends_line) if end), len(cells))
+    # a header on one line: every row is a line (rows shortened by merged cells end at their line end)
+    one_line = first_line >= 2
+    header = first_line if one_line else 0
+    while not one_line and header < len(cells) and _role(cells[header]) is not None and len(cells[header]) <= 8:
+        header += 1
+    if header < 2 or sum(1 for c in cells[:header] if _role(c)) < 2:
+        return None, i
+    rows = [cells[:header]]
+    row: list[str] = []
+    for k in range(header, len(cells)):
+        row.append(cells[k])
+        nxt = cells[k + 1] if k + 1 < len(cells) else None
+        if nxt is None or len(row) >= header or (ends_line[k] and (one_line or _is_number(nxt))):
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    return rows, j
+
+
+def _cells(lines: list[str], i: int) -> tuple[list[str], list[bool], int]:
+    """The cell texts of the table from line i, whether each cell's `|` ended its line, and the end line."""
+    cells: list[str] = []
+    ends_line: list[bool] = []
+    buf: list[str] = []
+    n = len(lines)
+    j = i
+    while j < n:
+        s = lines[j].strip()
+        if "|" not in s:
+            if not buf and not _more_pipes(lines, j):
+                break
+            buf.append(s)
+            j += 1
+            continue
+        parts = s.split("|")
+        for k, part in enumerate(parts[:-1]):
+            buf.append(part.strip())
+            text = "\n".join(b for b in buf).strip("\n")
+            if text or k > 0 or cells:
+                cells.append(text)
+                ends_line.append(k == len(parts) - 2 and not parts[-1].strip())
+            buf = []
+        if parts[-1].strip():
+            buf.append(parts[-1].strip())
+        j += 1
+    # a leading `|` leaves an empty first cell on every line: drop the empties that came from them
+    keep = [k for k, c in enumerate(cells) if c.strip()]
+    return [cells[k] for k in keep], [ends_line[k] for k in keep], j
+
+
+def _more_pipes(lines: list[str], j: int) -> bool:
+    """Does the table go on: a `|` within the next few lines."""
+    for ln in lines[j:j + _LOOKAHEAD]:
+        if "|" in ln:
+            return True
+    return False
+
+
+def starts_blank_separated(lines: list[str], i: int) -> bool:
+    """A header of one word a line, blank lines between: 序号 / 工作任务 / 责任部门."""
+    words = _blank_cells(lines, i, limit=4)
+    roles = [_role(w) for w in words]
+    return len(words) >= 2 and all(roles[:2]) and any(r in ("text",) for r in roles if r)
+
+
+def _blank_cells(lines: list[str], i: int, limit: int) -> list[str]:
+    out, j = [], i
+    while j < len(lines) and len(out) < limit:
+        if lines[j].strip():
+            out.append(lines[j].strip())
+            if j + 1 < len(lines) and lines[j + 1].strip():
+                break
+        elif j + 2 < len(lines) and not lines[j + 1].strip() and out:
+            break
+        j += 1
+    return out
+
+
+def blank_separated(lines: list[str], i: int) -> tuple[list[list[str]] | None, int]:
+    """Cells on lines of their own, one blank line between cells and two between rows."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    blanks = 0
+    j, n = i, len(lines)
+    while j < n:
+        s = lines[j].strip()
+        if not s:
+            blanks += 1
+            j += 1
+            continue
+        if blanks >= 2 and row:
+            rows.append(row)
+            row = []
+        if blanks >= 2 and rows and not _is_number(s) and len(rows[-1]) > 1 and not _next_is_number(lines, j):
+            break                                   # prose after the table
+        row.append(s)
+        blanks = 0
+        j += 1
+    if row:
+        rows.append(row)
+    header = rows[0] if rows else []
+    if len(header) < 2 or not all(_role(c) for c in header):
+        return None, i
+    return rows, j
+
+
+def _next_is_number(lines: list[str], j: int) -> bool:
+    """A one-cell row (a section) is followed by a row opening with a task number."""
+    for ln in lines[j + 1:j + 6]:
+        if ln.strip():
+            return _is_number(ln)
+    return False
