@@ -383,3 +383,45 @@ def test_a_manifest_with_an_unknown_level_names_the_allowed_values(tmp_path):
     (work / "manifest.yaml").write_text("defaults:\n  level: citywide\n", encoding="utf-8")
     proc = cli("extract", work)
     assert proc.returncode != 0 and "citywide" in proc.stderr and "municipal" in proc.stderr
+
+
+# ---- tables: every character shown, laid out by display width ----------------------------------------------
+
+def table_cells(text: str) -> list[list[str]]:
+    """The rows of a rich table as printed: each cell's wrapped lines joined again (whitespace dropped)."""
+    rows, block = [], []
+    for line in text.splitlines():
+        if line.startswith("│"):
+            block.append([c.strip() for c in line.split("│")[1:-1]])
+        elif block and line[:1] in ("├", "└"):
+            rows.append(["".join(parts) for parts in zip(*block)])
+            block = []
+    return rows
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_query_table_wraps_chinese_text_within_the_terminal_width(example_store, width):
+    from rich.cells import cell_len
+
+    args = ["query", "department-obligations", "-p", "department=江西省教育厅", "--store", example_store]
+    table = cli(*args, env={"COLUMNS": str(width)})
+    csv_out = cli(*args, "-f", "csv")
+    assert table.returncode == 0 and csv_out.returncode == 0, table.stderr + csv_out.stderr
+    assert "…" not in table.stdout
+    assert max(cell_len(line) for line in table.stdout.splitlines()) <= width
+    import csv
+    import io
+
+    expected = [["".join(v.split()) for v in row] for row in list(csv.reader(io.StringIO(csv_out.stdout)))[1:]]
+    shown = table_cells(table.stdout)
+    assert len(shown) == len(expected) > 10
+    assert shown == expected          # every character of every value, in order, Chinese text wrapped not cut
+
+
+def test_narrow_columns_keep_their_width_and_wide_ones_share_the_rest():
+    from policykg.app.output import column_widths
+
+    cells = [["1", "national", "教育部" * 30], ["22", "provincial", "省教育厅"]]
+    widths = column_widths(["no", "level", "text"], cells, 60)
+    assert widths == [2, 10, 60 - (3 * 3 + 1) - 2 - 10]   # borders and padding, the narrow two, the rest
+    assert column_widths(["no", "level", "text"], cells, 300) == [2, 10, 180]
