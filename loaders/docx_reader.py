@@ -13,6 +13,7 @@ import zipfile
 from docx import Document
 from docx.oxml.ns import qn
 
+from .blocks_common import check_zip
 from .normalize import clean_line, is_traditional, to_simplified
 from .numbering import Numbering
 from .source import LoaderError, Paragraph, Table
@@ -85,6 +86,11 @@ def _body_elements(body):
 
 
 def docx_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, path, ".docx")       # before anything is inflated (zip-bomb guard)
+    except zipfile.BadZipFile as e:
+        raise LoaderError(path, f"corrupt .docx (cannot open the Word package: {e})")
     try:
         document = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:

@@ -99,7 +99,8 @@ def convert(data: bytes, path, source_ext: str, target: str = "docx") -> bytes:
             if proc.returncode and proc.returncode < 0:
                 detail = f"crashed (signal {-proc.returncode}) {detail}".strip()
             raise LoaderError(path, f"LibreOffice could not convert the .{source_ext} file to .{target} "
-                                    f"(exit {proc.returncode}{': ' + detail if detail else ''})")
+                                    f"(exit {proc.returncode}{': ' + detail if detail else ''}): the file may be "
+                                    f"damaged; open it in Word, Excel or WPS and save it as .{target}")
         return result.read_bytes()
 
 

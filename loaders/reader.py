@@ -5,34 +5,55 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import office_convert
 from .docx_reader import docx_blocks
+from .html_reader import html_blocks
+from .pdf_reader import pdf_blocks
 from .source import LoaderError, SourceDocument, sha256_bytes
 from .text_reader import decode, text_blocks
+from .xlsx_reader import xlsx_blocks
 
-READABLE = {".txt", ".docx", ".text", ".tsv"}   # picked up from folders; a named file of any extension is read
+# picked up from folders; a named file of any extension is read
+READABLE = {".txt", ".docx", ".text", ".tsv", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".xlsx", ".xlsm",
+            ".doc", ".wps", ".odt", ".rtf", ".xls", ".et", ".ods"}
 # Recognised so that a folder run reports them instead of skipping them silently.
-UNREADABLE = {".doc", ".wps", ".pdf", ".rtf", ".odt", ".xls", ".xlsx", ".et", ".ofd", ".wpt", ".dot", ".docm",
-              ".pptx", ".ppt", ".html", ".htm"}
+UNREADABLE = {".ofd", ".wpt", ".dot", ".docm", ".pptx", ".ppt"}
 CONVERT_HINT = "convert it first, e.g. `soffice --headless --convert-to docx FILE`"
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _sniff(data: bytes, path: Path) -> str:
+    """The format the bytes show: docx, xlsx, pdf, html, mhtml, text, or convert:EXT:TARGET for LibreOffice."""
     if data[:4] == b"PK\x03\x04":
         head = data[:4096] + data[-65536:]
         if b"word/document.xml" in head or b"word/" in head:
             return "docx"
+        if b"xl/workbook" in head or b"xl/" in head:
+            return "xlsx"
+        if b"opendocument.text" in data[:200]:
+            return "convert:odt:docx"
+        if b"opendocument.spreadsheet" in data[:200]:
+            return "convert:ods:xlsx"
         if b"opendocument" in data[:200] or b"content.xml" in head:
-            raise LoaderError(path, f"OpenDocument text, not .docx: {CONVERT_HINT}")
-        if b"xl/" in head:
-            raise LoaderError(path, "a spreadsheet (.xlsx), not a Word document: save the sheet as .docx or .txt")
-        raise LoaderError(path, "a zip archive without a Word document inside (corrupt .docx?)")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise LoaderError(path, f"old binary Word/WPS format (.doc/.wps) is not supported: {CONVERT_HINT}")
-    if data[:5] == b"%PDF-":
-        raise LoaderError(path, "PDF is not supported: export the original as .docx "
-                                "(or convert with `soffice --headless --infilter=writer_pdf_import --convert-to docx FILE`)")
+            raise LoaderError(path, f"an OpenDocument file that is neither text nor a spreadsheet: {CONVERT_HINT}")
+        raise LoaderError(path, "a zip archive without a Word document or workbook inside (corrupt .docx/.xlsx?)")
+    if data[:8] == OLE2:
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise LoaderError(path, "password-protected (encrypted) Office file: open it in Word, Excel or WPS, "
+                                    "remove the password and save it again")
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") + b"\x00\x00" in data:
+            return "convert:xls:xlsx"
+        return "convert:doc:docx"       # Word 97-2003 .doc and Kingsoft .wps
+    if data[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        return "pdf"
     if data[:5] == b"{\\rtf":
-        raise LoaderError(path, f"RTF is not supported: {CONVERT_HINT}")
+        return "convert:rtf:docx"
+    start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"mime-version:", b"from:", b"content-type:")) and b"multipart/related" in data[:4096].lower():
+        return "mhtml"
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<body", b"<!--", b"<?xml")) and (
+            b"<html" in data[:4096].lower() or b"<body" in data[:8192].lower()):
+        return "html"
     return "text"
 
 
@@ -42,27 +63,34 @@ def read_bytes(data: bytes, path, doc: str | None = None) -> SourceDocument:
         raise LoaderError(path, "empty file")
     kind = _sniff(data, path)
     src = SourceDocument(path=str(path), doc=doc or path.stem, sha256=sha256_bytes(data))
+    if kind.startswith("convert:"):
+        _, ext, kind = kind.split(":")
+        data = office_convert.convert(data, path, ext, kind)
+        src.encoding = f"{ext}→{kind} (LibreOffice)"
     if kind == "docx":
         src.blocks, src.converted_traditional = docx_blocks(data, path)
-        src.encoding = "docx"
+    elif kind == "xlsx":
+        src.blocks, src.converted_traditional = xlsx_blocks(data, path)
+    elif kind == "pdf":
+        src.blocks, src.converted_traditional = pdf_blocks(data, path)
+    elif kind in ("html", "mhtml"):
+        src.blocks, src.converted_traditional, src.encoding = html_blocks(data, path, archive=kind == "mhtml")
     else:
         text, src.encoding = decode(data, path)
         src.blocks, src.converted_traditional = text_blocks(text)
+    src.encoding = src.encoding or kind
     return src
 
 
 def read(path) -> SourceDocument:
     """A file's metadata and blocks (paragraphs; tables as cell grids with merges resolved)."""
     path = Path(path)
-    ext = path.suffix.lower()
     try:
         data = path.read_bytes()
     except IsADirectoryError:
         raise LoaderError(path, "is a folder (pass it to iter_input_files)")
     except OSError as e:
         raise LoaderError(path, f"cannot read ({e.strerror or e})")
-    if ext in (".doc", ".wps") and data[:4] != b"PK\x03\x04":
-        raise LoaderError(path, f"old {ext} format is not supported: {CONVERT_HINT}")
     return read_bytes(data, path)
 
 
