@@ -187,6 +187,25 @@ def trailing(text: str) -> tuple[int, Annotation] | None:
     return None
 
 
+def leading(text: str) -> tuple[int, Annotation] | None:
+    """An annotation opening a task's text: 【牵头单位：市教育局】加快… → where the text starts, and it."""
+    s = text.lstrip()
+    if not s or s[0] not in OPEN:
+        return None
+    depth = 0
+    for j, ch in enumerate(s):
+        depth += ch in OPEN
+        depth -= ch in CLOSE
+        if depth == 0:
+            content = s[1:j]
+            if not _LABEL_COLON_RE.match(content.strip()):
+                return None
+            ann = parse(content)
+            rest = s[j + 1:]
+            return (len(text) - len(rest.lstrip(" \u3000:：")), ann) if ann and rest.strip() else None
+    return None
+
+
 def own_line(text: str) -> Annotation | None:
     """A line that is nothing but an annotation: a bracketed one, or label lines (several labels may share
     the line, split by wide spaces or ；)."""

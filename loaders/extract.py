@@ -10,6 +10,8 @@ from .departments import cell_annotation, split_departments, units_of
 from .metadata import Manifest, extract_meta, load_manifest
 from .normalize import clean_text
 from .reader import read
+from policykg.core.lexicon import why_not_unit
+
 from .records import ExtractionResult, Problem, Provenance, SchoolMeasure, TaskRecord
 from .segment import RawTask, segment
 from .source import LoaderError, SourceDocument
@@ -39,10 +41,24 @@ def school_measure(raw: dict) -> SchoolMeasure | None:
     return SchoolMeasure(measure, goals, units, deadlines, pairing)
 
 
-def task_record(raw: RawTask, src: SourceDocument) -> TaskRecord:
+NO_TASKS = ("no recognisable task list: looked for task tables (a header with a task column and a 责任单位/牵头/配合 "
+            "column, in Word, tab-separated, pipe, box-drawing, one-cell-a-line or blank-line-separated text), "
+            "numbered items carrying a responsibility annotation (（责任单位：…）, 牵头单位：… lines, …负责, "
+            "A牵头/B配合) and department duty lines (财政部门：负责…)")
+
+
+def rejected_units(raw: RawTask, src: SourceDocument, names: list[str]) -> list[Problem]:
+    """Strings in a responsibility annotation that are no department name: reported, never kept."""
+    return [Problem(src.path, raw.location, f"{name!r} is not kept as a department: {why_not_unit(name)}")
+            for name in names]
+
+
+def task_record(raw: RawTask, src: SourceDocument, problems: list[Problem] | None = None) -> TaskRecord:
     text = clean_text(raw.text)
     units = units_of(raw.annotation if raw.annotation is not None
                      else cell_annotation(raw.depts, raw.lead, raw.support))
+    if problems is not None and units.rejected:
+        problems.extend(rejected_units(raw, src, units.rejected))
     col = column_deadlines(raw.deadline)
     deadlines = col if col else text_deadlines(text)
     printed = list(dict.fromkeys(d.text for d in deadlines))
@@ -75,8 +91,9 @@ def extract(src: SourceDocument, manifest: dict | None = None) -> ExtractionResu
     full = src.text
     tasks = []
     cursor = 0
+    problems = [Problem(src.path, loc, reason) for loc, reason in seg.problems]
     for raw in seg.tasks:
-        rec = task_record(raw, src)
+        rec = task_record(raw, src, problems)
         at = full.find(rec.text, cursor) if rec.text else -1
         if at < 0 and rec.text:
             at = full.find(rec.text)
@@ -88,11 +105,9 @@ def extract(src: SourceDocument, manifest: dict | None = None) -> ExtractionResu
             rec.provenance.span = (at, at + len(rec.text))
             cursor = at + len(rec.text)
         tasks.append(rec)
-    problems = [Problem(src.path, loc, reason) for loc, reason in seg.problems]
     if not tasks:
         detail = f" ({len(problems)} row(s) unreadable, first: {problems[0].location}: {problems[0].reason})" if problems else ""
-        raise LoaderError(src.path, "no recognisable task list (no table with task and responsibility columns, "
-                                    "no numbered tasks naming responsible units)" + detail)
+        raise LoaderError(src.path, NO_TASKS + detail)
     return ExtractionResult(meta=meta, tasks=tasks, problems=problems, text=full)
 
 

@@ -100,4 +100,13 @@ def is_traditional(text: str, threshold: float = 0.04) -> bool:
 
 
 def to_simplified(text: str) -> str:
-    return _converter().convert(text)
+    """Traditional → simplified, and the pinyin that mirror sites print after characters dropped."""
+    return strip_pinyin(_converter().convert(text))
+
+
+# Pinyin that some mirror sites print after characters: 工作任務(wù) — noise for matching and resolution.
+_PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])[(（]\s*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[1-5]?\s*[)）]")
+
+
+def strip_pinyin(text: str) -> str:
+    return _PINYIN_RE.sub("", text) if _PINYIN_RE.search(text) else text

@@ -41,7 +41,7 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p)) for na
 _DUTY_LINE_RE = re.compile(r"^([^：:，,。；;（）()]{2,40}?)[：:]\s*((?:负责|牵头|配合|承担|做好|主要负责|具体负责).*)$")
 # a whole document on one line: split it after each annotation and before a list marker that follows a
 # sentence end
-_WALL = 1500
+_WALL = 600
 _WALL_SPLIT_RE = re.compile(rf"(?<=[。；;！!）)])\s*(?=(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[)）]|\d{{1,2}}[.．、](?!\d)))"
                             rf"|(?<=[\u4e00-\u9fff])\s*(?=\d{{1,2}}[.．][\u4e00-\u9fff])")
 _HEADING_BODY = 40      # a parent longer than this (after its number) is a paragraph of its own, not a bare heading
@@ -137,7 +137,10 @@ class Outline:
                 self._pop_to(style)
                 self.stack[-1].deadline = dl.group(2).strip()
                 return
-            self._open(Item(style, number, marker, rest, index))
+            lead_ann = ann_grammar.leading(rest)
+            self._open(Item(style, number, marker, rest[lead_ann[0]:] if lead_ann else rest, index))
+            if lead_ann:
+                self._annotate(self.stack[-1], lead_ann[1], "trailing", index)
             self._trailing(self.stack[-1], index)
             return
         own = ann_grammar.own_line(line)
@@ -172,6 +175,8 @@ class Outline:
     def _open(self, item: Item) -> None:
         self._pop_to(item.style)
         item.parent = self.stack[-1]
+        if item.style == "bullet":              # △ items are numbered by their place in the list
+            item.number = str(1 + sum(1 for c in item.parent.children if c.style == "bullet"))
         item.parent.children.append(item)
         self.stack.append(item)
         self.items.append(item)

@@ -23,6 +23,8 @@ Example:
     policykg extract examples > tasks.jsonl
 
     policykg extract list.docx other/ --manifest meta.yaml --meta
+
+    policykg extract downloads/ --problems problems.jsonl > tasks.jsonl
 """
 
 
@@ -58,6 +60,9 @@ def register(app: typer.Typer) -> None:
                                                 help="YAML manifest supplying/overriding document metadata."),
         meta: bool = typer.Option(False, "--meta", help="Also print one {\"document\": …} line per file."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no row problems on stderr."),
+        problems_out: Optional[Path] = typer.Option(
+            None, "--problems", help="Write what could not be read (file, row, reason) to this JSON Lines file: "
+                                     "failed files, rows without task text, strings that are no department."),
     ) -> None:
         err = Console(stderr=True)
         try:
@@ -73,6 +78,7 @@ def register(app: typer.Typer) -> None:
                             transient=True, disable=not show)
         out = sys.stdout
         n_tasks = 0
+        report = open(problems_out, "w", encoding="utf-8") if problems_out else None
         with progress:
             task_id = progress.add_task("extract", total=len(files))
             for result in records_for(files, loaded, errors, progress, task_id):
@@ -81,10 +87,18 @@ def register(app: typer.Typer) -> None:
                 for task in result.tasks:
                     out.write(json.dumps(task.to_json(), ensure_ascii=False) + "\n")
                 n_tasks += len(result.tasks)
-                if not quiet:
-                    for problem in result.problems:
+                for problem in result.problems:
+                    if not quiet:
                         err.print(f"policykg: {problem}", markup=False, highlight=False)
+                    if report:
+                        report.write(json.dumps({"file": problem.file, "location": problem.location,
+                                                 "reason": problem.reason}, ensure_ascii=False) + "\n")
         out.flush()
+        if report:
+            for line in errors:
+                file, _, reason = line.partition(": ")
+                report.write(json.dumps({"file": file, "location": "file", "reason": reason}, ensure_ascii=False) + "\n")
+            report.close()
         for line in errors:
             err.print(f"policykg: {line}", markup=False, highlight=False, soft_wrap=True)
         if not quiet:
