@@ -41,7 +41,7 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p)) for na
 _DUTY_LINE_RE = re.compile(r"^([^：:，,。；;（）()]{2,40}?)[：:]\s*((?:负责|牵头|配合|承担|做好|主要负责|具体负责).*)$")
 # a whole document on one line: split it after each annotation and before a list marker that follows a
 # sentence end
-_WALL = 600
+_WALL = 120            # a line shorter than this holds one item at most
 _WALL_SPLIT_RE = re.compile(rf"(?<=[。；;！!）)])\s*(?=(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[)）]|\d{{1,2}}[.．、](?!\d)))"
                             rf"|(?<=[\u4e00-\u9fff])\s*(?=\d{{1,2}}[.．][\u4e00-\u9fff])")
 _HEADING_BODY = 40      # a parent longer than this (after its number) is a paragraph of its own, not a bare heading
@@ -90,12 +90,13 @@ def marker_of(line: str) -> tuple[str, str, str, str] | None:
 
 
 def split_wall(line: str) -> list[str]:
-    """A whole document printed on one line, cut into its items (after each annotation, before a marker
-    that follows a sentence end)."""
-    if len(line) < _WALL or len(ann_grammar.all_trailing(line)) < 3:
+    """A whole document (or several items) printed on one line, cut into its items: after each annotation
+    and before a list marker that follows a sentence end."""
+    found = ann_grammar.all_trailing(line) if len(line) > _WALL else []
+    if len(found) < 2:
         return [line]
     pieces, last = [], 0
-    for _, end, _ in ann_grammar.all_trailing(line):
+    for _, end, _ in found:
         pieces.append(line[last:end])
         last = end
     pieces.append(line[last:])

@@ -1,0 +1,183 @@
+"""The annotation grammar and the paragraph outline (issue 13): every form the issue lists, with expectations
+written by hand from the form's meaning; and property tests that arbitrary text gives records or a clear
+error, never a crash or a partial name."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policykg.core.lexicon import looks_like_unit
+from policykg.loaders import LoaderError, extract, read_bytes
+from policykg.loaders.annotations import leading, own_line, parse, trailing
+from policykg.loaders.departments import units_of
+
+
+def units(annotation):
+    u = units_of(annotation)
+    return u.departments, u.lead, u.lead_rule
+
+
+@pytest.mark.parametrize("text,depts,lead,rule", [
+    # every bracket kind, labels with ASCII or full-width colons
+    ("加强管理。（责任单位：省教育厅、省财政厅）", ["省教育厅", "省财政厅"], ["省教育厅"], "first-listed"),
+    ("加强管理。(责任单位: 市房管中心)", ["市房管中心"], ["市房管中心"], "first-listed"),
+    ("加强管理。〔责任单位：省教育厅〕", ["省教育厅"], ["省教育厅"], "first-listed"),
+    ("加强管理。【牵头单位：省发展改革委；配合单位：省教育厅】", ["省发展改革委", "省教育厅"], ["省发展改革委"], "label"),
+    ("加强管理。[责任单位：省教育厅、各市人民政府]", ["省教育厅", "各市人民政府"], ["省教育厅"], "first-listed"),
+    # brackets nested inside the value
+    ("加强管理。（责任单位：省教育厅、县〔市、区〕人民政府）", ["省教育厅", "县〔市、区〕人民政府"], ["省教育厅"], "first-listed"),
+    ("加强管理。（责任单位：省教育厅，各县〈市〉区政府）", ["省教育厅", "各县〈市〉区政府"], ["省教育厅"], "first-listed"),
+    ("加强管理。（责任单位：市教育局，各镇（街道））", ["市教育局", "各镇（街道）"], ["市教育局"], "first-listed"),
+    # compound and variant labels, lead and support in one annotation
+    ("加强管理。（牵头部门：市教育局，配合部门：市文广局、市人社局）", ["市教育局", "市文广局", "市人社局"], ["市教育局"], "label"),
+    ("加强管理。（牵头责任单位：省教育厅、省国资委；责任单位：各市人民政府）",
+     ["省教育厅", "省国资委", "各市人民政府"], ["省教育厅", "省国资委"], "label"),
+    ("加强管理。（主要责任单位：省教育厅；协同配合单位：省民政厅、省总工会）",
+     ["省教育厅", "省民政厅", "省总工会"], ["省教育厅"], "label"),
+    ("加强管理。（牵头部门/配合部门：省教育厅/省人力资源社会保障厅）", ["省教育厅", "省人力资源社会保障厅"], ["省教育厅"], "label"),
+    ("加强管理。（责任单位及承办科室：省教育厅，宣传处）", ["省教育厅", "宣传处"], ["省教育厅"], "first-listed"),
+    # unlabelled forms
+    ("加强管理。（市教育局，各县区政府负责）", ["市教育局", "各县区政府"], ["市教育局"], "first-listed"),
+    ("加强管理。（省财政厅牵头，省教育厅、省人力资源社会保障厅配合）",
+     ["省财政厅", "省教育厅", "省人力资源社会保障厅"], ["省财政厅"], "verb"),
+    ("加强管理。（由省政府教育督导室负责）", ["省政府教育督导室"], ["省政府教育督导室"], "first-listed"),
+    ("加强管理。（省教育厅会同有关部门负责）", ["省教育厅", "有关部门"], ["省教育厅"], "verb"),
+    # 等 tails, ASCII comma before a collective
+    ("加强管理。（责任单位：省教育厅、省文化厅等）", ["省教育厅", "省文化厅"], ["省教育厅"], "first-listed"),
+    ("加强管理。（责任单位：市国土局、市土地发展中心,各县（市）人民政府）",
+     ["市国土局", "市土地发展中心", "各县（市）人民政府"], ["市国土局"], "first-listed"),
+    # a lead marked inside a clause: A，B；C牵头承办
+    ("加强管理。（责任单位：市住建局，综合窗口收件、受理；市住建局审批科牵头承办，质监站协办）",
+     ["市住建局", "综合窗口", "市住建局审批科", "质监站"], ["市住建局审批科"], "verb"),
+])
+def test_trailing_annotation_forms(text, depts, lead, rule):
+    found = trailing(text)
+    assert found is not None
+    start, annotation = found
+    assert text[:start] == "加强管理。"
+    assert units(annotation) == (depts, lead, rule)
+
+
+@pytest.mark.parametrize("text", [
+    "组织开展展演活动（乐团、合唱团、舞蹈团）",        # a list in brackets, no responsibility
+    "落实质量提升攀登计划（2021—2025年）",
+    "各地要积极负责推进",                              # 负责 inside a sentence, no bracket
+    "加强宣传（试行）",
+])
+def test_brackets_that_are_no_annotation(text):
+    assert trailing(text) is None
+
+
+def test_label_lines_and_wide_spaces():
+    ann = own_line("牵头部门：市教育局　　配合部门：市文广局、市人社局、团市委")
+    assert units(ann) == (["市教育局", "市文广局", "市人社局", "团市委"], ["市教育局"], "label")
+    ann = own_line("牵头部门：市教育局　配合部门：市财政局")      # a single wide space
+    assert units(ann)[:2] == (["市教育局", "市财政局"], ["市教育局"])
+    assert own_line("（责任部门：市房产局、市自然资源局）") is not None
+    assert own_line("责任单位：市教育局，各级各类学校") is not None
+    assert own_line("加快推进职业教育改革。") is None
+
+
+def test_deadline_label_inside_an_annotation():
+    ann = parse("牵头单位：市政府教育督导室；配合单位：市教育局；完成时限：2023年6月")
+    assert ann.deadline == "2023年6月"
+    assert units(ann)[:2] == (["市政府教育督导室", "市教育局"], ["市政府教育督导室"])
+    assert parse("完成时限：2023年6月") is None       # a deadline alone names nobody
+
+
+def test_annotation_opening_a_task():
+    at, ann = leading("【牵头单位：市教育局】加快推进产教融合")
+    assert "【牵头单位：市教育局】加快推进产教融合"[at:] == "加快推进产教融合"
+    assert units(ann)[1] == ["市教育局"]
+
+
+def _tasks(text: str):
+    return [(t.task_no, t.text, t.departments, t.lead)
+            for t in extract(read_bytes(text.encode("utf-8"), "doc.txt")).tasks]
+
+
+def test_outline_group_annotation_covers_each_item():
+    text = ("二、优化住房信贷政策\n（一）认房不认贷。首套住房利率。\n（二）降低首付比例。\n"
+            "（责任部门：人民银行某分行）\n三、提供公积金支持\n（一）支持人才贷款。\n（责任部门：公积金中心）\n")
+    assert _tasks(text) == [
+        ("二.一", "认房不认贷。首套住房利率。", ["人民银行某分行"], ["人民银行某分行"]),
+        ("二.二", "降低首付比例。", ["人民银行某分行"], ["人民银行某分行"]),
+        ("三.一", "支持人才贷款。", ["公积金中心"], ["公积金中心"]),
+    ]
+
+
+def test_outline_numbered_label_line_belongs_to_the_item_above():
+    text = ("一、优化土地出让方式\n（一）适用范围：热点区域。\n（二）办理流程：采取拍卖方式。\n"
+            "（三）责任单位及承办科室：市自然资源局，储备中心。\n"
+            "二、推动项目平稳交付\n在建项目可顺延交房期限。\n责任单位：市住房城乡建设局、市房管中心。\n")
+    got = _tasks(text)
+    assert [(no, depts) for no, _, depts, _ in got] == [
+        ("一", ["市自然资源局", "储备中心"]), ("二", ["市住房城乡建设局", "市房管中心"])]
+    assert got[0][1].startswith("优化土地出让方式") and got[1][1] == "推动项目平稳交付在建项目可顺延交房期限。"
+
+
+def test_outline_sub_list_of_a_paragraph_belongs_to_the_paragraph():
+    text = ("（六）实施美育实践活动的课程化管理。美育实践活动是学校美育课程的重要组成部分，要纳入教学计划，实行课程化管理。\n"
+            "1建立学生课外活动记录制度。\n2积极探索美育活动形式。\n3任何学校不得组织营利性竞赛。（责任单位：省教育厅等）\n")
+    [(no, body, depts, _)] = _tasks(text)
+    assert no == "六" and body.startswith("实施美育实践活动") and depts == ["省教育厅"]
+
+
+def test_outline_restarting_numbers_are_qualified_by_their_heading():
+    text = ("（一）完善课程\n1.科学定位目标。（市教育局负责）\n2.开齐课程。（市教育局负责）\n"
+            "（二）提高质量\n1.健全机构。（市教育局负责）\n")
+    assert [t[0] for t in _tasks(text)] == ["一.1", "一.2", "二.1"]
+
+
+def test_outline_duty_lines_and_articles():
+    text = ("二、职责分工\n发改部门：负责项目立项审批。\n财政部门：负责补贴资金筹集。\n三、工作要求\n")
+    assert [(no, depts) for no, _, depts, _ in _tasks(text)] == [("1", ["发改部门"]), ("2", ["财政部门"])]
+    text = "第一条 降低首付比例。（牵头单位：市住建局）\n第二条 发放补贴。(牵头单位:市财政局)\n"
+    assert [(no, lead) for no, _, _, lead in _tasks(text)] == [("第一条", ["市住建局"]), ("第二条", ["市财政局"])]
+
+
+def test_outline_whole_document_on_one_line():
+    items = "".join(f"{k}.措施{k}的内容，要抓好落实，确保取得实效，持续推进相关工作。(责任单位:市房管中心、市财政局)"
+                    for k in range(1, 9))
+    text = "若干措施为促进发展，现制定有关措施如下。一、激活市场" + items[:len(items) // 2] + "二、优化服务 " \
+        + items[len(items) // 2:] + "本措施自印发之日起实施。"
+    got = _tasks(text * 1)
+    assert [t[0] for t in got] == [str(k) for k in range(1, 9)]
+    assert all(t[2] == ["市房管中心", "市财政局"] for t in got)
+
+
+def test_no_task_list_names_the_layouts_looked_for():
+    with pytest.raises(LoaderError, match="looked for task tables"):
+        extract(read_bytes("关于召开会议的通知\n请各单位准时参加。\n".encode("utf-8"), "notice.txt"))
+
+
+@pytest.mark.parametrize("name,ok", [
+    ("市文广旅体局", True), ("各县（市、区）人民政府", True), ("人行重庆市分行", True), ("各级各类学校", True),
+    ("教育", True), ("X)", False), ("2022年底前", False), ("加强组织领导，确保各项任务落实到位", False),
+    ("受理", False), ("（责任单位", False),
+])
+def test_what_a_unit_name_looks_like(name, ok):
+    assert looks_like_unit(name) is ok
+
+
+LINES = st.lists(st.sampled_from([
+    "一、加强统筹", "（一）建立制度。", "1.推进改革。", "（责任单位：省教育厅、省财政厅）", "牵头部门：市教育局　配合部门：市文广局",
+    "（市教育局，各县区政府负责）", "责任单位：", "（", "）", "序号 | 任务 | 责任单位 |", "1 | 推进 | 省教育厅 |", "|",
+    "财政部门：负责资金。", "第一条 降低首付。", "△ 推进", "", "　　", "①落实", "（责任单位：X)", "等部门）",
+]) | st.text(alphabet="一二（）()、，：:；|责任单位牵头配合省教育厅负责等 \n1.", max_size=40), max_size=30)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(LINES)
+def test_any_text_gives_records_or_a_clear_error(lines):
+    """Whatever the lines, extraction returns records whose departments all look like unit names, or raises
+    LoaderError; it never crashes and never keeps a partial string (X), 等部门, a stray bracket)."""
+    text = "\n".join(lines)
+    try:
+        result = extract(read_bytes(text.encode("utf-8") or b" ", "doc.txt"))
+    except LoaderError:
+        return
+    for task in result.tasks:
+        assert all(looks_like_unit(d) for d in task.departments), task.departments
+        assert set(task.lead) <= set(task.departments)
