@@ -1,0 +1,172 @@
+"""Unit tests of a briefing's rows, groups and figures (app/briefing_data.py) on a graph built by hand.
+
+Every expected value below is worked out by reading the little graph in ``_graph``; nothing is taken from the
+code under test. The end-to-end briefing of the examples is in test_briefing.py.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policykg.app.briefing_data import (
+    NO_DEADLINE, briefing_tasks, cite, document_name, groups, headline, quoted, rows_for)
+from policykg.graph.model import Edge, Node, PolicyGraph
+from policykg.graph.subgraph import Selection
+
+
+def _graph() -> PolicyGraph:
+    """Two documents (a national one, a provincial one), one department each, tasks with 0-2 deadlines."""
+    g = PolicyGraph()
+    add = g.add_node
+    add(Node("doc/nat", "Document", {"doc_id": "nat", "title": "国家任务表", "level": "national",
+                                     "jurisdiction": "中国"}))
+    add(Node("doc/prov", "Document", {"doc_id": "prov", "title": "关于印发《省任务清单》的通知",
+                                      "level": "provincial", "jurisdiction": "江西省"}))
+    add(Node("dept/moe", "Department", {"name": "教育部", "level": "national"}))
+    add(Node("dept/jx", "Department", {"name": "江西省教育厅", "level": "provincial"}))
+    add(Node("dept/jx-fin", "Department", {"name": "江西省财政厅", "level": "provincial"}))
+    tasks = {
+        "task/nat/1": ("nat", "1", "国家任务一"),
+        "task/nat/2": ("nat", "2", "国家任务二"),
+        "task/prov/1": ("prov", "1", "省任务一"),     # two deadlines: 2023-06-30 and 2022-12-31
+        "task/prov/2": ("prov", "2", "省任务二"),     # due exactly on the as-of date
+        "task/prov/3": ("prov", "3", "省任务三"),     # no deadline
+        "task/prov/4": ("prov", "4", "省任务四"),     # a period: start only
+    }
+    for tid, (doc, no, text) in tasks.items():
+        add(Node(tid, "Task", {"doc_id": doc, "task_no": no, "text": text}, doc=doc))
+        g.add_edge(Edge(f"doc/{doc}", "HAS_TASK", tid))
+    g.add_edge(Edge("task/nat/1", "LEAD", "dept/moe"))
+    g.add_edge(Edge("task/nat/2", "LEAD", "dept/moe"))
+    for tid in ("task/prov/1", "task/prov/2", "task/prov/3", "task/prov/4"):
+        g.add_edge(Edge(tid, "LEAD", "dept/jx", {"position": 0}))
+    g.add_edge(Edge("task/prov/1", "SUPPORT", "dept/jx-fin", {"position": 1}))
+    g.add_edge(Edge("task/prov/3", "SUPPORT", "dept/moe", {"position": 1}))
+    deadlines = {
+        "dl/p1a": ("task/prov/1", {"end": "2023-06-30"}),
+        "dl/p1b": ("task/prov/1", {"end": "2022-12-31"}),
+        "dl/p2": ("task/prov/2", {"end": "2024-06-30"}),
+        "dl/p4": ("task/prov/4", {"start": "2025-01-01"}),
+        "dl/n2": ("task/nat/2", {"end": "2025-12-31"}),
+    }
+    for did, (tid, props) in deadlines.items():
+        add(Node(did, "Deadline", props))
+        g.add_edge(Edge(tid, "HAS_DEADLINE", did))
+    add(Node("tgt/p1", "Target", {"text": "100所"}))
+    g.add_edge(Edge("task/prov/1", "HAS_TARGET", "tgt/p1"))
+    # task/prov/1 implements both national tasks: nat/2 with the higher score, so it is cited first
+    g.add_edge(Edge("task/prov/1", "IMPLEMENTS", "task/nat/1", {"score": 0.41, "review": True}))
+    g.add_edge(Edge("task/prov/1", "IMPLEMENTS", "task/nat/2", {"score": 0.87, "review": False}))
+    return g
+
+
+AS_OF = date(2024, 6, 30)
+
+
+def _row(rows, tid):
+    (row,) = [r for r in rows if r.task_id == tid]
+    return row
+
+
+def test_a_row_with_several_deadlines_is_due_at_the_earliest():
+    g = _graph()
+    row = _row(rows_for(g, ["task/prov/1"]), "task/prov/1")
+    assert row.due == date(2022, 12, 31)
+    assert row.lead == ["江西省教育厅"] and row.support == ["江西省财政厅"]
+    assert row.targets == ["100所"]
+    assert row.citation == "《省任务清单》第1项"   # the attachment of a 印发 notice is what is cited
+
+
+def test_a_period_without_an_end_is_due_at_its_start_and_no_deadline_is_none():
+    rows = rows_for(_graph(), ["task/prov/3", "task/prov/4"])
+    assert _row(rows, "task/prov/4").due == date(2025, 1, 1)
+    assert _row(rows, "task/prov/3").due is None
+
+
+def test_implementation_citations_highest_score_first():
+    row = _row(rows_for(_graph(), ["task/prov/1"]), "task/prov/1")
+    assert [(i.citation, i.review) for i in row.implements] == [
+        ("《国家任务表》第2项", False), ("《国家任务表》第1项", True)]
+
+
+def test_due_on_the_as_of_date_is_not_passed():
+    g = _graph()
+    rows = rows_for(g, ["task/prov/1", "task/prov/2", "task/prov/3", "task/prov/4"])
+    h = headline(g, rows, AS_OF, None)
+    # prov/1 due 2022-12-31: passed; prov/2 due 2024-06-30 = as-of: coming; prov/4 2025-01-01: coming
+    assert (h.passed, h.coming, h.undated) == (1, 2, 1)
+    assert h.within_year == 2          # 2024-06-30 and 2025-01-01 are both within a year of 2024-06-30
+    assert (h.tasks, h.targets, h.departments, h.lead, h.support) == (4, 1, 3, 4, 2)
+    titled = [(gr.title, gr.passed, [r.task_id for r in gr.rows]) for gr in groups(rows, AS_OF)]
+    assert titled == [
+        ("2022年12月31日前完成（已到期）", True, ["task/prov/1"]),
+        ("2024年6月30日前完成（未到期）", False, ["task/prov/2"]),
+        ("2025年1月1日前完成（未到期）", False, ["task/prov/4"]),
+        (f"{NO_DEADLINE}（持续推进或未写明时限）", None, ["task/prov/3"]),
+    ]
+
+
+def test_a_day_after_the_due_date_it_is_passed():
+    g = _graph()
+    rows = rows_for(g, ["task/prov/2"])
+    h = headline(g, rows, date(2024, 7, 1), None)
+    assert (h.passed, h.coming) == (1, 0)
+    assert groups(rows, date(2024, 7, 1))[0].passed is True
+
+
+def test_within_a_year_counts_the_day_a_year_later_but_not_the_next():
+    g = _graph()
+    rows = rows_for(g, ["task/prov/4", "task/nat/2"])     # due 2025-01-01 and 2025-12-31
+    assert headline(g, rows, date(2024, 12, 31), None).within_year == 0 + 1   # 2025-01-01 only
+    assert headline(g, rows, date(2025, 1, 1), None).within_year == 2          # 2025-12-31 <= 2026-01-01
+    assert headline(g, rows, date(2025, 1, 2), None).within_year == 1          # 2025-01-01 has passed
+
+
+def test_headline_counts_lead_and_support_for_the_focus_departments():
+    g = _graph()
+    rows = rows_for(g, ["task/prov/1", "task/prov/3", "task/nat/1"])
+    h = headline(g, rows, AS_OF, {"dept/moe"})
+    # 教育部 leads nat/1 and only supports prov/3; it has nothing to do with prov/1
+    assert (h.lead, h.support, h.relative) == (1, 1, True)
+    h = headline(g, rows, AS_OF, {"dept/jx-fin"})
+    assert (h.lead, h.support) == (0, 1)
+
+
+def test_a_neighbourhood_briefing_keeps_only_the_levels_asked_for():
+    g = _graph()
+    everything = set(briefing_tasks(g, Selection(center="dept/moe", depth=1)))
+    assert everything == {"task/nat/1", "task/nat/2", "task/prov/3"}
+    provincial = briefing_tasks(g, Selection(center="dept/moe", depth=1, levels=("provincial",)))
+    assert provincial == ["task/prov/3"]
+    national = set(briefing_tasks(g, Selection(center="dept/moe", depth=1, levels=("national",))))
+    assert national == {"task/nat/1", "task/nat/2"}
+
+
+def test_a_neighbourhood_briefing_keeps_only_the_jurisdictions_and_dates_asked_for():
+    g = _graph()
+    assert briefing_tasks(g, Selection(center="dept/moe", depth=1, jurisdictions=("江西省",))) == ["task/prov/3"]
+    dated = briefing_tasks(g, Selection(center="dept/jx", depth=1, deadline_from=date(2024, 1, 1),
+                                        deadline_to=date(2024, 12, 31)))
+    assert dated == ["task/prov/2"]
+
+
+def test_a_task_selection_keeps_only_the_levels_asked_for():
+    g = _graph()
+    assert set(briefing_tasks(g, Selection(function=None, levels=("national",)))) == {"task/nat/1", "task/nat/2"}
+    assert briefing_tasks(g, Selection(department="教育部", levels=("provincial",))) == ["task/prov/3"]
+
+
+@pytest.mark.parametrize("title, name", [
+    ("关于印发《江西省任务清单》的通知", "江西省任务清单"),
+    ("国家任务表", "国家任务表"),
+    ("关于印发  《一  二》的通知", "一 二"),
+])
+def test_document_name(title, name):
+    assert document_name({"title": title}) == name
+
+
+def test_quoted_nests_book_title_marks_and_cite_without_a_document():
+    assert quoted("关于《甲》的意见") == "《关于〈甲〉的意见》"
+    task = Node("t", "Task", {"doc_id": "d9", "location": "第3段"})
+    assert cite(None, task) == "d9 第3段"
