@@ -153,13 +153,26 @@ class Outline:
         if dl and top is not self.root:
             top.deadline = dl.group(2).strip()
             return
-        if top is self.root or top.closed:
-            return
-        if top.annotation is not None:
-            top.closed = True               # prose after an annotated item is not part of it
+        if top is self.root or top.closed or top.annotation is not None:
+            if top is not self.root and top.annotation is not None:
+                top.closed = True           # prose after an annotated item is not part of it
+            if ann_grammar.trailing(line) is not None:
+                self._unnumbered(line, index)   # a paragraph of its own that names its units
             return
         top.text += "\n" + line             # the item goes on over another paragraph
         self._trailing(top, index)
+
+    def _unnumbered(self, line: str, index: int) -> None:
+        """An unnumbered paragraph ending in an annotation: a task numbered by its place among such."""
+        while len(self.stack) > 1 and (self.stack[-1].annotation is not None or self.stack[-1].style == "para"):
+            self.stack.pop()
+        parent = self.stack[-1]
+        number = str(1 + sum(1 for c in parent.children if c.style == "para"))
+        item = Item("para", number, "", line, index, parent=parent)
+        parent.children.append(item)
+        self.items.append(item)
+        self._trailing(item, index)
+        item.closed = True
 
     def _depth(self, style: str) -> int:
         if style not in self.style_depth:

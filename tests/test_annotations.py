@@ -181,3 +181,10 @@ def test_any_text_gives_records_or_a_clear_error(lines):
     for task in result.tasks:
         assert all(looks_like_unit(d) for d in task.departments), task.departments
         assert set(task.lead) <= set(task.departments)
+
+
+def test_unnumbered_paragraphs_that_name_their_units_are_tasks():
+    text = ("关于做好某项工作的通知\n为做好某项工作，现将有关事项通知如下。\n"
+            "加快建设公共实训基地。（责任单位：市人社局、市财政局）\n推动职业院校扩大招生。（责任单位：市教育局）\n特此通知。\n")
+    assert _tasks(text) == [("1", "加快建设公共实训基地。", ["市人社局", "市财政局"], ["市人社局"]),
+                            ("2", "推动职业院校扩大招生。", ["市教育局"], ["市教育局"])]
