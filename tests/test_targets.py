@@ -107,3 +107,47 @@ def test_a_column_end_is_no_blank_inside_a_quantity():
     row = "32\t支持进入国家“双高计划”院校\n26\t到 2022 年,全省中等职业学校全部达标\t50%\t省教育厅"
     assert [t.text for t in find_quantities(row)] == ["50%"]
     assert [t.text for t in find_quantities("完成200 万人次 左右培训")] == ["200 万人次 左右"]
+
+
+# Every qualifier word, read by hand: (phrase, printed quantity, value, qualifier). The lead word is not part
+# of the printed phrase (gold convention) but sets the qualifier.
+QUALIFIED = [
+    ("近100所学校", "100所", 100, "approx"),
+    ("约100所学校", "100所", 100, "approx"),
+    ("100所左右学校", "100所左右", 100, "approx"),
+    ("达到100所以上", "100所以上", 100, "at-least"),
+    ("不低于90%", "90%", 90, "at-least"),
+    ("不少于30人", "30人", 30, "at-least"),
+    ("超过5万人", "5万人", 50_000, "at-least"),
+    ("至少3家", "3家", 3, "at-least"),
+    ("逾20亿元", "20亿元", 2_000_000_000, "at-least"),   # 亿 scales the value; the unit is 元
+    ("高于80%", "80%", 80, "at-least"),
+    ("多于6个", "6个", 6, "at-least"),
+    ("控制在30%以内", "30%以内", 30, "at-most"),
+    ("控制在30%以下", "30%以下", 30, "at-most"),
+    ("3年之内", "3年之内", 3, "at-most"),
+    ("不超过20%", "20%", 20, "at-most"),
+    ("不多于2项", "2项", 2, "at-most"),
+    ("不高于5%", "5%", 5, "at-most"),
+    ("最多4次", "4次", 4, "at-most"),
+    ("低于10%", "10%", 10, "at-most"),
+    ("少于8人", "8人", 8, "at-most"),
+    ("达到100所", "100所", 100, "exact"),
+    ("建设100所", "100所", 100, "exact"),
+    ("3—5个基地", "3—5个", 3, "range"),
+    ("约3—5个基地", "3—5个", 3, "range"),   # a range stays a range whatever word leads it
+]
+
+
+@pytest.mark.parametrize("phrase,printed,value,qualifier", QUALIFIED)
+def test_qualifier_words(phrase, printed, value, qualifier):
+    (t,) = find_quantities(phrase)
+    assert (t.text, t.value, t.qualifier.value) == (printed, value, qualifier)
+    assert phrase[t.span[0]:t.span[1]] == printed
+
+
+def test_lead_word_is_read_only_right_before_the_number():
+    (t,) = find_quantities("近年来建设100所")          # 近年来 is no qualifier of 100所
+    assert t.qualifier.value == "exact"
+    (t,) = find_quantities("约有100所")               # 约 not directly before the number
+    assert t.qualifier.value == "exact"
