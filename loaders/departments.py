@@ -19,7 +19,7 @@ CLOSE = "）)］]】〕〉"
 # Last characters of an organisation name (core.lexicon): a line break after one of them ends the name.
 # A line starting with one of these continues a name wrapped after a name-ending character (社\n会保障厅).
 # (团 联 校 社 行 start names of their own: 团省委, 联合学院, 校团委, 社科联, 行政学院)
-NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省团联校社行")
+NAME_CONTINUES = NAME_END - set("市区县州镇乡旗盟省团联校社行学体村")
 _WS = re.compile(r"[ \t\u3000\xa0]+")
 _OPEN_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|处室|机构)?)$")
 _AND_COLLECTIVE_RE = re.compile(r"^(.+?)(?:及|和|以及)((?:有关|相关|各)\S+)$")
@@ -197,9 +197,10 @@ class Units:
 # a unit followed by what it does: 审批科牵头承办 · 窗口负责收件 · 行政审批科受理… · 工程质量监督站协办
 _DUTY_AT_RE = re.compile("(?:具体|牵头)*(?:" + "|".join(DUTY_VERBS) + ")")
 _VERB_ONLY_RE = re.compile("^(?:具体|牵头)*(?:" + "|".join(DUTY_VERBS) + ")+$")
-# 各县区、园区燃气管理部门: a bare place collective before 、 shares the function named after it
+# 各县区、园区燃气管理部门: a bare place collective before 、 shares the function collective named after it
+# (not 各街道、区市场局: a single office; nor 各街道、区直各部门: a collective of its own)
 _PLACES_ONLY_RE = re.compile(r"^各[省市州县区乡镇街道园盟旗]+$")
-_PLACE_START_RE = re.compile(r"^[省市州县区乡镇街园盟旗]")
+_PLACE_START_RE = re.compile(r"^(?![省市县区]直)[省市州县区乡镇街园盟旗][^各]*(?:部门|单位|机构|企业)$")
 
 
 def _unit_and_duty(name: str) -> tuple[str, bool]:

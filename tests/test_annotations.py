@@ -188,3 +188,14 @@ def test_unnumbered_paragraphs_that_name_their_units_are_tasks():
             "加快建设公共实训基地。（责任单位：市人社局、市财政局）\n推动职业院校扩大招生。（责任单位：市教育局）\n特此通知。\n")
     assert _tasks(text) == [("1", "加快建设公共实训基地。", ["市人社局", "市财政局"], ["市人社局"]),
                             ("2", "推动职业院校扩大招生。", ["市教育局"], ["市教育局"])]
+
+
+@pytest.mark.parametrize("value,names", [
+    ("各县区、园区燃气管理部门、各燃气企业", ["各县区、园区燃气管理部门", "各燃气企业"]),   # 各 shared by 县区 and 园区
+    ("各街道、区市场局", ["各街道", "区市场局"]),                                        # a single office after it
+    ("各街道、区直各部门", ["各街道", "区直各部门"]),                                    # a collective of its own
+    ("立山经济开发区,全区经济运行各专班", ["立山经济开发区", "全区经济运行各专班"]),
+])
+def test_place_collectives_and_task_bodies(value, names):
+    ann = parse(f"责任单位：{value}")
+    assert units_of(ann).departments == names
