@@ -34,13 +34,15 @@ from .normalize import clean_line, is_footer
 from .source import LoaderError, Paragraph, Table
 
 MARGIN_SHARE = 0.08          # top and bottom share of the page where running heads and page numbers sit
-WRAP_CHARS = 2.0             # a line ending within this many character widths of the right edge wraps on
+WRAP_CHARS = 2.0             # a line ending within this many characters of the right margin may go on (text)
+WRAP_SLACK = 0.3             # characters of tolerance when deciding whether the next line's first token fitted
 INDENT_CHARS = 1.0           # a line starting this many characters right of the margin starts a paragraph
 GAP_FACTOR = 1.45            # a vertical gap this many times the usual line pitch starts a paragraph
 SAME_EDGE = 2.0              # points: columns of two table fragments that line up
 ITEM_START = re.compile(r"^\s*(?:\d{1,3}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+[条章节])")
 CID = re.compile(r"\(cid:\d+\)")
 NO_LINE_START = set("、。，,.；;：:！!？?”’）)」』】〕》〉…—")
+NO_LINE_END = set("“‘（(「『【〔《〈")
 
 
 @dataclass
@@ -81,15 +83,32 @@ def _lines_of(chars: list[dict]) -> list[_Line]:
     return out
 
 
+def _first_token_width(text: str, size: float) -> float:
+    """Width of what must start the next line: its first character (CJK) or ASCII word, with the characters
+    that may not start a line (、。”）) glued after it and opening marks (“《（) glued before it."""
+    text = text.strip()
+    i = 0
+    while i < len(text):
+        while i < len(text) and text[i] in NO_LINE_END:
+            i += 1
+        if i < len(text) and text[i].isascii() and text[i].isalnum():
+            while i < len(text) and text[i].isascii() and not text[i].isspace():     # 1:350, 1+X, 3.5%
+                i += 1
+        else:
+            i += 1
+        while i < len(text) and text[i] in NO_LINE_START:
+            i += 1
+        if not (i < len(text) and text[i] in NO_LINE_END):
+            break                       # an opening mark ends no line: it glues on to the next unit
+    return sum(0.55 * size if c.isascii() else size for c in text[:i])
+
+
 def _wraps(prev: _Line, nxt: _Line, right: float) -> bool:
-    """Whether ``prev`` wraps on into ``nxt``: it ends within WRAP_CHARS characters of the right edge, or
-    within one more when the next line starts with a character that may not start a line (、。，”）…) or
-    with one character before such a character (the layout moved that character down with it)."""
+    """Whether ``prev`` wraps on into ``nxt``: the next line's first token would not have fitted in the room
+    left at the end of ``prev`` (so the layout had to break there). A paragraph that ends exactly at a full
+    line looks the same in an untagged PDF; that case is read as a wrap."""
     gap = right - prev.x1
-    if gap < WRAP_CHARS * prev.size:
-        return True
-    head = nxt.text.strip()[:2]
-    return gap < (WRAP_CHARS + 1.5) * prev.size and any(c in NO_LINE_START for c in head)
+    return gap < _first_token_width(nxt.text, nxt.size) + WRAP_SLACK * prev.size
 
 
 def _join(lines: list[_Line], right: float, left: float) -> tuple[str, bool]:
@@ -102,7 +121,7 @@ def _join(lines: list[_Line], right: float, left: float) -> tuple[str, bool]:
             wrapped = _wraps(prev, ln, right) and not ln.x0 - left > INDENT_CHARS * ln.size * 0.9
             text += _glue(text, ln.text) if wrapped else "\n"
         text += ln.text.strip()
-    return text, bool(lines) and right - lines[-1].x1 < WRAP_CHARS * lines[-1].size
+    return text, bool(lines) and right - lines[-1].x1 < (1 + WRAP_SLACK) * lines[-1].size
 
 
 def _glue(before: str, after: str) -> str:
@@ -225,20 +244,26 @@ def _furniture(pages_lines: list[tuple[float, list[_Line]]]) -> set[tuple[int, i
 
 def _open(data: bytes, path):
     import pdfplumber                     # imported on use: the CLI starts without it
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages                      # parses the page tree: damaged files fail here
         return pdf
-    except PDFPasswordIncorrect:
-        raise LoaderError(path, "password-protected PDF (encrypted; it needs a password to open): save an "
-                                "unprotected copy or use the original document") from None
     except Exception as e:
-        name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise LoaderError(path, f"encrypted PDF that cannot be opened ({name})") from None
-        raise LoaderError(path, f"corrupt PDF ({name}: {' '.join(str(e).split())[:160] or 'unreadable'})") from None
+        raise _open_error(e, path) from None
+
+
+def _open_error(e: Exception, path) -> LoaderError:
+    # pdfplumber wraps pdfminer's exception (PdfminerException(PDFPasswordIncorrect()))
+    inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+    name = type(inner).__name__
+    if "Password" in name:
+        return LoaderError(path, "password-protected PDF (encrypted; it needs a password to open): save an "
+                                 "unprotected copy or use the original document")
+    if "Encrypt" in name:
+        return LoaderError(path, f"encrypted PDF that cannot be opened ({name})")
+    detail = " ".join(str(inner).split())[:160]
+    return LoaderError(path, f"corrupt PDF ({name}{': ' + detail if detail else ''})")
 
 
 def pdf_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:

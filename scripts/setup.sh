@@ -50,6 +50,7 @@ if [ "$want_test" = 1 ]; then
   need=()
   command -v chromium >/dev/null || need+=(chromium)
   command -v soffice >/dev/null || need+=(libreoffice-writer)
+  dpkg -s libreoffice-calc >/dev/null 2>&1 || need+=(libreoffice-calc)   # .xlsx test files (Calc's HTML import)
   command -v rapper >/dev/null || need+=(raptor2-utils)
   command -v pdftoppm >/dev/null || need+=(poppler-utils)
   [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
