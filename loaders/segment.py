@@ -37,7 +37,7 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
 _ROLE_OF = {syn: role for role, syns in ROLE_SYNONYMS.items() for syn in syns}
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
 
-NUM_CORE = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[①-⑳])"
+NUM_CORE = r"(?:\d{1,6}|[一二三四五六七八九十]{1,3}|[①-⑳])"   # a number cell: up to 999,999 rows
 NO_CELL_RE = re.compile(rf"^[（(]?\s*(\d{{1,3}}(?:[.．\-－]\d{{1,3}}){{1,3}}|{NUM_CORE})\s*[)）.．、,，]?$")
 # A number printed at the start of a task text: 1. 1、 1． (1) （1） ① 1）. "1.5倍" is a decimal, not a number,
 # but a year may follow the number at once: 12．2022年起，…

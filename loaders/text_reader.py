@@ -266,7 +266,7 @@ def _box_table(lines, kinds, i):
             cur = [[] for _ in parts]
         while len(cur) < len(parts):
             cur.append([])
-        if cur is not None and parts and re.fullmatch(r"\d{1,3}", parts[0].strip()) and cur[0]:
+        if cur is not None and parts and re.fullmatch(r"\d{1,6}", parts[0].strip()) and cur[0]:
             # a new task number under a number: the rule between the two rows is missing
             rows.append(["".join(c).strip() for c in cur])
             cur, carry = [[] for _ in parts], set()

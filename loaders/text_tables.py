@@ -10,7 +10,7 @@ import re
 
 from .normalize import clean_text
 
-_NUMBER_RE = re.compile(r"^[（(]?\d{1,4}[)）.．、]?$")
+_NUMBER_RE = re.compile(r"^[（(]?\d{1,6}[)）.．、]?$")
 _LOOKAHEAD = 12        # lines without a `|` after a row end that close the table
 
 

@@ -270,3 +270,19 @@ def test_big5_traditional_file(tmp_path):
     src = read(path)
     assert src.encoding == "big5" and src.converted_traditional
     assert extract_file(path).tasks[2].departments == ["省人力资源社会保障厅", "省教育厅"]
+
+
+def test_a_100000_row_table_keeps_every_row():
+    """Task numbers past 999 are numbers (a 100,000-row table once stopped at task 999 and exited 0)."""
+    import resource
+    import time
+
+    from policykg.loaders import extract, read_bytes
+
+    rows = ["序号\t工作任务\t责任单位"] + [f"{k}\t推进第{k}项改革任务。\t省教育厅、省财政厅" for k in range(1, 100_001)]
+    started = time.process_time()
+    result = extract(read_bytes("\n".join(rows).encode("utf-8"), "big.txt"))
+    print(f"\n100,000-row table: {len(result.tasks)} tasks in {time.process_time() - started:.1f} s CPU, "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+    assert [t.task_no for t in result.tasks] == [str(k) for k in range(1, 100_001)]
+    assert not result.problems
