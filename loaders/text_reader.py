@@ -37,7 +37,10 @@ def decode(data: bytes, path) -> tuple[str, str]:
     if not data.strip():
         raise LoaderError(path, "empty file")
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]                 # a UTF-8 mark before GBK text (an editor's doing): detect below
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"

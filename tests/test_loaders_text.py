@@ -286,3 +286,13 @@ def test_a_100000_row_table_keeps_every_row():
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
     assert [t.task_no for t in result.tasks] == [str(k) for k in range(1, 100_001)]
     assert not result.problems
+
+
+def test_gbk_text_after_a_utf8_byte_order_mark_is_read():
+    import codecs
+
+    from policykg.loaders.text_reader import decode
+
+    text = "一、重点任务\n1．完善职业教育投入机制。（责任单位：市财政局、市教育局）\n"
+    decoded, encoding = decode(codecs.BOM_UTF8 + text.encode("gbk"), "bom_gbk.txt")
+    assert decoded == text and encoding == "gb18030"
