@@ -34,6 +34,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest total uncompressed size, in MB, of a .docx/.xlsx package (zip-bomb guard)."),
     Setting("max_zip_members", "10000", "POLICYKG_MAX_ZIP_MEMBERS",
             "Most members a .docx/.xlsx package may have (zip-bomb guard)."),
+    Setting("query_timeout", "30", "POLICYKG_QUERY_TIMEOUT",
+            "Seconds a user query (sparql, cypher, saved queries, the explorer) may run before it is stopped; "
+            "0 = no limit."),
+    Setting("query_max_rows", "100000", "POLICYKG_QUERY_MAX_ROWS",
+            "Most rows a user query returns; further rows are not read and the result says it was cut."),
+    Setting("query_memory_mb", "2048", "POLICYKG_QUERY_MEMORY_MB",
+            "Memory, in MB, a user query on the embedded store may use (its worker process is stopped past it)."),
+    Setting("explorer_read_only", "false", "POLICYKG_EXPLORER_READ_ONLY",
+            "true: the explorer offers no ingest page, upload or saving of queries (a shared, read-only deployment)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -58,3 +67,22 @@ def get(name: str, override: str | None = None) -> str | None:
     _load_dotenv()
     setting = _BY_NAME[name]
     return os.environ.get(setting.env, setting.default)
+
+
+def get_number(name: str, override: str | float | None = None) -> float:
+    """A numeric setting; a value that is no number is an error naming the environment variable."""
+    value = get(name, None if override is None else str(override))
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"setting {name} ({_BY_NAME[name].env}) must be a number, got {value!r}") from None
+
+
+def get_flag(name: str, override: bool | str | None = None) -> bool:
+    """A true/false setting (true/false, yes/no, 1/0, on/off)."""
+    value = str(get(name, None if override is None else str(override)) or "").strip().lower()
+    if value in ("true", "yes", "1", "on"):
+        return True
+    if value in ("false", "no", "0", "off", ""):
+        return False
+    raise ValueError(f"setting {name} ({_BY_NAME[name].env}) must be true or false, got {value!r}")

@@ -11,7 +11,9 @@ Connection settings come from ``core/settings.py``: NEO4J_URI, NEO4J_USER, NEO4J
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from itertools import islice
 from typing import Any
 
 import neo4j
@@ -21,9 +23,13 @@ from neo4j.exceptions import ClientError, ConstraintError, CypherSyntaxError, Dr
 from policykg.graph import cypher_codec as cc
 from policykg.core import settings
 from policykg.graph.model import Edge, PolicyGraph
-from policykg.graph.store import QueryResult, ReadOnlyViolation, WriteOutcome
+from policykg.graph.store import (FederationRefused, QueryLimits, QueryResult, QueryTimeout, ReadOnlyViolation,
+                                  WriteOutcome)
 from policykg.ontology.mapping import Mapping, load_mapping
 
+# The bookkeeping node that holds the link state: no label of the mapping, so counts, reading back and exports
+# never see it.
+_STATE_LABEL = "`PolicykgState`"
 _ACCESS_MODE_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden")
 
 
@@ -100,13 +106,14 @@ class Neo4jStore:
             raise Neo4jStoreError(f"Neo4j at {self.uri} failed while writing {doc!r}: {exc}") from None
         return WriteOutcome(doc, action)
 
-    def add_links(self, graph: PolicyGraph, replace: bool = False) -> None:
-        """Cross-document edges between stored nodes, in one transaction; written again they are updated."""
+    def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
+        """Cross-document edges between stored nodes, in one transaction; written again they are updated.
+        ``state`` (see GraphStore.add_links) is a property of one bookkeeping node, set in that transaction."""
         groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
         for e in graph.edges.values():
             labels = (graph.nodes[e.source].label, graph.nodes[e.target].label)
             groups[(e.type, *labels)].append({"s": e.source, "t": e.target, "p": cc.edge_props(e, self.m, labels)})
-        if not groups and not replace:
+        if not groups and not replace and state is None:
             return
         self.ensure_schema()
 
@@ -115,11 +122,22 @@ class Neo4jStore:
                 tx.run(cc.delete_links()).consume()
             for (rel_type, src, dst), rows in sorted(groups.items()):
                 _expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} links")
+            if state is not None:
+                tx.run(f"MERGE (s:{_STATE_LABEL} {{id: 'links'}}) SET s.state = $state",
+                       state=json.dumps(state, sort_keys=True)).consume()
 
         with self._session() as session:
             session.execute_write(write)
 
     # -- reading ----------------------------------------------------------------------------------------------
+    def link_state(self) -> dict[str, Any] | None:
+        rows = self._read(f"MATCH (s:{_STATE_LABEL} {{id: 'links'}}) RETURN s.state")
+        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+
+    def document_files(self) -> dict[str, str]:
+        rows = self._read("MATCH (d:`Document`) WHERE d.doc_id IS NOT NULL AND d.file IS NOT NULL RETURN d.doc_id, d.file")
+        return {doc: file for doc, file in rows}
+
     def document_hashes(self) -> dict[str, str]:
         rows = self._read("MATCH (d:`Document`) WHERE d.doc_id IS NOT NULL RETURN d.doc_id, d.sha256")
         return {doc: sha for doc, sha in rows}
@@ -151,15 +169,25 @@ class Neo4jStore:
         return g
 
     def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
-        """Run ``text`` in a READ transaction: the server refuses any write (ReadOnlyViolation)."""
+        """Run a user's ``text`` in a READ transaction (the server refuses any write: ReadOnlyViolation) with the
+        server-side transaction timeout of ``QueryLimits`` (QueryTimeout), reading at most its row limit. The
+        plan is checked first (EXPLAIN, nothing runs): LOAD CSV and procedures that fetch from elsewhere or run
+        other code are refused (FederationRefused)."""
+        limits = QueryLimits.from_settings()
+
+        @neo4j.unit_of_work(timeout=limits.timeout_s if limits.timeout_s > 0 else None)
         def work(tx):
+            refuse_outside_reads(tx.run("EXPLAIN " + text, params or {}).consume().plan)
             result = tx.run(text, params or {})
-            return list(result.keys()), [[cc.plain(v) for v in record.values()] for record in result]
+            rows = [[cc.plain(v) for v in record.values()] for record in islice(result, limits.max_rows + 1)]
+            return list(result.keys()), rows
 
         try:
             with self._session(neo4j.READ_ACCESS) as session:
                 columns, rows = session.execute_read(work)
         except ClientError as exc:
+            if "TransactionTimedOut" in (exc.code or "") or "Transaction.Terminated" in (exc.code or ""):
+                raise QueryTimeout(limits.timeout_message()) from None
             if exc.code in _ACCESS_MODE_CODES or "read access mode" in (exc.message or ""):
                 raise ReadOnlyViolation(f"refused by Neo4j: {exc.message} — queries are read-only; "
                                         "use `policykg ingest` to change the store") from None
@@ -167,7 +195,11 @@ class Neo4jStore:
                 raise CypherQueryError(f"not a valid Cypher query: {exc.message}") from None
             raise CypherQueryError(f"Neo4j refused the query: {exc.message}") from None
         except (DriverError, Neo4jError) as exc:
+            if "TransactionTimedOut" in (getattr(exc, "code", None) or ""):
+                raise QueryTimeout(limits.timeout_message()) from None
             raise Neo4jStoreError(f"Neo4j at {self.uri} failed: {exc}") from None
+        if len(rows) > limits.max_rows:
+            return QueryResult(columns, rows[:limits.max_rows], truncated=True)
         return QueryResult(columns, rows)
 
     def _read(self, text: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
@@ -184,6 +216,31 @@ class Neo4jStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# Procedures a user's query may not call: they read files or URLs, reach other servers or databases, write
+# files, or run query text of their own (past this check). Neo4j's own db.* / dbms.* listings stay allowed.
+_REFUSED_PROCEDURES = ("apoc.load.", "apoc.import.", "apoc.export.", "apoc.bolt.", "apoc.cypher.", "apoc.periodic.",
+                       "apoc.systemdb.", "apoc.es.", "apoc.mongo", "apoc.couchbase.", "apoc.redis.", "apoc.http.",
+                       "apoc.log.", "apoc.trigger.", "apoc.custom.", "apoc.util.sleep", "gds.", "dbms.security.",
+                       "dbms.setConfigValue", "dbms.killQuery", "dbms.killTransaction")
+
+
+def refuse_outside_reads(plan: Any) -> None:
+    """FederationRefused if a query plan (EXPLAIN) loads CSV from a URL or file, or calls a refused procedure."""
+    stack = [plan] if plan else []
+    while stack:
+        op = stack.pop()
+        stack.extend(op.get("children") or [])
+        kind = (op.get("operatorType") or "").split("@")[0]
+        if kind == "LoadCSV":
+            raise FederationRefused("LOAD CSV is refused: a query may only read this store, never fetch a file "
+                                    "or URL")
+        if kind == "ProcedureCall":
+            signature = str((op.get("args") or {}).get("Signature") or "")
+            if signature.startswith(_REFUSED_PROCEDURES):
+                raise FederationRefused(f"calling {signature.split('(')[0]} is refused: a query may only read "
+                                        "this store")
 
 
 def _all(tx, text: str, params: dict[str, Any]) -> list:

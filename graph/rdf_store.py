@@ -7,16 +7,19 @@ Queries are read-only and run over the union of the named graphs.
 """
 from __future__ import annotations
 
+import json
 import os
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, Variable
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, Variable
 
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.rdf_codec import RDF, bind_values, edge_quads, graph_quads, plain, quads_to_graph, sparql_term, to_term
-from policykg.graph.store import QueryResult, ReadOnlyViolation, WriteOutcome
+from policykg.graph.store import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
 from policykg.ontology.mapping import Mapping, load_mapping
 
 
@@ -42,23 +45,28 @@ def with_prefixes(text: str) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in m.prefixes.items()) + text
 
 
+@lru_cache(maxsize=256)
 def check_read_only(text: str) -> None:
-    """Raise ReadOnlyViolation if ``text`` is a SPARQL Update, QuerySyntaxError if it is no SPARQL at all.
+    """Raise ReadOnlyViolation if ``text`` is a SPARQL Update, FederationRefused if it would reach outside the
+    store (SERVICE, a foreign FROM graph: see sparql_guard), QuerySyntaxError if it is no SPARQL at all.
 
-    Parsing only (rdflib's parser), so nothing is executed anywhere while deciding.
+    Parsing only (rdflib's parser), so nothing is executed anywhere while deciding. Texts that pass are
+    remembered (a saved query run again is not parsed again: 20-60 ms each).
     """
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    from policykg.graph.sparql_guard import refuse_federation
+
     try:
-        parseQuery(text)
-        return
+        tree = parseQuery(text)
     except Exception as query_error:  # pyparsing raises several kinds
         try:
             parseUpdate(text)
         except Exception:
             raise QuerySyntaxError(f"not a valid SPARQL query: {query_error}") from None
-    raise ReadOnlyViolation("SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP/...) is refused: queries are read-only. "
-                            "Use `policykg ingest` to change the store.")
+        raise ReadOnlyViolation("SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP/...) is refused: queries are read-only. "
+                                "Use `policykg ingest` to change the store.")
+    refuse_federation(tree, load_mapping().base + "graph/")
 
 
 class SparqlGraphStore:
@@ -97,14 +105,20 @@ class SparqlGraphStore:
         self._update(self._replace_text(doc, graph_quads(sub, self.m), candidates))
         return WriteOutcome(doc, "added" if previous is None else "replaced")
 
-    def add_links(self, graph: PolicyGraph, replace: bool = False) -> None:
-        """Cross-document edges go to the links graph; their statements are rewritten, never duplicated."""
+    def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
+        """Cross-document edges go to the links graph; their statements are rewritten, never duplicated.
+        ``state`` (see GraphStore.add_links) is one triple in the links graph, written in the same update."""
         links = self.m.links_graph
         quads = [q for e in graph.edges.values() for q in edge_quads(e, self.m, graph_iri=links)]
         parts = [f"DROP SILENT GRAPH <{links}>"] if replace else []
+        if state is not None:
+            subject, predicate = self._state_terms()
+            if not replace:
+                parts.append(f"DELETE WHERE {{ GRAPH <{links}> {{ {sparql_term(subject)} ?p ?o }} }}")
+            quads.append(Quad(subject, predicate, Literal(json.dumps(state, sort_keys=True)), NamedNode(links)))
         if not quads:
             if parts:
-                self._update(parts[0])
+                self._update(" ;\n".join(parts))
             return
         statements = sorted({q.subject for q in quads if q.subject.value.startswith(self.m.base + "stmt/")},
                             key=lambda n: n.value)
@@ -173,6 +187,27 @@ class SparqlGraphStore:
                 f"GRAPH <{shared}> {{ ?n ?p ?o }} }}")
 
     # -- reading -------------------------------------------------------------------------------------------
+    def _state_terms(self) -> tuple[NamedNode, NamedNode]:
+        """The link state's subject and predicate (bookkeeping: left out of ``quads()``, exports and validation)."""
+        return NamedNode(self.m.base + "state/links"), NamedNode(self.m.expand("pk:linkState"))
+
+    def link_state(self) -> dict[str, Any] | None:
+        subject, predicate = self._state_terms()
+        rows = self._select(f"SELECT ?v WHERE {{ GRAPH <{self.m.links_graph}> {{ {sparql_term(subject)} "
+                            f"{sparql_term(predicate)} ?v }} }}").rows
+        return json.loads(rows[0][0]) if rows else None
+
+    def _without_state(self, quads: Iterable[Quad]) -> Iterator[Quad]:
+        state = self._state_terms()[0]
+        return (q for q in quads if q.subject != state)
+
+    def document_files(self) -> dict[str, str]:
+        """Each stored document's source file, as it was given when ingested."""
+        spec = self.m.nodes["Document"]
+        text = (f"SELECT ?doc ?file WHERE {{ GRAPH ?g {{ ?d a <{spec.class_iri}> ; "
+                f"<{spec.properties['doc_id'].iri}> ?doc ; <{spec.properties['file'].iri}> ?file }} }}")
+        return {row[0]: row[1] for row in self._select(text).rows}
+
     def document_hashes(self) -> dict[str, str]:
         spec = self.m.nodes["Document"]
         text = (f"SELECT ?doc ?sha WHERE {{ GRAPH ?g {{ ?d a <{spec.class_iri}> ; "
@@ -219,16 +254,39 @@ def _insert_data(quads: list[Quad]) -> str:
     return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
 
 
-def result_of(result) -> QueryResult:
-    """A pyoxigraph result (solutions, boolean or triples) as plain columns and rows."""
+def result_of(result, max_rows: int | None = None) -> QueryResult:
+    """A pyoxigraph result (solutions, boolean or triples) as plain columns and rows. With ``max_rows`` at most
+    that many rows are read (results stream, so an endless one stops there) and ``truncated`` says if more came."""
     if isinstance(result, QueryBoolean):
         return QueryResult(["result"], [[bool(result)]])
     if isinstance(result, QueryTriples):
-        return QueryResult(["subject", "predicate", "object"],
-                           [[plain(t.subject), plain(t.predicate), plain(t.object)] for t in result])
-    assert isinstance(result, QuerySolutions)
-    variables = result.variables
-    return QueryResult([v.value for v in variables], [[plain(sol[v]) for v in variables] for sol in result])
+        columns, rows = ["subject", "predicate", "object"], (
+            [plain(t.subject), plain(t.predicate), plain(t.object)] for t in result)
+    else:
+        assert isinstance(result, QuerySolutions)
+        variables = result.variables
+        columns, rows = [v.value for v in variables], ([plain(sol[v]) for v in variables] for sol in result)
+    if max_rows is None:
+        return QueryResult(columns, list(rows))
+    kept = list(islice(rows, max_rows + 1))
+    return QueryResult(columns, kept[:max_rows], truncated=len(kept) > max_rows)
+
+
+def run_on(store: Store, text: str, params: dict[str, Any] | None = None):
+    """Run a query on a pyoxigraph Store over the union of its graphs; the raw (lazy) pyoxigraph result.
+
+    Parameters are bound by pyoxigraph (SEP-0007 substitutions), never written into the text."""
+    subs = {Variable(k): to_term(v) for k, v in (params or {}).items()}
+    try:
+        try:
+            return store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        except RuntimeError as exc:
+            if "projection" not in str(exc):
+                raise
+            # pyoxigraph substitutes only projected variables; others join as a VALUES block of escaped terms
+            return store.query(bind_values(text, params or {}), use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"not a valid SPARQL query: {exc}") from None
 
 
 class OxigraphStore(SparqlGraphStore):
@@ -276,29 +334,21 @@ class OxigraphStore(SparqlGraphStore):
         self._store.update(text)
 
     def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
-        try:
-            return self._select(text, params)
-        except QuerySyntaxError:
-            check_read_only(text)  # pyoxigraph's query parser refuses updates; say so plainly
-            raise
+        """A user's query: checked (no update, no SERVICE), then run in a worker process that is stopped at the
+        time limit (pyoxigraph cannot cancel a query); with POLICYKG_QUERY_TIMEOUT=0, here in this process."""
+        check_read_only(text)
+        limits = QueryLimits.from_settings()
+        if limits.timeout_s <= 0:
+            return result_of(run_on(self._store, text, params), limits.max_rows)
+        from policykg.graph import query_worker
+
+        return query_worker.run(self.path, text, params, limits)
 
     def _select(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
-        # parameters are bound by pyoxigraph (SEP-0007 substitutions), never written into the text
-        subs = {Variable(k): to_term(v) for k, v in (params or {}).items()}
-        try:
-            try:
-                result = self._store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
-            except RuntimeError as exc:
-                if "projection" not in str(exc):
-                    raise
-                # pyoxigraph substitutes only projected variables; others join as a VALUES block of escaped terms
-                result = self._store.query(bind_values(text, params or {}), use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"not a valid SPARQL query: {exc}") from None
-        return result_of(result)
+        return result_of(run_on(self._store, text, params))
 
     def quads(self) -> Iterable[Quad]:
-        return self._store.quads_for_pattern(None, None, None, None)
+        return self._without_state(self._store.quads_for_pattern(None, None, None, None))
 
     def dump_nquads(self) -> bytes:
         """The whole store as sorted N-Quads: a byte-for-byte comparable snapshot."""

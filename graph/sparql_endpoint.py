@@ -17,7 +17,7 @@ from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Variable, parse, par
 from policykg.core import settings
 from policykg.graph.rdf_codec import bind_values
 from policykg.graph.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
-from policykg.graph.store import QueryResult
+from policykg.graph.store import QueryLimits, QueryResult, QueryTimeout
 from policykg.ontology.mapping import Mapping
 
 class SparqlEndpointStore(SparqlGraphStore):
@@ -35,35 +35,42 @@ class SparqlEndpointStore(SparqlGraphStore):
         self._graphs: list[str] | None = None
 
     # -- HTTP -------------------------------------------------------------------------------------------
-    def _post(self, url: str, form: list[tuple[str, str]] | str, accept: str) -> tuple[bytes, str]:
-        """POST a form, or (a str) an update as the body with the protocol's application/sparql-update type."""
+    def _post(self, url: str, form: list[tuple[str, str]] | str, accept: str,
+              limits: QueryLimits | None = None) -> tuple[bytes, str]:
+        """POST a form, or (a str) an update as the body with the protocol's application/sparql-update type.
+        ``limits``: a user's query, given up (QueryTimeout) at its time limit."""
+        timeout = limits.timeout_s if limits is not None and limits.timeout_s > 0 else self.timeout
         if isinstance(form, str):
             body, ctype = form.encode("utf-8"), "application/sparql-update; charset=utf-8"
         else:
             body, ctype = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded; charset=utf-8"
         req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": ctype, "Accept": accept})
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
                 return resp.read(), resp.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:500]
             raise StoreError(f"SPARQL endpoint {url} answered {exc.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as exc:
+            if limits is not None and TimeoutError in (type(exc), type(getattr(exc, "reason", None))):
+                raise QueryTimeout(limits.timeout_message()) from None
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {getattr(exc, 'reason', exc)}") from None
 
     def _update(self, text: str) -> None:
         self._post(self.update_endpoint, text, "*/*")
         self._graphs = None
 
-    def _select(self, text: str, params: dict[str, Any] | None = None, union: bool = False) -> QueryResult:
+    def _select(self, text: str, params: dict[str, Any] | None = None, union: bool = False,
+                limits: QueryLimits | None = None) -> QueryResult:
         form = [("query", bind_values(text, params or {}))]
         if union:
             graphs = self._named_graphs()
             form += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         data, ctype = self._post(self.endpoint, form,
-                                 "application/sparql-results+json, application/n-triples;q=0.9")
+                                 "application/sparql-results+json, application/n-triples;q=0.9", limits)
         if "json" in ctype:
-            return result_of(parse_query_results(data, format=QueryResultsFormat.JSON))
+            return result_of(parse_query_results(data, format=QueryResultsFormat.JSON),
+                             limits.max_rows if limits is not None else None)
         triples = list(parse(data, format=RdfFormat.N_TRIPLES))
         from policykg.graph.rdf_codec import plain
 
@@ -78,13 +85,17 @@ class SparqlEndpointStore(SparqlGraphStore):
     # -- the store interface ------------------------------------------------------------------------------
     def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
         check_read_only(text)
-        return self._select(text, params, union=True)
+        result = self._select(text, params, union=True, limits=(limits := QueryLimits.from_settings()))
+        if len(result.rows) > limits.max_rows:   # a CONSTRUCT's triples
+            return QueryResult(result.columns, result.rows[:limits.max_rows], truncated=True)
+        return result
 
     def quads(self) -> Iterable[Quad]:
         data, _ = self._post(self.endpoint, [("query", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")],
                              "application/sparql-results+json")
         s, p, o, g = (Variable(v) for v in "spog")
-        return [Quad(sol[s], sol[p], sol[o], sol[g]) for sol in parse_query_results(data, format=QueryResultsFormat.JSON)]
+        return list(self._without_state(Quad(sol[s], sol[p], sol[o], sol[g])
+                                        for sol in parse_query_results(data, format=QueryResultsFormat.JSON)))
 
     def clear(self) -> None:
         """Remove every graph this store wrote (tests start from an empty dataset)."""

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import typer
 
-from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
+from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen, warn_if_truncated
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
 from policykg.queries.registry import QueryError, Registry
 from policykg.queries.runner import run
@@ -91,3 +91,4 @@ def register(app: typer.Typer) -> None:
         finally:
             target.close()
         print_rows(result.columns, _for_print(result.rows, fmt), fmt)
+        warn_if_truncated(result)

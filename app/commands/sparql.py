@@ -5,7 +5,8 @@ from typing import Optional
 
 import typer
 
-from policykg.app.commands.store_options import SPARQL, STORE, named_params, open_chosen, query_text
+from policykg.app.commands.store_options import (SPARQL, STORE, named_params, open_chosen, query_text,
+                                                 warn_if_truncated)
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
 from policykg.graph.rdf_codec import parse_param
 from policykg.graph.rdf_store import QuerySyntaxError, with_prefixes
@@ -48,3 +49,4 @@ def register(app: typer.Typer) -> None:
         finally:
             target.close()
         print_rows(result.columns, result.rows, fmt)
+        warn_if_truncated(result)

@@ -63,3 +63,11 @@ def named_params(items: list[str], parse: Callable[[str], Any], sigils: str = "?
             raise typer.Exit(2)
         params[name.lstrip(sigils)] = parse(value)
     return params
+
+
+def warn_if_truncated(result) -> None:
+    """Say on stderr when a query had more rows than the row limit let through."""
+    if getattr(result, "truncated", False):
+        from policykg.graph.store import QueryLimits
+
+        typer.echo(f"policykg: {QueryLimits.from_settings().truncation_message()}", err=True)
