@@ -25,9 +25,17 @@ from policykg.core import settings
 
 LEVELS = ("national", "provincial", "municipal", "county", "institution")
 # Types whose values are strings; the last five name things the explorer lists from the data.
-STRING_TYPES = ("string", "function", "department", "document", "jurisdiction")
+STRING_TYPES = ("string", "function", "department", "document", "jurisdiction", "task")
 PARAMETER_TYPES = ("string", "integer", "decimal", "date", "boolean", "level",
-                   "function", "department", "document", "jurisdiction")
+                   "function", "department", "document", "jurisdiction", "task")
+# Id types: a value that is not an id of this form is refused when bound, never run. A "task" (a task or
+# school-measure node id) is bound as the node itself (an IRI in SPARQL), so no query builds IRIs from text.
+ID_PATTERNS = {
+    "task": (r"(?:task|measure)/[^\x00-\x1f\x7f]+/[1-9][0-9]*",
+             "a task or school-measure id such as task/001_8158844c7a4eb5af/7"),
+    "document": (r"[^\x00-\x1f\x7f/][^\x00-\x1f\x7f]*", "a document id such as 001_8158844c7a4eb5af"),
+}
+NODE_TYPES = ("task",)
 COLUMN_TYPES = ("value", "list")
 # SPARQL list columns are GROUP_CONCAT(DISTINCT ?x; separator="\u001f"); Cypher ones are collect(DISTINCT x).
 LIST_SEPARATOR = "\u001f"
@@ -52,6 +60,7 @@ class Parameter:
     default: Any = None
     help: str = ""
     required: bool = False     # no default and not optional: the user must give a value
+    pattern: str | None = None  # a regular expression the whole (string) value must match
 
     @property
     def choices(self) -> tuple[str, ...] | None:
@@ -99,6 +108,10 @@ class Parameter:
             raise QueryError(f"parameter {self.name!r} expects one of {', '.join(LEVELS)}, got {value!r}")
         if not text:
             raise QueryError(f"parameter {self.name!r} expects a non-empty {self.type}")
+        checks = ((self.pattern, f"a value matching {self.pattern}"), ID_PATTERNS.get(self.type, (None, "")))
+        for pattern, hint in checks:
+            if pattern is not None and not re.fullmatch(pattern, text):
+                raise QueryError(f"parameter {self.name!r} expects {hint}, got {value!r}")
         return text
 
 
@@ -189,12 +202,21 @@ def _parameter(raw: Any, where: Path) -> Parameter:
     ptype = raw.get("type", "string")
     if ptype not in PARAMETER_TYPES:
         raise QueryError(f"{where}: parameter {name!r} has type {ptype!r}; expected one of {', '.join(PARAMETER_TYPES)}")
-    extra = sorted(set(raw) - {"name", "type", "default", "help", "required"})
+    extra = sorted(set(raw) - {"name", "type", "default", "help", "required", "pattern"})
     if extra:
         raise QueryError(f"{where}: parameter {name!r} has unknown keys {extra}; "
-                         "expected name, type, default, help, required")
+                         "expected name, type, default, help, required, pattern")
     required = bool(raw.get("required", False))
-    probe = Parameter(name, ptype)
+    pattern = raw.get("pattern")
+    if pattern is not None:
+        if ptype not in STRING_TYPES:
+            raise QueryError(f"{where}: parameter {name!r}: a pattern applies to string types, not {ptype}")
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise QueryError(f"{where}: parameter {name!r}: pattern {pattern!r} is no regular expression: {exc}") from None
+        pattern = str(pattern)
+    probe = Parameter(name, ptype, pattern=pattern)
     try:
         default = probe.coerce(raw.get("default"))
     except QueryError as exc:
@@ -203,7 +225,7 @@ def _parameter(raw: Any, where: Path) -> Parameter:
         raise QueryError(f"{where}: parameter {name!r} is required and so cannot have a default")
     if name == LIMIT and ptype != "integer":
         raise QueryError(f"{where}: parameter 'limit' must be an integer")
-    return Parameter(name, ptype, default, str(raw.get("help") or ""), required)
+    return Parameter(name, ptype, default, str(raw.get("help") or ""), required, pattern)
 
 
 def _column(raw: Any, where: Path) -> Column:
@@ -257,7 +279,24 @@ def load_query(source_dir: Path, name: str, builtin: bool = False) -> CannedQuer
         builtin=builtin,
     )
     _check_parameters_used(query, meta_path)
+    if not builtin:
+        _check_reads_only_the_store(query.sparql, source_dir / f"{name}.rq")
     return query
+
+
+def _check_reads_only_the_store(text: str, path: Path) -> None:
+    """A user's SPARQL that would write or reach another server (SERVICE) is refused when loaded, naming the
+    file (the store refuses it again when run). Text that does not parse (the placeholder the explorer writes
+    for the other language) is left to fail when it is run."""
+    from policykg.graph.rdf_store import QuerySyntaxError, check_read_only, with_prefixes
+    from policykg.graph.store import ReadOnlyViolation
+
+    try:
+        check_read_only(with_prefixes(text))
+    except QuerySyntaxError:
+        return
+    except ReadOnlyViolation as exc:
+        raise QueryError(f"{path}: {exc}") from None
 
 
 def _check_parameters_used(query: CannedQuery, meta_path: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from policykg.graph.store import GraphStore, QueryResult
 from policykg.ontology.mapping import load_mapping
-from policykg.queries.registry import LIMIT, LIST_SEPARATOR, CannedQuery, QueryError
+from policykg.queries.registry import LIMIT, LIST_SEPARATOR, NODE_TYPES, CannedQuery, QueryError
 
 DECIMALS = 6
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -29,10 +29,17 @@ _FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
 
 
 def store_params(query: CannedQuery, language: str, values: dict[str, Any]) -> dict[str, Any]:
-    """What the store binds: every parameter for Cypher (None = null); for SPARQL only bound ones, no limit."""
+    """What the store binds: every parameter for Cypher (None = null); for SPARQL only bound ones, no limit, and
+    node ids (type ``task``) as the node's IRI, so that no SPARQL text builds an IRI out of a value."""
     if language == "cypher":
         return dict(values)
-    return {k: v for k, v in values.items() if v is not None and k != LIMIT}
+    out = {k: v for k, v in values.items() if v is not None and k != LIMIT}
+    for p in query.parameters:
+        if p.type in NODE_TYPES and p.name in out:
+            from pyoxigraph import NamedNode
+
+            out[p.name] = NamedNode(load_mapping().node_iri(out[p.name]))
+    return out
 
 
 def run(query: CannedQuery, store: GraphStore, params: dict[str, Any] | None = None) -> QueryResult:
@@ -55,7 +62,7 @@ def normalise(query: CannedQuery, raw: QueryResult, language: str, limit: int | 
     rows = raw.rows if limit is None else raw.rows[:limit]
     return QueryResult(list(names), [
         [plain_list(v) if c.type == "list" else plain(v) for c, v in zip(query.columns, row)] for row in rows
-    ])
+    ], truncated=raw.truncated and (limit is None or len(raw.rows) < limit))
 
 
 def plain_list(value: Any) -> list:
