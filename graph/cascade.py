@@ -16,7 +16,9 @@ Method (deterministic and explainable; every feature is written into the edge's 
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from math import fsum
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -130,20 +132,25 @@ def _decide(kept: list[tuple[Item, Item, dict]], threshold: float) -> list[Edge]
 
 
 def _weigh(item: Item, index: NgramIndex) -> None:
-    """Cache the idf of an item's n-grams and the idf mass of the item and of each clause."""
+    """Cache the idf of an item's n-grams and the idf mass of the item and of each clause.
+
+    Every sum over a set of n-grams here and in ``score_pair`` is ``math.fsum``: exactly rounded, so it does not
+    depend on the order a set is walked in (which changes with PYTHONHASHSEED from one process to the next).
+    With ``sum``, two clauses of equal coverage could differ in the last bit and the rival rule then chose
+    another clause, flipping a review flag between two runs on the same store."""
     item.wmap = {g: index.weight(g) for g in item.grams}
-    item.weight = sum(item.wmap.values()) or 1.0
-    item.seg_weights = [sum(map(item.wmap.__getitem__, seg)) or 1.0 for seg in item.segments]
+    item.weight = fsum(item.wmap.values()) or 1.0
+    item.seg_weights = [fsum(map(item.wmap.__getitem__, seg)) or 1.0 for seg in item.segments]
 
 
 def score_pair(low: Item, high: Item, index: NgramIndex) -> dict:
     """The features of one (lower, higher) pair and their combined score."""
     w = low.wmap.__getitem__          # idf of the lower item's n-grams (shared ones are the higher's too)
     shared = low.grams & high.grams
-    cov_high = sum(map(w, shared)) / high.weight
+    cov_high = fsum(map(w, shared)) / high.weight
     # the lower clause best found in the higher text, and the higher clause best found in one lower clause
-    low_covs = [sum(map(w, seg & shared)) / sw for seg, sw in zip(low.segments, low.seg_weights)]
-    high_covs = [(max((sum(map(w, seg & low_seg)) for low_seg in low.segments), default=0.0) / hw, -i)
+    low_covs = [fsum(map(w, seg & shared)) / sw for seg, sw in zip(low.segments, low.seg_weights)]
+    high_covs = [(max((fsum(map(w, seg & low_seg)) for low_seg in low.segments), default=0.0) / hw, -i)
                  for i, (seg, hw) in enumerate(zip(high.segments, high.seg_weights)) if not seg.isdisjoint(shared)]
     low_clause = max(range(len(low_covs)), key=low_covs.__getitem__) if low_covs else -1
     cov_low = low_covs[low_clause] if low_covs else 0.0
@@ -295,11 +302,54 @@ def links_graph(graph: PolicyGraph, edges: list[Edge]) -> PolicyGraph:
 
 def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR) -> list[Edge]:
     """Read the stored graph, link it, and write the links back in place of the stored ones
-    (``GraphStore.add_links`` with ``replace``: a link this run no longer proposes does not linger)."""
+    (``GraphStore.add_links`` with ``replace``: a link this run no longer proposes does not linger), together
+    with the link state in the same transaction: a run that stops before that leaves the links pending."""
+    # the documents' hashes are read BEFORE the graph: a document written in between makes the state older
+    # than the links (a needless re-link next time), never newer (links missing for a document called linked)
+    hashes = store.document_hashes()
     graph = store.load_graph()
     edges = link(graph, threshold=threshold, floor=floor)
-    store.add_links(links_graph(graph, edges), replace=True)
+    state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": len(edges),
+             "method": METHOD, "threshold": threshold, "floor": floor}
+    store.add_links(links_graph(graph, edges), replace=True, state=state)
     return edges
+
+
+def documents_digest(hashes: dict[str, str]) -> str:
+    """One value for the set of stored documents and their contents (any add or change alters it)."""
+    text = "".join(f"{doc}\x1f{sha}\n" for doc, sha in sorted(hashes.items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    current: bool        # the stored links are those of a completed link run over exactly the stored documents
+    message: str
+
+
+def link_status(store, count_links: bool = False) -> LinkStatus:
+    """Whether the store's links are complete for its documents (cheap: the hashes and the stored state).
+
+    Pending when no link run completed since the documents last changed: an ingest stopped (or was killed)
+    after writing documents and before its links were written, or ran with --no-link. ``count_links`` also
+    compares the links in the store with the number the last run wrote (``validate``; costs a count)."""
+    hashes = store.document_hashes()
+    state = store.link_state()
+    fix = "run `policykg link` (or `policykg ingest` again) to link them"
+    if state is None:
+        if not hashes:
+            return LinkStatus(True, "no documents, no links")
+        return LinkStatus(False, f"pending: no link run has completed for the {len(hashes)} stored document(s); {fix}")
+    if state.get("documents") != documents_digest(hashes):
+        return LinkStatus(False, f"stale: documents were added or changed since the last completed link run "
+                                 f"({state.get('document_count')} then, {len(hashes)} now); {fix}")
+    if count_links:
+        stored = store.counts().get("IMPLEMENTS", 0)
+        if stored != state.get("links"):
+            return LinkStatus(False, f"stale: the store holds {stored} link(s) but the last link run wrote "
+                                     f"{state.get('links')}; {fix}")
+    return LinkStatus(True, f"current: {state.get('links')} link(s) over {len(hashes)} document(s) "
+                            f"({state.get('method')}, threshold {state.get('threshold')}, floor {state.get('floor')})")
 
 
 def summary(edges: list[Edge]) -> dict[str, int]:

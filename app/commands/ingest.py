@@ -10,13 +10,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.graph import cascade
-from policykg.graph.build import BuildError, build
-from policykg.graph.pipeline import process_file
-from policykg.loaders import LoaderError, iter_input_files, load_manifest
+from policykg.graph.build import BuildError
+from policykg.graph.pipeline import input_files, process_file, store_document, stored_documents
+from policykg.loaders import LoaderError, load_manifest
 
 HELP = """Extract, resolve and store task lists: each file becomes one document's subgraph in the store.
 
 Ingest is idempotent: a file whose content (SHA-256) is already stored is "unchanged"; a changed file replaces that document's facts and touches no other document; a file that fails leaves the store as it was. Each file's outcome is printed (added / replaced / unchanged / failed with the reason); the exit code is 1 if any file failed.
+
+A document's id in the store is its path under the folder given, without the extension (lists/a/x.docx and lists/b/x.docx ingested as `policykg ingest lists/` are a/x and b/x; a file named on its own is its bare name). Two inputs that would be one document are refused with a message naming both; the same content already stored under another id is "unchanged".
+
+After writing, the tasks are linked to the higher-level tasks they implement whenever the stored links are not those of the stored documents, so a run that stopped (or was killed) before its links were written is completed by the next run, even when every file is unchanged.
 
 The store is the embedded Oxigraph folder (--store, POLICYKG_STORE, default ./policykg-data), or --neo4j URI, or --sparql URL.
 
@@ -51,26 +55,28 @@ def register(app: typer.Typer) -> None:
         except LoaderError as exc:
             err.print(f"policykg: {exc}", markup=False)
             raise typer.Exit(2)
-        missing = [p for p in paths if not p.exists()]
-        files = list(iter_input_files([p for p in paths if p.exists()]))
-        if not files and not missing:
+        files, problems = input_files(paths)   # each file with its document id (its path under the folder given)
+        if not files and not problems:
             err.print("policykg: no input files found")
             raise typer.Exit(1)
-        tally = {"added": 0, "replaced": 0, "unchanged": 0, "failed": len(missing)}
-        for p in missing:
-            out.print(f"failed     {p}: no such file or folder", markup=False)
+        tally = {"added": 0, "replaced": 0, "unchanged": 0, "failed": len(problems)}
+        for problem in problems:
+            out.print(f"failed     {problem.file}: {problem.reason}", markup=False)
         target = open_chosen(store, neo4j, sparql)
         progress = Progress(TextColumn("ingesting {task.fields[name]}"), BarColumn(), MofNCompleteColumn(),
                             console=err, transient=True, disable=quiet or not err.is_terminal)
         try:
             with progress:
                 bar = progress.add_task("ingest", total=len(files), name="")
-                for path in files:
+                known = stored_documents(target)
+                for path, doc in files:
                     progress.update(bar, name=path.name)
                     try:
-                        result = process_file(path, loaded)
-                        outcome = target.replace_document(result.meta.doc, result.meta.sha256, build([result]))
+                        result = process_file(path, loaded, doc)
+                        outcome = store_document(target, result, known)
                         action, detail = outcome.action, f"{len(result.tasks)} task(s)"
+                        if outcome.note:
+                            detail += f" ({outcome.note})"
                     except (LoaderError, BuildError, ValueError) as exc:
                         action, detail = "failed", getattr(exc, "reason", None) or str(exc)
                     except RuntimeError as exc:   # resolution missing, store unreachable: stop, say why
@@ -80,10 +86,17 @@ def register(app: typer.Typer) -> None:
                     if not quiet or action == "failed":
                         out.print(f"{action:<10} {path}: {detail}", markup=False)
                     progress.advance(bar)
-            if not no_link and (tally["added"] or tally["replaced"]):
+            # linking runs whenever the stored links are not those of the stored documents: after new or changed
+            # documents, and after an earlier ingest that stopped (or was killed) before its links were written
+            status = cascade.link_status(target)
+            if not status.current and not no_link:
+                if not (tally["added"] or tally["replaced"]):
+                    err.print(f"links {status.message.split(';')[0]}: linking now", markup=False)
                 linked = cascade.summary(cascade.link_store(target))
                 err.print(f"linked: {linked['confident']} confident link(s), {linked['suggestions']} suggestion(s)",
                           markup=False)
+            elif not status.current:
+                err.print(f"links {status.message}", markup=False)
             counts = target.counts()
         finally:
             target.close()

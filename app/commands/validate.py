@@ -7,11 +7,12 @@ import typer
 from rich.console import Console
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
+from policykg.graph import cascade
 from policykg.graph.rdf_validate import validate_store
 
 HELP = """Validate the stored graph against the SHACL shapes (ontology/shapes.ttl, run with pyshacl) and print the counts of documents, tasks, departments, targets and deadlines.
 
-Each violation is printed on one line (focus node, property path, message); the exit code is 1 if there is any. The counts are those `policykg extract` reports for the same files ("departments" counts distinct responsible departments; parents known only through a division are counted separately).
+Each violation is printed on one line (focus node, property path, message); the exit code is 1 if there is any. The last line says whether the cascade links are current: "pending" or "stale" (exit code 1) when documents were added or changed after the last completed link run (an ingest stopped before linking, or ran with --no-link) or the links in the store are not those that run wrote; `policykg link` brings them up to date. The counts are those `policykg extract` reports for the same files ("departments" counts distinct responsible departments; parents known only through a division are counted separately).
 
 Example:
 
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
         target = open_chosen(store, neo4j, sparql, read_only=True)
         try:
             report = validate_store(target)
+            links = cascade.link_status(target, count_links=True)
         finally:
             target.close()
         for violation in report.violations[:limit]:
@@ -42,5 +44,6 @@ def register(app: typer.Typer) -> None:
         for name, n in report.counts.items():
             out.print(f"{name}: {n}", markup=False)
         out.print(f"SHACL violations: {len(report.violations)}", markup=False)
-        if not report.conforms:
+        out.print(f"links: {links.message}", markup=False)
+        if not report.conforms or not links.current:
             raise typer.Exit(1)
