@@ -31,9 +31,11 @@ _PAGES = (
 with st.sidebar:
     st.toggle(t("english"), key="english")
 
+# a read-only explorer (POLICYKG_EXPLORER_READ_ONLY) has no ingest page: it is neither listed nor served
+_WRITE_PAGES = {"ingest.py"}
 navigation = st.navigation([
     st.Page(PAGES / file, title=t(key), url_path=path, default=(i == 0))
-    for i, (file, key, path) in enumerate(_PAGES)
+    for i, (file, key, path) in enumerate(_PAGES) if data.writes_allowed() or file not in _WRITE_PAGES
 ])
 
 with st.sidebar:
@@ -42,5 +44,7 @@ with st.sidebar:
         st.error(t("store_failed", error=opened.message))
     else:
         st.caption(t("store_on", description=opened.description))
+    if not data.writes_allowed():
+        st.caption(t("read_only_note"))
 
 navigation.run()

@@ -94,6 +94,40 @@ def show_failure(result: Any) -> bool:
     return False
 
 
+# ---- a shared, read-only deployment ---------------------------------------------------------------------------
+
+def writes_allowed() -> bool:
+    """False when the explorer_read_only setting (POLICYKG_EXPLORER_READ_ONLY) is on: no ingest page, no upload,
+    no saving of queries; the write functions below refuse too, whatever a page asks."""
+    return not settings.get_flag("explorer_read_only")
+
+
+def _require_writes() -> None:
+    if not writes_allowed():
+        raise PermissionError("this explorer is read-only (POLICYKG_EXPLORER_READ_ONLY): it does not write")
+
+
+class QueryRows(tuple):
+    """(columns, rows) of a query, and whether the row limit cut it (``truncated``)."""
+
+    truncated: bool = False
+
+    @classmethod
+    def of(cls, result) -> "QueryRows":
+        rows = cls((list(result.columns), [list(r) for r in result.rows]))
+        rows.truncated = bool(getattr(result, "truncated", False))
+        return rows
+
+
+def truncation_note(result: Any) -> str | None:
+    """The warning to show when a query's rows were cut at the row limit, else None."""
+    if not getattr(result, "truncated", False):
+        return None
+    from policykg.graph.store import QueryLimits
+
+    return t("q_truncated", n=f"{QueryLimits.from_settings().max_rows:,}")
+
+
 # ---- the store and what is read from it --------------------------------------------------------------------
 
 def store_spec() -> tuple[str | None, str | None, str | None]:
@@ -214,8 +248,7 @@ def _run(spec: tuple[str | None, str | None, str | None], ver: str, name: str, p
     from policykg.queries.runner import run
 
     query = Registry.load(qdir).get(name)
-    result = run(query, _open_store(spec), dict(params))
-    return list(result.columns), [list(r) for r in result.rows]
+    return QueryRows.of(run(query, _open_store(spec), dict(params)))
 
 
 def run_canned(name: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]] | Failure:
@@ -228,8 +261,7 @@ def run_canned(name: str, params: dict[str, Any]) -> tuple[list[str], list[list[
 def run_custom(text: str) -> tuple[list[str], list[list[Any]]] | Failure:
     """A user's own query text, run read-only by the store (writes are refused there). Not cached."""
     def go():
-        result = store().query(text, {})
-        return list(result.columns), [list(r) for r in result.rows]
+        return QueryRows.of(store().query(text, {}))
 
     return attempt(go)
 
@@ -243,6 +275,7 @@ def save_user_query(name: str, text: str, language: str, columns: list[str], tit
 
     The registry wants both texts; the one not written here is a comment saying so, which the other store
     refuses with a syntax error when run (a translation is the user's to write)."""
+    _require_writes()
     folder = query_dir()
     if folder is None:
         raise ValueError("no personal query folder is set (POLICYKG_QUERY_DIR or the query_dir setting)")
@@ -503,6 +536,8 @@ def extract_upload(name: str, content: bytes, limit_mb: int):
     nothing is written yet. Too large, wrong type or unreadable: a Failure naming the file and the reason."""
     from policykg.loaders import extract, read_bytes
 
+    if not writes_allowed():
+        return Failure("this explorer is read-only (POLICYKG_EXPLORER_READ_ONLY): uploads are switched off")
     safe = Path(name).name   # the browser's name only names the document; it is never a path we open
     if Path(safe).suffix.lower() not in UPLOAD_TYPES:
         return Failure(t("i_bad_type", name=safe))
@@ -538,12 +573,13 @@ def extraction_frame(result):
 
 
 def write_extraction(result):
-    """Write one extracted document into the store (replacing an earlier version of it)."""
-    from policykg.graph.build import build
+    """Write one extracted document into the store (replacing an earlier version of it), with the identity
+    checks of `policykg ingest` (``graph.pipeline.store_document``)."""
+    from policykg.graph.pipeline import store_document, stored_documents
 
-    graph_ = build([result])
+    _require_writes()
     with writer() as target:
-        return target.replace_document(result.meta.doc, result.meta.sha256, graph_)
+        return store_document(target, result, stored_documents(target))
 
 
 # ---- exports: a selection as files, and as a Word briefing ------------------------------------------------------
@@ -615,11 +651,19 @@ def query_selection(columns: list[str], rows: list[list[Any]]):
 
 # ---- cascade linking after an ingest -----------------------------------------------------------------------------
 
+def links_pending() -> bool:
+    """The stored links are not those of the stored documents (an earlier ingest stopped before linking)."""
+    from policykg.graph import cascade
+
+    return not cascade.link_status(store()).current
+
+
 def link_cascade() -> dict[str, int]:
     """Link every stored task to the higher-level tasks it implements, as ``policykg ingest`` does after writing
     (``graph.cascade.link_store``). Links change no document hash, so cached reads are dropped here."""
     from policykg.graph import cascade
 
+    _require_writes()
     with writer() as target:
         linked = cascade.summary(cascade.link_store(target))
     st.cache_data.clear()

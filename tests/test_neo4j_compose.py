@@ -28,7 +28,7 @@ def test_neo4j_service_is_pinned_community_with_volume_and_healthcheck():
     assert mounts["neo4j-data"] == "/data" and "neo4j-data" in COMPOSE["volumes"]
     check = neo["healthcheck"]
     assert check["test"][0] == "CMD-SHELL" and "cypher-shell" in check["test"][1] and "RETURN 1" in check["test"][1]
-    assert "7687:7687" in neo["ports"]
+    assert "${POLICYKG_BIND_ADDRESS:-127.0.0.1}:7687:7687" in neo["ports"]
 
 
 def test_no_password_is_written_down():
@@ -49,7 +49,7 @@ def test_explorer_is_built_here_and_waits_for_a_healthy_neo4j():
     assert explorer["build"] == "."
     assert explorer["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
     assert explorer["depends_on"]["neo4j"]["condition"] == "service_healthy"
-    assert "8501:8501" in explorer["ports"]
+    assert "${POLICYKG_BIND_ADDRESS:-127.0.0.1}:8501:8501" in explorer["ports"]
 
 
 def test_dockerfile_installs_the_package_and_serves_on_all_interfaces():
@@ -67,3 +67,19 @@ def test_dockerfile_installs_the_package_and_serves_on_all_interfaces():
     assert ctx.params["address"] == "0.0.0.0" and ctx.params["port"] == 8501
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert ".venv" in ignored and ".env" in ignored, "keep the virtualenv and secrets out of the image"
+
+
+def test_ports_are_local_unless_published_and_no_secret_is_on_a_command_line():
+    """Every published port binds to 127.0.0.1 unless POLICYKG_BIND_ADDRESS says otherwise; the health check
+    passes the password in cypher-shell's environment, not as an argument; the explorer's writes can be off."""
+    tried = 0
+    for name, service in COMPOSE["services"].items():
+        for port in service.get("ports") or []:
+            tried += 1
+            assert port.startswith("${POLICYKG_BIND_ADDRESS:-127.0.0.1}:"), (name, port)
+    check = COMPOSE["services"]["neo4j"]["healthcheck"]["test"][1]
+    assert " -p " not in check and "--password" not in check, check
+    assert 'NEO4J_PASSWORD="$${NEO4J_AUTH#neo4j/}" cypher-shell' in check
+    explorer_env = COMPOSE["services"]["explorer"]["environment"]
+    assert explorer_env["POLICYKG_EXPLORER_READ_ONLY"] == "${POLICYKG_EXPLORER_READ_ONLY:-false}"
+    print(f"compose: {tried} published ports, all on 127.0.0.1 by default; health check without a password argument")

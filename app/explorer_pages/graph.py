@@ -19,7 +19,7 @@ ch = data.attempt(data.graph_choices)
 if data.show_failure(ch):
     st.stop()
 if not ch.documents:
-    st.info(t("no_data"))
+    st.info(t("no_data" if data.writes_allowed() else "no_data_read_only"))
     st.stop()
 
 

@@ -6,17 +6,25 @@ from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
 
 st.title(t("page_ingest"))
+if not data.writes_allowed():   # not listed then; a stale link still writes nothing
+    st.info(t("read_only_note"))
+    st.stop()
 limit_mb = data.upload_limit_mb()
 uploads = st.file_uploader(t("i_upload", limit=limit_mb), type=["docx", "txt"], accept_multiple_files=True,
                            key="ingest_files", max_upload_size=limit_mb)
 
 if uploads:
     previews = []
+    names: dict[str, str] = {}
     for upload in uploads:
         # read in memory and checked here, whatever the browser claimed; nothing uploaded is ever executed
         preview = data.extract_upload(upload.name, upload.getvalue(), limit_mb)
         if data.show_failure(preview):
             continue
+        if preview.meta.doc in names:   # two uploads that would be one document: the second is not written
+            st.error(t("i_same_doc", name=upload.name, other=names[preview.meta.doc], doc=preview.meta.doc))
+            continue
+        names[preview.meta.doc] = upload.name
         previews.append(preview)
         with st.expander(t("i_preview", name=upload.name, tasks=len(preview.tasks), problems=len(preview.problems)),
                          expanded=len(uploads) == 1):
@@ -30,10 +38,12 @@ if uploads:
         for i, preview in enumerate(previews, start=1):
             outcome = data.attempt(data.write_extraction, preview)
             if not data.show_failure(outcome):
-                st.success(t("i_written", doc=outcome.doc, action=outcome.action))
+                st.success(t("i_written", doc=outcome.doc, action=outcome.action)
+                           + (f" ({outcome.note})" if outcome.note else ""))
                 changed |= outcome.action in ("added", "replaced")
             bar.progress(i / steps, text=f"{i}/{len(previews)}")
-        if changed:   # only new or changed documents can change the links
+        # new or changed documents change the links; so does an earlier ingest that stopped before linking
+        if changed or data.attempt(data.links_pending) is True:
             bar.progress(len(previews) / steps, text=t("i_linking"))
             linked = data.attempt(data.link_cascade)
             if not data.show_failure(linked):

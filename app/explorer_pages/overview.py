@@ -16,7 +16,7 @@ columns = st.columns(5)
 for column, label in zip(columns, ("Document", "Task", "Department", "Target", "Deadline")):
     column.metric(t(f"count_{label}"), f"{counts.get(label, 0):,}")
 if not counts.get("Document"):
-    st.info(t("no_data"))
+    st.info(t("no_data" if data.writes_allowed() else "no_data_read_only"))
     st.stop()
 
 st.subheader(t("documents_heading"))

@@ -33,6 +33,8 @@ if submitted or st.session_state.get("q_last") == name:
     if not data.show_failure(result):
         frame = data.result_frame(*result)
         st.caption(t("q_rows", n=len(frame)))
+        if data.truncation_note(result):
+            st.warning(data.truncation_note(result))
         st.dataframe(data.shown_frame(frame), hide_index=True, width="stretch")
         st.download_button(t("q_csv"), frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
                            mime="text/csv", key="q_csv")
@@ -66,8 +68,12 @@ custom = st.session_state.get("q_custom_result")
 if custom is not None and not data.show_failure(custom):
     frame = data.result_frame(*custom)
     st.caption(t("q_rows", n=len(frame)))
+    if data.truncation_note(custom):
+        st.warning(data.truncation_note(custom))
     st.dataframe(frame, hide_index=True, width="stretch")
-    if data.query_dir() is None:
+    if not data.writes_allowed():
+        pass                                  # a read-only explorer saves no queries
+    elif data.query_dir() is None:
         st.caption(t("q_no_folder"))
     else:
         c1, c2 = st.columns([3, 1])
