@@ -5,6 +5,7 @@ Every test drives the real CLI (subprocess or typer's CliRunner) or the explorer
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -425,3 +426,94 @@ def test_narrow_columns_keep_their_width_and_wide_ones_share_the_rest():
     widths = column_widths(["no", "level", "text"], cells, 60)
     assert widths == [2, 10, 60 - (3 * 3 + 1) - 2 - 10]   # borders and padding, the narrow two, the rest
     assert column_widths(["no", "level", "text"], cells, 300) == [2, 10, 180]
+
+
+# ---- names that do not match exactly: the closest names, and tasks given the way people name them -----------
+
+GOLD = ROOT / "tests" / "fixtures" / "seeds_gold" / "seeds.jsonl"
+
+
+def gold_tasks() -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def suggestions(stderr: str) -> list[str]:
+    return stderr.split("closest: ")[1].split(" (")[0].split(", ")
+
+
+def test_a_department_that_matches_nothing_names_the_closest(example_store):
+    proc = cli("query", "department-obligations", "-p", "department=江西省教育局", "--store", example_store)
+    assert proc.returncode == 2 and "no department named '江西省教育局'" in proc.stderr
+    assert suggestions(proc.stderr)[0] == "江西省教育厅"
+    assert "0 row(s)" not in proc.stderr
+
+    proc = cli("query", "department-obligations", "-p", "department=省教育厅", "--store", example_store)
+    assert proc.returncode == 2
+    assert set(suggestions(proc.stderr)[:3]) == {"江苏省教育厅", "江西省教育厅", "辽宁省教育厅"}
+
+    # an existing department with nothing to show is still an empty table, not an error
+    proc = cli("query", "due-by", "-p", "date=1990-01-01", "-p", "department=江西省教育厅", "--store", example_store)
+    assert proc.returncode == 0 and "0 row(s)" in proc.stderr
+
+
+def test_a_document_by_id_prefix_or_title_and_the_closest_when_it_matches_nothing(example_store):
+    full = cli("query", "search-tasks", "-p", "keyword=教材", "-p", "document=002_9942bf19912af7cb",
+               "--store", example_store, "-f", "csv")
+    for alias in ("002", "江西省工作任务清单"):
+        proc = cli("query", "search-tasks", "-p", "keyword=教材", "-p", f"document={alias}",
+                   "--store", example_store, "-f", "csv")
+        assert proc.returncode == 0 and proc.stdout == full.stdout and len(full.stdout.splitlines()) > 1
+        assert "002_9942bf19912af7cb" in proc.stderr
+    proc = cli("query", "search-tasks", "-p", "keyword=教材", "-p", "document=江西任务清单", "--store", example_store)
+    assert proc.returncode == 2 and "no document '江西任务清单'" in proc.stderr
+    assert "江西省工作任务清单 (002_9942bf19912af7cb)" in proc.stderr
+
+
+def test_a_task_as_doc_number_title_and_number_or_words_from_its_text(example_store):
+    by_id = cli("query", "task-chain", "-p", "task=task/001_8158844c7a4eb5af/51", "--store", example_store, "-f", "csv")
+    assert by_id.returncode == 0 and len(by_id.stdout.splitlines()) > 1
+    for reference in ("001-51", "001_8158844c7a4eb5af-51", "重点任务（项目）一览表 第51项"):
+        proc = cli("query", "task-chain", "-p", f"task={reference}", "--store", example_store, "-f", "csv")
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == by_id.stdout and "task/001_8158844c7a4eb5af/51" in proc.stderr, reference
+
+    # words found in exactly one task's text (the gold says which)
+    words = "虚拟仿真实实践教学国家标准"
+    assert [(t["doc"], t["task_no"]) for t in gold_tasks() if words in t["text"]] == [("002_9942bf19912af7cb", "17")]
+    proc = cli("query", "task-chain", "-p", f"task={words}", "--store", example_store, "-f", "csv")
+    assert proc.returncode == 0 and "002_9942bf19912af7cb" in proc.stderr and "task 17 " in proc.stderr
+
+
+def test_words_in_several_tasks_list_them_and_a_wrong_number_says_which_exist(example_store):
+    proc = cli("query", "task-chain", "-p", "task=鲁班工坊", "--store", example_store)
+    expected = sorted(f"{t['doc'][:3]}-{t['task_no']}" for t in gold_tasks() if "鲁班工坊" in t["text"])
+    assert len(expected) > 1 and proc.returncode == 2
+    assert sorted(re.findall(r"\b\d{3}-\d+\b", proc.stderr.split(" — ")[0])) == expected
+    proc = cli("query", "task-chain", "-p", "task=001-99", "--store", example_store)
+    numbers = [int(t["task_no"]) for t in gold_tasks() if t["doc"].startswith("001")]
+    assert proc.returncode == 2 and f"has no task 99; its tasks are numbered 1–{max(numbers)}" in proc.stderr
+    proc = cli("query", "task-chain", "-p", "task=task/001_8158844c7a4eb5af/999", "--store", example_store)
+    assert proc.returncode == 2 and "no task 'task/001_8158844c7a4eb5af/999'" in proc.stderr
+
+
+def test_hostile_names_stay_bound_values(example_store, tmp_path):
+    """A name that looks like query text is looked up as a value, answered with 'no such name', and changes
+    nothing in the store."""
+    before = cli("export", "-f", "nq", "--store", example_store).stdout
+    for value in ['" } ; DELETE WHERE { ?s ?p ?o } #', "x' OR 1=1 //", "}) DETACH DELETE n //"]:
+        for args in (["department-obligations", "-p", f"department={value}"],
+                     ["search-tasks", "-p", "keyword=教材", "-p", f"document={value}"],
+                     ["task-chain", "-p", f"task={value}"]):
+            proc = cli("query", *args, "--store", example_store)
+            assert proc.returncode == 2 and "no " in proc.stderr, (args, proc.stderr)
+    assert cli("export", "-f", "nq", "--store", example_store).stdout == before
+
+
+def test_export_offers_the_closest_names_and_takes_a_task_reference(example_store, tmp_path):
+    proc = cli("export", "--department", "江西省教育局", "-f", "ttl", "--store", example_store)
+    assert proc.returncode == 2 and suggestions(proc.stderr + " (")[0] == "江西省教育厅"
+    by_id = cli("export", "--node", "task/001_8158844c7a4eb5af/51", "-f", "nt", "--store", example_store)
+    by_ref = cli("export", "--node", "001-51", "-f", "nt", "--store", example_store)
+    assert by_ref.returncode == 0 and by_ref.stdout == by_id.stdout and by_id.stdout

@@ -49,6 +49,33 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _named(target, graph, department: Optional[str], document: Optional[str], node: Optional[str]):
+    """The selectors as the graph knows them: a document also by a unique id prefix (001) or part of its title,
+    a node also as a task (DOC-NUMBER, title and number, words from its text); a name that matches nothing
+    fails naming the closest ones the store holds."""
+    from policykg.graph.subgraph import find_nodes
+    from policykg.queries.lookup import Lookup, NoSuchName, closest
+
+    lookup = Lookup(target)
+    try:
+        if department is not None and not find_nodes(graph, department, "Department"):
+            names = sorted({str(n.props["name"]) for n in graph.nodes_by_label("Department") if n.props.get("name")})
+            offered = closest(department, names)
+            _fail(f"no department named {department!r}" + (f"; closest: {', '.join(offered)}" if offered else ""))
+        if document is not None and not find_nodes(graph, document, "Document"):
+            found, offered = lookup.document(document)
+            if found is None:
+                _fail(f"no document {document!r}" + (f"; closest: {'; '.join(offered)}" if offered else ""))
+            typer.echo(f"policykg: document {document!r} is {lookup.describe_document(found)}", err=True)
+            document = found
+        if node is not None and not find_nodes(graph, node):
+            node, note = lookup.task(node)
+            typer.echo(f"policykg: {note}", err=True)
+    except NoSuchName as exc:
+        _fail(str(exc))
+    return department, document, node
+
+
 def _date(value: Optional[str], option: str) -> Optional[date]:
     if value is None:
         return None
@@ -139,6 +166,7 @@ def register(app: typer.Typer) -> None:
                 _write(export_rdf(stored_quads(target), fmt_name), output, fmt_name)
                 return
             graph = target.load_graph()
+            department, document, node = _named(target, graph, department, document, node)
             refs, query_title = ((), None)
             if query is not None:
                 refs, query_title = _query_refs(target, graph, query, param, query_dir)

@@ -8,6 +8,7 @@ import typer
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen, warn_if_truncated
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
+from policykg.queries.lookup import Lookup, check_before_store, task_references
 from policykg.queries.registry import QueryError, Registry
 from policykg.queries.runner import run
 
@@ -78,13 +79,23 @@ def register(app: typer.Typer) -> None:
                 return
             query = registry.get(name)
             params = _parse_params(param)
-            query.bind(params)       # check names and types before opening any store
+            check_before_store(query, params)   # names and types, before any store is opened
         except QueryError as exc:
             typer.echo(f"policykg: {exc}", err=True)
             raise typer.Exit(2)
         target = open_chosen(store, neo4j, sparql, read_only=True)
         try:
+            lookup = Lookup(target, registry)
+            for pname, reference in task_references(query, params).items():   # 001-51, 鲁班工坊 -> the task's id
+                params[pname], note = lookup.task(reference)
+                typer.echo(f"policykg: {note}", err=True)
             result = run(query, target, params)
+            if not result.rows:   # a name that matches nothing: say so and offer the closest, or read it as an id
+                again, notes = lookup.explain_empty(query, params)
+                for note in notes:
+                    typer.echo(f"policykg: {note}", err=True)
+                if again is not None:
+                    result = run(query, target, again)
         except (QueryError, ValueError, RuntimeError) as exc:
             typer.echo(f"policykg: {name}: {exc}", err=True)
             raise typer.Exit(2)
