@@ -10,9 +10,9 @@ is found on the parsed tree (lxml), never with patterns over the markup:
    portal pages of ``tests/fixtures/corpus/html``: every one ends on the editor's content block);
 3. the headline usually sits above that block (an ``<h1>`` or a title ``<div>``): in the nearest
    ancestor that holds one, the last element before it whose text is the page ``<title>`` (or a part of
-   it), else the last ``<h1>``/``<h2>`` within four levels above it, starts the article; between the two, lines that
-   are mostly links or short labels (``分享：``, ``字号：大 中 小``, ``打印``) are chrome and dropped, lines of
-   metadata (date, source, document number) are kept.
+   it), else the last ``<h1>``/``<h2>`` within four levels above it, starts the article; between the two,
+   lines that are mostly links or short labels (``分享：``, ``字号：大 中 小``, ``打印``) are chrome and
+   dropped, lines of metadata (date, source, document number) are kept.
 
 Inside the article one paragraph is emitted per block element and per ``<br>`` line, as the text renderings
 of the same pages show them; a ``<table>`` of at least two rows and two columns is a Table with ``rowspan``

@@ -39,7 +39,8 @@ WRAP_SLACK = 0.3             # characters of tolerance when deciding whether the
 INDENT_CHARS = 1.0           # a line starting this many characters right of the margin starts a paragraph
 GAP_FACTOR = 1.45            # a vertical gap this many times the usual line pitch starts a paragraph
 SAME_EDGE = 2.0              # points: columns of two table fragments that line up
-ITEM_START = re.compile(r"^\s*(?:\d{1,3}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+[条章节])")
+_CN = "一二三四五六七八九十"
+ITEM_START = re.compile(rf"^\s*(?:\d{{1,3}}\s*[.．、]|[（(]\s*[{_CN}\d]+\s*[）)]|[{_CN}]+、|第[{_CN}百\d]+[条章节])")
 CID = re.compile(r"\(cid:\d+\)")
 NO_LINE_START = set("、。，,.；;：:！!？?”’）)」』】〕》〉…—")
 NO_LINE_END = set("“‘（(「『【〔《〈")
@@ -331,8 +332,8 @@ def _read(pdf, path) -> tuple[list[Paragraph | Table], bool]:
                                 row_origins=[table["origins"][i] for i in keep]))
             table = None
 
-    pitch = statistics.median([b.top - a.top for a, b in zip(all_lines, all_lines[1:]) if 0 < b.top - a.top < 3 * a.size]
-                              or [14.0])
+    steps = [b.top - a.top for a, b in zip(all_lines, all_lines[1:]) if 0 < b.top - a.top < 3 * a.size]
+    pitch = statistics.median(steps or [14.0])
     for p, (height, lines, frags, _) in enumerate(pages):
         items = [(ln.top, "line", k, ln) for k, ln in enumerate(lines) if (p, k) not in drop]
         items += [(f.top, "table", k, f) for k, f in enumerate(frags)]

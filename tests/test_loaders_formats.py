@@ -135,7 +135,8 @@ def test_html_tables_are_grids_with_spans_resolved(tmp_path):
       <div class="footer">版权所有 某市人民政府</div></body></html>""", encoding="utf-8")
     src = read(page)
     assert [b.text for b in src.paragraphs] == ["某市重点任务分工", "为推动工作落实，现将重点任务分工如下。"]
-    assert src.tables[0].rows == [["序号", "重点任务", "责任单位", ""], ["1", "建设实训基地20个。", "市教育局", "市财政局"],
+    assert src.tables[0].rows == [["序号", "重点任务", "责任单位", ""],
+                                  ["1", "建设实训基地20个。", "市教育局", "市财政局"],
                                   ["2", "培训教师\n1000人次。", "", "市人社局"]]
 
 
