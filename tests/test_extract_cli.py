@@ -31,16 +31,23 @@ def examples_output(tmp_path_factory) -> Path:
     return out
 
 
-def test_scorer_thresholds_on_examples(examples_output):
+def test_scorer_figures_on_examples_are_the_measured_ones(examples_output):
+    """Every figure is 1.000 on the five examples (README), so every threshold is 1.0 and the counts are exact."""
     scorer, gold = SCORER, GOLD
+    figures = ("task-recall", "task-precision", "text-accuracy", "department-f1", "lead-accuracy",
+               "deadline-accuracy", "quantity-f1")
     proc = subprocess.run(
-        [sys.executable, str(scorer), "--gold", str(gold), str(examples_output), "--details",
-         "--min-task-recall", "1.0", "--min-task-precision", "1.0", "--min-text-accuracy", "1.0",
-         "--min-department-f1", "0.99", "--min-lead-accuracy", "0.98", "--min-deadline-accuracy", "0.98",
-         "--min-quantity-f1", "0.95"],
+        [sys.executable, str(scorer), "--gold", str(gold), str(examples_output), "--details", "--json",
+         *[arg for f in figures for arg in (f"--min-{f}", "1.0")]],
         capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "OK:" in proc.stdout
+    result = json.loads(proc.stdout[:proc.stdout.rindex("}") + 1])
+    assert (result["documents"], result["gold_tasks"], result["predicted_tasks"], result["duplicate_keys"]) == (
+        5, 247, 247, 0)
+    assert {k: v for k, v in result.items() if isinstance(v, float)} == {
+        k: 1.0 for k in ("task_recall", "task_precision", "text_accuracy", "department_precision",
+                         "department_recall", "department_f1", "lead_accuracy", "deadline_accuracy",
+                         "quantity_precision", "quantity_recall", "quantity_f1")}
 
 
 def test_fields_beyond_the_scorer_match_gold(examples_output):
