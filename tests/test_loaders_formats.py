@@ -4,7 +4,7 @@ files (issue 17).
 * The 15 real portal pages (tests/fixtures/corpus/html) against their text renderings (corpus/docs): the same
   records, and the same paragraph stream except the page chrome the reader drops on purpose.
 * Files written by a program no one here wrote: LibreOffice converts the examples' Word versions to .pdf,
-  .html, .xlsx, .odt, .doc (and the .doc renamed .wps, as Kingsoft's format is Word 97's) and .rtf; each,
+  .html, .xlsx (and .xls), .odt, .doc (and the .doc renamed .wps, as Kingsoft's format is Word 97's) and .rtf; each,
   read back, gives the examples' records and scores 1.000 against the hand-checked gold (PDF: all but 7
   school measures of 004, see the test).
 * Bad input (encrypted or damaged PDF, a scan, a locked workbook, a page without an article, a conversion
@@ -191,6 +191,8 @@ def converted(tmp_path_factory) -> dict[str, Path]:
     # Calc opens the Writer HTML export: tables become merged cell ranges, paragraphs rows of column A
     _convert(program, profile, "xlsx", sorted(out["html"].glob("*.html")), base / "xlsx", "HTML (StarCalc)")
     out["xlsx"] = base / "xlsx"
+    _convert(program, profile, "xls", sorted(out["xlsx"].glob("*.xlsx")), base / "xls")     # Excel 97 (BIFF8)
+    out["xls"] = base / "xls"
     # .doc from the .odt: LibreOffice 7.4 drops python-docx tables when it writes a .doc straight from the .docx
     _convert(program, profile, "doc", sorted(out["odt"].glob("*.odt")), base / "doc")
     out["doc"] = base / "doc"
@@ -201,7 +203,7 @@ def converted(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-FORMATS = ["pdf", "html", "xlsx", "odt", "doc", "wps", "rtf"]
+FORMATS = ["pdf", "html", "xlsx", "xls", "odt", "doc", "wps", "rtf"]
 
 
 @pytest.mark.libreoffice
@@ -209,7 +211,7 @@ FORMATS = ["pdf", "html", "xlsx", "odt", "doc", "wps", "rtf"]
 def test_libreoffice_files_score_like_the_text_examples(fmt, converted, tmp_path):
     folder = converted[fmt]
     files = sorted(folder.glob(f"*.{fmt}"))
-    if fmt == "xlsx" and len(files) < len(EXAMPLES) and not os.environ.get("CI"):
+    if fmt in ("xlsx", "xls") and len(files) < len(EXAMPLES) and not os.environ.get("CI"):
         pytest.skip("LibreOffice Calc is not installed (apt-get install libreoffice-calc)")
     assert len(files) == len(EXAMPLES), f"LibreOffice wrote {len(files)} .{fmt} files"
     out = tmp_path / "pred.jsonl"
