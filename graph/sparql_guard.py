@@ -47,7 +47,14 @@ def _nodes(tree: Any) -> Iterator[Any]:
 
 
 def _show(term: Any) -> str:
+    """An IRI, variable or prefixed name as written (a prefixed name is still a syntax-tree node here)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Node
+
     if term is None:
         return "?"
-    text = term.n3() if hasattr(term, "n3") else str(term)
+    if isinstance(term, CompValue):
+        text = f"{term.get('prefix') or ''}:{term.get('localname') or ''}"
+    else:
+        text = term.n3() if isinstance(term, Node) else str(term)
     return text if len(text) <= 120 else text[:117] + "..."
