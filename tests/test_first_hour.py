@@ -145,6 +145,28 @@ def test_explorer_ingest_holds_the_write_lock_only_while_writing(tmp_path, monke
     data._open_store.clear()
 
 
+def test_app_on_a_missing_store_says_it_starts_empty(tmp_path):
+    """`policykg app` on a folder with no store says so (the explorer's ingest page creates it) and serves."""
+    import socket
+
+    from processes import stop_process
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for name in ("NEO4J_URI", "POLICYKG_SPARQL_ENDPOINT", "POLICYKG_STORE"):
+        env.pop(name, None)
+    proc = subprocess.Popen([*POLICYKG, "app", "--store", str(tmp_path / "none"), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = proc.stderr.readline()
+    finally:
+        stop_process(proc)
+    assert f"no store at {tmp_path / 'none'} yet" in first and "ingest page" in first
+    assert not (tmp_path / "none").exists()
+
+
 # ---- a missing store is an error, never an empty store ------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["query", "documents"], ["query", "top-departments", "-p", "limit=3"],
