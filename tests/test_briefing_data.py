@@ -170,3 +170,148 @@ def test_quoted_nests_book_title_marks_and_cite_without_a_document():
     assert quoted("关于《甲》的意见") == "《关于〈甲〉的意见》"
     task = Node("t", "Task", {"doc_id": "d9", "location": "第3段"})
     assert cite(None, task) == "d9 第3段"
+
+
+# -- the selection in words, focus departments, school measures (a larger graph: units, a measure, a function) --
+
+from policykg.app.briefing_data import describe, documents_named, focus_departments, task_text  # noqa: E402
+
+
+def _graph_with_units() -> PolicyGraph:
+    g = _graph()
+    g.add_node(Node("function/education", "Function", {"code": "education", "label_zh": "教育"}))
+    g.add_node(Node("dept/jx-zjc", "Department", {"name": "职教处", "level": "provincial", "function": "education"}))
+    g.add_edge(Edge("dept/jx-zjc", "SUB_ORGANIZATION_OF", "dept/jx"))
+    g.add_edge(Edge("dept/moe", "HAS_FUNCTION", "function/education"))
+    g.add_edge(Edge("dept/jx", "HAS_FUNCTION", "function/education"))
+    g.add_node(Node("measure/prov/1", "SchoolMeasure", {"doc_id": "prov", "task_no": "1", "measure": "学校举措一",
+                                                        "goals": ["目标甲"]}, doc="prov"))
+    g.add_edge(Edge("task/prov/1", "HAS_MEASURE", "measure/prov/1"))
+    g.add_edge(Edge("measure/prov/1", "LEAD", "dept/jx-zjc"))
+    g.add_node(Node("task/prov/9", "Task", {"doc_id": "prov", "task_no": "9", "text": "落实“双减”要求"}, doc="prov"))
+    g.add_edge(Edge("doc/prov", "HAS_TASK", "task/prov/9"))
+    return g
+
+
+@pytest.mark.parametrize("selection, query_title, words", [
+    (Selection(department="江西省教育厅"), None, "江西省教育厅及其内设机构、下属单位承担的任务"),
+    (Selection(department="dept/jx", with_units=False), None, "江西省教育厅承担的任务"),
+    (Selection(department="某某局", with_units=False), None, "某某局承担的任务"),
+    (Selection(document="prov"), None, "《省任务清单》所列任务"),
+    (Selection(document="zzz"), None, "《zzz》所列任务"),
+    (Selection(function="education"), None, "教育职能部门（各层级）承担的任务"),
+    (Selection(function="zzz"), None, "zzz职能部门（各层级）承担的任务"),
+    (Selection(center="dept/moe", depth=2), None, "“教育部”周边2步以内的任务"),
+    (Selection(center="task/prov/9"), None, "“9. 落实‘双减’要求”周边1步以内的任务"),
+    (Selection(center="无此节点"), None, "“无此节点”周边1步以内的任务"),
+    (Selection(nodes=("task/nat/1",)), "到期任务", "查询“到期任务”结果所涉任务"),
+    (Selection(nodes=("task/nat/1",)), None, "所列节点涉及的任务"),
+    (Selection(), "到期任务", "图谱中的全部任务"),
+    (Selection(department="教育部", document="nat", with_units=False), None, "教育部承担的任务中的《国家任务表》所列任务"),
+    (Selection(levels=("provincial", "national")), None, "图谱中的全部任务（省级、国家级）"),
+    (Selection(jurisdictions=("江西省", "江苏省")), None, "图谱中的全部任务（江西省、江苏省）"),
+    (Selection(deadline_from=date(2024, 1, 1)), None, "图谱中的全部任务（完成时限2024年1月1日至不限）"),
+    (Selection(deadline_to=date(2024, 12, 31)), None, "图谱中的全部任务（完成时限不限至2024年12月31日）"),
+    (Selection(levels=("county",), jurisdictions=("江西省",), deadline_from=date(2024, 1, 1),
+               deadline_to=date(2024, 2, 1)), None,
+     "图谱中的全部任务（县级；江西省；完成时限2024年1月1日至2024年2月1日）"),
+])
+def test_the_selection_in_words(selection, query_title, words):
+    assert describe(_graph_with_units(), selection, query_title) == words
+
+
+def test_focus_departments_of_a_department_or_function_selection():
+    g = _graph_with_units()
+    assert focus_departments(g, Selection(department="江西省教育厅")) == {"dept/jx", "dept/jx-zjc"}
+    assert focus_departments(g, Selection(department="江西省教育厅", with_units=False)) == {"dept/jx"}
+    # a function: the departments carrying it by property or by HAS_FUNCTION edge, never the Function node
+    assert focus_departments(g, Selection(function="education")) == {"dept/moe", "dept/jx", "dept/jx-zjc"}
+    assert focus_departments(g, Selection(document="prov")) is None
+    assert focus_departments(g, Selection()) is None
+
+
+def test_a_school_measure_row_cites_its_tasks_document_and_counts_as_a_measure():
+    g = _graph_with_units()
+    (row,) = rows_for(g, ["measure/prov/1"])
+    assert (row.citation, row.doc_id, row.text, row.lead) == ("《省任务清单》第1项", "prov", "学校举措一", ["职教处"])
+    h = headline(g, rows_for(g, ["measure/prov/1", "task/prov/1"]), AS_OF, None)
+    assert (h.tasks, h.measures) == (2, 1)
+
+
+def test_task_text_of_a_measure_falls_back_to_its_goals():
+    assert task_text(Node("m", "SchoolMeasure", {"measure": "举措", "goals": ["甲"]})) == "举措"
+    assert task_text(Node("m", "SchoolMeasure", {"goals": ["甲", "乙"]})) == "甲；乙"
+    assert task_text(Node("m", "SchoolMeasure", {})) == ""
+    assert task_text(Node("t", "Task", {"text": "任务"})) == "任务"
+    assert task_text(Node("t", "Task", {})) == ""
+
+
+def test_documents_named_in_first_seen_order_without_repeats():
+    g = _graph_with_units()
+    rows = rows_for(g, ["task/prov/1", "task/nat/1", "task/prov/2"])
+    rows.append(rows[0].__class__("x", "", "gone", None, "", [], [], [], None, None))
+    assert documents_named(g, rows) == ["《省任务清单》", "《国家任务表》", "gone"]
+
+
+def test_document_name_falls_back_to_the_id_and_cite_to_the_location():
+    assert document_name({"doc_id": "d1"}) == "d1"
+    assert document_name({}) == ""
+    doc = Node("doc/d", "Document", {"doc_id": "d", "title": "甲"})
+    assert cite(doc, Node("t", "Task", {"location": "第2段"})) == "《甲》第2段"
+
+
+def test_departments_in_edge_position_order_a_missing_position_first():
+    g = _graph()
+    for key, name in (("a", "甲"), ("b", "乙"), ("z", "丙")):
+        g.add_node(Node(f"dept/{key}", "Department", {"name": name}))
+    g.add_node(Node("task/x/1", "Task", {"doc_id": "x", "text": "t1"}))
+    g.add_node(Node("task/x/2", "Task", {"doc_id": "x", "text": "t2"}))
+    g.add_edge(Edge("task/x/1", "LEAD", "dept/a"))                      # no position: counts as 0
+    g.add_edge(Edge("task/x/1", "LEAD", "dept/b", {"position": 0}))
+    g.add_edge(Edge("task/x/2", "LEAD", "dept/z"))
+    g.add_edge(Edge("task/x/2", "LEAD", "dept/b", {"position": 0}))
+    g.add_edge(Edge("task/x/2", "SUPPORT", "dept/a", {"position": 2}))
+    rows = {r.task_id: r for r in rows_for(g, ["task/x/1", "task/x/2"])}
+    assert rows["task/x/1"].lead == ["甲", "乙"]      # same position 0: by node id
+    assert rows["task/x/2"].lead == ["乙", "丙"]
+    assert rows["task/x/2"].support == ["甲"] and rows["task/x/2"].doc_id == "x"
+
+
+def test_a_link_without_a_score_is_cited_after_scored_ones():
+    g = _graph()
+    g.add_edge(Edge("task/prov/2", "IMPLEMENTS", "task/nat/1"))
+    g.add_edge(Edge("task/prov/2", "IMPLEMENTS", "task/nat/2", {"score": 0.5}))
+    (row,) = rows_for(g, ["task/prov/2"])
+    assert [i.citation for i in row.implements] == ["《国家任务表》第2项", "《国家任务表》第1项"]
+
+
+def test_dates_that_are_not_dates_are_no_due_date():
+    g = _graph()
+    g.add_node(Node("dl/bad", "Deadline", {"end": "2024-13-45"}))
+    g.add_node(Node("dl/time", "Deadline", {"end": "2026-03-01T08:00:00"}))
+    g.add_edge(Edge("task/prov/3", "HAS_DEADLINE", "dl/bad"))
+    g.add_edge(Edge("task/nat/1", "HAS_DEADLINE", "dl/time"))
+    rows = {r.task_id: r for r in rows_for(g, ["task/prov/3", "task/nat/1"])}
+    assert rows["task/prov/3"].due is None
+    assert rows["task/nat/1"].due == date(2026, 3, 1)
+
+
+def test_within_a_year_ends_on_the_same_day_a_year_later_day_capped_at_28():
+    g = PolicyGraph()
+    for i, due in enumerate(["2025-01-28", "2025-01-29", "2025-06-28"]):
+        g.add_node(Node(f"t{i}", "Task", {"text": str(i)}))
+        g.add_node(Node(f"d{i}", "Deadline", {"end": due}))
+        g.add_edge(Edge(f"t{i}", "HAS_DEADLINE", f"d{i}"))
+    rows = rows_for(g, ["t0", "t1", "t2"])
+    # as of 2024-01-29 a year later is 2025-01-28 (the day is capped at 28 so that it exists in every month)
+    assert headline(g, rows, date(2024, 1, 29), None).within_year == 1
+    assert headline(g, rows, date(2024, 6, 28), None).within_year == 3      # 2025-06-28 itself is within
+
+
+def test_a_large_neighbourhood_briefing_lists_every_task():
+    g = PolicyGraph()
+    g.add_node(Node("doc/big", "Document", {"doc_id": "big", "title": "大表", "level": "provincial"}))
+    for i in range(120):
+        g.add_node(Node(f"task/big/{i}", "Task", {"doc_id": "big", "text": f"任务{i}"}))
+        g.add_edge(Edge("doc/big", "HAS_TASK", f"task/big/{i}"))
+    assert len(briefing_tasks(g, Selection(center="doc/big", depth=1))) == 120
