@@ -1,211 +1,169 @@
 """Cascade linking: find, for each lower-level task or school measure, the higher-level tasks it implements.
 
-    link(graph, threshold=0.5, floor=0.3) -> list[Edge]    # IMPLEMENTS edges, lower -> higher
+    link(graph, threshold=THRESHOLD, floor=FLOOR) -> list[Edge]    # IMPLEMENTS edges, lower -> higher
 
-Method (deterministic and explainable; every feature is written into the edge's evidence):
-1. candidates from a BM25 inverted index over character 2/3-grams of the higher tasks (cascade_index), only
-   among tasks a lower one may implement (cascade_scope: upward, containing jurisdiction);
-2. a score per candidate combining
-   - text: idf-weighted share of the higher task's n-grams found in the lower text (a verbatim quote scores 1),
-     averaged with the best share of one lower sentence found in the higher text (a restatement scores high
-     both ways, a long text that merely mentions the topic does not);
-   - targets: a quantity of the same unit counting the same kind of object (1000所 优质中职学校 ↔ 100所 优秀中职学校);
-   - functions: the responsible departments' functions agree (education ↔ education);
-   - same row: a school measure answering the provincial task printed in its own row;
-3. links at or above the threshold are facts (review=false); from the floor up to it, suggestions (review=true).
+Method (deterministic, explainable and offline; every feature is written into the edge's evidence):
+1. candidates: for each lower task, the best BM25 matches among the higher tasks it may implement
+   (cascade_scope: upward, containing jurisdiction), read from an inverted index over character n-grams that
+   only touches the postings of the task's rarest n-grams (cascade_index) — never every higher task;
+2. features of each candidate pair (cascade_features): idf-weighted coverage both ways and clause by clause
+   (a long provincial task restating one clause of a national one), targets of the same kind of object,
+   responsible functions, and negative evidence: the counted objects differ, the functions are disjoint,
+   the texts name exclusive classes (技工 vs 中职, 本科 vs 高职); texts compared after the domain's synonyms
+   are rewritten to one form (cascade_terms.yaml: 职教高考 → 分类考试招生, 学历证书+若干职业技能等级证书 → 1+X证书);
+3. the score is the probability of a true link from a logistic regression fitted OFFLINE on hand-labelled
+   pairs (cascade_model.json, refitted by scripts/fit_cascade_model.py; never trained at run time);
+4. links at or above the threshold are facts (review=false) unless a rival clearly beats them; from the floor
+   up to it, suggestions (review=true).
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from math import fsum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from policykg.graph import cascade_model
 from policykg.graph import cascade_text as ct
+from policykg.graph.cascade_features import Item, make_item, pair_features, relative_features, weigh
+from policykg.graph.cascade_features import pair_key  # noqa: F401  (re-exported: target-changes tests use it)
 from policykg.graph.cascade_index import NgramIndex
 from policykg.graph.cascade_scope import RANK, main_jurisdiction, may_implement, split_level
-from policykg.graph.model import Edge, PolicyGraph
+from policykg.graph.model import Edge, Node, PolicyGraph
 
-METHOD = "char-ngram-bm25+targets+functions/v1"
-THRESHOLD = 0.36     # at or above: a fact (precision 0.96, recall 0.82 on the seed gold links)
-FLOOR = 0.25         # below: no link at all
-CANDIDATES = 12      # higher tasks scored in full per lower task (from the index)
+METHOD = f"char-ngram-bm25+clauses+synonyms+negative-evidence+logreg/{cascade_model.version()}"
+THRESHOLD = 0.5      # probability at or above which a link is a fact (see cascade_model.json for its measure)
+FLOOR = 0.2          # below: no link at all
+CANDIDATES = 20      # higher tasks scored in full per lower task (from the index)
 MAX_LINKS = 5        # links kept per lower task
-RELATIVE = 0.7       # a confident link scores at least this share of the lower task's best (raw) link ...
-RELATIVE_DOC = 0.7   # ... and of the best link from the same document and level to the same higher task
-W_TEXT, W_TARGET, W_FUNCTION = 0.7, 0.15, 0.15
-SAME_ROW_LIFT = 0.5  # same-row school measures: score = raw + lift * (1 - raw)
+RELATIVE = 0.6       # a confident link scores at least this share of the best link answering the same clause
+SAME_ROW_LIFT = 0.5  # a school measure and its own row's task: score = p + lift * (1 - p) (the row says it)
+INSTITUTION = RANK["institution"]
 # Function codes (ontology/data/functions.yaml) that name no sector: general government, "relevant
 # departments", industry regulators in general, enterprises, and schools' own units. They say nothing about
 # whether two tasks are the same, so function agreement ignores them.
 GENERIC_FUNCTIONS = frozenset({"government", "relevant-departments", "industry-regulators", "enterprises",
                                "institution"})
-TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
-
-
-@dataclass
-class Item:
-    """One task or school measure, with what linking needs of it."""
-
-    id: str
-    label: str
-    doc: str
-    level: str
-    rank: int
-    jurisdiction: str | None
-    text: str
-    grams: set[str]
-    segments: list[set[str]]
-    functions: frozenset[str]
-    targets: list[tuple[str, str, str, str | None]]   # (unit, normalised object, as printed, Target node id)
-    row_task: str | None = None           # a school measure's own-row task
-    weight: float = 0.0                   # idf mass of its n-grams
-    seg_weights: list[float] = field(default_factory=list)
-    wmap: dict[str, float] = field(default_factory=dict)   # n-gram -> idf
 
 
 def link(graph: PolicyGraph, threshold: float = THRESHOLD, floor: float = FLOOR) -> list[Edge]:
     """IMPLEMENTS edges (lower -> higher) with score, method, review and evidence (JSON) for the whole graph."""
+    check_bounds(threshold, floor)
+    return link_items(collect_items(graph), threshold, floor)
+
+
+def check_bounds(threshold: float, floor: float) -> None:
     if not 0 <= floor <= threshold <= 1:
         raise ValueError(f"need 0 <= floor <= threshold <= 1, got floor={floor}, threshold={threshold}")
-    items = collect_items(graph)
-    return link_items(items, threshold, floor)
 
 
 def link_items(items: list[Item], threshold: float = THRESHOLD, floor: float = FLOOR,
                candidates: int | None = CANDIDATES, highers: list[Item] | None = None) -> list[Edge]:
-    """Link ``items``; ``highers`` (default: every item above the institution level) are the indexed ends."""
+    """Link ``items``; ``highers`` (default: every item above the institution level) are the indexed ends.
+    ``candidates=None`` scores every allowed higher task (the brute-force baseline of the benchmark)."""
     if highers is None:
-        highers = [it for it in items if it.rank < max(RANK.values())]
-    index = NgramIndex([h.grams for h in highers])
-    for it in {id(x): x for x in [*items, *highers]}.values():
-        _weigh(it, index)
-    position = {h.id: i for i, h in enumerate(highers)}
-    ranks = np.array([h.rank for h in highers], dtype=np.int8)
-    allowed_cache: dict[tuple[int, str | None], np.ndarray] = {}
+        highers = [it for it in items if it.rank < INSTITUTION]
+    return Linker(highers).link(items, threshold, floor, candidates)
 
-    kept: list[tuple[Item, Item, dict]] = []
-    for low in items:
-        if low.rank == 0:
-            continue
+
+class Linker:
+    """The index of the higher tasks, built once; lower tasks are linked in batches of whole documents (the
+    rival rule compares links within one document), so a national store streams through it."""
+
+    def __init__(self, highers: list[Item]) -> None:
+        self.highers = highers
+        self.index = NgramIndex([h.ids for h in highers])
+        for h in highers:
+            weigh(h, self.index)
+        self.position = {h.id: i for i, h in enumerate(highers)}
+        self.ranks = np.array([h.rank for h in highers], dtype=np.int8)
+        jurisdictions = sorted({h.jurisdiction or "" for h in highers})
+        self._jur_code = {j: i for i, j in enumerate(jurisdictions)}
+        self._jur_names = jurisdictions
+        self.jur_of = np.array([self._jur_code[h.jurisdiction or ""] for h in highers], dtype=np.int32)
+        self._allowed: dict[tuple[int, str | None], np.ndarray] = {}
+
+    def allowed(self, low: Item) -> np.ndarray:
+        """Which higher tasks ``low`` may implement (cached per level and jurisdiction)."""
         key = (low.rank, low.jurisdiction)
-        if key not in allowed_cache:
-            jur_ok = {j: may_implement(low.rank, low.jurisdiction, 0, j) for j in {h.jurisdiction for h in highers}}
-            allowed_cache[key] = (ranks < low.rank) & np.array([jur_ok[h.jurisdiction] for h in highers], dtype=bool)
-        allowed = allowed_cache[key]
-        if not allowed.any():
-            continue
-        # candidates=None scores every allowed higher task (the brute-force baseline of the benchmark)
-        cands = index.top(low.grams, allowed, candidates) if candidates else [int(i) for i in np.flatnonzero(allowed)]
-        if low.row_task in position and position[low.row_task] not in cands:
-            cands.append(position[low.row_task])
-        scored = [(score_pair(low, highers[i], index), highers[i]) for i in cands]
-        scored = [(s, h) for s, h in scored if s["score"] >= floor]
-        scored.sort(key=lambda sh: (-sh[0]["score"], sh[1].id))
-        kept.extend((low, h, s) for s, h in scored[:MAX_LINKS])
-    return _decide(kept, threshold)
+        if key not in self._allowed:
+            ok = np.array([may_implement(low.rank, low.jurisdiction, 0, j or None) for j in self._jur_names],
+                          dtype=bool)
+            self._allowed[key] = (self.ranks < low.rank) & ok[self.jur_of] if len(self.highers) else ok[:0]
+        return self._allowed[key]
+
+    def link(self, items: list[Item], threshold: float = THRESHOLD, floor: float = FLOOR,
+             candidates: int | None = CANDIDATES) -> list[Edge]:
+        """Link a batch of lower items; the batch must hold whole documents (see relative_features)."""
+        return decide(self.score(items, candidates), threshold, floor)
+
+    def score(self, items: list[Item], candidates: int | None = CANDIDATES) -> list[tuple[Item, Item, dict]]:
+        """Every candidate pair of the batch with its features and score (the model's probability; a school
+        measure's own row: lifted, see SAME_ROW_LIFT)."""
+        scored: list[tuple[Item, Item, dict]] = []
+        for low in items:
+            if low.rank == 0:
+                continue
+            allowed = self.allowed(low)
+            if not allowed.any():
+                continue
+            weigh(low, self.index)
+            cands = self.index.top(low.positions, allowed, candidates) if candidates else self.index.every(allowed)
+            if low.row_task in self.position and self.position[low.row_task] not in cands:
+                cands.append(self.position[low.row_task])
+            scored.extend((low, self.highers[i], pair_features(low, self.highers[i])) for i in cands)
+        relative_features(scored)
+        for _, _, f in scored:
+            p = cascade_model.probability(f)
+            f["score"] = p + SAME_ROW_LIFT * (1 - p) if f["same_row"] else p
+        return scored
 
 
-def _decide(kept: list[tuple[Item, Item, dict]], threshold: float) -> list[Edge]:
-    """A link is a fact when it clears the threshold and no rival clearly beats it. Rivals answer the same
-    words: other higher tasks best matched by the same clause of the lower text, or other tasks of the same
-    document and level whose best match is the same clause of the higher task. A lower text restating two
-    higher tasks in two clauses (or two lower tasks restating two parts of one higher task) has no rivals.
-    Rivals are compared on the text-and-attribute score, without the same-row lift."""
+def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float) -> list[Edge]:
+    """Keep each lower item's best links from the floor up (at most MAX_LINKS); a link is a fact when it
+    clears the threshold and no rival clearly beats it. Rivals answer the same words: other higher tasks best
+    matched by the same clause of the lower text. A lower text restating two higher tasks in two clauses has
+    no rivals; a school measure's own row is never demoted. A pair whose texts name exclusive classes of
+    object (cascade_terms.yaml) stays a suggestion whatever its score."""
+    by_low: dict[str, list[tuple[Item, Item, dict]]] = {}
+    for low, high, f in scored:
+        if f["score"] >= floor:
+            by_low.setdefault(low.id, []).append((low, high, f))
+    kept = []
+    for low_id in sorted(by_low):
+        links = sorted(by_low[low_id], key=lambda lhf: (-lhf[2]["score"], lhf[1].id))
+        kept.extend(links[:MAX_LINKS])
     best_for_clause: dict[tuple[str, int], float] = {}
-    best_for_higher_clause: dict[tuple[str, str, str, int], float] = {}
-    for low, high, s in kept:
-        if not s["same_row"]:
-            k = (low.id, s["low_clause"])
-            best_for_clause[k] = max(best_for_clause.get(k, 0.0), s["raw"])
-        hk = (low.doc, low.level, high.id, s["high_clause"])
-        best_for_higher_clause[hk] = max(best_for_higher_clause.get(hk, 0.0), s["raw"])
+    for low, high, f in kept:
+        if not f["same_row"]:
+            k = (low.id, f["low_clause"])
+            best_for_clause[k] = max(best_for_clause.get(k, 0.0), f["score"])
     edges = []
-    for low, high, s in kept:
-        confident = s["score"] >= threshold and (s["same_row"] or (
-            s["raw"] >= RELATIVE * best_for_clause.get((low.id, s["low_clause"]), 0.0)
-            and s["raw"] >= RELATIVE_DOC * best_for_higher_clause[(low.doc, low.level, high.id, s["high_clause"])]))
-        edges.append(_edge(low, high, s, review=not confident))
+    for low, high, f in kept:
+        confident = f["score"] >= threshold and (f["same_row"] or (
+            f["score"] >= RELATIVE * best_for_clause.get((low.id, f["low_clause"]), 0.0)
+            and not f["class_clash"]))   # 技工 vs 中职, 本科 vs 高职: never a fact (no true link in the gold has one)
+        edges.append(_edge(low, high, f, review=not confident))
     return edges
 
 
-def _weigh(item: Item, index: NgramIndex) -> None:
-    """Cache the idf of an item's n-grams and the idf mass of the item and of each clause.
-
-    Every sum over a set of n-grams here and in ``score_pair`` is ``math.fsum``: exactly rounded, so it does not
-    depend on the order a set is walked in (which changes with PYTHONHASHSEED from one process to the next).
-    With ``sum``, two clauses of equal coverage could differ in the last bit and the rival rule then chose
-    another clause, flipping a review flag between two runs on the same store."""
-    item.wmap = {g: index.weight(g) for g in item.grams}
-    item.weight = fsum(item.wmap.values()) or 1.0
-    item.seg_weights = [fsum(map(item.wmap.__getitem__, seg)) or 1.0 for seg in item.segments]
-
-
-def score_pair(low: Item, high: Item, index: NgramIndex) -> dict:
-    """The features of one (lower, higher) pair and their combined score."""
-    w = low.wmap.__getitem__          # idf of the lower item's n-grams (shared ones are the higher's too)
-    shared = low.grams & high.grams
-    cov_high = fsum(map(w, shared)) / high.weight
-    # the lower clause best found in the higher text, and the higher clause best found in one lower clause
-    low_covs = [fsum(map(w, seg & shared)) / sw for seg, sw in zip(low.segments, low.seg_weights)]
-    high_covs = [(max((fsum(map(w, seg & low_seg)) for low_seg in low.segments), default=0.0) / hw, -i)
-                 for i, (seg, hw) in enumerate(zip(high.segments, high.seg_weights)) if not seg.isdisjoint(shared)]
-    low_clause = max(range(len(low_covs)), key=low_covs.__getitem__) if low_covs else -1
-    cov_low = low_covs[low_clause] if low_covs else 0.0
-    clause_high, high_clause = max(high_covs, default=(0.0, 1))   # ties: the first clause
-    high_clause = -high_clause
-    text = (cov_high + cov_low + clause_high) / 3
-    matches = _target_matches(low, high)
-    func = _function_agreement(low, high)
-    raw = W_TEXT * text + W_TARGET * (1.0 if matches else 0.0) + W_FUNCTION * (0.5 if func is None else func)
-    same_row = low.row_task == high.id
-    score = raw + SAME_ROW_LIFT * (1 - raw) if same_row else raw
-    return {"score": round(min(score, 1.0), 4), "raw": raw, "text": round(text, 4), "cov_higher": round(cov_high, 4),
-            "clause_higher": round(clause_high, 4),
-            "cov_lower": round(cov_low, 4), "targets": matches,
-            "low_clause": low_clause, "high_clause": high_clause, "function": func, "same_row": same_row}
-
-
-def _target_matches(low: Item, high: Item) -> list[dict]:
-    """Target pairs of the same unit counting the same kind of object. When both are Target nodes the pair
-    also carries ``pair_key(lower, higher)``, which the target-changes query looks for in the evidence."""
-    out = []
-    for unit_l, obj_l, text_l, id_l in low.targets:
-        for unit_h, obj_h, text_h, id_h in high.targets:
-            if unit_l == unit_h and ct.overlap(obj_l, obj_h) >= TARGET_OBJECT_OVERLAP:
-                pair = {"lower": text_l, "higher": text_h}
-                if id_l and id_h:
-                    pair["key"] = pair_key(id_l, id_h)
-                out.append(pair)
-    return out
-
-
-def pair_key(lower_target: str, higher_target: str) -> str:
-    """'|lower>higher|': delimited so that one key is never a substring of another."""
-    return f"|{lower_target}>{higher_target}|"
-
-
-def _function_agreement(low: Item, high: Item) -> float | None:
-    """Share of the smaller function set found in the other; None when either side names no function."""
-    if not low.functions or not high.functions:
-        return None
-    return len(low.functions & high.functions) / min(len(low.functions), len(high.functions))
-
-
-def _edge(low: Item, high: Item, s: dict, review: bool) -> Edge:
+def _edge(low: Item, high: Item, f: dict, review: bool) -> Edge:
     evidence = {
-        "text_similarity": s["text"], "coverage_of_higher": s["cov_higher"], "coverage_of_lower": s["cov_lower"],
-        "best_clause_of_higher": s["clause_higher"],
+        "text_similarity": round((f["cov_higher"] + f["cov_lower"] + f["clause_higher"]) / 3, 4),
+        "coverage_of_higher": round(f["cov_higher"], 4), "coverage_of_lower": round(f["cov_lower"], 4),
+        "best_clause_of_higher": round(f["clause_higher"], 4),
+        "contributions": cascade_model.contributions(f),   # each feature's share of the log-odds
+        "conflicts": ct.class_conflicts(low.classes, high.classes),
         "shared_phrases": ct.shared_phrases(low.text, high.text),
-        "matching_targets": s["targets"],
+        "matching_targets": f["matches"],
         "shared_functions": sorted(low.functions & high.functions),
-        "function_agreement": s["function"],
-        "same_row": s["same_row"],
+        "function_agreement": None if f["function_agree"] == 0.5 and not (low.functions and high.functions)
+        else round(f["function_agree"], 4),
+        "same_row": f["same_row"],
         "levels": [low.level, high.level],
     }
-    props = {"score": s["score"], "method": METHOD, "review": review,
+    props = {"score": round(f["score"], 4), "method": METHOD, "review": review,
              "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True)}
     return Edge(low.id, "IMPLEMENTS", high.id, props)
 
@@ -283,9 +241,7 @@ def _targets_of(text: str, nodes) -> list[tuple[str, str, str, str | None]]:
 
 
 def _item(node_id, label, doc, level, jurisdiction, text, functions, targets, row_task) -> Item:
-    segs = [ct.ngrams(ct.normalise(s)) for s in ct.segments(text)]
-    return Item(node_id, label, doc, level, RANK[level], jurisdiction, text, ct.ngrams(ct.normalise(text)),
-                [s for s in segs if s], functions, targets, row_task)
+    return make_item(node_id, label, doc, level, RANK[level], jurisdiction, text, functions, targets, row_task)
 
 
 # --- linking a store ---------------------------------------------------------------------------------------

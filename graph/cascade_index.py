@@ -1,82 +1,99 @@
-"""Candidate search for cascade linking: a BM25 inverted index over character n-grams of the higher-level tasks.
+"""Candidate search for cascade linking: an inverted index over the character n-grams of the higher-level tasks.
 
-A lower task's query touches only the posting lists of its own most informative n-grams, so linking 100,000
-lower tasks against 10,000 higher ones never scores every pair. Postings are numpy arrays so one query is a
-concatenation and a weighted bincount.
+N-grams are stored as 32-bit CRC values (stable across processes, unlike Python's salted ``hash``), so an item
+is two small numpy arrays instead of sets of strings, and the index is a CSR posting table. A lower task's
+query reads the posting lists of its rarest n-grams only, rarest first, up to ``POSTINGS_CAP`` postings in all,
+and scores only the higher tasks those postings name (BM25): it never visits every higher task, so linking
+grows with the number of lower tasks, not lower × higher.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import zlib
 
 import numpy as np
 
-K1 = 1.2            # BM25 term-frequency saturation
-B = 0.75            # BM25 length normalisation
-QUERY_TERMS = 400   # a query uses at most this many of its rarest n-grams (a long task has ~400)
-MAX_DF = 0.1        # n-grams in more than this share of higher tasks are stop-grams (职业, 教育, 推进 ...)
+K1 = 1.2              # BM25 term-frequency saturation
+B = 0.75              # BM25 length normalisation
+QUERY_TERMS = 400     # a query uses at most this many of its rarest n-grams (a long task has ~400)
+MAX_DF = 0.1          # n-grams in more than this share of higher tasks are stop-grams (职业, 教育, 推进 ...) ...
+MAX_DF_CAP = 2000     # ... or in more than this many
+POSTINGS_CAP = 30000  # postings read per query at most (rarest n-grams first)
 
 
-@dataclass
-class Postings:
-    ids: np.ndarray       # int32 indices of higher items
-    weights: np.ndarray   # float32 BM25 term weights (idf included)
+def gram_ids(grams) -> np.ndarray:
+    """Sorted unique int64 ids of n-gram strings (CRC-32 of their UTF-8)."""
+    if not grams:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64, count=len(grams)))
 
 
 class NgramIndex:
-    """Inverted index: n-gram -> (higher item indices, BM25 weights); idf kept for scoring features."""
+    """Inverted index over the higher items' n-gram id arrays, with the idf used by every scoring feature."""
 
-    def __init__(self, gram_sets: list[set[str]]) -> None:
-        self.size = len(gram_sets)
+    def __init__(self, id_arrays: list[np.ndarray]) -> None:
+        self.size = len(id_arrays)
         n = max(self.size, 1)
-        lengths = np.array([len(g) for g in gram_sets], dtype=np.float32)
+        lengths = np.array([len(a) for a in id_arrays], dtype=np.float64)
         avg = float(lengths.mean()) if self.size else 1.0
-        lists: dict[str, list[int]] = {}
-        for i, grams in enumerate(gram_sets):
-            for g in grams:
-                lists.setdefault(g, []).append(i)
-        self.idf: dict[str, float] = {}
-        self.postings: dict[str, Postings] = {}
+        if self.size:
+            flat = np.concatenate(id_arrays) if id_arrays else np.zeros(0, dtype=np.int64)
+            owner = np.repeat(np.arange(self.size, dtype=np.int32), lengths.astype(np.int64))
+        else:
+            flat, owner = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        order = np.argsort(flat, kind="stable")          # postings grouped by gram, owners ascending in each
+        flat, owner = flat[order], owner[order]
+        self.keys, starts, df = np.unique(flat, return_index=True, return_counts=True)
+        self.indptr = np.append(starts, len(flat)).astype(np.int64)
+        self.postings = owner
+        self.df = df.astype(np.int32)
+        self.idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         norm = K1 * (1 - B + B * lengths / max(avg, 1.0))
-        for g, ids in lists.items():
-            df = len(ids)
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            self.idf[g] = idf
-            arr = np.fromiter(ids, dtype=np.int32, count=df)
-            # each gram occurs once per set, so BM25's tf part is (k1+1)/(1+norm)
-            self.postings[g] = Postings(arr, (idf * (K1 + 1) / (1 + norm[arr])).astype(np.float32))
-        self.max_df = max(2, int(MAX_DF * n))
-        # idf of a gram no higher task has: the rarest possible
-        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+        # each gram occurs once per set, so BM25's tf part is (k1+1)/(1+norm)
+        self.weights = (np.repeat(self.idf, df) * (K1 + 1) / (1 + norm[owner])).astype(np.float32) \
+            if len(owner) else np.zeros(0, dtype=np.float32)
+        self.max_df = max(2, min(int(MAX_DF * n), MAX_DF_CAP))
+        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)   # idf of a gram no higher task has: the rarest possible
 
-    def weight(self, gram: str) -> float:
-        return self.idf.get(gram, self.unseen_idf)
+    def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in the index or -1, idf) of each id."""
+        pos = np.searchsorted(self.keys, ids)
+        pos = np.minimum(pos, max(len(self.keys) - 1, 0))
+        known = (self.keys[pos] == ids) if len(self.keys) else np.zeros(len(ids), dtype=bool)
+        pos = np.where(known, pos, -1)
+        idf = np.where(known, self.idf[np.maximum(pos, 0)] if len(self.keys) else 0.0, self.unseen_idf)
+        return pos, idf
 
-    def query_terms(self, grams: set[str]) -> list[str]:
-        """The query's most informative known n-grams, skipping stop-grams; ties broken by the gram itself."""
-        known = [g for g in grams if g in self.postings and len(self.postings[g].ids) <= self.max_df]
-        known.sort(key=lambda g: (-self.idf[g], g))
-        return known[:QUERY_TERMS]
+    def query_terms(self, positions: np.ndarray) -> np.ndarray:
+        """Index positions of the query's most informative known n-grams, skipping stop-grams, rarest first
+        (ties by position: deterministic), up to QUERY_TERMS terms and POSTINGS_CAP postings."""
+        pos = positions[positions >= 0]
+        pos = pos[self.df[pos] <= self.max_df]
+        if not len(pos):
+            return pos
+        pos = pos[np.lexsort((pos, self.df[pos]))][:QUERY_TERMS]
+        within = np.cumsum(self.df[pos]) <= POSTINGS_CAP
+        within[0] = True
+        return pos[within]
 
-    def scores(self, grams: set[str]) -> np.ndarray:
-        """BM25 score of every higher item for this query (zero where no query n-gram occurs)."""
-        terms = self.query_terms(grams)
-        if not terms:
-            return np.zeros(self.size, dtype=np.float32)
-        ids = np.concatenate([self.postings[g].ids for g in terms])
-        weights = np.concatenate([self.postings[g].weights for g in terms])
-        return np.bincount(ids, weights=weights, minlength=self.size).astype(np.float32)
-
-    def top(self, grams: set[str], allowed: np.ndarray | None, k: int) -> list[int]:
-        """Indices of the k best-scoring allowed higher items with a positive score, best first (stable)."""
-        s = self.scores(grams)
-        if allowed is not None:
-            s = np.where(allowed, s, 0.0)
-        positive = int(np.count_nonzero(s > 0))
-        if positive == 0:
+    def top(self, positions: np.ndarray, allowed: np.ndarray | None, k: int) -> list[int]:
+        """The k best-scoring allowed higher items (BM25 over the query terms), best first; ties by index."""
+        terms = self.query_terms(positions)
+        if not len(terms):
             return []
-        k = min(k, positive)
-        part = np.argpartition(-s, k - 1)[:k] if k < self.size else np.arange(self.size)
-        part = [int(i) for i in part if s[i] > 0]
-        part.sort(key=lambda i: (-float(s[i]), i))
-        return part[:k]
+        spans = [(self.indptr[t], self.indptr[t + 1]) for t in terms.tolist()]
+        owners = np.concatenate([self.postings[a:b] for a, b in spans])
+        weights = np.concatenate([self.weights[a:b] for a, b in spans]).astype(np.float64)
+        touched, inverse = np.unique(owners, return_inverse=True)
+        scores = np.bincount(inverse, weights=weights)
+        if allowed is not None:
+            keep = allowed[touched]
+            touched, scores = touched[keep], scores[keep]
+        if not len(touched):
+            return []
+        order = np.lexsort((touched, -scores))[:k]
+        return [int(i) for i in touched[order]]
+
+    def every(self, allowed: np.ndarray) -> list[int]:
+        """Every allowed higher item (the brute-force baseline)."""
+        return [int(i) for i in np.flatnonzero(allowed)]

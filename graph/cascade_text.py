@@ -1,13 +1,18 @@
 """Text features for cascade linking of Chinese task texts: normalisation, character n-grams, segments,
-quantity phrases and shared phrases.
+quantity phrases, shared phrases and the classes of object a text names.
 
-Chinese has no word boundaries, so texts are compared as sets of character 2- and 3-grams after folding the
-common long/short forms (中等职业学校 ↔ 中职学校) and replacing numbers by one placeholder: a province that
-restates "遴选1000所左右优质中职学校" as "建设100所优秀中等职业学校" then still shares "#所" and "中职学校".
+Chinese has no word boundaries, so texts are compared as sets of character 2- and 3-grams after rewriting the
+domain's synonyms to one form (cascade_terms.yaml: 职教高考 → 分类考试招生), folding the common long/short forms
+(中等职业学校 ↔ 中职学校) and replacing numbers by one placeholder: a province that restates
+"遴选1000所左右优质中职学校" as "建设100所优秀中等职业学校" then still shares "#所" and "中职学校".
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from policykg.loaders.targets import read_object
 
@@ -28,7 +33,7 @@ FOLDS: tuple[tuple[str, str], ...] = (
     ("人力资源社会保障", "人社"),
     ("发展改革", "发改"),
     ("工业和信息化", "工信"),
-    ("“", ""), ("”", ""), ("《", ""), ("》", ""), ("\"", ""),
+    ("“", ""), ("”", ""), ("《", ""), ("》", ""), ("\"", ""), ("＋", "+"),
     ("左右", ""), ("以上", ""), ("以下", ""), ("不低于", ""), ("不少于", ""), ("至少", ""),
 )
 # Time limits and periods (到2025年底前, 2025年底前完成, “十四五”期间, 自2023年起) are boilerplate shared by
@@ -48,12 +53,74 @@ _QUANTITY = re.compile(
 )
 
 
-def normalise(text: str) -> str:
-    """Drop dates and whitespace, fold long forms and quotes, replace every number by '#'."""
-    out = _DATE.sub("", _SPACE.sub("", text or ""))
+@lru_cache(maxsize=1)
+def terms() -> dict:
+    """The synonym groups and exclusive classes of graph/cascade_terms.yaml."""
+    path = resources.files("policykg.graph").joinpath("cascade_terms.yaml")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern over every variant and canonical form (longest first, so 分类考试招生 is not read as
+    分类考试 + 招生), and what each rewrites to. Variants are folded like the texts they meet."""
+    to: dict[str, str] = {}
+    for group in terms()["synonyms"]:
+        canonical = _fold(str(group[0]))
+        for variant in group:
+            to.setdefault(_fold(str(variant)), canonical)
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(to, key=lambda v: (-len(v), v))))
+    return pattern, to
+
+
+def _fold(text: str) -> str:
     for long, short in FOLDS:
-        out = out.replace(long, short)
-    return _NUMBER.sub("#", out)
+        text = text.replace(long, short)
+    return text
+
+
+def canonical(text: str) -> str:
+    """Whitespace and dates dropped, long forms folded, synonyms rewritten to their first form."""
+    out = _fold(_DATE.sub("", _SPACE.sub("", text or "")))
+    pattern, to = _synonyms()
+    return pattern.sub(lambda m: to[m.group(0)], out)
+
+
+def normalise(text: str) -> str:
+    """``canonical`` with every number replaced by '#'."""
+    return _NUMBER.sub("#", canonical(text))
+
+
+@lru_cache(maxsize=1)
+def _class_patterns() -> tuple[tuple[str, tuple[tuple[str, re.Pattern], ...]], ...]:
+    out = []
+    for group, classes in sorted(terms()["exclusive"].items()):
+        pats = tuple((name, re.compile("|".join(re.escape(_fold(str(w))) for w in words)))
+                     for name, words in sorted(classes.items()))
+        out.append((group, pats))
+    return tuple(out)
+
+
+def classes(norm: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """For each exclusive group (cascade_terms.yaml), the classes a normalised text names."""
+    return tuple((group, frozenset(name for name, pat in pats if pat.search(norm)))
+                 for group, pats in _class_patterns())
+
+
+@lru_cache(maxsize=1)
+def _concept_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((name, re.compile("|".join(re.escape(_fold(str(w))) for w in words)))
+                 for name, words in sorted(terms()["concepts"].items()))
+
+
+def concepts(norm: str) -> frozenset[str]:
+    """The themes (cascade_terms.yaml ``concepts``) a normalised text names."""
+    return frozenset(name for name, pat in _concept_patterns() if pat.search(norm))
+
+
+def class_conflicts(a, b) -> list[str]:
+    """Groups in which both texts name classes and share none (技工 vs 中职: not the same task)."""
+    return [group for (group, x), (_, y) in zip(a, b) if x and y and not x & y]
 
 
 def ngrams(norm: str, sizes: tuple[int, ...] = (2, 3)) -> set[str]:

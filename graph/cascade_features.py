@@ -1,0 +1,199 @@
+"""What the cascade linker knows of one task (``Item``) and the features of one (lower, higher) pair.
+
+An item keeps its n-grams as two numpy arrays (cascade_index.gram_ids and a bitmask of the clauses each n-gram
+occurs in), so 10,000 higher tasks take tens of megabytes, not gigabytes. The features of a pair, each of which
+is written into the link's evidence:
+
+  cov_higher     idf share of the higher task's n-grams found in the lower text (a verbatim quote scores 1)
+  cov_lower      idf share of the lower clause best found in the higher text
+  clause_higher  idf share of the higher clause best covered by ONE lower clause (a long provincial task that
+                 restates one clause of a long national one scores high here and low on cov_higher)
+  clause_dice    the best clause-to-clause overlap, both ways (2·shared / (lower clause + higher clause))
+  cov_lower_all  idf share of the whole lower text found in the higher (low for a long text that only touches it)
+  target_match   a quantity of the same unit counting the same kind of object (1000所优质中职学校 ↔ 100所…)
+  target_clash   both count things of a unit they share, but never the same object (示范性职工培训基地 ↔
+                 示范性虚拟仿真实训基地): negative evidence
+  object_cover   the longest tail (head noun first: at least 4 characters) of a thing the higher task counts
+                 that the lower text names, as a share of that thing's name (示范性职教集团 → 职教集团 in
+                 推动产教联盟和职教集团建设: 4 of 7)
+  concept_cover  share of the higher task's themes (cascade_terms.yaml concepts) the lower text names too
+  function_agree share of the smaller set of responsible functions found in the other (0.5 when unknown)
+  function_clash both sides name functions and share none (human resources vs education): negative evidence
+  class_clash    the texts name exclusive classes of object (技工 vs 中职, 本科 vs 高职; cascade_terms.yaml)
+  rel_lower      the pair's text similarity over the best among the lower task's candidates (1 for the best)
+  rel_document   ... over the best among the tasks of the lower's document for the same higher task (each
+                 national task is usually carried by one or two tasks of a provincial list)
+  mutual_best    the higher task is the lower's best match and the lower task its best in that document
+A school measure and the provincial task printed in its own row (``same_row``) are linked by that rule, not by
+the model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from policykg.graph import cascade_text as ct
+from policykg.graph.cascade_index import NgramIndex, gram_ids
+
+FEATURES = ("cov_higher", "cov_lower", "clause_higher", "clause_dice", "cov_lower_all", "target_match",
+            "target_clash", "object_cover", "concept_cover", "function_agree", "function_clash", "class_clash", "rel_lower", "rel_document",
+            "mutual_best")
+MAX_CLAUSES = 62              # clause bitmasks are int64; later clauses share the last bit
+TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
+_BIT = np.int64(1)
+
+
+@dataclass(slots=True)
+class Item:
+    """One task or school measure, with what linking needs of it."""
+
+    id: str
+    label: str
+    doc: str
+    level: str
+    rank: int
+    jurisdiction: str | None
+    text: str
+    functions: frozenset[str]
+    targets: list[tuple[str, str, str, str | None]]   # (unit, normalised object, as printed, Target node id)
+    row_task: str | None                              # a school measure's own-row task
+    ids: np.ndarray                                   # sorted n-gram ids
+    masks: np.ndarray                                 # per n-gram: bitmask of the clauses holding it
+    n_clauses: int
+    classes: tuple
+    norm: str                                         # the normalised text (object_cover looks in it)
+    concepts: frozenset[str]
+    idf: np.ndarray = field(default_factory=lambda: np.zeros(0))   # per n-gram, from the index (weigh)
+    positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    weight: float = 1.0                                            # idf mass of the item
+    seg_weights: np.ndarray = field(default_factory=lambda: np.ones(1))
+
+
+def make_item(node_id, label, doc, level, rank, jurisdiction, text, functions, targets, row_task) -> Item:
+    """An item with its n-grams and clause masks (weights come later, from the index: ``weigh``)."""
+    norm = ct.normalise(text)
+    clauses = [ct.ngrams(ct.normalise(s)) for s in ct.segments(text)]
+    clauses = [c for c in clauses if c][:MAX_CLAUSES]
+    grams = ct.ngrams(norm)
+    for c in clauses:
+        grams |= c
+    ids = gram_ids(grams)
+    masks = np.zeros(len(ids), dtype=np.int64)
+    for i, c in enumerate(clauses):
+        masks[np.searchsorted(ids, gram_ids(c))] |= _BIT << np.int64(i)
+    return Item(node_id, label, doc, level, rank, jurisdiction, text, frozenset(functions), targets, row_task,
+                ids, masks, max(len(clauses), 1), ct.classes(norm), norm, ct.concepts(norm))
+
+
+def weigh(item: Item, index: NgramIndex) -> None:
+    """The idf of the item's n-grams in this index, and the idf mass of the item and of each clause."""
+    item.positions, item.idf = index.lookup(item.ids)
+    item.weight = float(item.idf.sum()) or 1.0
+    seg = (_bits(item.masks, item.n_clauses) * item.idf[:, None]).sum(axis=0)
+    item.seg_weights = np.where(seg > 0, seg, 1.0)
+
+
+def _bits(masks: np.ndarray, n: int) -> np.ndarray:
+    return ((masks[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
+
+
+def pair_features(low: Item, high: Item) -> dict:
+    """Every feature of the pair, and which clauses matched (for the rival rule and the evidence)."""
+    _, li, hi = np.intersect1d(low.ids, high.ids, assume_unique=True, return_indices=True)
+    w = low.idf[li]
+    shared = float(w.sum())
+    lb = _bits(low.masks[li], low.n_clauses) * w[:, None]            # shared mass per lower clause
+    hb = _bits(high.masks[hi], high.n_clauses)
+    m = (lb[:, :, None] * hb[:, None, :]).sum(axis=0)                # lower clause × higher clause
+    low_covs = lb.sum(axis=0) / low.seg_weights
+    clause_high = m.max(axis=0) / high.seg_weights if m.size else np.zeros(high.n_clauses)
+    dice = 2 * m / (low.seg_weights[:, None] + high.seg_weights[None, :]) if m.size else np.zeros((1, 1))
+    matches = target_matches(low, high)
+    func = function_agreement(low, high)
+    f = {
+        "cov_higher": shared / high.weight,
+        "cov_lower": float(low_covs.max()) if len(low_covs) else 0.0,
+        "clause_higher": float(clause_high.max()) if len(clause_high) else 0.0,
+        "clause_dice": float(dice.max()),
+        "cov_lower_all": shared / low.weight,
+        "target_match": 1.0 if matches else 0.0,
+        "target_clash": 1.0 if not matches and _shared_unit(low, high) else 0.0,
+        "object_cover": object_cover(low, high),
+        "concept_cover": len(low.concepts & high.concepts) / len(high.concepts) if high.concepts else 0.0,
+        "function_agree": 0.5 if func is None else func,
+        "function_clash": 1.0 if func == 0.0 else 0.0,
+        "class_clash": 1.0 if ct.class_conflicts(low.classes, high.classes) else 0.0,
+        "same_row": low.row_task == high.id,
+    }
+    f["text"] = (f["cov_higher"] + f["cov_lower"] + f["clause_higher"] + f["clause_dice"]) / 4
+    f["low_clause"] = int(np.argmax(low_covs)) if shared else -1        # ties: the first clause
+    f["high_clause"] = int(np.argmax(clause_high)) if shared else 0
+    f["matches"] = matches
+    return f
+
+
+def relative_features(scored: list[tuple[Item, Item, dict]]) -> None:
+    """rel_lower, rel_document and mutual_best of every pair of a batch holding WHOLE documents (the same
+    batch always gives the same values, whatever else is in the store or the order things were ingested)."""
+    best_low: dict[str, float] = {}
+    best_doc: dict[tuple[str, str], float] = {}
+    for low, high, f in scored:
+        if f["same_row"]:
+            continue
+        best_low[low.id] = max(best_low.get(low.id, 0.0), f["text"])
+        key = (low.doc, high.id)
+        best_doc[key] = max(best_doc.get(key, 0.0), f["text"])
+    for low, high, f in scored:
+        bl, bd = best_low.get(low.id, 0.0), best_doc.get((low.doc, high.id), 0.0)
+        f["rel_lower"] = f["text"] / bl if bl else 0.0
+        f["rel_document"] = f["text"] / bd if bd else 0.0
+        f["mutual_best"] = 1.0 if f["text"] and f["text"] >= bl and f["text"] >= bd else 0.0
+
+
+def target_matches(low: Item, high: Item) -> list[dict]:
+    """Target pairs of the same unit counting the same kind of object. When both are Target nodes the pair
+    also carries ``pair_key(lower, higher)``, which the target-changes query looks for in the evidence."""
+    out = []
+    for unit_l, obj_l, text_l, id_l in low.targets:
+        for unit_h, obj_h, text_h, id_h in high.targets:
+            if unit_l == unit_h and ct.overlap(obj_l, obj_h) >= TARGET_OBJECT_OVERLAP:
+                pair = {"lower": text_l, "higher": text_h}
+                if id_l and id_h:
+                    pair["key"] = pair_key(id_l, id_h)
+                out.append(pair)
+    return out
+
+
+def object_cover(low: Item, high: Item) -> float:
+    best = 0.0
+    for _, obj, _, _ in high.targets:
+        head = _BRACKETS.sub("", obj)
+        if len(head) < 4:
+            continue
+        n = 4
+        while n <= len(head) and head[-n:] in low.norm:
+            n += 1
+        if n > 4:
+            best = max(best, (n - 1) / len(head))
+    return best
+
+
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _shared_unit(low: Item, high: Item) -> bool:
+    return bool({t[0] for t in low.targets if t[1]} & {t[0] for t in high.targets if t[1]})
+
+
+def pair_key(lower_target: str, higher_target: str) -> str:
+    """'|lower>higher|': delimited so that one key is never a substring of another."""
+    return f"|{lower_target}>{higher_target}|"
+
+
+def function_agreement(low: Item, high: Item) -> float | None:
+    """Share of the smaller function set found in the other; None when either side names no function."""
+    if not low.functions or not high.functions:
+        return None
+    return len(low.functions & high.functions) / min(len(low.functions), len(high.functions))
