@@ -24,6 +24,7 @@ import streamlit as st
 import yaml
 
 from policykg.core import settings
+from policykg.loaders.reader import READABLE
 from policykg.graph.model import PolicyGraph
 from policykg.graph.view import LEVEL_NAMES, RELATION_NAMES, TYPE_NAMES, name_of
 
@@ -520,7 +521,7 @@ def obligations_long(columns: list[str], rows: list[list[Any]], top: int | None 
 
 # ---- ingest ---------------------------------------------------------------------------------------------------
 
-UPLOAD_TYPES = (".docx", ".txt")
+UPLOAD_TYPES = tuple(sorted(READABLE))     # every format the readers take
 
 
 def upload_limit_mb() -> int:

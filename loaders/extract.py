@@ -53,6 +53,13 @@ def rejected_units(raw: RawTask, src: SourceDocument, names: list[str]) -> list[
             for name in names]
 
 
+def _located(location: str, src: SourceDocument) -> str:
+    """The segmenter's location with the place in the file where the format has one: "table 1, row 7
+    (sheet 任务, row 8)", "paragraph 12 (page 3, line 5)"."""
+    place = src.origin(location)
+    return f"{location} ({place})" if place else location
+
+
 def task_record(raw: RawTask, src: SourceDocument, problems: list[Problem] | None = None) -> TaskRecord:
     text = clean_text(raw.text)
     units = units_of(raw.annotation if raw.annotation is not None
@@ -80,7 +87,7 @@ def task_record(raw: RawTask, src: SourceDocument, problems: list[Problem] | Non
         frequencies=frequencies(text),
         school_measures=school_measure(raw.school) if raw.school is not None else None,
         has_school_columns=raw.has_school_columns,
-        provenance=Provenance(src.path, src.sha256, raw.location, raw.row),
+        provenance=Provenance(src.path, src.sha256, _located(raw.location, src), raw.row),
     )
 
 

@@ -16,6 +16,9 @@ from .xlsx_reader import xlsx_blocks
 # picked up from folders; a named file of any extension is read
 READABLE = {".txt", ".docx", ".text", ".tsv", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".xlsx", ".xlsm",
             ".doc", ".wps", ".odt", ".rtf", ".xls", ".et", ".ods"}
+# said once for help texts and the explorer's upload box
+FORMATS = ("text (.txt in UTF-8/GBK/UTF-16), Word (.docx; .doc, .wps, .odt, .rtf through LibreOffice), "
+           "saved web pages (.html, .mhtml), PDF with a text layer, Excel (.xlsx; .xls, .ods through LibreOffice)")
 # Recognised so that a folder run reports them instead of skipping them silently.
 UNREADABLE = {".ofd", ".wpt", ".dot", ".docm", ".pptx", ".ppt"}
 CONVERT_HINT = "convert it first, e.g. `soffice --headless --convert-to docx FILE`"

@@ -10,6 +10,7 @@ from rich.console import Console
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
 from policykg.graph.pipeline import process_files
 from policykg.loaders import LoaderError, load_manifest
+from policykg.loaders.reader import FORMATS
 from policykg.ontology.obligations import count_obligations, mention_coverage, unresolved_mentions
 
 HELP = """List the canonical departments named by task lists, with their obligations (lead / support / total tasks), level, jurisdiction, function and kind.
@@ -30,7 +31,7 @@ UNRESOLVED_COLUMNS = ("mention", "doc", "task_no", "column", "location")
 def register(app: typer.Typer) -> None:
     @app.command("departments", help=HELP)
     def departments_command(
-        paths: list[Path] = typer.Argument(..., help="Files or folders of task lists (.txt, .docx).", show_default=False),
+        paths: list[Path] = typer.Argument(..., help=f"Files or folders of task lists: {FORMATS}.", show_default=False),
         unresolved: bool = typer.Option(False, "--unresolved", "-u", help="List the unresolved mentions instead."),
         manifest: Optional[Path] = typer.Option(None, "--manifest", "-m", help="YAML manifest of document metadata."),
         fmt: OutputFormat = FORMAT_OPTION,

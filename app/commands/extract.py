@@ -11,12 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.loaders import LoaderError, extract_file, iter_input_files, load_manifest
+from policykg.loaders.reader import FORMATS
 from policykg.loaders.records import ExtractionResult
 from policykg.ontology.resolve import resolve_result
 
-HELP = """Extract every task (departments, lead, deadlines, targets, provenance) from task-list files.
+HELP = f"""Extract every task (departments, lead, deadlines, targets, provenance) from task-list files.
 
-PATH may be files or folders (.txt in UTF-8/GBK/UTF-16, .docx). One JSON object per task is printed per line on stdout; problems go to stderr, one line per bad file ("policykg: FILE: reason"), and the exit code is 1 if any file failed. A manifest.yaml beside the files (or --manifest) supplies document metadata.
+PATH may be files or folders: {FORMATS}. One JSON object per task is printed per line on stdout; problems go to stderr, one line per bad file ("policykg: FILE: reason"), and the exit code is 1 if any file failed. A manifest.yaml beside the files (or --manifest) supplies document metadata.
 
 Example:
 

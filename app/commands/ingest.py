@@ -13,6 +13,7 @@ from policykg.graph import cascade
 from policykg.graph.build import BuildError
 from policykg.graph.pipeline import input_files, process_file, store_document, stored_documents
 from policykg.loaders import LoaderError, load_manifest
+from policykg.loaders.reader import FORMATS
 
 HELP = """Extract, resolve and store task lists: each file becomes one document's subgraph in the store.
 
@@ -39,7 +40,7 @@ Example:
 def register(app: typer.Typer) -> None:
     @app.command("ingest", help=HELP)
     def ingest_command(
-        paths: list[Path] = typer.Argument(..., help="Files or folders of task lists (.txt, .docx).", show_default=False),
+        paths: list[Path] = typer.Argument(..., help=f"Files or folders of task lists: {FORMATS}.", show_default=False),
         store: Optional[str] = STORE,
         neo4j: Optional[str] = NEO4J,
         sparql: Optional[str] = SPARQL,

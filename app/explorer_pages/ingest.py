@@ -10,7 +10,8 @@ if not data.writes_allowed():   # not listed then; a stale link still writes not
     st.info(t("read_only_note"))
     st.stop()
 limit_mb = data.upload_limit_mb()
-uploads = st.file_uploader(t("i_upload", limit=limit_mb), type=["docx", "txt"], accept_multiple_files=True,
+uploads = st.file_uploader(t("i_upload", limit=limit_mb), type=[s.lstrip(".") for s in data.UPLOAD_TYPES],
+                           accept_multiple_files=True,
                            key="ingest_files", max_upload_size=limit_mb)
 
 if uploads:
