@@ -158,7 +158,7 @@ def run_package(name: str, work: Path, sample_override: int | None) -> dict:
 
     def in_annotation(mutation) -> bool:
         pos = tuple(mutation.start_pos)
-        return any(a <= pos < b for a, b in spans[mutation.module_path])
+        return any(a <= pos < b for a, b in spans[str(mutation.module_path)])
 
     with use_db(str(session), WorkDB.Mode.open) as db:
         items = list(db.pending_work_items)
