@@ -103,21 +103,40 @@ def parse(content: str, *, need_marker: bool = True) -> Annotation | None:
 
 
 def unlabelled(content: str, *, need_marker: bool = True) -> Annotation | None:
-    """（A、B负责） · （由A负责） · （A牵头，B、C配合） · A会同B."""
-    text = content.strip().strip("。；;")
+    """（A、B负责） · （由A负责） · （A牵头，B、C配合） · A会同B · （A负责，2023年底前完成）."""
+    text, deadline = _deadline_clause(content.strip().strip("。；;"))
     has_marker = bool(_DUTY_END_RE.search(text)) or text.startswith("由") or "牵头" in text or "会同" in text
     if need_marker and not has_marker:
         return None
     ann = Annotation()
     ann.add("units", _DUTY_END_RE.sub("", re.sub(r"^由", "", text)))
     _verbs(ann)
+    if deadline and not ann.empty:
+        ann.add("deadline", deadline)
     return None if ann.empty else ann
+
+
+# a time limit closing an annotation without a label: （省教育厅牵头，省财政厅配合；2023年底前完成）
+_DEADLINE_CLAUSE_RE = re.compile(r"[；;，,]\s*((?:\d{4}\s*年|20\d\d[.\-/]|持续推进|长期坚持|长期推进|每年|每季度|每月)"
+                                 r"[^；;，,（）()]*)$")
+
+
+def _deadline_clause(text: str) -> tuple[str, str | None]:
+    m = _DEADLINE_CLAUSE_RE.search(text)
+    if not m:
+        return text, None
+    return text[: m.start()].rstrip("；;，, "), re.sub(r"(?:前)?完成$", lambda x: "前" if x.group(0).startswith("前") else "", m.group(1)).strip()
 
 
 def _add_value(ann: Annotation, role: str, value: str) -> None:
     """A label's value; the wide spaces of a label line end it (what follows is the next label's)."""
     value = value.strip().rstrip("。；;，, \u3000")
-    ann.add(role, value if role == "deadline" else _DUTY_END_RE.sub("", value))
+    if role != "deadline":
+        value, deadline = _deadline_clause(value)
+        if deadline:
+            ann.add("deadline", deadline)
+        value = _DUTY_END_RE.sub("", value)
+    ann.add(role, value)
 
 
 def _verbs(ann: Annotation) -> None:

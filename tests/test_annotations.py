@@ -199,3 +199,13 @@ def test_unnumbered_paragraphs_that_name_their_units_are_tasks():
 def test_place_collectives_and_task_bodies(value, names):
     ann = parse(f"责任单位：{value}")
     assert units_of(ann).departments == names
+
+
+@pytest.mark.parametrize("content,units_,deadline", [
+    ("省教育厅牵头，省财政厅、省人社厅配合；2023年底前完成", ["省教育厅", "省财政厅", "省人社厅"], "2023年底前"),
+    ("责任单位：省教育厅；2023年12月底前", ["省教育厅"], "2023年12月底前"),
+    ("省教育厅负责，持续推进", ["省教育厅"], "持续推进"),
+])
+def test_a_time_limit_closing_an_annotation(content, units_, deadline):
+    ann = parse(content)
+    assert units_of(ann).departments == units_ and ann.deadline == deadline
