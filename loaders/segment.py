@@ -12,7 +12,7 @@ from policykg.core.lexicon import looks_like_unit
 
 from .annotations import Annotation, trailing
 from .normalize import clean_text
-from .paragraphs import outline
+from .paragraphs import marker_of, outline
 from .source import Paragraph, SourceDocument, Table
 
 # Header synonyms → column role. Matched on the header cell with whitespace and bracketed notes removed.
@@ -190,8 +190,21 @@ def segment(doc: SourceDocument) -> Segmented:
             last_heading = clean_text(block.text)
         elif ANNEX_RE.search(clean_text(block.text)):
             last_heading = None                   # the annex title: prose headings above it do not apply
+    _qualify_restarting_rows(out.tasks)
     _segment_paragraphs(doc.blocks, out)
     return out
+
+
+def _qualify_restarting_rows(tasks: list[RawTask]) -> None:
+    """Table rows numbered afresh under each section (一、… 1 2 3, 二、… 1 2): the section's number comes
+    first (一.1), as for numbered paragraphs, so every task keeps a key of its own."""
+    numbers = [t.task_no for t in tasks]
+    if len(set(numbers)) == len(numbers):
+        return
+    for t in tasks:
+        found = marker_of(t.section or "")
+        if found:
+            t.task_no = f"{found[1]}.{t.task_no}"
 
 
 def _segment_table(table: Table, heading: str | None, out: Segmented,

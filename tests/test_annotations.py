@@ -209,3 +209,8 @@ def test_place_collectives_and_task_bodies(value, names):
 def test_a_time_limit_closing_an_annotation(content, units_, deadline):
     ann = parse(content)
     assert units_of(ann).departments == units_ and ann.deadline == deadline
+
+
+def test_table_rows_numbered_afresh_under_each_section_are_qualified():
+    text = "序号\t重点任务\t责任单位\n一、加强统筹\n1\t建立制度。\t省教育厅\n2\t完善机制。\t省财政厅\n二、深化改革\n1\t推进融合。\t省发展改革委\n"
+    assert [t[0] for t in _tasks(text)] == ["一.1", "一.2", "二.1"]
