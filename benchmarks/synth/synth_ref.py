@@ -1,11 +1,13 @@
 """Reference tables of the synthetic corpus: real jurisdictions and the department naming patterns of each level.
 
-Kept inside the generator until ``policykg.ontology.reference`` (the resolution helper's data) can be read;
-the names here are real (31 provinces, their prefecture-level divisions, a few hundred counties).
+The generator's own tables, and the only source of its truth: nothing here reads ``policykg`` or its reference
+data (``ontology/data``), so the truth cannot follow the resolver it is used to measure (issue 19: taking the
+collectives and places from the resolver's data made the resolution agreement 1.000 by construction; it was
+0.914 before). The names are real (31 provinces, their prefecture-level divisions, a few hundred counties); what
+each printed form stands for is written here from how Chinese administration is organised.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 # Province -> its prefecture-level divisions (for the four municipalities: their districts, county level).
 PROVINCES: dict[str, str] = {
@@ -106,41 +108,21 @@ COUNTIES: dict[str, str] = {
 }
 
 
-try:  # the resolution helper's reference data, when installed: one gazetteer and one set of names for all
-    from policykg.ontology import reference as REFERENCE
-    REFERENCE.gazetteer()
-except Exception:  # noqa: BLE001 - any failure (not installed, data error): fall back to the tables above
-    REFERENCE = None
-
-
 def province_names() -> list[str]:
-    return REFERENCE.province_names() if REFERENCE else list(PROVINCES)
+    return list(PROVINCES)
 
 
 def cities_of(province: str) -> list[str]:
     if province in MUNICIPALITIES:
         return []
-    return REFERENCE.prefectures(province) if REFERENCE else PROVINCES[province].split()
+    return PROVINCES[province].split()
 
 
 def counties_of(place: str) -> list[str]:
     """Counties of a prefecture-level city, or the districts of a municipality."""
-    if REFERENCE:
-        return REFERENCE.counties(place)
     if place in MUNICIPALITIES:
         return PROVINCES[place].split()
     return COUNTIES.get(place, "").split()
-
-
-def canonical(printed: str, core: str, level: str, place: str) -> tuple[str, str, str] | None:
-    """(canonical name, kind, function) from the reference data, so the truth names bodies as the resolver does."""
-    if not REFERENCE:
-        return None
-    if level == "national":
-        body = REFERENCE.national_name_index().get(printed)
-        return (body.name, body.kind, body.function) if body else None
-    cp = REFERENCE.core_index().get(core)
-    return (cp.name_for(level, place), cp.kind, cp.function) if cp else None
 
 
 def prefix(place: str, level: str) -> str:
@@ -222,8 +204,7 @@ FUNCTION_CODE = {"education-committee": "education"}
 
 LEVEL_INDEX = {"national": 1, "provincial": 2, "municipal": 3, "county": 4}
 
-# Collective mentions per level, as printed. What each stands for (level, function, canonical name) is not kept
-# here: collective_truth() reads it from the resolver's reference data (ontology/data/collectives.yaml).
+# Collective mentions per level, as printed.
 COLLECTIVES: dict[str, tuple[str, ...]] = {
     "national": ("各地有关部门", "相关省份有关部门", "有关行业部门", "有关行业主管部门", "相关省级人民政府",
                  "相关地级市人民政府"),
@@ -234,34 +215,43 @@ COLLECTIVES: dict[str, tuple[str, ...]] = {
 }
 MUNICIPALITY_COLLECTIVES = ("各区人民政府", "有关行业主管部门")
 LEVEL_ORDER = ("national", "provincial", "municipal", "county")
-_BRACKETS = str.maketrans("（）", "()")
 
-
-def _collective_data():
-    """(quantifier → canonical, members) of collectives.yaml: through the installed package, else the file itself."""
-    if REFERENCE:
-        quantifiers, members = REFERENCE.collectives()
-        return quantifiers, [(m.match, m.name, m.en, m.level, m.function) for m in members]
-    import yaml
-    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "ontology" / "data" / "collectives.yaml")
-                          .read_text(encoding="utf-8"))
-    quantifiers = dict(sorted(data["quantifiers"].items(), key=lambda kv: len(kv[0]), reverse=True))
-    return quantifiers, [(tuple(m["match"]), m["name"], m["en"], m["level"], m["function"]) for m in data["members"]]
+# What a collective stands for, by the project's convention (tests/fixtures/resolution/expected.yaml): the level
+# of its MEMBERS, the document's jurisdiction (its scope) and the members' function. Written from what the words
+# mean: "same" = the document's own level, "below" = one level under it (the cities of a province, the counties
+# of a city; a county's 乡镇 have no level of their own in the scheme and count as county). The members of
+# 各市、县(市、区) are cities and counties: its level is the upper one, municipal. 各地 in a national list are the
+# local governments' departments, provinces first. Schools' collectives are institutions.
+COLLECTIVE_TRUTH: dict[str, tuple[str, str, str | None]] = {
+    # printed: (canonical name, members' level, function)
+    "各地有关部门": ("各地有关部门", "below", "relevant-departments"),
+    "相关省份有关部门": ("相关省份有关部门", "provincial", "relevant-departments"),
+    "有关行业部门": ("有关行业部门", "same", "industry-regulators"),
+    "有关行业主管部门": ("有关行业主管部门", "same", "industry-regulators"),
+    "相关行业主管部门": ("相关行业主管部门", "same", "industry-regulators"),
+    "各行业主管部门": ("各行业主管部门", "same", "industry-regulators"),
+    "相关高职院校主管部门": ("相关高职院校主管部门", "same", "education"),
+    "相关省级人民政府": ("相关省级人民政府", "provincial", "government"),
+    "相关地级市人民政府": ("相关地级市人民政府", "municipal", "government"),
+    "各市人民政府": ("各市人民政府", "municipal", "government"),
+    "各市": ("各市人民政府", "municipal", "government"),
+    "各市、县(市、区)人民政府": ("各市、县（市、区）人民政府", "municipal", "government"),
+    "各县(市、区)人民政府": ("各县（市、区）人民政府", "county", "government"),
+    "各区人民政府": ("各区人民政府", "county", "government"),
+    "各乡镇人民政府": ("各乡镇人民政府", "county", "government"),
+    "各职业院校": ("各职业院校", "institution", "institution"),
+    "各职业学校": ("各职业学校", "institution", "institution"),
+    "各相关处室": ("各相关处室", "same", "host"),      # the issuing department's own offices: its function
+}
 
 
 def collective_truth(printed: str, level: str, place: str, host: tuple[str, str] | None = None) -> dict:
-    """What a collective mention stands for, by the resolver's convention: the level of its MEMBERS ("same" = the
-    document's, "below" = one under it), the jurisdiction of the document (its scope) and the members' function
-    ("host" = that of the issuing department ``host`` = (name, function)). Raises on a phrase the data lacks."""
-    quantifiers, members = _collective_data()
-    folded = printed.translate(_BRACKETS)
-    quantifier = next((q for q in quantifiers if folded.startswith(q)), "")
-    rest = folded[len(quantifier):]
-    member = next((m for m in members if rest in (x.translate(_BRACKETS) for x in m[0])), None)
-    if member is None:
-        raise ValueError(f"collective {printed!r}: no member kind in ontology/data/collectives.yaml")
-    _, name, en, member_level, function = member
-    canonical = quantifiers.get(quantifier, "") + name
+    """What a collective mention stands for (COLLECTIVE_TRUTH): its members' level, the document's jurisdiction
+    as scope, the members' function ("host": that of the issuing department ``host`` = (name, function)).
+    Raises on a phrase the table lacks."""
+    if printed not in COLLECTIVE_TRUTH:
+        raise ValueError(f"collective {printed!r}: not in synth_ref.COLLECTIVE_TRUTH")
+    canonical, member_level, function = COLLECTIVE_TRUTH[printed]
     if member_level == "same":
         member_level = level
     elif member_level == "below":
@@ -269,8 +259,7 @@ def collective_truth(printed: str, level: str, place: str, host: tuple[str, str]
     scope = place
     if function == "host":
         canonical, function, scope = (host[0] + canonical, host[1], host[0]) if host else (canonical, None, place)
-    return {"name": canonical, "level": member_level, "jurisdiction": place, "function": function, "scope": scope,
-            "en": en}
+    return {"name": canonical, "level": member_level, "jurisdiction": place, "function": function, "scope": scope}
 
 
 # Internal divisions (处室) of a provincial education department, for lists it issues to its own offices.

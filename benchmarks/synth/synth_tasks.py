@@ -134,21 +134,9 @@ def build_text(spec: Spec, level: str, prefix: str, with_deadline: bool = True,
 # ---------------------------------------------------------------- departments
 
 def department(function: str, level: str, place: str, rng: random.Random, bare: bool = False) -> Dept | None:
-    """The department of a function at a level, printed the way that level's lists print it; its canonical
-    name, kind and function from the reference data where it knows the body."""
-    d = _department(function, level, place, rng, bare)
-    if d is None:
-        return None
-    core = d.mention
-    for head in (ref.party_prefix(place, level), ref.prefix(place, level)) if level != "national" else ():
-        if core.startswith(head) and len(core) > len(head):
-            core = core[len(head):]
-            break
-    known = ref.canonical(d.mention, core, level, place)
-    if known:
-        name, kind, code = known
-        return Dept(d.mention, name, kind, d.level, d.jurisdiction, code)
-    return d
+    """The department of a function at a level, printed the way that level's lists print it, with its canonical
+    name, kind and function from the generator's own table (synth_ref.FUNCTIONS)."""
+    return _department(function, level, place, rng, bare)
 
 
 def _department(function: str, level: str, place: str, rng: random.Random, bare: bool) -> Dept | None:
@@ -184,7 +172,7 @@ def collectives(level: str, place: str) -> tuple[str, ...]:
 
 
 def collective_dept(printed: str, level: str, place: str, host: tuple[str, str] | None = None) -> Dept:
-    """A collective as the resolver reads it (ontology/data/collectives.yaml through synth_ref.collective_truth)."""
+    """A collective and what it stands for (synth_ref.collective_truth: the generator's own table)."""
     t = ref.collective_truth(printed, level, place, host)
     return Dept(printed, t["name"], "collective", t["level"], t["jurisdiction"], t["function"],
                 host[0] if host else None, scope=t["scope"])
