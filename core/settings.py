@@ -34,9 +34,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest total uncompressed size, in MB, of a .docx/.xlsx package (zip-bomb guard)."),
     Setting("max_zip_members", "10000", "POLICYKG_MAX_ZIP_MEMBERS",
             "Most members a .docx/.xlsx package may have (zip-bomb guard)."),
-    Setting("query_timeout", "30", "POLICYKG_QUERY_TIMEOUT",
+    Setting("query_timeout", "120", "POLICYKG_QUERY_TIMEOUT",
             "Seconds a user query (sparql, cypher, saved queries, the explorer) may run before it is stopped; "
-            "0 = no limit."),
+            "0 = no limit (and, on the embedded store, no worker process)."),
     Setting("query_max_rows", "100000", "POLICYKG_QUERY_MAX_ROWS",
             "Most rows a user query returns; further rows are not read and the result says it was cut."),
     Setting("query_memory_mb", "2048", "POLICYKG_QUERY_MEMORY_MB",
