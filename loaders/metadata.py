@@ -22,21 +22,17 @@ from .normalize import clean_text
 from .records import DocumentMeta, Level
 from .source import LoaderError, Paragraph, SourceDocument
 
-PROVINCES = ("北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 "
-             "山东省 河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 台湾省 "
-             "内蒙古自治区 广西壮族自治区 西藏自治区 宁夏回族自治区 新疆维吾尔自治区 香港特别行政区 澳门特别行政区").split()
-_PROV_SHORT = {p[:2] if not p.startswith(("内蒙古", "黑龙江")) else p[:3]: p for p in PROVINCES}
 DOCNO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号")
+# what stands before a document number in running text and is not part of it (…的通知渝府办发〔2025〕42号)
+_NOT_NUMBER = re.compile(r"^.*(?:通知|意见|方案|措施|细则|关于|贯彻|落实|根据|按照|依据|印发|转发|执行|字号|大中小|简称)")
 CITED_RE = re.compile(r"《[^《》]{2,120}》(?:[（(][^（）()]*\d{4}[^（）()]*号[)）])?")
 DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-TITLE_WORDS = ("清单", "一览表", "分工", "方案", "通知", "意见", "计划", "任务", "要点", "台账", "举措")
+TITLE_WORDS = ("清单", "一览表", "分工", "方案", "通知", "意见", "计划", "任务", "要点", "台账", "举措", "措施", "细则")
 ISSUER_END = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "厅", "局", "部", "委",
               "学校", "学院", "大学")
 INSTITUTION_RE = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+?(?:学校|学院|大学|中心|局|厅|委))")
-_PLACE_NAME_RE = re.compile(
-    r"([\u4e00-\u9fff]{2,4}?(?:市|县|区))(?:人民政府|推进|关于|教育局|[\u4e00-\u9fff]{0,6}(?:清单|方案))")
-_GENERIC_PLACE_RE = re.compile(r"^各|设区|地级|县级|以上|以下|城区|市区|辖区|园区|社区|郊区|各市")
-NATIONAL_HINTS = ("国务院", "教育部", "国家发展改革委", "人力资源社会保障部", "全国")
+# how a manifest's values are recorded; these two fields are not set by a manifest themselves
+_SOURCE_FIELDS = {"level_source", "jurisdiction_source"}
 
 
 @dataclass
@@ -53,7 +49,7 @@ class Manifest:
         return out
 
 
-_META_FIELDS = {f.name for f in fields(DocumentMeta)} - {"doc", "file", "sha256"}
+_META_FIELDS = {f.name for f in fields(DocumentMeta)} - {"doc", "file", "sha256"} - _SOURCE_FIELDS
 LEVELS = tuple(level.value for level in Level)
 
 
@@ -110,10 +106,12 @@ def extract_meta(doc: SourceDocument, manifest: dict | None = None) -> DocumentM
     full = doc.text.replace("\n", "")
     meta = DocumentMeta(doc=doc.doc, file=doc.path, sha256=doc.sha256)
     meta.title = _title(raw)
+    date_index = None
     for i, text in enumerate(paras):
         m = DATE_RE.match(text)
         if m:
             meta.date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            date_index = i
             if i > 0 and paras[i - 1].endswith(ISSUER_END) and len(paras[i - 1]) <= 30:
                 meta.issuing_body = paras[i - 1]
             break
@@ -121,34 +119,30 @@ def extract_meta(doc: SourceDocument, manifest: dict | None = None) -> DocumentM
     if inst:
         meta.institution = inst.group(1)
         meta.issuing_body = meta.issuing_body or inst.group(1)
-    meta.document_numbers = list(dict.fromkeys(m.group(0).replace(" ", "") for m in DOCNO_RE.finditer(full)))
+    meta.document_numbers = list(dict.fromkeys(_NOT_NUMBER.sub("", m.group(0).replace(" ", ""))
+                                               for m in DOCNO_RE.finditer(full)))
     own = re.search(r"印发(《[^》]+》)", clean_text(meta.title or ""))   # the notice's own attachment
     meta.cited_documents = [c for c in dict.fromkeys(m.group(0) for m in CITED_RE.finditer(full))
                             if not (own and c == own.group(1))]
-    meta.level, meta.jurisdiction = _level(meta, paras)
-    if meta.institution and meta.level == Level.PROVINCIAL.value:
-        meta.level = "provincial+institution"
-        meta.jurisdiction = f"{meta.jurisdiction} + {meta.institution}"
+    _place(meta, raw, date_index, full, school=bool(inst))
     for key, value in (manifest or {}).items():
         setattr(meta, key, value)
+        if key in ("level", "jurisdiction"):
+            setattr(meta, f"{key}_source", "manifest")
     return meta
 
 
-def _level(meta: DocumentMeta, paras: list[str]) -> tuple[str | None, str | None]:
-    head = " ".join(p for p in [meta.title or "", meta.issuing_body or ""] + paras[:6])
-    # a named city or county (江阴市人民政府, 某县…清单), never a kind of place (各设区市人民政府, 地级以上市)
-    m = next((c for c in _PLACE_NAME_RE.finditer(head) if not _GENERIC_PLACE_RE.search(c.group(1))), None)
-    for full_name in PROVINCES:
-        if full_name in head:
-            if m and not m.group(1).startswith(full_name[:2]) and "市" in m.group(1):
-                return Level.MUNICIPAL.value, m.group(1)
-            return Level.PROVINCIAL.value, full_name
-    for short, full_name in _PROV_SHORT.items():
-        if short + "省" in head or head.startswith(short) or f"{short}振兴" in head or f"{short}省" in head:
-            return Level.PROVINCIAL.value, full_name
-    if m:
-        name = m.group(1)
-        return (Level.COUNTY.value if name.endswith(("县", "区")) else Level.MUNICIPAL.value), name
-    if any(h in head for h in NATIONAL_HINTS):
-        return Level.NATIONAL.value, "全国"
-    return None, None
+def _place(meta: DocumentMeta, raw: list[str], date_index: int | None, full: str, school: bool) -> None:
+    """Issuer, level and jurisdiction read from the document itself (``policykg.ontology.placement``); what stays
+    open is read from its departments when they are resolved."""
+    from policykg.ontology.placement import place_document
+
+    placed = place_document(raw, meta.title, date_index, full)
+    if placed.issuer and not school:
+        meta.issuing_body = placed.issuer
+    meta.document_number = placed.document_number
+    meta.level, meta.level_source = placed.level, placed.level_source
+    meta.jurisdiction, meta.jurisdiction_source = placed.jurisdiction, placed.jurisdiction_source
+    if meta.institution and meta.level == Level.PROVINCIAL.value:
+        meta.level = "provincial+institution"
+        meta.jurisdiction = f"{meta.jurisdiction} + {meta.institution}"

@@ -176,6 +176,10 @@ class DocumentMeta:
     document_numbers: list[str] = field(default_factory=list)
     cited_documents: list[str] = field(default_factory=list)
     institution: str | None = None   # the school of combined provincial+institution lists
+    document_number: str | None = None  # the document's own number (文号), where it prints one
+    # how level and jurisdiction were decided: title | issuer | doc_number | departments | text | manifest
+    level_source: str | None = None
+    jurisdiction_source: str | None = None
 
     def to_json(self) -> dict:
         return _plain(asdict(self))

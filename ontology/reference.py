@@ -342,3 +342,90 @@ def function_label(code: str | None, lang: str = "zh") -> str | None:
         return None
     f = functions()[code]
     return f.zh if lang == "zh" else f.en
+
+
+# --- function words, kinds of jurisdiction, document-number prefixes ---------------------------------------------
+
+@dataclass(frozen=True)
+class FunctionWordTable:
+    words: dict              # word → (counterpart id, full form)
+    alone: frozenset
+    fillers: tuple[str, ...]
+    connectors: tuple[str, ...]
+    suffixes: dict           # body / line / branch → suffixes
+
+
+@lru_cache(maxsize=None)
+def function_words() -> FunctionWordTable:
+    """The function words of body names (function_words.yaml), each checked against local.yaml."""
+    data = _yaml("function_words.yaml")
+    where = "ontology/data/function_words.yaml"
+    words = {}
+    for word, value in data["words"].items():
+        cp_id, full = (value, word) if isinstance(value, str) else tuple(value)
+        if cp_id not in counterparts():
+            raise ReferenceDataError(f"{where}: {word}: unknown counterpart id {cp_id!r} (ids of local.yaml)")
+        words[word] = (cp_id, full)
+    suffixes = data["suffixes"]
+    if set(suffixes) - {"body", "line", "branch"}:
+        raise ReferenceDataError(f"{where}: suffixes: only body, line and branch are known")
+    return FunctionWordTable(words, frozenset(data.get("words_alone") or ()), tuple(data["fillers"]),
+                             tuple(data["connectors"]), {k: tuple(v) for k, v in suffixes.items()})
+
+
+_KIND_LEVELS = ("provincial", "municipal", "county", "township", "zone", "city")
+
+
+@lru_cache(maxsize=None)
+def place_kinds() -> dict[str, str]:
+    """Kinds of jurisdiction named without a name (省, 市, 县, 区, 特区, 乡镇 …) → their level; ``city`` for 市,
+    whose level depends on the document (collectives.yaml, ``place_kinds``)."""
+    kinds = _yaml("collectives.yaml")["place_kinds"]
+    for kind, level in kinds.items():
+        if level not in _KIND_LEVELS:
+            raise ReferenceDataError(f"ontology/data/collectives.yaml: place_kinds: {kind}: unknown level {level!r}")
+    return dict(kinds)
+
+
+@lru_cache(maxsize=None)
+def single_zones() -> tuple[str, ...]:
+    """Kinds of zone a city has one of (高新区): [市]高新区 is the city's own (collectives.yaml)."""
+    return tuple(_yaml("collectives.yaml")["single_zones"])
+
+
+@lru_cache(maxsize=None)
+def kind_collectives() -> dict[tuple[str, ...], str]:
+    """Sorted levels of a run of kinds → the member id of collectives.yaml naming their governments."""
+    data = _yaml("collectives.yaml")["kind_governments"]
+    ids = {m.id for m in collectives()[1]}
+    out = {}
+    for levels, member in data.items():
+        if member not in ids:
+            raise ReferenceDataError(f"ontology/data/collectives.yaml: kind_governments: unknown member {member!r}")
+        out[tuple(sorted(levels.split()))] = member
+    return out
+
+
+@dataclass(frozen=True)
+class DocumentNumberPrefix:
+    prefix: str
+    jurisdictions: tuple[str, ...]    # several where the prefix is shared (青: 青海省 and 青岛市)
+    issuer: str | None = None
+
+
+@lru_cache(maxsize=None)
+def document_number_prefixes() -> dict[str, DocumentNumberPrefix]:
+    """The prefixes of document numbers (document_numbers.yaml) → the jurisdictions that print them."""
+    where = "ontology/data/document_numbers.yaml"
+    out: dict[str, DocumentNumberPrefix] = {}
+    for prefix, value in _yaml("document_numbers.yaml")["prefixes"].items():
+        if isinstance(value, str):
+            value = {"in": value}
+        places = value["in"] if isinstance(value["in"], list) else [value["in"]]
+        for place in places:
+            if place != NATIONAL and gazetteer().lookup(place) is None:
+                raise ReferenceDataError(f"{where}: {prefix}: {place!r} is not in jurisdictions.csv")
+        if prefix in out:
+            raise ReferenceDataError(f"{where}: {prefix}: listed twice")
+        out[prefix] = DocumentNumberPrefix(prefix, tuple(places), value.get("issuer"))
+    return out

@@ -2,51 +2,49 @@
 
 ``省教育厅`` in a Jiangxi list → 江西省教育厅; ``教育局`` in the Jiangyin list → 江阴市教育局; ``职教处`` in the
 Jiangsu education department's list → a division of 江苏省教育厅; ``教务处`` in the Liaoning school's own
-columns → a unit of 锦州师范高等专科学校. All four carry function ``education`` or ``institution``, so counts
-add up across levels. The rules read the reference data of ``policykg.ontology.reference``; nothing is dropped:
-a mention no rule understands comes back as an ``unresolved`` department with its raw text.
+columns → a unit of 锦州师范高等专科学校; ``市文广局`` in a Putian list → 莆田市's culture bureau. All carry a
+function (``education``, ``culture-tourism`` …), so counts add up across levels. Names are read the way Chinese
+bodies are named (``naming``: place + function words + suffix; ``places``: the place), from the reference data of
+``policykg.ontology.reference``; nothing is dropped: a mention no rule understands comes back as an
+``unresolved`` department with its raw text.
 
-A mention is tried, in order, as: a school's own unit (school columns only), a collective (各市, 有关行业部门),
-a national body by name, a local body ([place | 省/市/县] [委] CORE), a division of an education department or of
-the document's issuer, a named institution, a compound (省教育厅职教处), a bare place name (沈阳市 = its government).
+A mention is tried, in order, as: a school's own unit (school columns only), a collective (各市, 各区、县（市）政府,
+有关行业部门), a national body by name, a local body ([place | 省/市/县] function words + suffix), a division of an
+education department, a body named by function words alone (公积金管理中心, 文广局: the document's), a division
+of the document's issuer, a named institution, a compound (省教育厅职教处), a name with a note in brackets, a bare
+place name (沈阳市 = its government). The document's own context (level, jurisdiction, issuer) comes from
+``document_context``.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Iterable
 
-from policykg.loaders.records import DocumentMeta, ExtractionResult, ResolvedDepartment
+from policykg.loaders.records import ExtractionResult, ResolvedDepartment
 from policykg.ontology import reference as ref
+from policykg.ontology.naming import Reading, fold, get_function_words, kinds_levels, read_kinds
+from policykg.ontology.places import get_places, unknown_place_level
 from policykg.ontology.reference import NATIONAL, Counterpart
 
-_LEVEL_ORDER = ("national", "provincial", "municipal", "county", "institution")
-_MARKERS = {"自治区": "provincial", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal",
-            "县": "county", "区": "county", "旗": "county"}
-# level of a place the gazetteer does not know, from its suffix (longest first where they overlap)
-_PLACE_SUFFIXES = (("自治区", "provincial"), ("省", "provincial"), ("自治州", "municipal"), ("地区", "municipal"),
-                   ("高新区", "county"), ("开发区", "county"), ("经开区", "county"), ("新区", "municipal"),
-                   ("盟", "municipal"), ("市", "municipal"), ("自治县", "county"), ("县", "county"), ("区", "county"),
-                   ("旗", "county"))
+LEVEL_ORDER = ("national", "provincial", "municipal", "county", "institution")
+MARKERS = {"自治区": "provincial", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal",
+           "县": "county", "区": "county", "旗": "county"}
 _NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国家", "全国")
-_UNKNOWN_PLACE = re.compile(
-    r"^((?![各有相省市县区])[^委政府部厅局办、,()（）]{1,10}?(?:自治区|省|自治州|地区|市|盟|自治县|县|新区|区|旗))$")
-_INSTITUTION = re.compile(r"(大学|学院|学校|技校|职校|中学|小学|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
+_INSTITUTION = re.compile(r"(大学|学院|学校|院校|高校|技校|职校|中学|小学|初中|高中|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
 _ENTERPRISE = re.compile(r"(公司|集团|银行|企业)$")
-_DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|社|办公厅|办公室|办)$")
+_DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|社|办公厅|办公室|办|窗口|营业管理部)$")
 _ROLE_NOTE = re.compile(r"(?:[（(](?:牵头|配合|负责|参与|牵头单位|配合单位)[)）]|牵头|负责|配合)$")
 _AND_OTHERS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位)$")   # 省教育厅等相关部门: the named one
 _ALIAS_NOTE = re.compile(r"^(.+?)[（(]([^（()）]+)[)）]$")          # 省教育厅（省委教育工委）
-_CENTRAL_BANK = re.compile(r"^(?:中国)?人民银行(.+?)(?:分行|中心支行|支行|营业管理部)$")
+_INNER_NOTE = re.compile(r"^(.+?)[（(]([^（()）]+)[)）](.+)$")     # 宿州经开区（鞋城）管委会
+_CENTRAL_BANK = re.compile(r"^(?:中国人民银行|人民银行|人行)(.+?)(?:分行|中心支行|支行|营业管理部)$")
 _LEVEL_WORDS = {"省级": "provincial", "地市级": "municipal", "市级": "municipal", "县级": "county"}
 _PROVINCE_PLURAL = re.compile(r"^省(?:[(（][^)）]*[)）]|、自治区、直辖市)")
 _YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(.+?)委(?:员会)?$")
 _DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")
-_LEADING_NOISE = re.compile(r"^[^\u4e00-\u9fff《]+")
-_PLACEHOLDER_PLACE = re.compile(r"^(某(自治区|省|市|州|县|区|旗))")
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "，": ",", "　": ""})
+_GOVERNMENT_REST = ("", "人民政府", "政府", "党委和政府", "党委、政府", "党委政府")
+_RELEVANT_REST = ("有关部门", "相关部门", "部门", "有关单位", "相关单位")
 
 
 def normalise(mention: str) -> str:
@@ -58,19 +56,15 @@ def normalise(mention: str) -> str:
     return _DISCIPLINE.sub("纪委监委", text)
 
 
-def _fold(text: str) -> str:
-    return text.translate(_BRACKETS)
-
-
-def _rank(level: str | None) -> int:
+def rank(level: str | None) -> int:
     """Position of a level from the top (national = 0); an unknown level ranks as unknown (-1)."""
-    return _LEVEL_ORDER.index(level) if level in _LEVEL_ORDER else -1
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else -1
 
 
 def _below(level: str | None) -> str:
-    if level not in _LEVEL_ORDER[:3]:
+    if level not in LEVEL_ORDER[:3]:
         return "county"
-    return _LEVEL_ORDER[_LEVEL_ORDER.index(level) + 1]
+    return LEVEL_ORDER[LEVEL_ORDER.index(level) + 1]
 
 
 @dataclass(frozen=True)
@@ -90,10 +84,7 @@ class Context:
 
     @property
     def province(self) -> str | None:
-        if self.jurisdiction in (None, NATIONAL):
-            return None
-        j = ref.gazetteer().lookup(self.jurisdiction)
-        return j.province if j else None
+        return get_places().province_of(self.jurisdiction)
 
     def for_school(self) -> "Context":
         return replace(self, school=True)
@@ -104,36 +95,20 @@ class Resolver:
 
     def __init__(self) -> None:
         self.national = ref.national_name_index()
-        self.cores = ref.core_index()
-        # lookups by length, longest first: a mention's end (or start) is cut at each length and looked up in a
-        # dict, instead of testing endswith/startswith against thousands of names (same answer: at one length
-        # only one name can match)
-        self.core_lengths = sorted({len(c) for c in self.cores if c}, reverse=True)
-        self.gazetteer = ref.gazetteer()
-        self.place_lengths = sorted({len(n) for n in self.gazetteer.by_name if n}, reverse=True)
-        self.province_shorts = {j.short: j.name for j in self.gazetteer.provinces if j.short}
-        # prefecture short names (武汉海关) where they are unique and not a province's short name
-        short_count = Counter(j.short for js in self.gazetteer.by_name.values() for j in js if j.short)
-        self.prefecture_shorts = {j.short: j.name for js in self.gazetteer.by_name.values() for j in js
-                                  if j.level == "municipal" and j.short and short_count[j.short] == 1
-                                  and j.short not in self.province_shorts and len(j.short) >= 2}
-        # short names in the order they are tried (province shorts first, then prefectures; first listed wins)
-        self.short_tables = [({short: i for i, short in enumerate(table)}, table,
-                              sorted({len(short) for short in table}, reverse=True))
-                             for table in (self.province_shorts, self.prefecture_shorts)]
-        self.national_prefixes = sorted((n for n in self.national if n.startswith(("国家", "中国", "国务院"))),
-                                        key=len, reverse=True)
-        self.national_prefix_set = set(self.national_prefixes)
-        self.national_prefix_lengths = sorted({len(n) for n in self.national_prefixes}, reverse=True)
+        self.places = get_places()
+        self.words = get_function_words()
+        # a national body's name before a place: its office there (国家税务总局湖北省税务局, 银保监会宿州监管分局)
+        self.national_prefix_set = {n for n in self.national if len(n) >= 3}
+        self.national_prefix_lengths = sorted({len(n) for n in self.national_prefix_set}, reverse=True)
         self.divisions = ref.education_divisions()
         self.division_names = sorted(self.divisions, key=len, reverse=True)
         self.school = ref.school_units()
         self.quantifiers, self.members = ref.collectives()
-        self.member_match = {_fold(m): member for member in self.members for m in member.match}
+        self.member_match = {fold(m): member for member in self.members for m in member.match}
         self.member_by_name = {member.name: member for member in self.members}
+        self.member_by_id = {member.id: member for member in self.members}
+        self.kind_governments = ref.kind_collectives()
         self._cache: dict[tuple[str, Context], ResolvedDepartment] = {}
-
-    # --- entry points -----------------------------------------------------------------------------------------
 
     def resolve(self, mention: str, context: Context | None = None) -> ResolvedDepartment:
         context = context or Context()
@@ -142,114 +117,42 @@ class Resolver:
             self._cache[cache_key] = self._resolve(mention, context)
         return self._cache[cache_key]
 
-    def context_for(self, meta: DocumentMeta, mentions: Iterable[str] = (), text: str = "") -> Context:
-        """The resolution context of a document: level, territorial jurisdiction, school and issuing department.
-
-        Where the metadata give no jurisdiction, it is inferred (see ``_infer_place``) from the title or issuer,
-        the department mentions and the document's text."""
-        level = (meta.level or "").split("+")[0].strip() or None
-        jurisdiction, institution = None, meta.institution
-        for part in re.split(r"\s*[+＋]\s*", meta.jurisdiction or ""):
-            part = part.strip()
-            if not part:
-                continue
-            if part == NATIONAL or self.gazetteer.lookup(part):
-                jurisdiction = jurisdiction or part
-            elif institution is None:
-                institution = part
-        if jurisdiction is None and level == "national":
-            jurisdiction = NATIONAL
-        if jurisdiction is None:
-            inferred = self._infer_place(meta, list(mentions), text, level)
-            if inferred:
-                jurisdiction, level = inferred[0], level or inferred[1]
-        if institution is None and "institution" in (meta.level or "") and meta.issuing_body:
-            institution = meta.issuing_body
-        ctx = Context(level=level, jurisdiction=jurisdiction, institution=institution,
-                      school=(level == "institution"))
-        host = None
-        for source in (meta.issuing_body, meta.title):
-            host = self._host_from(source, ctx)
-            if host:
-                break
-        return replace(ctx, host=host, host_key=host.key if host else None)
-
-    def _infer_place(self, meta: DocumentMeta, mentions: list[str], text: str,
-                     level: str | None) -> tuple[str, str] | None:
-        """(jurisdiction, level) of a document whose metadata name no jurisdiction, in order of evidence:
-        the place its issuer or title starts with (江西省工作任务清单, 某县…); a list naming mostly national
-        bodies is national; a title starting with 省/市/县 (省教育厅重点任务清单) takes the province or city its
-        text names most often; else the province its mentions name most often."""
-        heads = [_LEADING_NOISE.sub("", normalise(t or "")) for t in (meta.issuing_body, meta.title)]
-        for head in heads:
-            name = self._place_prefix(head)
-            place = self.gazetteer.lookup(name) if name else None
-            if place is not None:
-                return place.name, place.level
-            placeholder = _PLACEHOLDER_PLACE.match(head)
-            if placeholder:
-                return placeholder.group(1), _MARKERS[placeholder.group(2)]
-        if level in (None, "national") and mentions:
-            national = sum(normalise(m) in self.national for m in mentions)
-            if national * 2 >= len(mentions):
-                return NATIONAL, "national"
-        marker = next((_MARKERS[h[0]] for h in heads if h[:1] in ("省", "市", "县")), None)
-        wanted = level if level in ("provincial", "municipal") else marker
-        if wanted and text:
-            counts = self._places_in_text(text, wanted)
-            if counts:
-                return counts.most_common(1)[0][0], wanted
-        provinces = Counter()
+    def resolve_list(self, mentions: list[str], ctx: Context) -> list[ResolvedDepartment]:
+        """The mentions of one annotation in order: a unit named after a body is that body's, not the issuer's
+        (责任单位及承办科室：市自然资源局，…建筑规划科 → a unit of the natural resources bureau)."""
+        out: list[ResolvedDepartment] = []
+        owner = None
         for mention in mentions:
-            found = self._place_at_start(normalise(mention))
-            if found and found[1] is not None:
-                provinces[found[1].province] += 1
-        if provinces:
-            return provinces.most_common(1)[0][0], "provincial"
-        return None
+            found = self.resolve(mention, ctx)
+            if owner is not None and found.kind == "division" and found.parent_key == ctx.host_key:
+                found = self.resolve(mention, replace(ctx, host=owner, host_key=owner.key))
+            if found.kind in ("government", "party", "mass-organisation"):
+                owner = found
+            elif found.kind == "division" and found.parent_key and found.parent_key != ctx.host_key:
+                owner = self._owner(found)
+            out.append(found)
+        return out
 
-    def _places_in_text(self, text: str, level: str) -> Counter:
-        """How often the text names each jurisdiction of ``level`` (full or short name, 江苏省 / 江苏)."""
-        counts: Counter = Counter()
-        # a name can only occur where its first two characters do: one pass over the text's character pairs
-        # saves thousands of full scans of the text
-        pairs = {text[i:i + 2] for i in range(len(text) - 1)}
+    def _owner(self, division: ResolvedDepartment) -> ResolvedDepartment | None:
+        """The body a division belongs to, as a department (the parent a division names)."""
+        return ResolvedDepartment(mention="", key=division.parent_key, name=division.parent or "", name_en=None,
+                                  kind="government", level=division.level, jurisdiction=division.jurisdiction,
+                                  function=division.function)
 
-        def occurrences(name: str) -> int:
-            return text.count(name) if len(name) < 2 or name[:2] in pairs else 0
+    def context_for(self, meta, mentions=(), text: str = "") -> Context:
+        """The resolution context of a document (``document_context.context_for``)."""
+        from policykg.ontology.document_context import context_for
 
-        for group in self.gazetteer.by_name.values():
-            for j in group:
-                if j.level != level or j.type in ("new-area", "corps"):
-                    continue
-                n = occurrences(j.name)
-                if j.short and j.short != j.name and len(j.short) >= 2:
-                    n = max(n, occurrences(j.short))
-                if n:
-                    counts[j.name] += n
-        return counts
-
-    def _host_from(self, text: str | None, ctx: Context) -> ResolvedDepartment | None:
-        """The department a title or issuer line starts with (省教育厅重点任务清单 → 江苏省教育厅)."""
-        text = _LEADING_NOISE.sub("", normalise(text or ""))
-        if not text:
-            return None
-        whole = self._resolve(text, ctx)
-        if whole.resolved and whole.kind != "collective":
-            return whole
-        for end in range(min(len(text), 30), 1, -1):
-            found = self._national_body(text[:end], ctx) or self._local(text[:end], ctx)
-            if found is not None and found.kind != "collective":
-                return replace(found, mention=text[:end])
-        return None
+        return context_for(self, meta, mentions, text)
 
     # --- the rules, in order ----------------------------------------------------------------------------------
 
     def _resolve(self, mention: str, ctx: Context) -> ResolvedDepartment:
         text = normalise(mention)
         if text:
-            for rule in (self._school_unit, self._collective, self._national_body, self._local,
-                         self._division, self._institution, self._compound, self._alias_note, self._place):
+            for rule in (self._school_unit, self._collective, self._national_body, self._local, self._division,
+                         self._unplaced_body, self._institution, self._compound, self._host_division,
+                         self._noted, self._place):
                 found = rule(text, ctx)
                 if found is not None:
                     return replace(found, mention=mention)
@@ -258,7 +161,7 @@ class Resolver:
                                   resolved=False)
 
     def _school_unit(self, text: str, ctx: Context) -> ResolvedDepartment | None:
-        if not ctx.school or not ctx.institution or self._names_outside_body(text, ctx):
+        if not ctx.school or not ctx.institution or self._names_outside_body(text):
             return None
         school = self._institution_node(ctx.institution, ctx)
         if text in self.school["self"] or text == ctx.institution:
@@ -273,15 +176,15 @@ class Resolver:
                 jurisdiction=ctx.jurisdiction, function="institution", parent=school.name, parent_key=school.key)
         return None
 
-    def _names_outside_body(self, text: str, ctx: Context) -> bool:
+    def _names_outside_body(self, text: str) -> bool:
         """In a school's columns: does the mention name a government body (教育部, 省教育厅) not a school unit?"""
         if text in self.national:
             return True
-        parsed = self._split_core(text)
+        parsed = self.words.exact(text)
         return parsed is not None and parsed[0] != ""
 
     def _collective(self, text: str, ctx: Context) -> ResolvedDepartment | None:
-        folded = _fold(text)
+        folded = fold(text)
         quantifier, rest = "", folded
         for q, canonical in self.quantifiers.items():
             if folded.startswith(q):
@@ -298,49 +201,99 @@ class Resolver:
                                              parent=host, scope=host.name if host else ctx.jurisdiction)
             return self._collective_node(quantifier + member.name, level, ctx.jurisdiction, member.function,
                                          en=member.en)
+        found = self._kinds_collective(quantifier, rest, ctx)
+        if found is not None:
+            return found
+        if quantifier and rest and _INSTITUTION.search(rest):       # 各高等院校, 各大中专院校, 公办初中
+            return self._collective_node(quantifier + rest, "institution", ctx.jurisdiction, "institution")
         if quantifier and rest:
-            # 各市教育局, 各地教育行政部门: members of one line of authority at or below the document's level
-            parsed = self._split_core(_PROVINCE_PLURAL.sub("省", rest))
-            if parsed and parsed[0] in (*_MARKERS, *_LEVEL_WORDS, "", "地", "地方", "级"):
-                prefix, cp = parsed
-                level = _MARKERS.get(prefix) or _LEVEL_WORDS.get(prefix) or (
-                    _below(ctx.level) if prefix.startswith("地") or quantifier == "各级" else ctx.level)
-                return self._collective_node(quantifier + rest, level, ctx.jurisdiction, cp.function,
-                                             en=f"{cp.en} (several)")
+            # 各地教育行政部门, 各级教育部门: members of one line of authority at or below the document's level
+            for reading in self.words.readings(_PROVINCE_PLURAL.sub("省", rest)):
+                if reading.prefix in ("", "地", "地方", "级"):
+                    level = _below(ctx.level) if reading.prefix.startswith("地") or quantifier == "各级" \
+                        else ctx.level
+                    return self._line_node(quantifier + rest, level, ctx.jurisdiction, reading.body)
+        return None
+
+    def _kinds_collective(self, quantifier: str, rest: str, ctx: Context) -> ResolvedDepartment | None:
+        """各区、县（市）政府, 县〔市、区、特区〕人民政府, 各区市场监管部门: kinds of jurisdiction and what they hold."""
+        for kinds in read_kinds(rest):
+            levels = kinds_levels(kinds.kinds)
+            several = len(kinds.kinds) > 1 or "(" in kinds.printed
+            below = rank(_LEVEL.get(levels[0])) > rank(ctx.level or "national")
+            zones = levels == ("zone",) and kinds.rest == "管委会"      # 开发区管委会: the city's zones
+            if not (quantifier or several or zones or (below and kinds.rest in _GOVERNMENT_REST[1:])):
+                continue
+            q = quantifier or "各"
+            top = _LEVEL[min(levels, key=lambda lvl: rank(_LEVEL[lvl]))]
+            if kinds.rest in _GOVERNMENT_REST or (kinds.rest == "管委会" and "zone" in levels):
+                member = self.member_by_id[self.kind_governments.get(tuple(sorted(levels)), "local-governments")]
+                level = member.level if member.level in LEVEL_ORDER else top
+                return self._collective_node(q + member.name, level, ctx.jurisdiction, member.function,
+                                             en=member.en)
+            if kinds.rest in _RELEVANT_REST:
+                return self._collective_node(q + kinds.printed + "有关部门", top, ctx.jurisdiction,
+                                             "relevant-departments", en="relevant departments")
+            reading = next((r for r in self.words.readings(kinds.rest) if not r.prefix), None)
+            if reading is not None:
+                return self._line_node(q + kinds.printed + kinds.rest, top, ctx.jurisdiction, reading.body)
         return None
 
     def _national_body(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         body = self.national.get(text) or self.national.get(re.sub(r"^中共", "", text))
-        if body is None or (text in self.cores and ctx.level not in ("national", None)):
+        if body is None or (text in self.words.cores and ctx.level not in ("national", None)):
             return None     # 中华职业教育社 in a provincial list is the provincial branch
         return self._national_node(body)
 
     def _local(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """A local body: [place | level marker] + core or function words (+ suffix); a place's central bank
+        branch (人行泸州市分行), youth league (团市委) or party committee (江阴市委)."""
         bank = _CENTRAL_BANK.match(text)
-        if bank and self._place_at_start(bank.group(1)):
-            place = self._place_at_start(bank.group(1))
-            where = place[1].name if place[1] else place[0]
+        found = self.places.at_start(bank.group(1), ctx.jurisdiction) if bank else None
+        if found and found[0] == bank.group(1):
+            name, place = found
             return self._counterpart_node(ref.counterparts()["central-bank"],
-                                          place[1].level if place[1] else "municipal", where)
+                                          place.level if place else unknown_place_level(name),
+                                          place.name if place else name)
         youth = _YOUTH_LEAGUE.match(text)
-        if youth and (youth.group(1) in _MARKERS or self._place_at_start(youth.group(1))):
-            prefix, cp = youth.group(1), ref.counterparts()["youth-league"]
-        else:
-            parsed = self._split_core(text)
-            if parsed is None and text.endswith("委") and len(text) > 1:    # 省委, 江阴市委: the party committee
-                parsed = text[:-1], ref.counterparts()["party-committee"]
-            if parsed is None:
-                return None
-            prefix, cp = parsed
-        where = self._read_prefix(prefix, ctx)
+        if youth and self._read_prefix(youth.group(1), ctx) is not None:
+            return self._read_body(Reading(youth.group(1), ref.counterparts()["youth-league"], "body"), text, ctx)
+        for reading in self.words.readings(text):
+            if reading.prefix or reading.exact:
+                found = self._read_body(reading, text, ctx)
+                if found is not None:
+                    return found
+        if text.endswith("委") and len(text) > 1:    # 省委, 江阴市委: the party committee
+            return self._read_body(Reading(text[:-1], ref.counterparts()["party-committee"], "body"), text, ctx)
+        return None
+
+    def _unplaced_body(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """公积金管理中心, 文广局, 教育: a body named by its function words alone is the document's (so without a
+        document, no place and no such body)."""
+        if ctx.level is None:
+            return None
+        for reading in self.words.readings(text):
+            if not reading.prefix:
+                return self._read_body(reading, text, ctx)
+        return None
+
+    def _read_body(self, reading: Reading, text: str, ctx: Context) -> ResolvedDepartment | None:
+        where = self._read_prefix(reading.prefix, ctx)
         if where is None:
             return None
         level, jurisdiction, collective = where
-        if collective or text.endswith(cp.collective_cores):
-            return self._collective_node(text if text.endswith(cp.collective_cores) else f"各{text}", level, jurisdiction, cp.function, en=f"{cp.en} (several)")
-        return self._counterpart_node(cp, level, jurisdiction)
+        if reading.kind in ("line", "bare"):
+            return self._line_node(text + ("部门" if reading.kind == "bare" else ""), level, jurisdiction,
+                                   reading.body)
+        if collective:
+            return self._line_node(f"各{text}", level, jurisdiction, reading.body)
+        if reading.body.function == "enterprises":      # 东莞供电局: a company's local bureau
+            return replace(self._institution_node(text, replace(ctx, jurisdiction=jurisdiction)),
+                           function="enterprises")
+        return self._counterpart_node(reading.body, level, jurisdiction)
 
     def _division(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """职教处, 省教育考试院: a division of an education department (divisions.yaml)."""
         host = ctx.host
         div = self.divisions.get(text)
         if div is None:
@@ -348,27 +301,36 @@ class Resolver:
         if host and host.function == "education" and host.kind in ("government", "party"):
             parent = host
         elif div.distinctive:
-            parent = self._education_authority(ctx)
+            parent = self._counterpart_node(ref.counterparts()["education"], ctx.level, ctx.jurisdiction)
         else:
             return None
         return self._division_node(div.name, div.en, parent)
 
     def _placed_division(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         """省教育考试院, 南京市教育督导室: a distinctive education division after a place: that place's authority."""
-        host = ctx.host
-        for name in self.division_names:
-            if not text.endswith(name) or text == name:
-                continue
-            div, prefix = self.divisions[name], text[: -len(name)]
-            where = self._read_prefix(prefix, ctx) if div.distinctive else None
-            if where and not where[2]:
-                parent = self._counterpart_node(ref.counterparts()["education"], where[0], where[1])
-                return self._division_node(div.name, div.en, parent)
-            break
-        if host and host.kind in ("government", "party", "mass-organisation") and _DIVISION_SUFFIX.search(text) \
-                and not _INSTITUTION.search(text):
-            return self._division_node(text, None, host)
+        name = next((n for n in self.division_names if text.endswith(n) and text != n), None)
+        if name is None or not self.divisions[name].distinctive:
+            return None
+        div = self.divisions[name]
+        where = self._read_prefix(text[: -len(name)], ctx)
+        if where and not where[2]:
+            parent = self._counterpart_node(ref.counterparts()["education"], where[0], where[1])
+            return self._division_node(div.name, div.en, parent)
         return None
+
+    def _host_division(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """租赁处 in the list of a 房管中心: a unit of the document's issuing body."""
+        host = ctx.host
+        if host and host.kind in ("government", "party", "mass-organisation") and _DIVISION_SUFFIX.search(text) \
+                and not _INSTITUTION.search(text) and not self._names_place(text, ctx):
+            return self._division_node(text, None, host)     # never 市X办 or 宿州X中心: those name their place
+        return None
+
+    def _names_place(self, text: str, ctx: Context) -> bool:
+        """Does the name start with a place or a level marker (市X办, 宿州X中心), not a word (市场处)?"""
+        if text[:1] in MARKERS and text[:2] not in self.words.word_starts:
+            return True
+        return self.places.at_start(text, ctx.jurisdiction) is not None
 
     def _institution(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         if _INSTITUTION.search(text) and len(text) >= 4:
@@ -378,70 +340,43 @@ class Resolver:
         return None
 
     def _compound(self, text: str, ctx: Context) -> ResolvedDepartment | None:
-        """省教育厅职教处, 江苏省教育厅考试院: a department followed by one of its divisions."""
+        """省教育厅职教处, 江苏省教育厅考试院, 人防窗口: a department followed by one of its divisions."""
         for end in range(len(text) - 2, 1, -1):
             head, tail = text[:end], text[end:]
             if tail not in self.divisions and not _DIVISION_SUFFIX.search(tail):
                 continue
             parent = self._resolve(head, replace(ctx, school=False))
+            if parent.kind == "collective":     # 人防 + 窗口: a bare function word is the document's body
+                reading = next((r for r in self.words.readings(head) if r.kind == "bare" and not r.prefix), None)
+                parent = self._counterpart_node(reading.body, ctx.level, ctx.jurisdiction) if reading else parent
             if parent.resolved and parent.kind in ("government", "party", "mass-organisation", "institution"):
                 div = self.divisions.get(tail) if parent.function == "education" else None
                 return self._division_node(div.name if div else tail, div.en if div else None, parent)
         return None
 
-    def _alias_note(self, text: str, ctx: Context) -> ResolvedDepartment | None:
-        """省教育厅（省委教育工委）: a body with a bracketed second name resolves as the first."""
+    def _noted(self, text: str, ctx: Context) -> ResolvedDepartment | None:
+        """省教育厅（省委教育工委）, 宿州经开区（鞋城）管委会: a body with a second name in brackets."""
         found = _ALIAS_NOTE.match(text)
         if found:
             first = self._resolve(found.group(1), ctx)
             if first.resolved:
                 return first
+        inner = _INNER_NOTE.match(text)
+        if inner:
+            plain = self._resolve(inner.group(1) + inner.group(3), ctx)
+            if plain.resolved:
+                return plain
         return None
 
     def _place(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         """A bare place name in a department column stands for its people's government (沈阳市)."""
-        place = self.gazetteer.lookup(text, ctx.province)
-        if place is None and (text in self.province_shorts or text in self.prefecture_shorts):
-            place = self.gazetteer.lookup(self.province_shorts.get(text) or self.prefecture_shorts[text])
+        place = self.places.lookup(text, ctx.province) or self.places.by_short(text)
         if place is None:
             return None
-        level = ctx.level if text == ctx.jurisdiction and ctx.level else place.level
+        level = ctx.level if place.name == ctx.jurisdiction and ctx.level else place.level
         return self._counterpart_node(ref.counterparts()["government"], level, place.name)
 
-    # --- reading a mention ------------------------------------------------------------------------------------
-
-    def _split_core(self, text: str) -> tuple[str, Counterpart] | None:
-        """(prefix, counterpart) for the longest core the mention ends with: 省委宣传部 → ("省", publicity)."""
-        n = len(text)
-        for length in self.core_lengths:
-            if length <= n:
-                cp = self.cores.get(text[n - length:])
-                if cp is not None:
-                    return text[: n - length], cp
-        return None
-
-    def _place_prefix(self, text: str) -> str | None:
-        """The longest gazetteer name the text starts with."""
-        by_name = self.gazetteer.by_name
-        for length in self.place_lengths:
-            if length <= len(text) and text[:length] in by_name:
-                return text[:length]
-        return None
-
-    def _place_at_start(self, text: str) -> tuple[str, ref.Jurisdiction | None] | None:
-        name = self._place_prefix(text)
-        if name is not None:
-            return name, self.gazetteer.lookup(name)
-        found = _UNKNOWN_PLACE.match(re.sub(r"(委|人民政府|政府)$", "", text))
-        if found:
-            return found.group(1), None
-        for order, shorts, lengths in self.short_tables:
-            found = [text[:k] for k in lengths if k <= len(text) and text[:k] in shorts
-                     and not text.startswith(text[:k] + "市")]
-            if found:
-                short = min(found, key=order.__getitem__)
-                return short, self.gazetteer.lookup(shorts[short])
-        return None
+    # --- reading what stands before the body ------------------------------------------------------------------
 
     def _read_prefix(self, prefix: str, ctx: Context) -> tuple[str | None, str | None, bool] | None:
         """(level, jurisdiction, is_collective) for what stands before the core, or None if it is not a place."""
@@ -454,21 +389,23 @@ class Resolver:
             p = p[len(parent):]
         if p in _LEVEL_WORDS:
             level = _LEVEL_WORDS[p]
-            return level, ctx.jurisdiction, _rank(level) > _rank(ctx.level or "provincial")
+            return level, ctx.jurisdiction, rank(level) > rank(ctx.level or "provincial")
         for national in _NATIONAL_PREFIXES:
             if p.startswith(national) and p[len(national):] in ("", "委"):
                 return "national", NATIONAL, False
         level = jurisdiction = None
         collective = False
-        if p[:3] == "自治区" or (p[:1] in _MARKERS and not self._place_at_start(p)):
+        if p[:3] == "自治区" or (p[:1] in MARKERS and not self.places.at_start(p, ctx.jurisdiction)):
             marker = "自治区" if p[:3] == "自治区" else p[:1]
             level, jurisdiction, collective = self._read_marker(marker, ctx)
             p = p[len(marker):]
         elif p in ("地", "地委", "地区", "地区委", "地区党委"):
             # 地委组织部, 地区教育局: the organs of a prefecture-level 地区 (the document's, or its county's)
             level, jurisdiction, p = "municipal", self._prefecture_area(ctx), p[2:] if p.startswith("地区") else p[1:]
+        elif p in ref.single_zones():                       # 高新区管委会: the document's city's zone
+            level, jurisdiction = ctx.level, ctx.jurisdiction
         elif p:
-            found = self._place_at_start(p)
+            found = self.places.at_start(p, ctx.jurisdiction)
             if found is None:
                 return None
             name, place = found
@@ -478,11 +415,13 @@ class Resolver:
             elif place is not None:
                 level, jurisdiction = place.level, place.name
             else:   # a place the gazetteer does not know: its level from its suffix
-                level = next((lvl for suf, lvl in _PLACE_SUFFIXES if name.endswith(suf)), "county")
-                jurisdiction = name
+                level, jurisdiction = unknown_place_level(name), name
             p = p[len(name):]
         else:
             level, jurisdiction = ctx.level, ctx.jurisdiction
+        if p in ref.single_zones() and jurisdiction and level in ("municipal", "county"):
+            place = self.places.lookup(jurisdiction)        # 市高新区管委会 in Suzhou's list: 宿州高新区
+            return "county", f"{place.short if place and place.short else jurisdiction}{p}", False
         if p not in ("", "委", "党委", "党", "人民政府", "政府", "委员会"):     # 自治区党委组织部
             return None
         return level, jurisdiction, collective
@@ -492,12 +431,12 @@ class Resolver:
         jur = ctx.jurisdiction or ""
         if jur.endswith("地区"):
             return jur
-        place = self.gazetteer.lookup(jur, ctx.province) if jur else None
+        place = self.places.lookup(jur, ctx.province) if jur else None
         return place.prefecture if place and place.prefecture.endswith("地区") else None
 
     def _read_marker(self, marker: str, ctx: Context) -> tuple[str, str | None, bool]:
         """省 / 市 / 县 … read against the document: its own jurisdiction, an ancestor, or several below it."""
-        level = _MARKERS[marker]
+        level = MARKERS[marker]
         jur = ctx.jurisdiction
         if ctx.level is None:       # nothing known about the document: the marker names one body of that level
             return level, jur, False
@@ -510,10 +449,10 @@ class Resolver:
                 return "provincial", ctx.province, False
             return "provincial", jur, True
         if level == "municipal" and ctx.level == "county" and jur:
-            place = self.gazetteer.lookup(jur, ctx.province)
+            place = self.places.lookup(jur, ctx.province)
             if place and place.prefecture:
                 return "municipal", place.prefecture, False
-        if _rank(ctx.level) >= _rank(level):
+        if rank(ctx.level) >= rank(level):
             return level, jur, False
         return level, jur, True
 
@@ -535,16 +474,16 @@ class Resolver:
         where = jurisdiction or "未知"
         # a jurisdiction nobody stated: name the body by its level alone (市教育局), keep "未知" in the key
         named = jurisdiction or {"provincial": "省", "municipal": "市", "county": "县"}.get(level or "", "")
+        place = self.places.lookup(jurisdiction)
         return ResolvedDepartment(
             mention="", key=f"{level}/{where}/{cp.id}", name=cp.name_for(level or "provincial", named),
-            name_en=f"{cp.en}, {self._english_place(jurisdiction) or where}", kind=cp.kind, level=level, jurisdiction=jurisdiction, function=cp.function)
+            name_en=f"{cp.en}, {place.name_en if place and place.name_en else where}", kind=cp.kind, level=level,
+            jurisdiction=jurisdiction, function=cp.function)
 
-    def _english_place(self, name: str | None) -> str | None:
-        place = self.gazetteer.lookup(name) if name else None
-        return place.name_en if place and place.name_en else None
-
-    def _education_authority(self, ctx: Context) -> ResolvedDepartment:
-        return self._counterpart_node(ref.counterparts()["education"], ctx.level, ctx.jurisdiction)
+    def _line_node(self, name: str, level: str | None, jurisdiction: str | None,
+                   cp: Counterpart) -> ResolvedDepartment:
+        """Several bodies of one line of authority (各市教育局, 城市管理部门)."""
+        return self._collective_node(name, level, jurisdiction, cp.function, en=f"{cp.en} (several)")
 
     def _division_node(self, name: str, en: str | None, parent: ResolvedDepartment) -> ResolvedDepartment:
         return ResolvedDepartment(
@@ -566,6 +505,11 @@ class Resolver:
             parent=parent.name if parent else None, parent_key=parent.key if parent else None, scope=scope)
 
 
+# the level a kind of jurisdiction stands for in a department's level (乡镇 are recorded at county level)
+_LEVEL = {"provincial": "provincial", "municipal": "municipal", "county": "county", "township": "county",
+          "zone": "county"}
+
+
 def expand_collective(collective: ResolvedDepartment) -> list[ResolvedDepartment]:
     """The member departments a collective stands for, where the reference data can list them:
     各市 in a Liaoning list → the 14 municipal governments of 辽宁省; 各市教育局 → their education bureaus.
@@ -580,7 +524,7 @@ def expand_collective(collective: ResolvedDepartment) -> list[ResolvedDepartment
     member = resolver.member_by_name.get(re.sub(r"^(各级|各|相关|其他)", "", collective.name))
     if member is not None:
         levels += list(member.also)
-    places = [j for level in levels for j in resolver.gazetteer.members(collective.jurisdiction, level)]
+    places = [j for level in levels for j in resolver.places.gazetteer.members(collective.jurisdiction, level)]
     return [replace(resolver._counterpart_node(cp, j.level, j.name), mention=collective.mention) for j in places]
 
 
@@ -591,12 +535,18 @@ def get_resolver() -> Resolver:
 
 
 def resolve_result(result: ExtractionResult) -> None:
-    """Fill ``task.resolved`` (same order as ``task.departments``) and the school units' ``resolved_units``."""
+    """Fill ``task.resolved`` (same order as ``task.departments``) and the school units' ``resolved_units``;
+    a document whose metadata name no level or jurisdiction gets them from its departments and text
+    (``meta.level_source`` / ``meta.jurisdiction_source`` say so)."""
+    from policykg.ontology.document_context import place_from_departments
+
     resolver = get_resolver()
-    ctx = resolver.context_for(result.meta, [m for task in result.tasks for m in task.departments], result.text)
+    mentions = [m for task in result.tasks for m in task.departments]
+    place_from_departments(resolver, result.meta, mentions, result.text)
+    ctx = resolver.context_for(result.meta, mentions, result.text)
     school_ctx = ctx.for_school()
     for task in result.tasks:
-        task.resolved = [resolver.resolve(m, ctx) for m in task.departments]
+        task.resolved = resolver.resolve_list(task.departments, ctx)
         if task.school_measures is not None:
             task.school_measures.resolved_units = [resolver.resolve(u, school_ctx)
                                                    for u in task.school_measures.units]

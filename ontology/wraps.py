@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from policykg.ontology import reference as ref
-from policykg.ontology.resolve import _MARKERS, Context, get_resolver
+from policykg.ontology.resolve import MARKERS as _MARKERS, Context, get_resolver
 
 _BODY_END = set("厅局委办部处室院校会府心社联所站司署")
 _SCHOOL_UNIT_END = re.compile(r"(?:处|室|中心|学院|系|馆|部|科)$")
@@ -56,11 +56,10 @@ def wrapped_name(head: str, tail: str) -> bool | None:
     if ab_kind == "collective" and a_kind in ("collective", "government") and tail.startswith(("有关", "相关")):
         return True                                     # 相关省份 + 有关部门: the departments of a scope
     resolver = get_resolver()
-    if ab_function == b_function and (resolver.gazetteer.lookup(head) or head in resolver.province_shorts
-                                      or head in resolver.prefecture_shorts):
+    if ab_function == b_function and (resolver.places.lookup(head) or resolver.places.by_short(head)):
         return True                                     # 吉安 + 市教育局: a place name, then its body
-    parsed = resolver._split_core(head + tail)
-    if parsed and tail in resolver.cores and resolver.cores[tail] is parsed[1]:
+    parsed = resolver.words.exact(head + tail)
+    if parsed and tail in resolver.words.cores and resolver.words.cores[tail] is parsed[1]:
         # a bare core after its prefix: 各市 + 人民政府, 市委 + 宣传部 (but 市委 + 教育局 stays two names)
         # (团市委 + 宣传部 are two: the youth league is no party committee)
         return not head.endswith("委") or (parsed[1].kind == "party" and a_function == "party-committee")
