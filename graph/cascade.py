@@ -29,6 +29,7 @@ from policykg.graph import cascade_text as ct
 from policykg.graph.cascade_features import Item, make_item, pair_features, relative_features, weigh
 from policykg.graph.cascade_features import pair_key  # noqa: F401  (re-exported: target-changes tests use it)
 from policykg.graph.cascade_index import NgramIndex
+from policykg.graph.cascade_read import BATCH, document_graphs
 from policykg.graph.cascade_scope import RANK, main_jurisdiction, may_implement, split_level
 from policykg.graph.model import Edge, Node, PolicyGraph
 
@@ -256,18 +257,37 @@ def links_graph(graph: PolicyGraph, edges: list[Edge]) -> PolicyGraph:
     return out
 
 
-def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR) -> list[Edge]:
-    """Read the stored graph, link it, and write the links back in place of the stored ones
-    (``GraphStore.add_links`` with ``replace``: a link this run no longer proposes does not linger), together
-    with the link state in the same transaction: a run that stops before that leaves the links pending."""
+def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch: int = BATCH) -> list[Edge]:
+    """Link the stored documents and write the links back in place of the stored ones (``GraphStore.add_links``
+    with ``replace``: a link this run no longer proposes does not linger), together with the link state in the
+    same transaction: a run that stops before that leaves the links pending.
+
+    The store is read ``batch`` documents at a time, twice (cascade_read): first for the higher-level tasks
+    (the index, held compactly), then for the lower ones, linked batch by batch; documents in sorted order, so
+    the same store gives the same links whatever the order its documents were ingested in."""
+    check_bounds(threshold, floor)
     # the documents' hashes are read BEFORE the graph: a document written in between makes the state older
     # than the links (a needless re-link next time), never newer (links missing for a document called linked)
     hashes = store.document_hashes()
-    graph = store.load_graph()
-    edges = link(graph, threshold=threshold, floor=floor)
+    docs = sorted(hashes)
+    highers: list[Item] = []
+    for part in document_graphs(store, docs, batch):
+        highers.extend(it for it in collect_items(part) if it.rank < INSTITUTION)
+    linker = Linker(highers)
+    label_of = {h.id: h.label for h in highers}
+    edges: list[Edge] = []
+    for part in document_graphs(store, docs, batch):
+        items = collect_items(part)
+        label_of.update((it.id, it.label) for it in items)
+        edges.extend(linker.link(items, threshold, floor))
     state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": len(edges),
              "method": METHOD, "threshold": threshold, "floor": floor}
-    store.add_links(links_graph(graph, edges), replace=True, state=state)
+    out = PolicyGraph()
+    for e in edges:
+        out.add_node(Node(e.source, label_of[e.source], {}))
+        out.add_node(Node(e.target, label_of[e.target], {}))
+        out.add_edge(e)
+    store.add_links(out, replace=True, state=state)
     return edges
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import math
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from policykg.graph import cascade
@@ -13,7 +16,7 @@ from policykg.graph import cascade_text as ct
 from policykg.graph.cascade_scope import RANK, contains, split_level
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "cascade"))
-from evaluate import load_gold, node_by_ref, ref_of, score  # noqa: E402
+from evaluate import KINDS, load_pairs, node_by_ref, ref_of, score  # noqa: E402
 from seed_graph import pipeline_graph, seed_graph  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -36,18 +39,30 @@ def items(graph):
 
 
 def test_gold_set_is_big_enough_and_every_pair_names_real_nodes(graph):
-    positives, negatives = load_gold()
-    assert len(positives) >= 40 and len(negatives) >= 15
+    pairs = load_pairs()
+    kinds = Counter(p["kind"] for p in pairs)
+    assert set(kinds) <= set(KINDS)
+    # no easier than real links: the hard kinds outnumber the quotes and the same-row links
+    assert kinds["paraphrase"] + kinds["refinement"] >= 100 and kinds["lookalike"] >= 50
+    assert kinds["paraphrase"] + kinds["refinement"] > 2.5 * (kinds["verbatim"] + kinds["same_row"])
     known = node_by_ref(graph)
-    pairs = [(p["lower"], p["higher"]) for p in positives + negatives]
-    assert len(pairs) == len(set(pairs)), "a pair is listed twice"
-    for p in positives + negatives:
+    keys = [(p["lower"], p["higher"]) for p in pairs]
+    assert len(keys) == len(set(keys)), "a pair is listed twice"
+    for p in pairs:
         assert p["reason"].strip()
         for ref in (p["lower"], p["higher"]):
             assert ref in known, ref
 
 
-def test_confident_links_reach_precision_and_recall_on_the_gold(graph, edges):
+# Measured on the examples as extracted (the pipeline) with the shipped model; per kind: (linked confidently,
+# listed). Negative kinds count the look-alikes linked confidently (lower is better). Same-row links are left
+# out of the headline precision and recall, as in the issue.
+PIPELINE = {"verbatim": (13, 13), "paraphrase": (23, 31), "refinement": (47, 77), "same_row": (27, 27),
+            "lookalike": (10, 66), "scope": (0, 7)}
+PIPELINE_PRECISION, PIPELINE_RECALL = 0.892, 0.686
+
+
+def test_confident_links_precision_and_recall_per_kind(graph, edges):
     result = score(edges, graph)
     report = result.report()
     print(report)
@@ -55,8 +70,28 @@ def test_confident_links_reach_precision_and_recall_on_the_gold(graph, edges):
     (OUT / "cascade_scores.txt").write_text(
         f"method {cascade.METHOD}, threshold {cascade.THRESHOLD}, floor {cascade.FLOOR}\n"
         f"links {len(edges)}, confident {sum(not e.props['review'] for e in edges)}\n{report}\n", encoding="utf-8")
-    assert result.precision >= 0.9, report
-    assert result.recall >= 0.8, report
+    assert result.recall_by_kind == PIPELINE, report
+    assert (round(result.precision, 3), round(result.recall, 3)) == (PIPELINE_PRECISION, PIPELINE_RECALL), report
+    assert not result.unlisted, "judge these links and add them to gold_links.yaml (origin: output)"
+
+
+def test_class_clashes_are_never_confident(graph, edges):
+    """Negative evidence: 技工 schools (human resources) are not 中职 schools (education), whatever the words."""
+    by_pair = {(ref_of(e.source, graph), ref_of(e.target, graph)): e for e in edges}
+    for pair in [("000-19", "001-8"), ("004-12", "001-8"), ("000-14", "001-38"), ("004-32", "001-38")]:
+        assert pair not in by_pair or by_pair[pair].props["review"], pair
+    assert by_pair[("000-19", "001-7")].props["review"] is False
+
+
+def test_paraphrases_meet_through_the_synonym_table():
+    assert ct.normalise("进一步完善“职教高考”制度") == ct.normalise("进一步完善分类考试招生制度")
+    assert ct.normalise("参与“学历证书+若干职业技能等级证书”制度试点") == ct.normalise("参与1+X证书制度试点")
+    assert ct.normalise("推进“中文＋职业技能”项目") == ct.normalise("推进中文+职业技能项目")
+    assert ct.normalise("推进本科层次职业教育试点") == ct.normalise("推进职业本科试点")
+    # a variant inside a longer canonical form is not rewritten twice
+    assert ct.normalise("保持分类考试招生为主渠道") == "保持分类考试招生为主渠道"
+    assert ct.class_conflicts(ct.classes(ct.normalise("优质技工学校")), ct.classes(ct.normalise("优质中职学校"))) \
+        == ["sector"]
 
 
 def test_verbatim_quotes_are_confident_and_carry_the_quoted_phrase(graph, edges):
@@ -100,7 +135,13 @@ def test_edges_carry_score_method_review_and_evidence(edges):
         if e.props["score"] < cascade.THRESHOLD:
             assert e.props["review"] is True
         ev = json.loads(e.props["evidence"])
-        assert {"shared_phrases", "matching_targets", "shared_functions", "text_similarity", "same_row"} <= set(ev)
+        assert {"shared_phrases", "matching_targets", "shared_functions", "text_similarity", "same_row",
+                "contributions", "conflicts"} <= set(ev)
+        # the contributions are the model's log-odds: the score is their logistic (same-row links lifted)
+        z = sum(ev["contributions"].values())
+        p = 1 / (1 + math.exp(-z))
+        expected = p + cascade.SAME_ROW_LIFT * (1 - p) if ev["same_row"] else p
+        assert e.props["score"] == pytest.approx(expected, abs=0.01)
 
 
 def test_threshold_and_floor_decide_facts_and_suggestions(graph, edges):
@@ -117,11 +158,17 @@ def test_linking_is_deterministic(graph, edges):
     assert [(e.key, e.props) for e in again] == [(e.key, e.props) for e in edges]
 
 
-def test_the_gold_records_give_the_same_accuracy_as_the_pipeline():
+# The same measured on the hand-checked records of the examples (tests/fixtures/seeds_gold): the model's own
+# training input, constant whatever the extraction does.
+RECORDS = {"verbatim": (13, 13), "paraphrase": (22, 31), "refinement": (47, 77), "same_row": (27, 27),
+           "lookalike": (10, 66), "scope": (0, 7)}
+
+
+def test_the_gold_records_give_the_measured_figures():
     """The hand-checked records (tests/fixtures/seeds_gold) as a graph: linking does not hinge on extraction details."""
     g = seed_graph()
     result = score(cascade.link(g), g)
-    assert result.precision >= 0.9 and result.recall >= 0.8, result.report()
+    assert result.recall_by_kind == RECORDS, result.report()
 
 
 def test_candidate_search_finds_what_scoring_every_pair_finds(graph, edges):
@@ -150,3 +197,48 @@ def test_text_features_fold_long_forms_and_numbers():
     # same head noun needed: 实训基地 is not 创新团队
     assert ct.overlap(ct.normalise("省级精品在线开放课程"), ct.normalise("职业教育精品在线开放课程")) > 0.5
     assert ct.overlap("国家级实训基地", "国家级教学创新团队") == 0.0
+
+
+def test_the_shipped_model_is_what_the_fit_script_gives():
+    """cascade_model.json is versioned data: refitting from the gold (scripts/fit_cascade_model.py) gives the
+    same coefficients, and the held-out figures and calibration recorded in it are those the script measures."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import fit_cascade_model as fitter
+
+    from policykg.graph import cascade_model
+    from policykg.graph.cascade_features import FEATURES
+
+    shipped = cascade_model.model()
+    assert shipped["features"] == list(FEATURES)
+    g = seed_graph()
+    rows = fitter.training_pairs(g)
+    intercept, coef = fitter.fit(rows)
+    assert shipped["intercept"] == pytest.approx(intercept, abs=1e-4)
+    assert shipped["coefficients"] == pytest.approx(list(coef), abs=1e-4)
+    assert shipped["trained_on"]["pairs"] == len(rows)
+    cv, probs, _ = fitter.cross_validate(g, rows, cascade.THRESHOLD)
+    recorded = shipped["cross_validation"]
+    assert (recorded["precision"], recorded["recall"], recorded["by_kind"]) == (cv["precision"], cv["recall"],
+                                                                                 cv["by_kind"])
+    assert shipped["calibration_held_out"] == fitter.calibration(probs)
+    # negative evidence pulls the odds down, agreement pushes them up
+    weight = dict(zip(shipped["features"], shipped["coefficients"]))
+    assert weight["class_clash"] < 0 and weight["target_clash"] < 0 and weight["function_clash"] < 0
+    assert weight["target_match"] > 0 and weight["clause_higher"] > 0 and weight["concept_cover"] > 0
+
+
+def test_candidate_search_reads_only_the_postings_of_rare_ngrams():
+    from policykg.graph.cascade_index import NgramIndex, gram_ids
+
+    common = {"职业", "教育"}
+    sets = [gram_ids(common | {f"甲{i}", f"乙{i % 20}"}) for i in range(100)]
+    index = NgramIndex(sets)
+    query = index.lookup(gram_ids(common | {"甲3", "乙3"}))[0]
+    terms = index.query_terms(query)
+    # the stop-grams (in every task) are never read; the rarest first
+    assert {int(index.df[t]) for t in terms} == {1, 5}
+    assert index.df[terms[0]] == 1
+    assert index.top(query, None, 3)[0] == 3
+    allowed = np.zeros(100, dtype=bool)
+    allowed[[23, 43]] = True
+    assert index.top(query, allowed, 3) == [23, 43]       # only allowed tasks a query touched; ties by index

@@ -132,3 +132,22 @@ def test_target_changes_pair_matching_targets_of_linked_tasks(store, queries, re
     # 20所 高职 of Liaoning's row 12 answers 300所 高水平高职, never 1000所 中职
     assert not any(r["lower"] == ref["004-12"] and r["higher_target"] == "1000所左右"
                    and r["lower_target"] == "20所左右" for r in as_dicts)
+
+
+def test_linking_streams_the_store_a_few_documents_at_a_time(graph, links, tmp_path, monkeypatch):
+    """link_store reads the store in batches of documents (here two), never load_graph, and gives the links
+    of linking the whole graph in memory, whatever order the documents were ingested in."""
+    def refuse(self):
+        raise AssertionError("link_store must not read the whole store")
+
+    monkeypatch.setattr(OxigraphStore, "load_graph", refuse)
+    expected = sorted((e.key, json.dumps(e.props, sort_keys=True)) for e in links)
+    for order in (sorted(graph.documents()), sorted(graph.documents(), reverse=True)):
+        path = tmp_path / f"store-{order[0]}"
+        with OxigraphStore(str(path)) as store:
+            for doc in order:
+                store.replace_document(doc, "sha-" + doc, graph.document_subgraph(doc))
+            edges = cascade.link_store(store, batch=2)
+            assert sorted((e.key, json.dumps(e.props, sort_keys=True)) for e in edges) == expected
+            assert store.counts()["IMPLEMENTS"] == len(links)
+            assert cascade.link_status(store).current
