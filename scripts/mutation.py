@@ -41,26 +41,29 @@ PACKAGES: dict[str, dict] = {
                  "tests": "tests/test_briefing_data.py", "sample": 0, "timeout": 60},
     "queries": {"modules": ["queries/registry.py", "queries/runner.py"],
                 "tests": "tests/test_queries_registry.py tests/test_queries_oracle.py -m 'not neo4j'",
-                "sample": 250, "timeout": 120},
+                "sample": 120, "timeout": 120},
     "cascade": {"modules": ["graph/cascade.py", "graph/cascade_features.py", "graph/cascade_scope.py",
                             "graph/cascade_text.py", "graph/cascade_index.py", "graph/cascade_model.py"],
                 # the two gold-accuracy tests are left out while the cascade gold is being enlarged (they fail on
                 # HEAD without any mutant, and a mutant run needs a green baseline)
                 "tests": "tests/test_cascade_rivals.py tests/test_cascade.py "
                          "-k 'not reach_precision_and_recall and not same_accuracy_as_the_pipeline'",
-                "sample": 250, "timeout": 120},
+                "sample": 200, "timeout": 120},
     "resolve": {"modules": ["ontology/resolve.py"],
                 "tests": "tests/test_resolve_levels.py tests/test_resolve.py tests/test_resolve_patterns.py "
                          "tests/test_resolve_reference.py",
-                "sample": 300, "timeout": 120},
+                "sample": 250, "timeout": 120},
     "loaders": {"modules": ["loaders/targets.py", "loaders/deadlines.py", "loaders/departments.py",
                             "loaders/annotations.py", "loaders/segment.py", "loaders/paragraphs.py",
                             "loaders/numbering.py", "loaders/normalize.py", "loaders/text_tables.py",
                             "loaders/extract.py"],
-                "tests": "tests/test_targets.py tests/test_extract_fields.py tests/test_extract_wraps.py "
-                         "tests/test_loaders_text.py tests/test_text_tables.py tests/test_loaders_layouts.py "
-                         "tests/test_corpus_extraction.py",
-                "sample": 300, "timeout": 180},
+                # fastest and most telling first (-x stops at the first failure); the 100,000-row table and the
+                # LibreOffice conversions are left out (13 s of the 25 s, and they test size and conversion)
+                "tests": "tests/test_loaders_layouts.py tests/test_text_tables.py tests/test_targets.py "
+                         "tests/test_corpus_extraction.py tests/test_extract_fields.py tests/test_extract_wraps.py "
+                         "tests/test_loaders_text.py "
+                         "-k 'not 100000_row and not unreadable_files and not doc_extension_with_old_format'",
+                "sample": 200, "timeout": 180},
 }
 ORDER = ["briefing", "queries", "cascade", "resolve", "loaders"]    # loaders last (others change it most)
 
