@@ -315,3 +315,49 @@ def test_a_large_neighbourhood_briefing_lists_every_task():
         g.add_node(Node(f"task/big/{i}", "Task", {"doc_id": "big", "text": f"任务{i}"}))
         g.add_edge(Edge("doc/big", "HAS_TASK", f"task/big/{i}"))
     assert len(briefing_tasks(g, Selection(center="doc/big", depth=1))) == 120
+
+
+def test_a_missing_position_sorts_before_position_1():
+    g = _graph()
+    g.add_node(Node("dept/b", "Department", {"name": "乙"}))
+    g.add_node(Node("dept/z", "Department", {"name": "丙"}))
+    g.add_node(Node("task/x/3", "Task", {"doc_id": "x", "text": "t3"}))
+    g.add_edge(Edge("task/x/3", "LEAD", "dept/z"))                      # no position: 0, before position 1
+    g.add_edge(Edge("task/x/3", "LEAD", "dept/b", {"position": 1}))
+    assert rows_for(g, ["task/x/3"])[0].lead == ["丙", "乙"]
+
+
+def test_measures_are_counted_apart_from_tasks():
+    g = _graph_with_units()
+    rows = rows_for(g, ["measure/prov/1", "task/prov/1", "task/prov/2"])
+    assert headline(g, rows, AS_OF, None).measures == 1
+
+
+def test_an_unknown_document_does_not_stop_the_list():
+    g = _graph_with_units()
+    rows = rows_for(g, ["task/prov/1"])
+    rows.insert(0, rows[0].__class__("x", "", "gone", None, "", [], [], [], None, None))
+    assert documents_named(g, rows) == ["gone", "《省任务清单》"]
+
+
+def test_a_department_without_a_name_is_described_by_its_label_or_the_reference():
+    g = _graph_with_units()
+    g.add_node(Node("dept/lz", "Department", {"key": "lz", "label_zh": "标签局"}))
+    g.add_node(Node("dept/nn", "Department", {"key": "nn"}))
+    assert describe(g, Selection(department="lz", with_units=False)) == "标签局承担的任务"
+    assert describe(g, Selection(department="nn", with_units=False)) == "nn承担的任务"
+
+
+def test_an_ambiguous_reference_is_described_by_its_first_match():
+    g = _graph_with_units()
+    # "甲局" is one department's name and another's key: the name match comes first
+    g.add_node(Node("dept/a1", "Department", {"name": "甲局"}))
+    g.add_node(Node("dept/a2", "Department", {"key": "甲局", "name": "乙局"}))
+    assert describe(g, Selection(department="甲局", with_units=False)) == "甲局承担的任务"
+    # "prov" is a document's id and another document's title
+    g.add_node(Node("doc/other", "Document", {"doc_id": "other", "title": "prov"}))
+    assert describe(g, Selection(document="prov")) == "《省任务清单》所列任务"
+    # a centre named by a reference two nodes carry: the first found
+    g.add_node(Node("dept/a3", "Department", {"name": "丙局", "key": "centre"}))
+    g.add_node(Node("dept/a4", "Department", {"name": "丁局", "key": "centre"}))
+    assert describe(g, Selection(center="centre")) == "“丙局”周边1步以内的任务"
