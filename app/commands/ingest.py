@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
+from policykg.app.commands.unplaced import unplaced_documents, unplaced_lines
 from policykg.graph import cascade
 from policykg.graph.build import BuildError
 from policykg.graph.pipeline import input_files, process_file, store_document, stored_documents
@@ -22,6 +23,8 @@ Ingest is idempotent: a file whose content (SHA-256) is already stored is "uncha
 A document's id in the store is its path under the folder given, without the extension (lists/a/x.docx and lists/b/x.docx ingested as `policykg ingest lists/` are a/x and b/x; a file named on its own is its bare name). Two inputs that would be one document are refused with a message naming both; the same content already stored under another id is "unchanged".
 
 After writing, the tasks are linked to the higher-level tasks they implement whenever the stored links are not those of the stored documents, so a run that stopped (or was killed) before its links were written is completed by the next run, even when every file is unchanged.
+
+Each document's level and jurisdiction are read from its own text (title, issuer, document number, departments) unless a manifest gives them; a document whose level or jurisdiction stays unknown is named in a warning at the end, since its tasks cannot be linked across levels.
 
 The store is the embedded Oxigraph folder (--store, POLICYKG_STORE, default ./policykg-data), or --neo4j URI, or --sparql URL.
 
@@ -99,10 +102,13 @@ def register(app: typer.Typer) -> None:
             elif not status.current:
                 err.print(f"links {status.message}", markup=False)
             counts = target.counts()
+            unplaced = unplaced_documents(target)
         finally:
             target.close()
         err.print(", ".join(f"{n} {k}" for k, n in tally.items()) + f" — store now holds {counts.get('Document', 0)} "
                   f"document(s), {counts.get('Task', 0)} task(s), {counts.get('Department', 0)} department(s) "
                   f"({target.description})", markup=False)
+        for line in unplaced_lines(unplaced):
+            err.print(f"policykg: warning: {line}", markup=False)
         if tally["failed"]:
             raise typer.Exit(1)
