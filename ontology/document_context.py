@@ -9,15 +9,40 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from policykg.loaders.records import DocumentMeta, ResolvedDepartment
+from policykg.ontology.naming import normalise
+from policykg.ontology.places import get_places
 from policykg.ontology.reference import NATIONAL
 
 _LEADING_NOISE = re.compile(r"^[^\u4e00-\u9fff《]+")
 _PLACEHOLDER_PLACE = re.compile(r"^(某(自治区|省|市|州|县|区|旗))")
 _MARKER_LEVELS = {"省": "provincial", "市": "municipal", "州": "municipal", "县": "county", "区": "county"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a document tells about its mentions: its level, territorial jurisdiction, school and issuer."""
+
+    level: str | None = None            # a Level value (provincial+institution is read as provincial)
+    jurisdiction: str | None = None     # 全国, 江西省, 江阴市
+    institution: str | None = None      # the school of a combined list or of a school's own list
+    school: bool = False                # the mention comes from the school's own columns
+    host: ResolvedDepartment | None = field(default=None, compare=False, hash=False)
+    host_key: str | None = None         # host's key, so that contexts with different hosts differ
+
+    def __post_init__(self) -> None:
+        if self.level and "+" in self.level:   # provincial+institution: the government part is the context
+            object.__setattr__(self, "level", self.level.split("+")[0].strip() or None)
+
+    @property
+    def province(self) -> str | None:
+        return get_places().province_of(self.jurisdiction)
+
+    def for_school(self) -> "Context":
+        return replace(self, school=True)
 
 
 def _split_jurisdiction(resolver, meta: DocumentMeta) -> tuple[str | None, str | None]:
@@ -39,8 +64,6 @@ def context_for(resolver, meta: DocumentMeta, mentions: Iterable[str] = (), text
 
     Where the metadata give no jurisdiction, it is inferred (``infer_place``) from the title or issuer, the
     department mentions and the document's text."""
-    from policykg.ontology.resolve import Context
-
     level = (meta.level or "").split("+")[0].strip() or None
     jurisdiction, institution = _split_jurisdiction(resolver, meta)
     if jurisdiction is None and level == "national":
@@ -89,8 +112,6 @@ def infer_place(resolver, meta: DocumentMeta, mentions: list[str], text: str,
     national; the place most of its departments name (南京市教育局, 南京市财政局); a list whose title or
     departments say 省/市/县 (省教育厅重点任务清单, 市财政局) takes the jurisdiction of that level its text names
     most often; else the province its departments name most often."""
-    from policykg.ontology.resolve import normalise
-
     places = resolver.places
     heads = [_LEADING_NOISE.sub("", normalise(t or "")) for t in (meta.issuing_body, meta.title)]
     for head, source in zip(heads, ("issuer", "title")):
@@ -133,8 +154,6 @@ def infer_place(resolver, meta: DocumentMeta, mentions: list[str], text: str,
 
 def _host_from(resolver, text: str | None, ctx) -> ResolvedDepartment | None:
     """The department a title or issuer line starts with (省教育厅重点任务清单 → 江苏省教育厅)."""
-    from policykg.ontology.resolve import normalise
-
     text = _LEADING_NOISE.sub("", normalise(text or ""))
     if not text:
         return None

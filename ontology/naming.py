@@ -12,6 +12,7 @@ resolver checks that the prefix is a place or a level marker.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -21,6 +22,18 @@ from policykg.ontology.reference import Counterpart
 
 _OPEN, _CLOSE = "(（〔[［【", ")）〕]］】"
 _BRACKETS = str.maketrans({**{c: "(" for c in _OPEN}, **{c: ")" for c in _CLOSE}, "，": ",", "　": ""})
+_ROLE_NOTE = re.compile(r"(?:[（(](?:牵头|配合|负责|参与|牵头单位|配合单位)[)）]|牵头|负责|配合)$")
+_AND_OTHERS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位)$")   # 省教育厅等相关部门: the named one
+_DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")
+
+
+def normalise(mention: str) -> str:
+    """The mention without whitespace, a trailing 等 or a role note such as （牵头）."""
+    text = re.sub(r"\s+", "", mention or "").strip("。；;，,、")
+    text = _AND_OTHERS.sub("", _ROLE_NOTE.sub("", text))
+    if text.endswith("等") and len(text) > 2:
+        text = text[:-1]
+    return _DISCIPLINE.sub("纪委监委", text)
 
 
 def fold(text: str) -> str:

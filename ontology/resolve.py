@@ -18,12 +18,13 @@ place name (沈阳市 = its government). The document's own context (level, juri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from policykg.loaders.records import ExtractionResult, ResolvedDepartment
 from policykg.ontology import reference as ref
-from policykg.ontology.naming import Reading, fold, get_function_words, kinds_levels, read_kinds
+from policykg.ontology.document_context import Context, context_for, place_from_departments
+from policykg.ontology.naming import Reading, fold, get_function_words, kinds_levels, normalise, read_kinds
 from policykg.ontology.places import get_places, unknown_place_level
 from policykg.ontology.reference import NATIONAL, Counterpart
 
@@ -34,26 +35,17 @@ _NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国�
 _INSTITUTION = re.compile(r"(大学|学院|学校|院校|高校|技校|职校|中学|小学|初中|高中|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
 _ENTERPRISE = re.compile(r"(公司|集团|银行|企业)$")
 _DIVISION_SUFFIX = re.compile(r"(司|处|室|科|中心|院|所|站|馆|总社|社|办公厅|办公室|办|窗口|营业管理部)$")
-_ROLE_NOTE = re.compile(r"(?:[（(](?:牵头|配合|负责|参与|牵头单位|配合单位)[)）]|牵头|负责|配合)$")
-_AND_OTHERS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位)$")   # 省教育厅等相关部门: the named one
 _ALIAS_NOTE = re.compile(r"^(.+?)[（(]([^（()）]+)[)）]$")          # 省教育厅（省委教育工委）
 _INNER_NOTE = re.compile(r"^(.+?)[（(]([^（()）]+)[)）](.+)$")     # 宿州经开区（鞋城）管委会
 _CENTRAL_BANK = re.compile(r"^(?:中国人民银行|人民银行|人行)(.+?)(?:分行|中心支行|支行|营业管理部)$")
 _LEVEL_WORDS = {"省级": "provincial", "地市级": "municipal", "市级": "municipal", "县级": "county"}
 _PROVINCE_PLURAL = re.compile(r"^省(?:[(（][^)）]*[)）]|、自治区、直辖市)")
 _YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(.+?)委(?:员会)?$")
-_DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")
 _GOVERNMENT_REST = ("", "人民政府", "政府", "党委和政府", "党委、政府", "党委政府")
 _RELEVANT_REST = ("有关部门", "相关部门", "部门", "有关单位", "相关单位")
-
-
-def normalise(mention: str) -> str:
-    """The mention without whitespace, a trailing 等 or a role note such as （牵头）."""
-    text = re.sub(r"\s+", "", mention or "").strip("。；;，,、")
-    text = _AND_OTHERS.sub("", _ROLE_NOTE.sub("", text))
-    if text.endswith("等") and len(text) > 2:
-        text = text[:-1]
-    return _DISCIPLINE.sub("纪委监委", text)
+# the level a kind of jurisdiction stands for in a department's level (乡镇 are recorded at county level)
+_LEVEL = {"provincial": "provincial", "municipal": "municipal", "county": "county", "township": "county",
+          "zone": "county"}
 
 
 def rank(level: str | None) -> int:
@@ -65,29 +57,6 @@ def _below(level: str | None) -> str:
     if level not in LEVEL_ORDER[:3]:
         return "county"
     return LEVEL_ORDER[LEVEL_ORDER.index(level) + 1]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a document tells about its mentions: its level, territorial jurisdiction, school and issuer."""
-
-    level: str | None = None            # a Level value (provincial+institution is read as provincial)
-    jurisdiction: str | None = None     # 全国, 江西省, 江阴市
-    institution: str | None = None      # the school of a combined list or of a school's own list
-    school: bool = False                # the mention comes from the school's own columns
-    host: ResolvedDepartment | None = field(default=None, compare=False, hash=False)
-    host_key: str | None = None         # host's key, so that contexts with different hosts differ
-
-    def __post_init__(self) -> None:
-        if self.level and "+" in self.level:   # provincial+institution: the government part is the context
-            object.__setattr__(self, "level", self.level.split("+")[0].strip() or None)
-
-    @property
-    def province(self) -> str | None:
-        return get_places().province_of(self.jurisdiction)
-
-    def for_school(self) -> "Context":
-        return replace(self, school=True)
 
 
 class Resolver:
@@ -141,8 +110,6 @@ class Resolver:
 
     def context_for(self, meta, mentions=(), text: str = "") -> Context:
         """The resolution context of a document (``document_context.context_for``)."""
-        from policykg.ontology.document_context import context_for
-
         return context_for(self, meta, mentions, text)
 
     # --- the rules, in order ----------------------------------------------------------------------------------
@@ -505,11 +472,6 @@ class Resolver:
             parent=parent.name if parent else None, parent_key=parent.key if parent else None, scope=scope)
 
 
-# the level a kind of jurisdiction stands for in a department's level (乡镇 are recorded at county level)
-_LEVEL = {"provincial": "provincial", "municipal": "municipal", "county": "county", "township": "county",
-          "zone": "county"}
-
-
 def expand_collective(collective: ResolvedDepartment) -> list[ResolvedDepartment]:
     """The member departments a collective stands for, where the reference data can list them:
     各市 in a Liaoning list → the 14 municipal governments of 辽宁省; 各市教育局 → their education bureaus.
@@ -538,8 +500,6 @@ def resolve_result(result: ExtractionResult) -> None:
     """Fill ``task.resolved`` (same order as ``task.departments``) and the school units' ``resolved_units``;
     a document whose metadata name no level or jurisdiction gets them from its departments and text
     (``meta.level_source`` / ``meta.jurisdiction_source`` say so)."""
-    from policykg.ontology.document_context import place_from_departments
-
     resolver = get_resolver()
     mentions = [m for task in result.tasks for m in task.departments]
     place_from_departments(resolver, result.meta, mentions, result.text)
