@@ -76,10 +76,8 @@ def test_a_national_document_reads_national_bodies_and_provinces():
     assert _facts("各省级人民政府", nat)[:2] == ("collective", "provincial")
 
 
-# Found while writing these tests (issue 19): the counties' bureaus of one line are not resolved when the
-# counties are written with their bracketed kinds or as 区县/县区, though the governments are (各县（市、区）人民政府).
-# Strict xfail: the test says when the resolver learns them, and then the mark goes.
-@pytest.mark.xfail(strict=True, reason="各县（市、区）X局 / 各区县X局 unresolved (told the resolution owner)")
+# Found while writing these tests (issue 19): the counties' bureaus of one line, the counties written with their
+# bracketed kinds or as 区县/县区 (read by the kinds of jurisdiction in collectives.yaml since issue 14).
 @pytest.mark.parametrize("mention, function", [
     ("各县（市、区）教育局", "education"), ("各县(市、区)财政局", "finance"), ("各区县教育局", "education"),
     ("各县区教育局", "education"),
