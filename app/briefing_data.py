@@ -4,13 +4,12 @@ Kept apart from the Word layout (``briefing.py``) so the numbers can be checked 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from policykg.graph.model import Node, PolicyGraph
 from policykg.graph.subgraph import Selection, TASK_LABELS, find_nodes, matching_tasks
-from policykg.graph.view import LEVEL_NAMES, function_label, name_of
+from policykg.graph.view import LEVEL_NAMES, document_name, function_label, name_of, quoted  # noqa: F401
 
 NO_DEADLINE = "无明确时限"
 
@@ -85,24 +84,6 @@ def document_of(graph: PolicyGraph, adj: _Adjacency, task_id: str) -> Node | Non
     return None
 
 
-def quoted(title: str) -> str:
-    """《title》, with book-title marks inside it turned into the inner 〈〉 as Chinese usage wants."""
-    return "《" + str(title).replace("《", "〈").replace("》", "〉") + "》"
-
-
-# "关于印发《X》的通知": the tasks are in the attachment X, which is the name to cite.
-_ATTACHMENT = re.compile(r"印发\s*《([^》]+)》")
-
-
-def document_name(props: dict) -> str:
-    """The title to cite a document by: the attachment of a 印发 notice, else its title (or its id).
-
-    Not a 文号: ``document_numbers`` holds every number found in the text, the cited documents' included, so
-    its first entry is not known to be the document's own.
-    """
-    title = props.get("title") or props.get("doc_id") or ""
-    m = _ATTACHMENT.search(title)
-    return re.sub(r"\s+", " ", m.group(1) if m else title).strip()
 
 
 def cite(doc: Node | None, task: Node) -> str:

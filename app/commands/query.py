@@ -8,6 +8,7 @@ import typer
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen, warn_if_truncated
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
+from policykg.graph.chain_tree import tree_rows
 from policykg.queries.lookup import Lookup, check_before_store, task_references
 from policykg.queries.registry import QueryError, Registry
 from policykg.queries.runner import run
@@ -25,6 +26,8 @@ Example:
     policykg query department-obligations -p department=江西省教育厅 -p with_units=true --format csv
 
     policykg query due-by -p date=2025-12-31 --neo4j bolt://localhost:7687 --format json
+
+    policykg query task-chain -p task=001-51      # a tree by level: who has taken the task up, and who has not
 """
 
 
@@ -96,10 +99,22 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"policykg: {note}", err=True)
                 if again is not None:
                     result = run(query, target, again)
+            tree = None
+            if query.name == "task-chain":   # shown as the tree it is (rows in tree order for CSV and JSON)
+                from policykg.app.chain_output import chain_tree
+
+                tree = chain_tree(target, registry, params["task"], result.columns, result.rows,
+                                  suggestions=True)
+                result.rows = tree_rows(tree, result.columns, result.rows)
         except (QueryError, ValueError, RuntimeError) as exc:
             typer.echo(f"policykg: {name}: {exc}", err=True)
             raise typer.Exit(2)
         finally:
             target.close()
-        print_rows(result.columns, _for_print(result.rows, fmt), fmt)
+        if tree is not None and fmt is OutputFormat.table:
+            from policykg.app.chain_output import print_tree
+
+            print_tree(tree)
+        else:
+            print_rows(result.columns, _for_print(result.rows, fmt), fmt)
         warn_if_truncated(result)

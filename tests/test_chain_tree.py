@@ -1,0 +1,193 @@
+"""A task's implementation tree by level (graph/chain_tree.py) and `policykg query task-chain` printing it.
+
+The placement rules on hand-made items; then national task 51 of the examples, whose tree was written by
+READING the five example files (examples/*.txt, examples/manifest.yaml), never from the program's output:
+
+    001 (national, 全国) No. 51  支持职业学校到国（境）外办学，培育一批“鲁班工坊”
+      000 (provincial, 江苏省) No. 44   ... 支持职业院校在海外建设“鲁班工坊” ...
+      002 (provincial, 江西省) No. 12   积极参与“鲁班工坊”项目, 配合企业走出去战略 ...
+      004 (provincial, 辽宁省) No. 35   支持职业院校赴海外投资建设运营海外分校 ...
+        004 school measure of row 35 (锦州师范高等专科学校)  积极开展对外交流合作 ... (the school's answer
+            printed in the same row as 辽宁省's task 35)
+    not taken up: 江阴市 (003, municipal): its only international task (扩大职业教育对外衔接) brings foreign
+    resources in and builds no school abroad. 004's tasks 34 and 36 (training for firms abroad) are near but
+    not 到国（境）外办学: if linked at all, only as suggestions, which the tree leaves out by default.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policykg.graph import chain_tree as ct
+from policykg.graph.chain_tree import ChainItem, ChainLink, build_tree
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+NATIONAL_DOC = "001_8158844c7a4eb5af"
+TASK_51 = f"task/{NATIONAL_DOC}/51"
+
+
+def _item(node, level, place, no, kind="Task"):
+    return ChainItem(node, kind, level, place, node.split("/")[1], f"doc {node.split('/')[1]}", no, f"text of {node}")
+
+
+ITEMS = {i.id: i for i in (
+    _item("task/n/1", "national", "全国", "1"),
+    _item("task/js/4", "provincial", "江苏省", "4"),
+    _item("task/jx/9", "provincial", "江西省", "9"),
+    _item("task/jy/2", "municipal", "江阴市", "2"),
+    _item("task/jy/3", "municipal", "江阴市", "3"),
+    _item("task/ln/7", "provincial", "辽宁省", "7"),
+    _item("measure/ln/7", "institution", "锦州师范高等专科学校", "7", "SchoolMeasure"),
+)}
+LINKS = [
+    ChainLink("task/js/4", "task/n/1", 0.9, False),
+    ChainLink("task/jy/2", "task/js/4", 0.8, False),     # the city restates the province, which restates the nation
+    ChainLink("task/jy/2", "task/n/1", 0.95, False),     # ... and the nation directly: hangs under the province
+    ChainLink("task/jy/3", "task/js/4", 0.3, True),      # a suggestion only
+    ChainLink("task/ln/7", "task/n/1", 0.4, True),       # a suggestion ...
+    ChainLink("measure/ln/7", "task/ln/7", 1.0, False),  # ... that a confident school measure answers
+    ChainLink("measure/ln/7", "task/n/1", 0.7, False),
+]
+PLACES = {"national": ["全国"], "provincial": ["江苏省", "江西省", "辽宁省"], "municipal": ["江阴市"],
+          "institution": ["锦州师范高等专科学校"]}
+SCHOOLS = {"锦州师范高等专科学校": "辽宁省"}
+
+
+def shape(tree):
+    return [(r.depth, r.item.id, r.parent, r.review) for r in tree.rows]
+
+
+def test_confident_tree_by_level_with_the_closest_level_as_parent():
+    tree = build_tree("task/n/1", ITEMS, LINKS, PLACES, institutions=SCHOOLS)
+    assert shape(tree) == [
+        (0, "task/n/1", None, False),
+        (1, "task/js/4", "task/n/1", False),
+        (2, "task/jy/2", "task/js/4", False),
+        (1, "measure/ln/7", "task/n/1", False),   # its province's task is only suggested: under the nation
+    ]
+    assert [(a.id, review) for a, review in tree.rows[2].also] == [("task/n/1", False)]
+    assert [(g.level, g.jurisdiction, g.suggested) for g in tree.gaps] == [
+        ("provincial", "江西省", False), ("provincial", "辽宁省", True)]
+    assert tree.hidden == 2 and tree.places_below == 5
+    assert not any(link.review for link in tree.links)
+
+
+def test_suggestions_join_the_tree_marked_and_confident_parents_first():
+    tree = build_tree("task/n/1", ITEMS, LINKS, PLACES, suggestions=True, institutions=SCHOOLS)
+    assert shape(tree) == [
+        (0, "task/n/1", None, False),
+        (1, "task/js/4", "task/n/1", False),
+        (2, "task/jy/2", "task/js/4", False),
+        (2, "task/jy/3", "task/js/4", True),
+        (1, "task/ln/7", "task/n/1", True),
+        (2, "measure/ln/7", "task/ln/7", False),  # its own row's province, confidently
+    ]
+    assert [(g.level, g.jurisdiction) for g in tree.gaps] == [("provincial", "江西省")]
+    assert tree.hidden == 0
+
+
+def test_a_provincial_task_looks_for_gaps_inside_its_province_only():
+    tree = build_tree("task/js/4", ITEMS, LINKS, PLACES, institutions=SCHOOLS)
+    assert shape(tree) == [(0, "task/js/4", None, False), (1, "task/jy/2", "task/js/4", False)]
+    assert [(r.item.id, r.depth) for r in tree.above] == [("task/n/1", -1)]
+    assert tree.gaps == [] and tree.places_below == 1    # 江阴市 lies in 江苏省; the Liaoning school does not
+
+
+def test_a_task_nobody_took_up_is_a_tree_of_one_with_every_place_a_gap():
+    alone = _item("task/n/2", "national", "全国", "2")
+    tree = build_tree(alone.id, {**ITEMS, alone.id: alone}, LINKS, PLACES, institutions=SCHOOLS)
+    assert shape(tree) == [(0, "task/n/2", None, False)]
+    assert len(tree.gaps) == 5
+
+
+def test_places_of_a_combined_document():
+    assert ct.split_places("provincial+institution", "辽宁省 + 锦州师范高等专科学校") == {
+        "provincial": "辽宁省", "institution": "锦州师范高等专科学校"}
+    assert ct.split_places("municipal", "江阴市") == {"municipal": "江阴市"}
+
+
+# ---- the examples ------------------------------------------------------------------------------------------
+
+# written by reading the files (see the module docstring): (depth, document, task number, kind, jurisdiction)
+EXPECTED_51 = [
+    (0, "001", "51", "Task", "全国"),
+    (1, "000", "44", "Task", "江苏省"),
+    (1, "002", "12", "Task", "江西省"),
+    (1, "004", "35", "Task", "辽宁省"),
+    (2, "004", "35", "SchoolMeasure", "锦州师范高等专科学校"),
+]
+GAPS_51 = [("municipal", "江阴市")]
+
+
+def read(tree):
+    return [(r.depth, r.item.doc_id[:3], r.item.task_no, r.item.kind, r.item.jurisdiction) for r in tree.rows]
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    from policykg.graph import cascade
+    from policykg.graph.build import build
+    from policykg.graph.pipeline import process_files
+    from policykg.graph.stores import open_store
+
+    results, problems = process_files(sorted(EXAMPLES.glob("*.txt")))
+    assert not problems
+    graph = build(results)
+    folder = tmp_path_factory.mktemp("chain") / "store"
+    store = open_store(path=str(folder))
+    for result in results:
+        store.replace_document(result.meta.doc, result.meta.sha256, graph.document_subgraph(result.meta.doc))
+    cascade.link_store(store)
+    yield store, folder
+    store.close()
+
+
+def test_national_task_51_down_the_levels_as_read(examples):
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    store, _ = examples
+    registry = Registry.load()
+    docs = run(registry.get("documents"), store, {"limit": 1000})
+    documents = ct.documents_from_rows(docs.columns, docs.rows)
+    chain = run(registry.get("task-chain"), store, {"task": TASK_51})
+    tree = ct.from_rows(TASK_51, chain.columns, chain.rows, documents)
+    assert read(tree) == EXPECTED_51
+    assert [(g.level, g.jurisdiction) for g in tree.gaps] == GAPS_51
+    # the same tree from the graph held in memory (the briefing's way)
+    whole = ct.from_graph(store.load_graph(), TASK_51)
+    assert read(whole) == EXPECTED_51 and whole.gaps == tree.gaps
+    # rows in tree order: each lower task after the one it hangs under
+    ordered = ct.tree_rows(ct.from_rows(TASK_51, chain.columns, chain.rows, documents, suggestions=True),
+                           chain.columns, chain.rows)
+    lower = [str(r[chain.columns.index("lower")]) for r in ordered]
+    assert lower.index(f"measure/004_2a2449f2b149ce8a/35") > lower.index("task/004_2a2449f2b149ce8a/35")
+
+
+def test_query_task_chain_prints_the_tree(examples):
+    _, folder = examples
+    env = {"PYTHONIOENCODING": "utf-8", "COLUMNS": "200", "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "policykg.app.cli", "query", "task-chain", "-p", "task=001-51",
+                           "-p", "confident_only=true", "--store", str(folder)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    heads = [line for line in lines if "《" in line]
+    assert heads[0].startswith("National · 全国") and "第51项" in heads[0]
+    assert [h.split("《")[0].strip(" │├└─") for h in heads[1:]] == [
+        "Provincial · 江苏省", "Provincial · 江西省", "Provincial · 辽宁省", "Institution · 锦州师范高等专科学校"]
+    # indentation follows the tree: the school's measure under 辽宁省's task
+    assert heads[4].index("Institution") > heads[3].index("Provincial")
+    assert "not taken up" in proc.stdout and "Municipal · 江阴市" in proc.stdout
+    # JSON keeps the query's rows, in the tree's order
+    proc = subprocess.run([sys.executable, "-m", "policykg.app.cli", "query", "task-chain", "-p", "task=001-51",
+                           "-p", "confident_only=true", "--store", str(folder), "-f", "json"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(r["lower_document"][:3], r["lower_task_no"]) for r in rows] == [
+        ("000", "44"), ("002", "12"), ("004", "35"), ("004", "35")]
