@@ -132,7 +132,7 @@ def infer_place(resolver, meta: DocumentMeta, mentions: list[str], text: str,
         found = places.at_start(name)
         if found and found[1] is not None:
             named[found[1].name] += 1
-        elif name[:1] in _MARKER_LEVELS and not name.startswith("各"):
+        elif name[:1] in _MARKER_LEVELS and name[:2] not in resolver.words.word_starts:   # not 市场监管局
             markers[_MARKER_LEVELS[name[:1]]] += 1
     if named:
         top, n = named.most_common(1)[0]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from policykg.core.lexicon import looks_like_unit
 from policykg.ontology import reference as ref
+from policykg.ontology.naming import get_function_words
 from policykg.ontology.places import get_places
 from policykg.ontology.reference import NATIONAL, Jurisdiction
 
@@ -118,7 +119,7 @@ def _title_evidence(title: str) -> tuple[str | None, tuple[str | None, str | Non
             return issuer, (document_level(found), found.name)
         if _national_at_start(issuer):
             return issuer, ("national", NATIONAL)
-        marker = next((lvl for m, lvl in _MARKERS.items() if issuer.startswith(m)), None)
+        marker = _marker(issuer)
         rest = head[len(issuer):]
         found = _place_in(_TITLE_NOISE.sub("", rest), start_only=True)
         if found and (marker is None or document_level(found) == marker):
@@ -127,10 +128,17 @@ def _title_evidence(title: str) -> tuple[str | None, tuple[str | None, str | Non
     found = _place_in(_TITLE_NOISE.sub("", head), start_only=True) or _place_in(head, full_only=True)
     if found:
         return None, (document_level(found), found.name)
-    marker = next((lvl for m, lvl in _MARKERS.items() if head.startswith(m)), None)
+    marker = _marker(head)
     if marker and places.at_start(head) is None:
         return None, (marker, None)
     return None, (None, None)
+
+
+def _marker(text: str) -> str | None:
+    """The level a name's leading 省 / 市 / 县 … says (省教育厅), unless it starts a word (市场监管局)."""
+    if text[:2] in get_function_words().word_starts:
+        return None
+    return next((lvl for m, lvl in _MARKERS.items() if text.startswith(m)), None)
 
 
 def _national_at_start(text: str) -> bool:
@@ -220,7 +228,7 @@ def _issuers_place(issuers: list[str]) -> tuple[str | None, str | None]:
         elif _national_at_start(issuer):
             named[NATIONAL] += 1
         else:
-            markers += [lvl for m, lvl in _MARKERS.items() if issuer.startswith(m)][:1]
+            markers += [_marker(issuer)] if _marker(issuer) else []
     if named:
         def key(name):
             place = get_places().lookup(name)
