@@ -40,7 +40,8 @@ PACKAGES: dict[str, dict] = {
     "briefing": {"modules": ["app/briefing_data.py"],
                  "tests": "tests/test_briefing_data.py", "sample": 0, "timeout": 60},
     "queries": {"modules": ["queries/registry.py", "queries/runner.py"],
-                "tests": "tests/test_queries_registry.py tests/test_queries_oracle.py -m 'not neo4j'",
+                "tests": "tests/test_queries_units.py tests/test_queries_registry.py tests/test_queries_oracle.py "
+                         "-m 'not neo4j'",
                 "sample": 120, "timeout": 120},
     "cascade": {"modules": ["graph/cascade.py", "graph/cascade_features.py", "graph/cascade_scope.py",
                             "graph/cascade_text.py", "graph/cascade_index.py", "graph/cascade_model.py"],
