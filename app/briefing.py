@@ -24,9 +24,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from policykg.app.briefing_data import (Group, Headline, Row, briefing_tasks, chinese_date, describe,
-                                        document_name, documents_named, focus_departments, groups, headline,
-                                        quoted, rows_for)
+from policykg.app.briefing_data import (Group, Headline, Row, briefing_tasks, chinese_date,
+                                        describe, document_labels, document_name, focus_departments, groups,
+                                        headline, query_date, quoted, rows_for, short_citation)
 from policykg.app.briefing_figure import figure_png
 from policykg.graph.model import PolicyGraph
 from policykg.graph.subgraph import Selection, find_nodes
@@ -207,11 +207,14 @@ def responsible(row: Row) -> str:
     return "\n".join(parts) or "未写明"
 
 
-def implemented(row: Row) -> str:
-    return "\n".join(i.citation + ("（待核）" if i.review else "") for i in row.implements[:3])
+def implemented(row: Row, labels: dict[str, str]) -> str:
+    """The higher tasks it restates, confidently linked, as short citations (suggestions go to the annex)."""
+    sure = [i for i in row.implements if not i.review][:3]
+    return "\n".join(short_citation(labels.get(i.doc_id, ""), i.task_no) if i.doc_id in labels
+                     else i.citation for i in sure)
 
 
-def _obligations_table(document, grouped: list[Group]) -> None:
+def _obligations_table(document, grouped: list[Group], labels: dict[str, str]) -> None:
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -229,14 +232,30 @@ def _obligations_table(document, grouped: list[Group]) -> None:
             number += 1
             cells = table.add_row().cells
             deadline = f"\n（时限：{row.deadline_text}）" if row.deadline_text else ""
-            values = (str(number), row.text + deadline, "、".join(row.targets), responsible(row), implemented(row),
-                      row.citation)
+            values = (str(number), row.text + deadline, "、".join(row.targets), responsible(row),
+                      implemented(row, labels), short_citation(labels.get(row.doc_id, ""), row.task_no))
             for i, (cell, value) in enumerate(zip(cells, values)):
                 _cell_text(cell, value, align=WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.LEFT)
     _widths(table)
 
 
 # -- the document ----------------------------------------------------------------------------------------------
+
+def _documents_sentence(graph: PolicyGraph, rows: list[Row], labels: dict[str, str]) -> str:
+    """The documents, each named once with the label its citations use: 涉及文件2份：①《…》；②《…》。"""
+    by_id = {str(d.props.get("doc_id")): d for d in graph.nodes_by_label("Document")}
+
+    def named(doc_id: str) -> str:
+        doc = by_id.get(doc_id)
+        return f"{labels[doc_id]}{quoted(document_name(doc.props)) if doc is not None else doc_id}"
+
+    own = list(dict.fromkeys(r.doc_id for r in rows))
+    others = [d for d in labels if d not in own]
+    text = f"涉及文件{len(own)}份：{'；'.join(named(d) for d in own)}。"
+    if others:
+        text += f"对照的其他文件：{'；'.join(named(d) for d in others)}。"
+    return text + "下文以编号指代文件。"
+
 
 def centre_label(graph: PolicyGraph, selection: Selection) -> str:
     """What the figure's centre stands for: the department, the document's name, the function..."""
@@ -258,8 +277,9 @@ ATTENTION_ROWS = 8
 ATTENTION_CHARS = 36
 
 
-def attention_lines(rows: list[Row], as_of: date) -> list[str]:
-    """The tasks past their deadline and those due within a year, each on one short line with its source."""
+def attention_lines(rows: list[Row], as_of: date, labels: dict[str, str] | None = None) -> list[str]:
+    """The tasks past their deadline and those due within a year, one short line each, opening with its source
+    (①第3项: at the start of the line, so it is never broken across lines)."""
     passed = sorted((r for r in rows if r.due is not None and r.due < as_of), key=lambda r: r.due)
     year_later = date(as_of.year + 1, as_of.month, min(as_of.day, 28))
     soon = sorted((r for r in rows if r.due is not None and as_of <= r.due <= year_later), key=lambda r: r.due)
@@ -272,9 +292,14 @@ def attention_lines(rows: list[Row], as_of: date) -> list[str]:
         lines.append(f"{title}的任务{len(chosen)}项：")
         for r in chosen[:ATTENTION_ROWS]:
             text = r.text if len(r.text) <= ATTENTION_CHARS else r.text[:ATTENTION_CHARS] + "……"
-            lead = f"，牵头：{'、'.join(r.lead)}" if r.lead else ""
-            source = f"第{r.task_no}项" if one_document and r.task_no else r.citation
-            lines.append(f"　　{chinese_date(r.due)}前：{text}（{source}{lead}）")
+            lead = f"（牵头：{'、'.join(r.lead)}）" if r.lead else ""
+            if one_document and r.task_no:
+                source = f"第{r.task_no}项"
+            elif labels and r.doc_id in labels:
+                source = short_citation(labels[r.doc_id], r.task_no)
+            else:
+                source = r.citation
+            lines.append(f"　　{source}　{chinese_date(r.due)}前：{text}{lead}")
         if len(chosen) > ATTENTION_ROWS:
             lines.append(f"　　另有{len(chosen) - ATTENTION_ROWS}项，见任务清单。")
     return lines
@@ -319,9 +344,16 @@ def _figures_table(document, h: Headline) -> None:
 
 def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path, as_of: date | None = None,
                    title: str | None = None, description: str | None = None, query_title: str | None = None,
-                   today: date | None = None) -> BriefingResult:
-    """Write the briefing for ``selection`` of ``graph`` to ``output`` (.docx); refuses a selection without tasks."""
-    as_of = as_of or date.today()
+                   today: date | None = None, query_params: dict | None = None,
+                   suggestions: bool = False) -> BriefingResult:
+    """Write the briefing for ``selection`` of ``graph`` to ``output`` (.docx); refuses a selection without tasks.
+
+    ``graph`` should hold the lower levels' documents too: the section on who has taken up each task reads
+    them. A query's ``query_params`` are named in the scope, and its date is the as-of date unless one is
+    given. Link suggestions awaiting review are left out, unless ``suggestions`` adds them in an annex."""
+    from policykg.app.briefing_uptake import annex_table, cited_documents, uptake_sentence, uptake_table, uptakes
+
+    as_of = as_of or query_date(query_params) or date.today()
     today = today or date.today()
     task_ids = briefing_tasks(graph, selection)
     if not task_ids:
@@ -329,7 +361,11 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
     rows = rows_for(graph, task_ids)
     focus = focus_departments(graph, selection)
     figures = headline(graph, rows, as_of, focus)
-    described = description or describe(graph, selection, query_title)
+    described = description or describe(graph, selection, query_title, query_params)
+    found, suggested = uptakes(graph, rows)
+    labels = document_labels([r.doc_id for r in rows]
+                             + [i.doc_id for r in rows for i in r.implements if not i.review]
+                             + cited_documents(found, suggested if suggestions else []))
     centre = centre_label(graph, selection)
 
     document = Document()
@@ -348,16 +384,14 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
 
     headings = iter(NUMERALS)
     document.add_paragraph(f"{next(headings)}、范围", style="Heading 1")
-    docs = documents_named(graph, rows)
-    one_document = selection.document is not None and len(docs) == 1
-    document.add_paragraph(f"本简报汇总{described}" + ("。" if one_document else
-                                                       f"，涉及文件{len(docs)}份：{'、'.join(docs)}。"))
+    document.add_paragraph(f"本简报汇总{described}。")
+    document.add_paragraph(_documents_sentence(graph, rows, labels))
     document.add_paragraph(f"{next(headings)}、总体情况", style="Heading 1")
     document.add_paragraph(_figures_sentence(figures, centre, as_of))
     _figures_table(document, figures)
 
     document.add_paragraph(f"{next(headings)}、需关注的时限", style="Heading 1")
-    for line in attention_lines(rows, as_of):
+    for line in attention_lines(rows, as_of, labels):
         document.add_paragraph(line)
 
     document.add_paragraph(f"{next(headings)}、分工关系", style="Heading 1")
@@ -372,15 +406,25 @@ def build_briefing(graph: PolicyGraph, selection: Selection, output: str | Path,
 
     document.add_paragraph(f"{next(headings)}、任务清单（按完成时限）", style="Heading 1")
     grouped = groups(rows, as_of)
-    _obligations_table(document, grouped)
+    _obligations_table(document, grouped, labels)
+
+    if found:
+        document.add_paragraph(f"{next(headings)}、各项任务的承接情况", style="Heading 1")
+        document.add_paragraph(uptake_sentence(found))
+        uptake_table(document, found, labels)
 
     document.add_paragraph(f"{next(headings)}、说明", style="Heading 1")
     for note in (
         "完成时限按原文推算：“到2025年”“‘十四五’期间”等按该年12月31日计；未写明时限的列入“无明确时限”。",
-        "“落实上级任务”为系统比对上下级文件后给出的对应关系，标“待核”的为建议，需人工核对。",
-        "“出处”给出文件名称（印发通知的，给出所印发文件的名称）及任务序号，可据此查阅原文。",
+        "“落实上级任务”和承接情况为系统比对上下级文件后给出的确定对应关系；系统另给出的待核建议"
+        + ("列于附件，需人工核对。" if suggestions and suggested else "未列入（导出时可选择以附件列出）。"),
+        "“出处”以“范围”中的文件编号（①②……）加任务序号标注（如①第3项）；印发通知的，文件名称为所印发文件的名称。",
     ):
         document.add_paragraph(note)
+    if suggestions and suggested:
+        document.add_paragraph("附件：待核的落实关系建议", style="Heading 1")
+        document.add_paragraph(f"以下{len(suggested)}条对应关系为系统给出的建议，尚未经人工核对，不计入正文。")
+        annex_table(document, suggested, labels)
     output = Path(output)
     if not output.parent.exists():
         raise BriefingError(f"cannot write {output}: folder {output.parent} does not exist")

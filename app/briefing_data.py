@@ -18,6 +18,9 @@ NO_DEADLINE = "无明确时限"
 class Implemented:
     citation: str          # where the higher task is: 《document》 and its number
     review: bool           # the link is a suggestion that needs a person's check
+    doc_id: str = ""       # the higher task's document and number (for the short citation ①第N项)
+    task_no: str | None = None
+    score: float | None = None
 
 
 @dataclass
@@ -117,10 +120,13 @@ def task_text(task: Node) -> str:
 
 
 def rows_for(graph: PolicyGraph, task_ids: list[str]) -> list[Row]:
-    """One row per task, with targets, lead and support departments, deadline and what it implements."""
+    """One row per task, in document order (then as given), with targets, lead and support departments,
+    deadline and what it implements."""
+    from policykg.graph.browse import reading_order
+
     adj = _Adjacency(graph)
     rows = []
-    for tid in task_ids:
+    for tid in reading_order(graph, task_ids):
         task = graph.nodes[tid]
         doc = document_of(graph, adj, tid)
         lead, support, targets, ends, implements = [], [], [], [], []
@@ -140,7 +146,9 @@ def rows_for(graph: PolicyGraph, task_ids: list[str]) -> list[Row]:
                        key=lambda e: -(e.props.get("score") or 0))
         for e in links:
             higher = graph.nodes[e.target]
-            implements.append(Implemented(cite(document_of(graph, adj, e.target), higher), bool(e.props.get("review"))))
+            implements.append(Implemented(cite(document_of(graph, adj, e.target), higher), bool(e.props.get("review")),
+                                          str(higher.props.get("doc_id") or ""), higher.props.get("task_no"),
+                                          e.props.get("score")))
         rows.append(Row(tid, cite(doc, task), str(task.props.get("doc_id") or ""), task.props.get("task_no"),
                         task_text(task), targets, lead, support, task.props.get("deadline_text"),
                         min(ends) if ends else None, implements))
@@ -206,9 +214,73 @@ def chinese_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+# -- documents named once, cited short ------------------------------------------------------------------------
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"   # in GB2312, so every Chinese font has them
+
+
+def document_labels(doc_ids) -> dict[str, str]:
+    """①, ②, ... for the documents in the order given (〔11〕 from the eleventh on): the scope names each
+    document once by its label, and every citation is then short enough to stay on one line."""
+    labels = {}
+    for doc_id in doc_ids:
+        if doc_id not in labels:
+            n = len(labels) + 1
+            labels[doc_id] = _CIRCLED[n - 1] if n <= len(_CIRCLED) else f"〔{n}〕"
+    return labels
+
+
+def short_citation(label: str, task_no: str | None) -> str:
+    """①第3项: a document's label and the task's number. Four or five characters: the briefing puts it where a
+    line starts (or in a column wider than it), so it is never broken across lines, which Word and LibreOffice
+    would do anywhere inside Chinese text (neither honours a word joiner there)."""
+    return f"{label}第{task_no}项" if task_no else label
+
+
+# -- a saved query in words ------------------------------------------------------------------------------------
+
+_PARAM_WORDS = {"department": "部门", "document": "文件", "function": "职能", "level": "层级",
+                "jurisdiction": "辖区", "keyword": "关键词", "task": "任务", "unit": "单位", "year": "年份"}
+
+
+def query_in_words(title: str, params: dict | None, graph: PolicyGraph | None = None) -> str:
+    """A saved query's title with the values it was run with: "截至某日应完成的任务" run with date=2022-12-31
+    reads "截至2022年12月31日应完成的任务"; other values follow in brackets (部门：江西省教育厅). Limits and
+    switches left at their defaults are not named."""
+    params = {k: v for k, v in (params or {}).items() if v not in (None, "", [])}
+    text = title
+    day = query_date(params)
+    if day is not None:
+        text = text.replace("某日", chinese_date(day), 1) if "某日" in text else f"{text}（截至{chinese_date(day)}）"
+        params.pop("date")
+    named = []
+    for key, value in params.items():
+        if key in ("limit",) or isinstance(value, bool):
+            continue
+        shown = str(value)
+        if key == "level":
+            shown = "、".join(name_of(LEVEL_NAMES, part) for part in shown.split("+"))
+        elif key == "function":
+            shown = function_label(shown) or shown
+        elif key in ("document", "department") and graph is not None:
+            found = find_nodes(graph, shown, "Document" if key == "document" else "Department")
+            if found:
+                p = graph.nodes[found[0]].props
+                shown = quoted(document_name(p)) if key == "document" else str(p.get("name") or shown)
+        named.append(f"{_PARAM_WORDS.get(key, key)}：{shown}")
+    return text + (f"（{'；'.join(named)}）" if named else "")
+
+
+def query_date(params: dict | None) -> date | None:
+    """The date a saved query was asked about (its ``date`` parameter), the briefing's as-of date."""
+    value = (params or {}).get("date")
+    return value if isinstance(value, date) else _date(value)
+
+
 # -- the selection in words ----------------------------------------------------------------------------------
 
-def describe(graph: PolicyGraph, selection: Selection, query_title: str | None = None) -> str:
+def describe(graph: PolicyGraph, selection: Selection, query_title: str | None = None,
+             query_params: dict | None = None) -> str:
     """E.g. "江西省教育厅及其内设机构、下属单位承担的任务（省级）"."""
     def name(ref: str, label: str | None) -> str:
         found = find_nodes(graph, ref, label)
@@ -235,7 +307,7 @@ def describe(graph: PolicyGraph, selection: Selection, query_title: str | None =
         caption = (node_caption(label) if label else selection.center).replace("“", "‘").replace("”", "’")
         parts.append(f"“{caption}”周边{selection.depth}步以内的任务")
     if selection.nodes and query_title:
-        parts.append(f"查询“{query_title}”结果所涉任务")
+        parts.append(f"查询“{query_in_words(query_title, query_params, graph)}”结果所涉任务")
     elif selection.nodes:
         parts.append("所列节点涉及的任务")
     text = "中的".join(parts) if parts else "图谱中的全部任务"

@@ -74,7 +74,7 @@ def _text(document) -> str:
 
 def _task_rows(document):
     """Rows of the obligations table: (number, text, targets, responsible, implements, source); group rows apart."""
-    table = document.tables[-1]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
     groups, rows = [], []
     for row in table.rows[1:]:
         cells = [c.text for c in row.cells]
@@ -89,13 +89,20 @@ def test_every_task_of_the_store_is_one_row_with_its_source(briefing, expected):
     document = Document(str(briefing))
     groups, rows = _task_rows(document)
     assert [r[0] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    labels = _labels(document)        # each document named once in the scope, cited by its label
     want = {(text, f"《{expected['titles'][doc]}》第{no}项") for doc, no, text in expected["tasks"]}
-    got = {(r[1].split("\n（时限：")[0], r[5]) for r in rows}
+    got = {(r[1].split("\n（时限：")[0], labels[r[5][0]] + r[5][1:]) for r in rows}
     assert got == want and len(rows) == len(expected["tasks"]) == 45
     # targets in the row are the store's targets of that task
     by_text = {text: e for (doc, no, text), e in expected["tasks"].items()}
     for r in rows:
         assert set(filter(None, r[2].split("、"))) == set(by_text[r[1].split("\n（时限：")[0]]["targets"])
+
+
+def _labels(document) -> dict[str, str]:
+    """{"①": "《title》"} from the scope's list of documents."""
+    scope = next(p.text for p in document.paragraphs if p.text.startswith("涉及文件"))
+    return dict(re.findall(r"([①-⑩])(《.+?》)(?=[；。])", scope))
 
 
 def test_rows_are_grouped_by_deadline_as_of_the_date(briefing, expected):
@@ -165,7 +172,8 @@ def test_a_notice_is_cited_by_the_document_it_issues(store_path, tmp_path):
     document = Document(str(tmp_path / "doc.docx"))
     _, rows = _task_rows(document)
     name = "《江阴市推进职业教育改革创新 打造高质量发展样板的实施方案》"
-    assert rows and all(re.fullmatch(re.escape(name) + r"第\d+项", r[5]) for r in rows)
+    assert _labels(document)["①"] == name
+    assert rows and all(re.fullmatch(r"①第\d+项", r[5]) for r in rows)
     assert name in result.description
     assert "苏政发" not in "\n".join(r[5] for r in rows) + _text(document)
 

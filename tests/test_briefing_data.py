@@ -249,8 +249,30 @@ def test_task_text_of_a_measure_falls_back_to_its_goals():
 def test_documents_named_in_first_seen_order_without_repeats():
     g = _graph_with_units()
     rows = rows_for(g, ["task/prov/1", "task/nat/1", "task/prov/2"])
+    # rows come in document order (the documents by id, then each one's order), whatever order they were asked in
+    assert [r.task_id for r in rows] == ["task/nat/1", "task/prov/1", "task/prov/2"]
+    rows = [rows[1], rows[0], rows[2]]
     rows.append(rows[0].__class__("x", "", "gone", None, "", [], [], [], None, None))
     assert documents_named(g, rows) == ["《省任务清单》", "《国家任务表》", "gone"]
+
+
+def test_documents_get_labels_once_and_citations_stay_short():
+    from policykg.app.briefing_data import document_labels, short_citation
+
+    labels = document_labels(["b", "a", "b", *[f"d{i}" for i in range(10)]])
+    assert [labels["b"], labels["a"], labels["d0"], labels["d7"], labels["d8"]] == ["①", "②", "③", "⑩", "〔11〕"]
+    assert short_citation("①", "12") == "①第12项" and short_citation("②", None) == "②"
+
+
+def test_a_query_in_words_names_its_date_and_values():
+    from policykg.app.briefing_data import query_date, query_in_words
+
+    g = _graph_with_units()
+    assert query_in_words("截至某日应完成的任务", {"date": "2022-12-31", "limit": 100}) == "截至2022年12月31日应完成的任务"
+    assert query_in_words("承担任务最多的部门", {"level": "provincial", "with_units": True}) == "承担任务最多的部门（层级：省级）"
+    assert query_in_words("某部门的全部任务", {"department": "dept/jx"}, g).endswith("（部门：江西省教育厅）")
+    assert query_in_words("x", {"date": date(2023, 1, 2)}) == "x（截至2023年1月2日）"
+    assert query_date({"date": "2022-12-31"}) == date(2022, 12, 31) and query_date({}) is None
 
 
 def test_document_name_falls_back_to_the_id_and_cite_to_the_location():

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from policykg.app.briefing_data import describe
+from policykg.app.commands.query import _parse_params
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.graph.export import GRAPH_FORMATS, ExportError, export_bytes, export_graph, refs_from_rows
 from policykg.graph.rdf_export import FORMATS, export_rdf, stored_quads
@@ -87,7 +88,6 @@ def _date(value: Optional[str], option: str) -> Optional[date]:
 
 def _query_refs(target, graph, name: str, params: list[str], query_dir: Optional[Path]) -> tuple[list[str], str]:
     """Run a canned query and return the node ids its rows name, and its Chinese title."""
-    from policykg.app.commands.query import _parse_params
     from policykg.queries.registry import QueryError, Registry
     from policykg.queries.runner import run
 
@@ -139,7 +139,10 @@ def register(app: typer.Typer) -> None:
         jurisdiction: list[str] = typer.Option([], "--jurisdiction", help="Keep only this jurisdiction (repeatable)."),
         date_from: Optional[str] = typer.Option(None, "--from", help="Keep tasks due on or after this date."),
         date_to: Optional[str] = typer.Option(None, "--to", help="Keep tasks due on or before this date."),
-        as_of: Optional[str] = typer.Option(None, "--as-of", help="Briefing: count deadlines from this date [today]."),
+        as_of: Optional[str] = typer.Option(
+            None, "--as-of", help="Briefing: count deadlines from this date [a query's date, else today]."),
+        suggestions: bool = typer.Option(
+            False, "--with-suggestions", help="Briefing: list the link suggestions awaiting review in an annex."),
         title: Optional[str] = typer.Option(None, "--title", help="Title of the briefing or HTML page."),
         store: Optional[str] = STORE,
         neo4j: Optional[str] = NEO4J,
@@ -167,9 +170,10 @@ def register(app: typer.Typer) -> None:
                 return
             graph = target.load_graph()
             department, document, node = _named(target, graph, department, document, node)
-            refs, query_title = ((), None)
+            refs, query_title, query_params = ((), None, None)
             if query is not None:
                 refs, query_title = _query_refs(target, graph, query, param, query_dir)
+                query_params = _parse_params(param)
         finally:
             target.close()
         try:
@@ -181,7 +185,7 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             _fail(str(exc))
         if fmt_name == "docx":
-            _briefing(graph, selection, output, as_of_date, title, query_title)
+            _briefing(graph, selection, output, as_of_date, title, query_title, query_params, suggestions)
             return
         try:
             part = graph if not selectors and not filtered else select(graph, selection)
@@ -190,7 +194,8 @@ def register(app: typer.Typer) -> None:
         if selectors and node is None and not any(n.label in TASK_LABELS for n in part.nodes.values()):
             _fail("the selection has no tasks (check the name and the filters): nothing to export")
         focus = getattr(part, "focus", None)
-        page_title = title or (describe(graph, selection, query_title) if selectors or filtered else "政策图谱")
+        page_title = title or (describe(graph, selection, query_title, query_params)
+                               if selectors or filtered else "政策图谱")
         try:
             if output is None:
                 _write(export_bytes(part, fmt_name, title=page_title, focus=focus), None, fmt_name)
@@ -203,12 +208,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _briefing(graph, selection: Selection, output: Path, as_of: Optional[date], title: Optional[str],
-              query_title: Optional[str]) -> None:
+              query_title: Optional[str], query_params: Optional[dict] = None, suggestions: bool = False) -> None:
     from policykg.app.briefing import BriefingError, build_briefing
     from policykg.app.briefing_figure import FontMissing
 
     try:
-        result = build_briefing(graph, selection, output, as_of=as_of, title=title, query_title=query_title)
+        result = build_briefing(graph, selection, output, as_of=as_of, title=title, query_title=query_title,
+                                query_params=query_params, suggestions=suggestions)
     except (SelectionError, BriefingError, FontMissing) as exc:
         _fail(str(exc))
     h = result.headline
