@@ -29,6 +29,7 @@ from policykg.graph.model import PolicyGraph
 from policykg.graph.view import LEVEL_NAMES, RELATION_NAMES, TYPE_NAMES, name_of
 
 T = TypeVar("T")
+PAGES = Path(__file__).resolve().parent / "explorer_pages"   # the explorer's pages (for st.switch_page)
 
 
 # ---- UI strings -------------------------------------------------------------------------------------------
@@ -75,22 +76,50 @@ def relation_name(rel: str) -> str:
 
 @dataclass
 class Failure:
-    message: str
+    message: str               # a sentence for the page, in the chosen language, that says what to do
+    detail: str = ""           # the library's own words (exception and message), for the log and for experts
+
+
+# What went wrong, by the exception's class (or a base class), as the key of a sentence in i18n.yaml.
+_FAILURE_KINDS = {
+    "NoSuchName": "err_no_such_name", "SelectionError": "err_no_such_name", "QueryTimeout": "err_timeout",
+    "QueryTooLarge": "err_too_large", "StoreBusy": "err_busy", "StoreMissing": "err_no_store",
+    "Neo4jStoreError": "err_store", "StoreError": "err_store", "ReadOnlyViolation": "err_read_only",
+    "PermissionError": "err_read_only", "QuerySyntaxError": "err_syntax", "CypherQueryError": "err_syntax",
+    "QueryError": "err_query", "ExportError": "err_empty", "BriefingError": "err_empty",
+    "FontMissing": "err_font", "LoaderError": "err_unreadable", "DocumentClash": "err_clash",
+}
+
+
+def failure_of(exc: BaseException) -> Failure:
+    """An exception as a sentence that says what to do; in English the library's words follow it."""
+    kind = next((_FAILURE_KINDS[c.__name__] for c in type(exc).__mro__ if c.__name__ in _FAILURE_KINDS),
+                "err_unexpected")
+    detail = f"{type(exc).__name__}: {exc}"
+    message = t(kind)
+    if lang() == "en":
+        message += f" ({exc})"
+    return Failure(message, detail)
 
 
 def attempt(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | Failure:
-    """Run ``fn``; a failure becomes a one-line message for the page (the traceback goes to the server log)."""
+    """Run ``fn``; a failure becomes a sentence for the page (the traceback goes to the server log)."""
     try:
         return fn(*args, **kwargs)
     except Exception as exc:   # noqa: BLE001 - any library error is shown to the user, not raised
+        if isinstance(exc, _Failed):
+            return exc.failure
         traceback.print_exc()
-        return Failure(f"{type(exc).__name__}: {exc}")
+        return failure_of(exc)
 
 
-def show_failure(result: Any) -> bool:
-    """Show a failure as an error box; True when there was one."""
+def show_failure(result: Any, technical: bool = False) -> bool:
+    """Show a failure as an error box; True when there was one. ``technical``: the library's words follow
+    in a code block (a custom query's syntax error is what its author needs to fix it)."""
     if isinstance(result, Failure):
-        st.error(t("error_prefix", error=result.message))
+        st.error(result.message)
+        if technical and result.detail and lang() == "zh":
+            st.code(result.detail.split(": ", 1)[-1], language=None)
         return True
     return False
 
@@ -412,14 +441,14 @@ def graph_choices() -> GraphChoices:
 
 
 def document_tasks(doc_node: str) -> list[tuple[str, str]]:
-    """(task id, caption) of one document in reading order, read around the document node."""
+    """(task id, number and whole text) of one document in reading order, read around the document node."""
     from policykg.graph.browse import reading_order
     from policykg.graph.subgraph import Selection
     from policykg.graph.view import node_caption
 
     sub = neighbourhood(Selection(center=doc_node, depth=1, relation_types=("HAS_TASK",), max_nodes=100_000))
     tasks = reading_order(sub, [n.id for n in sub.nodes.values() if n.label == "Task"])
-    return [(i, node_caption(sub.nodes[i])) for i in tasks]
+    return [(i, node_caption(sub.nodes[i], full=True)) for i in tasks]   # whole: the picker searches it
 
 
 def timeline_frame(rows) -> "pd.DataFrame":
@@ -617,7 +646,8 @@ def export_file(part: PolicyGraph, fmt: str, title: str = "", focus: list[str] |
 
 
 def briefing_file(graph: PolicyGraph, selection, as_of, title: str | None = None,
-                  query_title: str | None = None) -> bytes:
+                  query_title: str | None = None, query_params: dict | None = None,
+                  suggestions: bool = False) -> bytes:
     """The Word briefing on ``selection`` of ``graph`` as .docx bytes (``app.briefing.build_briefing``)."""
     import tempfile
 
@@ -625,15 +655,25 @@ def briefing_file(graph: PolicyGraph, selection, as_of, title: str | None = None
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "briefing.docx"
-        build_briefing(graph, selection, path, as_of=as_of, title=title, query_title=query_title)
+        build_briefing(graph, selection, path, as_of=as_of, title=title, query_title=query_title,
+                       query_params=query_params, suggestions=suggestions)
         return path.read_bytes()
 
 
-def selection_title(graph: PolicyGraph, selection, query_title: str | None = None) -> str:
+def briefing_graph(read: PolicyGraph | None = None) -> PolicyGraph:
+    """The graph a briefing is made from: the whole store when it is small enough (who has taken up each task
+    reads the lower levels' documents), else what was read around the focus."""
+    if read is not None and counts().get("Task", 0) > LARGE_STORE_TASKS:
+        return read
+    return graph()
+
+
+def selection_title(graph: PolicyGraph, selection, query_title: str | None = None,
+                    query_params: dict | None = None) -> str:
     """The selection in words (the briefing's description), for file titles."""
     from policykg.app.briefing_data import describe
 
-    return describe(graph, selection, query_title)
+    return describe(graph, selection, query_title, query_params)
 
 
 def query_selection(columns: list[str], rows: list[list[Any]]):
@@ -666,7 +706,7 @@ def link_cascade() -> dict[str, int]:
 
     _require_writes()
     with writer() as target:
-        linked = cascade.summary(cascade.link_store(target))
+        linked = cascade.summary(cascade.link_store(target, keep=False))
     st.cache_data.clear()
     _graph.clear()
     return linked
@@ -684,3 +724,68 @@ def task_chain(task_id: str):
     for link in links:
         link.doc_title = titles.get(link.doc_id, link.doc_title)
     return links
+
+
+# ---- a task down the levels (the implementation tree) -----------------------------------------------------------
+
+def _rows(name: str, params: dict[str, Any]) -> QueryRows:
+    """A canned query's rows, or the failure raised (for ``attempt``)."""
+    found = run_canned(name, params)
+    if isinstance(found, Failure):
+        raise _Failed(found)
+    return found
+
+
+class _Failed(Exception):
+    """A failure already put in words, passed through ``attempt`` unchanged."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail or failure.message)
+        self.failure = failure
+
+
+def document_places():
+    """Every document's title, level and jurisdiction (``graph.chain_tree.DocumentPlace``), by id."""
+    from policykg.graph.chain_tree import documents_from_rows
+
+    return documents_from_rows(*_rows("documents", {"limit": EVERYTHING}))
+
+
+def task_options(level: str | None) -> list[tuple[str, str]]:
+    """(task id, "《document》第N项 · its whole text") of the tasks of one level's documents (any level: None),
+    in document order: the task picker's options, searched by any words of the text."""
+    from policykg.graph.chain_tree import level_rank
+    from policykg.graph.view import document_name, quoted
+
+    docs = {d.doc_id: d for d in document_places()}
+    rows = _rows("names", {"kind": "task"})[1]
+    picked = [r for r in rows if r[3] in docs and (level is None or docs[r[3]].first_level() == level)]
+
+    def order(row):
+        doc = docs[row[3]]
+        number = int(row[4]) if str(row[4] or "").isdigit() else 10 ** 6
+        return (level_rank(doc.first_level()), row[3], number, row[1])
+
+    return [(r[1], f"{quoted(document_name({'title': docs[r[3]].title}))}第{r[4]}项 · {r[2] or ''}"
+             if lang() == "zh" else f"{quoted(document_name({'title': docs[r[3]].title}))} No. {r[4]} · {r[2] or ''}")
+            for r in sorted(picked, key=order)]
+
+
+def chain_tree(task_id: str, suggestions: bool):
+    """The task's implementation tree (``graph.chain_tree``) from the task-chain and documents canned queries."""
+    from policykg.graph import chain_tree as ct
+
+    documents = document_places()
+    columns, rows = _rows("task-chain", {"task": task_id})
+    root = None
+    if not any(task_id in (r[columns.index("lower")], r[columns.index("higher")]) for r in rows):
+        doc_id = task_id.split("/")[1] if task_id.count("/") >= 2 else None
+        names = _rows("names", {"kind": "task", **({"document": doc_id} if doc_id else {})})[1]
+        root = ct.root_from_names(task_id, names, documents)
+    return ct.from_rows(task_id, columns, rows, documents, suggestions=suggestions, root=root)
+
+
+def tree_html(tree, height: str = "520px") -> str:
+    from policykg.graph.tree_view import render_tree_html
+
+    return render_tree_html(tree, lang(), height=height)

@@ -36,7 +36,7 @@ from policykg.graph.model import Edge, Node, PolicyGraph
 METHOD = f"char-ngram-bm25+clauses+synonyms+negative-evidence+logreg/{cascade_model.version()}"
 THRESHOLD = 0.5      # probability at or above which a link is a fact (see cascade_model.json for its measure)
 FLOOR = 0.2          # below: no link at all
-CANDIDATES = 20      # higher tasks scored in full per lower task (from the index)
+CANDIDATES = 12      # higher tasks scored in full per lower task (from the index)
 MAX_LINKS = 5        # links kept per lower task
 RELATIVE = 0.6       # a confident link scores at least this share of the best link answering the same clause
 SAME_ROW_LIFT = 0.5  # a school measure and its own row's task: score = p + lift * (1 - p) (the row says it)
@@ -257,14 +257,23 @@ def links_graph(graph: PolicyGraph, edges: list[Edge]) -> PolicyGraph:
     return out
 
 
-def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch: int = BATCH) -> list[Edge]:
-    """Link the stored documents and write the links back in place of the stored ones (``GraphStore.add_links``
-    with ``replace``: a link this run no longer proposes does not linger), together with the link state in the
-    same transaction: a run that stops before that leaves the links pending.
+class LinkedEdges(list):
+    """What ``link_store`` returns: its edges (when kept) and the counts of all it wrote."""
 
-    The store is read ``batch`` documents at a time, twice (cascade_read): first for the higher-level tasks
-    (the index, held compactly), then for the lower ones, linked batch by batch; documents in sorted order, so
-    the same store gives the same links whatever the order its documents were ingested in."""
+    counts: dict[str, int]
+
+
+def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch: int = BATCH,
+               keep: bool = True) -> LinkedEdges:
+    """Link the stored documents and write the links in place of the stored ones (a link this run no longer
+    proposes does not linger), then the link state.
+
+    Memory stays flat as the store grows: the store is read ``batch`` documents at a time, twice
+    (cascade_read): first for the higher-level tasks (the index, held compactly), then for the lower ones,
+    linked and written batch by batch (``GraphStore.add_links``; the first write replaces every stored link and
+    marks the state incomplete, the last writes the state). A run that stops in between leaves the links
+    pending, never current. Documents go in sorted order, so the same store gives the same links whatever the
+    order its documents were ingested in. ``keep=False`` returns no edges, only their ``counts`` (the CLI)."""
     check_bounds(threshold, floor)
     # the documents' hashes are read BEFORE the graph: a document written in between makes the state older
     # than the links (a needless re-link next time), never newer (links missing for a document called linked)
@@ -275,20 +284,35 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
         highers.extend(it for it in collect_items(part) if it.rank < INSTITUTION)
     linker = Linker(highers)
     label_of = {h.id: h.label for h in highers}
-    edges: list[Edge] = []
+    state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": 0,
+             "method": METHOD, "threshold": threshold, "floor": floor}
+    out = LinkedEdges()
+    counts = {"links": 0, "confident": 0}
+    linked: set[str] = set()
+    first = True
     for part in document_graphs(store, docs, batch):
         items = collect_items(part)
         label_of.update((it.id, it.label) for it in items)
-        edges.extend(linker.link(items, threshold, floor))
-    state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": len(edges),
-             "method": METHOD, "threshold": threshold, "floor": floor}
-    out = PolicyGraph()
-    for e in edges:
-        out.add_node(Node(e.source, label_of[e.source], {}))
-        out.add_node(Node(e.target, label_of[e.target], {}))
-        out.add_edge(e)
-    store.add_links(out, replace=True, state=state)
-    return edges
+        edges = linker.link(items, threshold, floor)
+        written = PolicyGraph()
+        for e in edges:
+            written.add_node(Node(e.source, label_of[e.source], {}))
+            written.add_node(Node(e.target, label_of[e.target], {}))
+            written.add_edge(e)
+        if first:
+            store.add_links(written, replace=True, state={**state, "complete": False})
+            first = False
+        elif edges:
+            store.add_links(written)
+        counts["links"] += len(edges)
+        counts["confident"] += sum(not e.props["review"] for e in edges)
+        linked.update(e.source for e in edges)
+        if keep:
+            out.extend(edges)
+    state["links"] = counts["links"]
+    store.add_links(PolicyGraph(), replace=first, state=state)
+    out.counts = {**counts, "suggestions": counts["links"] - counts["confident"], "lower_items_linked": len(linked)}
+    return out
 
 
 def documents_digest(hashes: dict[str, str]) -> str:
@@ -316,6 +340,8 @@ def link_status(store, count_links: bool = False) -> LinkStatus:
         if not hashes:
             return LinkStatus(True, "no documents, no links")
         return LinkStatus(False, f"pending: no link run has completed for the {len(hashes)} stored document(s); {fix}")
+    if state.get("complete") is False:
+        return LinkStatus(False, f"pending: a link run stopped before it had written every link; {fix}")
     if state.get("documents") != documents_digest(hashes):
         return LinkStatus(False, f"stale: documents were added or changed since the last completed link run "
                                  f"({state.get('document_count')} then, {len(hashes)} now); {fix}")
@@ -329,6 +355,8 @@ def link_status(store, count_links: bool = False) -> LinkStatus:
 
 
 def summary(edges: list[Edge]) -> dict[str, int]:
+    if getattr(edges, "counts", None) is not None:      # link_store's result, edges kept or not
+        return dict(edges.counts)
     confident = sum(1 for e in edges if not e.props["review"])
     return {"links": len(edges), "confident": confident, "suggestions": len(edges) - confident,
             "lower_items_linked": len({e.source for e in edges})}

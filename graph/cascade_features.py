@@ -1,6 +1,6 @@
 """What the cascade linker knows of one task (``Item``) and the features of one (lower, higher) pair.
 
-An item keeps its n-grams as two numpy arrays (cascade_index.gram_ids and a bitmask of the clauses each n-gram
+An item keeps its n-grams as numpy arrays (cascade_index.gram_ids, and a 0/1 matrix of the clauses each n-gram
 occurs in), so 10,000 higher tasks take tens of megabytes, not gigabytes. The features of a pair, each of which
 is written into the link's evidence:
 
@@ -40,9 +40,8 @@ from policykg.graph.cascade_index import NgramIndex, gram_ids
 FEATURES = ("cov_higher", "cov_lower", "clause_higher", "clause_dice", "cov_lower_all", "target_match",
             "target_clash", "object_cover", "concept_cover", "function_agree", "function_clash", "class_clash", "rel_lower", "rel_document",
             "mutual_best")
-MAX_CLAUSES = 62              # clause bitmasks are int64; later clauses share the last bit
+MAX_CLAUSES = 62              # clauses kept per item; later ones share the last column
 TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
-_BIT = np.int64(1)
 
 
 @dataclass(slots=True)
@@ -60,7 +59,7 @@ class Item:
     targets: list[tuple[str, str, str, str | None]]   # (unit, normalised object, as printed, Target node id)
     row_task: str | None                              # a school measure's own-row task
     ids: np.ndarray                                   # sorted n-gram ids
-    masks: np.ndarray                                 # per n-gram: bitmask of the clauses holding it
+    clause_of: np.ndarray                             # n-grams × clauses, 1 where the clause holds the n-gram
     n_clauses: int
     classes: tuple
     norm: str                                         # the normalised text (object_cover looks in it)
@@ -72,40 +71,39 @@ class Item:
 
 
 def make_item(node_id, label, doc, level, rank, jurisdiction, text, functions, targets, row_task) -> Item:
-    """An item with its n-grams and clause masks (weights come later, from the index: ``weigh``)."""
+    """An item with its n-grams and their clauses (weights come later, from the index: ``weigh``)."""
     norm = ct.normalise(text)
     clauses = [ct.ngrams(ct.normalise(s)) for s in ct.segments(text)]
-    clauses = [c for c in clauses if c][:MAX_CLAUSES]
+    clauses = [c for c in clauses if c]
     grams = ct.ngrams(norm)
     for c in clauses:
         grams |= c
     ids = gram_ids(grams)
-    masks = np.zeros(len(ids), dtype=np.int64)
+    clause_of = np.zeros((len(ids), max(len(clauses), 1)), dtype=np.uint8)
     for i, c in enumerate(clauses):
-        masks[np.searchsorted(ids, gram_ids(c))] |= _BIT << np.int64(i)
+        clause_of[np.searchsorted(ids, gram_ids(c)), min(i, MAX_CLAUSES - 1)] = 1
     return Item(node_id, label, doc, level, rank, jurisdiction, text, frozenset(functions), targets, row_task,
-                ids, masks, max(len(clauses), 1), ct.classes(norm), norm, ct.concepts(norm))
+                ids, clause_of[:, :MAX_CLAUSES], min(max(len(clauses), 1), MAX_CLAUSES), ct.classes(norm), norm, ct.concepts(norm))
 
 
 def weigh(item: Item, index: NgramIndex) -> None:
     """The idf of the item's n-grams in this index, and the idf mass of the item and of each clause."""
     item.positions, item.idf = index.lookup(item.ids)
     item.weight = float(item.idf.sum()) or 1.0
-    seg = (_bits(item.masks, item.n_clauses) * item.idf[:, None]).sum(axis=0)
+    seg = (item.clause_of * item.idf[:, None]).sum(axis=0)
     item.seg_weights = np.where(seg > 0, seg, 1.0)
-
-
-def _bits(masks: np.ndarray, n: int) -> np.ndarray:
-    return ((masks[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
 
 
 def pair_features(low: Item, high: Item) -> dict:
     """Every feature of the pair, and which clauses matched (for the rival rule and the evidence)."""
-    _, li, hi = np.intersect1d(low.ids, high.ids, assume_unique=True, return_indices=True)
+    at = np.searchsorted(high.ids, low.ids)          # both sorted: the shared n-grams without a sort
+    at[at == len(high.ids)] = 0
+    li = np.flatnonzero(high.ids[at] == low.ids) if len(high.ids) else np.zeros(0, dtype=np.int64)
+    hi = at[li]
     w = low.idf[li]
     shared = float(w.sum())
-    lb = _bits(low.masks[li], low.n_clauses) * w[:, None]            # shared mass per lower clause
-    hb = _bits(high.masks[hi], high.n_clauses)
+    lb = low.clause_of[li] * w[:, None]                              # shared mass per lower clause
+    hb = high.clause_of[hi]
     m = (lb[:, :, None] * hb[:, None, :]).sum(axis=0)                # lower clause × higher clause
     low_covs = lb.sum(axis=0) / low.seg_weights
     clause_high = m.max(axis=0) / high.seg_weights if m.size else np.zeros(high.n_clauses)

@@ -151,3 +151,31 @@ def test_linking_streams_the_store_a_few_documents_at_a_time(graph, links, tmp_p
             assert sorted((e.key, json.dumps(e.props, sort_keys=True)) for e in edges) == expected
             assert store.counts()["IMPLEMENTS"] == len(links)
             assert cascade.link_status(store).current
+
+
+def test_a_link_run_stopped_between_batches_leaves_the_links_pending(graph, tmp_path, monkeypatch):
+    """Links are written a batch at a time; the state written with the first batch says the run is incomplete,
+    so a run that dies before the last batch is reported pending (and `policykg link` finishes it)."""
+    with OxigraphStore(str(tmp_path / "kg")) as store:
+        for doc in sorted(graph.documents()):
+            store.replace_document(doc, "sha-" + doc, graph.document_subgraph(doc))
+        cascade.link_store(store)
+        assert cascade.link_status(store, count_links=True).current
+        writes = []
+        real = OxigraphStore.add_links
+
+        def dies_on_the_second_write(self, *args, **kwargs):
+            writes.append(1)
+            if len(writes) == 2:
+                raise RuntimeError("killed")
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(OxigraphStore, "add_links", dies_on_the_second_write)
+        with pytest.raises(RuntimeError):
+            cascade.link_store(store, batch=2)
+        status = cascade.link_status(store)
+        assert not status.current and "stopped before" in status.message
+        monkeypatch.setattr(OxigraphStore, "add_links", real)
+        result = cascade.link_store(store, batch=2, keep=False)
+        assert result == [] and cascade.summary(result)["links"] == store.counts()["IMPLEMENTS"]
+        assert cascade.link_status(store, count_links=True).current

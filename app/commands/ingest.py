@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
             if not status.current and not no_link:
                 if not (tally["added"] or tally["replaced"]):
                     err.print(f"links {status.message.split(';')[0]}: linking now", markup=False)
-                linked = cascade.summary(cascade.link_store(target))
+                linked = cascade.summary(cascade.link_store(target, keep=False))
                 err.print(f"linked: {linked['confident']} confident link(s), {linked['suggestions']} suggestion(s)",
                           markup=False)
             elif not status.current:

@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         graph_store = open_chosen(store, neo4j, sparql, must_exist=True)
         try:
-            edges = cascade.link_store(graph_store, threshold=threshold, floor=floor)
+            edges = cascade.link_store(graph_store, threshold=threshold, floor=floor, keep=False)
         finally:
             graph_store.close()
         stats = cascade.summary(edges)
