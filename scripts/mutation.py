@@ -49,11 +49,11 @@ PACKAGES: dict[str, dict] = {
                 # HEAD without any mutant, and a mutant run needs a green baseline)
                 "tests": "tests/test_cascade_rivals.py tests/test_cascade.py "
                          "-k 'not reach_precision_and_recall and not same_accuracy_as_the_pipeline'",
-                "sample": 200, "timeout": 120},
+                "sample": 100, "timeout": 120},
     "resolve": {"modules": ["ontology/resolve.py"],
                 "tests": "tests/test_resolve_levels.py tests/test_resolve.py tests/test_resolve_patterns.py "
                          "tests/test_resolve_reference.py",
-                "sample": 250, "timeout": 120},
+                "sample": 120, "timeout": 120},
     "loaders": {"modules": ["loaders/targets.py", "loaders/deadlines.py", "loaders/departments.py",
                             "loaders/annotations.py", "loaders/segment.py", "loaders/paragraphs.py",
                             "loaders/numbering.py", "loaders/normalize.py", "loaders/text_tables.py",
@@ -64,7 +64,7 @@ PACKAGES: dict[str, dict] = {
                          "tests/test_corpus_extraction.py tests/test_extract_fields.py tests/test_extract_wraps.py "
                          "tests/test_loaders_text.py "
                          "-k 'not 100000_row and not unreadable_files and not doc_extension_with_old_format'",
-                "sample": 200, "timeout": 180},
+                "sample": 100, "timeout": 180},
 }
 ORDER = ["briefing", "queries", "cascade", "resolve", "loaders"]    # loaders last (others change it most)
 
