@@ -30,7 +30,8 @@ from policykg.graph.cascade_features import Item, make_item, pair_features, rela
 from policykg.graph.cascade_features import pair_key  # noqa: F401  (re-exported: target-changes tests use it)
 from policykg.graph.cascade_index import NgramIndex
 from policykg.graph.cascade_read import BATCH, document_graphs
-from policykg.graph.cascade_scope import RANK, main_jurisdiction, may_implement, split_level
+from policykg.graph.cascade_scope import (NATIONAL_NAMES, RANK, containing, main_jurisdiction, short_name,
+                                          split_level)
 from policykg.graph.model import Edge, Node, PolicyGraph
 
 METHOD = f"char-ngram-bm25+clauses+synonyms+negative-evidence+logreg/{cascade_model.version()}"
@@ -83,14 +84,25 @@ class Linker:
         self._jur_code = {j: i for i, j in enumerate(jurisdictions)}
         self._jur_names = jurisdictions
         self.jur_of = np.array([self._jur_code[h.jurisdiction or ""] for h in highers], dtype=np.int32)
+        self._codes_by_short: dict[str, list[int]] = {}
+        for j, code in self._jur_code.items():
+            self._codes_by_short.setdefault(short_name(j) if j else "", []).append(code)
+        self._national = [code for j, code in self._jur_code.items() if not j or j in NATIONAL_NAMES]
         self._allowed: dict[tuple[int, str | None], np.ndarray] = {}
 
     def allowed(self, low: Item) -> np.ndarray:
-        """Which higher tasks ``low`` may implement (cached per level and jurisdiction)."""
+        """Which higher tasks ``low`` may implement (cascade_scope.may_implement for all at once; cached per
+        level and jurisdiction): a higher level, in a jurisdiction containing the lower one or not known."""
         key = (low.rank, low.jurisdiction)
         if key not in self._allowed:
-            ok = np.array([may_implement(low.rank, low.jurisdiction, 0, j or None) for j in self._jur_names],
-                          dtype=bool)
+            ups = containing(low.jurisdiction)
+            if ups is None:
+                ok = np.ones(len(self._jur_names), dtype=bool)
+            else:
+                ok = np.zeros(len(self._jur_names), dtype=bool)
+                for short in ups | {""}:
+                    ok[self._codes_by_short.get(short, [])] = True
+                ok[self._national] = True
             self._allowed[key] = (self.ranks < low.rank) & ok[self.jur_of] if len(self.highers) else ok[:0]
         return self._allowed[key]
 

@@ -72,3 +72,19 @@ def may_implement(lower_rank: int, lower_jur: str | None, higher_rank: int, high
     if higher_rank >= lower_rank:
         return False
     return contains(higher_jur, lower_jur) is not False
+
+
+def containing(lower: str | None) -> frozenset[str] | None:
+    """Short names of the jurisdictions that contain ``lower`` (itself included), the national names apart;
+    None when the reference data does not know ``lower`` (then no higher jurisdiction is excluded). The same
+    decision as ``contains`` for every higher jurisdiction at once: a national store has thousands of them."""
+    if lower is None:
+        return None
+    table = _ancestors_table()
+    if lower not in table:
+        return None
+    return frozenset(_short(n) for n in (lower, *table[lower]))
+
+
+def short_name(name: str) -> str:
+    return _short(name)

@@ -242,3 +242,23 @@ def test_candidate_search_reads_only_the_postings_of_rare_ngrams():
     allowed = np.zeros(100, dtype=bool)
     allowed[[23, 43]] = True
     assert index.top(query, allowed, 3) == [23, 43]       # only allowed tasks a query touched; ties by index
+
+
+def test_the_scope_of_a_lower_task_is_may_implement_for_every_higher_one_at_once():
+    """Linker.allowed decides for thousands of higher jurisdictions from the lower one's ancestors; it must
+    agree with cascade_scope.may_implement pair by pair."""
+    import random
+
+    from policykg.graph.cascade_features import make_item
+    from policykg.graph.cascade_scope import _ancestors_table, may_implement
+
+    rng = random.Random(14)
+    names = [*rng.sample(sorted(_ancestors_table()), 600), "全国", None, "某某学校", "江苏", "江阴"]
+    highers = [make_item(f"h{i}", "Task", "d", "x", rng.choice([0, 1, 2, 3]), j, "甲乙丙", frozenset(), [], None)
+               for i, j in enumerate(names)]
+    linker = cascade.Linker(highers)
+    for low_jur in [*rng.sample(names, 60), None, "某某学校", "江阴市"]:
+        for rank in (1, 2, 3, 4):
+            low = make_item("l", "Task", "d", "x", rank, low_jur, "甲乙丙", frozenset(), [], None)
+            expected = [may_implement(rank, low_jur, h.rank, h.jurisdiction) for h in highers]
+            assert linker.allowed(low).tolist() == expected, (low_jur, rank)
