@@ -1,48 +1,50 @@
 #!/usr/bin/env python3
-"""Cascade linking at national scale: 100,000 lower-level tasks against 10,000 higher-level ones.
+"""Cascade linking at national scale: 10,000 and 100,000 lower-level tasks against 10,000 higher-level ones,
+today's linker beside the one it replaced (benchmarks/cascade_v1.py, commit 0333c19), in one run.
 
-    .venv/bin/python benchmarks/bench_cascade.py [--higher 10000] [--lower 100000] [--sample 200] [--seed 1]
+    .venv/bin/python benchmarks/bench_cascade.py [--higher 10000] [--lower 10000 100000] [--seed 1] [--skip-v1]
 
-The tasks are generated deterministically from the five seeds' texts (tests/fixtures/seeds_gold/seeds.jsonl): higher tasks
-(national and provincial) perturb a seed task (numbers, clause order and choice, a region or topic phrase);
-each lower task (municipal, county, school measure) restates one higher task the same way, so its true
-parent is known. Printed side by side:
-  - candidate search (the BM25 n-gram inverted index, 12 candidates per lower task) on every lower task;
-  - brute force (every allowed higher task scored in full) on a sample, extrapolated to all lower tasks;
-  - how many of brute force's confident links candidate search also finds, and recall of the true parent.
-
-Measured (defaults, seed 1, the 2-core machine shared with a dozen other jobs, so wall ≈ 7× CPU):
-candidate search 160 s CPU for 100,000 lower tasks (1.6 ms each; the index of 10,000 higher tasks 1.1 s);
-brute force 54.8 ms each (5,485 s extrapolated), 34× slower; candidate search found 92.5% of brute force's
-confident links on the 200-task sample; peak RSS 4.4 GB. Each seed text has ~36 near-identical generated
-siblings among the higher tasks, so the 12 candidates often hold siblings instead of the true parent (linked
-for 82.9% of lower tasks): a property of this generator, not of real lists.
+Synthetic tasks, generated deterministically from the five seeds' texts (tests/fixtures/seeds_gold/seeds.jsonl):
+the higher tasks (national, and provincial in 20 provinces) perturb a seed task (numbers, clause order and
+choice, a topic phrase); each lower task (municipal, county or a school measure, in a city of the right
+province) restates one higher task in one of three ways, so its true parent and the kind are known:
+  near-copy    the same perturbation again, numbers scaled down;
+  paraphrase   the domain's synonyms swapped for other variants (graph/cascade_terms.yaml), clauses reordered;
+  refinement   ONE clause of the higher task, its numbers scaled down to a city's share, with a local preamble.
+Each configuration runs in its own process, so its peak memory (max RSS) is its own. The new linker streams:
+the index of the higher tasks is built once and the lower tasks are generated and linked 2,000 at a time, each
+batch's links handed on and dropped (as ``cascade.link_store`` reads a store a batch of documents at a time and
+writes each batch's links); the old one takes every lower task at once and returns every link, as it did. Reported: wall and CPU time (index included), peak RSS, the growth exponent from 10,000 to
+100,000 lower tasks (log of the time ratio over log 10: 1 is linear), and how often the true parent is linked
+(and confidently) per kind. Siblings generated from one seed text look alike, so the true parent's rate
+measures recall under heavy look-alike competition, not precision.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import random
 import re
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "cascade"))
-
-from seed_graph import load_records  # noqa: E402
-
-from policykg.graph import cascade  # noqa: E402
-from policykg.graph.cascade_scope import _ancestors_table, main_jurisdiction  # noqa: E402
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 PROVINCES = ["江苏省", "江西省", "辽宁省", "浙江省", "广东省", "山东省", "河南省", "四川省", "湖北省", "湖南省",
              "河北省", "福建省", "安徽省", "陕西省", "云南省", "贵州省", "山西省", "吉林省", "甘肃省", "广西壮族自治区"]
 TOPICS = ["装备制造", "现代农业", "电子信息", "生物医药", "新能源汽车", "现代物流", "文化旅游", "健康养老", "数字经济",
           "集成电路", "航空航天", "海洋经济", "轨道交通", "新材料", "人工智能", "家政服务", "学前教育", "冰雪运动"]
-LOWER_PREFIX = ["结合本地实际，", "围绕重点产业，", "聚焦区域发展，", "", "", ""]
+LOWER_PREFIX = ["结合本地实际，", "围绕重点产业，", "聚焦区域发展，", "按照上级部署，", "", ""]
+KINDS = ("near-copy", "paraphrase", "refinement")
 SPLIT = re.compile(r"(?<=[，。；])")
 NUM = re.compile(r"[0-9]+")
+BATCH = 2000
 
 
 def perturb(text: str, rng: random.Random, scale: float, prefix: str = "") -> str:
@@ -60,101 +62,168 @@ def perturb(text: str, rng: random.Random, scale: float, prefix: str = "") -> st
     return out.replace("省级", "市级" if scale < 0.2 and rng.random() < 0.5 else "省级")
 
 
-def cities_of(province: str) -> list[str]:
-    table = _ancestors_table()
-    return sorted(name for name, ups in table.items() if province in ups and name.endswith("市"))[:12]
+def paraphrase(text: str, rng: random.Random, groups: list[list[str]]) -> str:
+    """Synonyms swapped for another variant of their group, clauses reordered, numbers scaled down."""
+    for group in groups:
+        for variant in sorted(group, key=len, reverse=True):
+            if variant in text:
+                text = text.replace(variant, rng.choice([v for v in group if v != variant] or [variant]))
+                break
+    clauses = [c for c in SPLIT.split(text) if c]
+    rng.shuffle(clauses)
+    out = "".join(clauses)
+    return NUM.sub(lambda m: str(max(1, int(int(m.group()) * 0.05 * rng.uniform(0.5, 1.5)))), out)
 
 
-def generate(n_higher: int, n_lower: int, seed: int):
-    """Items (with the linker's own Item type) for the higher and lower tasks, and each lower task's parent."""
-    rng = random.Random(seed)
+def refinement(text: str, rng: random.Random) -> str:
+    """One clause of the higher task, scaled down to a city's share, with a local preamble."""
+    clauses = [c for c in SPLIT.split(text) if len(c) > 8] or [text]
+    clause = rng.choice(clauses).rstrip("，；。")
+    clause = NUM.sub(lambda m: str(max(1, int(int(m.group()) * 0.02 * rng.uniform(0.5, 1.5)))), clause)
+    return f"{rng.choice(LOWER_PREFIX[:4])}{clause}，纳入{rng.choice(TOPICS)}专项工作。"
+
+
+def seed_texts() -> list[str]:
+    from seed_graph import load_records
+
     records, _ = load_records()
     texts = [r["text"] for r in records]
-    texts += ["。".join([sm.get("measure") or "", *sm["goals"]]) for r in records if (sm := r.get("school_measures"))]
-    functions = [frozenset({"education"}), frozenset({"education", "human-resources"}), frozenset({"finance"})]
-    highers, lowers, parent = [], [], {}
-    n_national = n_higher // 10
+    return texts + ["。".join([sm.get("measure") or "", *sm["goals"]]) for r in records if (sm := r.get("school_measures"))]
+
+
+def higher_specs(n_higher: int, seed: int) -> list[tuple]:
+    rng, texts = random.Random(seed), seed_texts()
+    out = []
     for i in range(n_higher):
-        national = i < n_national
+        national = i < n_higher // 10
         level, jur = ("national", "全国") if national else ("provincial", PROVINCES[i % len(PROVINCES)])
         text = perturb(rng.choice(texts), rng, 1.0 if national else 0.1)
         doc = f"h{'n' if national else 'p'}{i // 50:04d}"
-        highers.append(cascade._item(f"task/{doc}/{i}", "Task", doc, level, jur, text, rng.choice(functions),
-                                     cascade._targets_of(text, None), None))
-    cities = {p: cities_of(p) or [p] for p in PROVINCES}
-    for j in range(n_lower):
-        up = highers[rng.randrange(n_higher)]
-        province = up.jurisdiction if up.level == "provincial" else rng.choice(PROVINCES)
+        out.append((f"task/{doc}/{i}", "Task", doc, level, jur, text, frozenset({rng.choice(FUNCTIONS)})))
+    return out
+
+
+FUNCTIONS = ["education", "education", "human-resources", "finance"]
+
+
+def lower_specs(highers: list[tuple], start: int, count: int, seed: int, cities, groups) -> list[tuple]:
+    """Lower tasks start … start+count-1 (each batch from its own seed: the same task whatever the batch size)."""
+    out = []
+    for j in range(start, start + count):
+        rng = random.Random(seed * 1_000_003 + j)
+        up = highers[rng.randrange(len(highers))]
+        province = up[4] if up[3] == "provincial" else rng.choice(PROVINCES)
         level = rng.choice(["municipal", "county", "institution"])
-        jur = rng.choice(cities[province])
-        label = "SchoolMeasure" if level == "institution" else "Task"
-        text = perturb(up.text, rng, 0.05, rng.choice(LOWER_PREFIX))
+        kind = KINDS[rng.randrange(3)]
+        if kind == "near-copy":
+            text = perturb(up[5], rng, 0.05, rng.choice(LOWER_PREFIX))
+        elif kind == "paraphrase":
+            text = paraphrase(up[5], rng, groups)
+        else:
+            text = refinement(up[5], rng)
         doc = f"l{j // 40:05d}"
-        item_id = f"{'measure' if label == 'SchoolMeasure' else 'task'}/{doc}/{j}"
-        lowers.append(cascade._item(item_id, label, doc, level, main_jurisdiction(jur), text,
-                                    rng.choice(functions), cascade._targets_of(text, None), None))
-        parent[item_id] = up.id
-    return highers, lowers, parent
+        label = "SchoolMeasure" if level == "institution" else "Task"
+        node = f"{'measure' if label == 'SchoolMeasure' else 'task'}/{doc}/{j}"
+        fn = up[6] if rng.random() < 0.8 else frozenset({rng.choice(FUNCTIONS)})
+        out.append((node, label, doc, level, rng.choice(cities[province]), text, fn, up[0], kind))
+    return out
 
 
-def run(highers, lowers, candidates: int):
+def cities_of(province: str) -> list[str]:
+    from policykg.graph.cascade_scope import _ancestors_table
+
+    table = _ancestors_table()
+    return sorted(name for name, ups in table.items() if province in ups and name.endswith("市"))[:12] or [province]
+
+
+def run(method: str, n_higher: int, n_lower: int, seed: int) -> dict:
+    """One configuration, in this process: build, link, count."""
+    from policykg.graph import cascade_text as ct
+
+    if method == "v1":
+        import cascade_v1 as lib
+    else:
+        from policykg.graph import cascade as lib
+    groups = [[str(v) for v in g] for g in ct.terms()["synonyms"]]
+    cities = {p: cities_of(p) for p in PROVINCES}
+    specs = higher_specs(n_higher, seed)
     t0, c0 = time.perf_counter(), time.process_time()
-    edges = cascade.link_items(lowers, candidates=candidates, highers=highers)
-    return edges, time.perf_counter() - t0, time.process_time() - c0
+
+    def item(s):
+        return lib._item(s[0], s[1], s[2], s[3], s[4], s[5], s[6], lib._targets_of(s[5], None), None)
+
+    highers = [item(s) for s in specs]
+    found = {k: [0, 0, 0] for k in KINDS}      # kind -> [lower tasks, parent linked, parent linked confidently]
+    counted = {"links": 0, "confident": 0}
+
+    def count(part: list[tuple], edges) -> None:
+        parent = {s[0]: (s[7], s[8]) for s in part}
+        for s in part:
+            found[s[8]][0] += 1
+        for e in edges:
+            counted["links"] += 1
+            counted["confident"] += not e.props["review"]
+            up, kind = parent[e.source]
+            if e.target == up:
+                found[kind][1] += 1
+                found[kind][2] += not e.props["review"]
+
+    if method == "v1":
+        part = lower_specs(specs, 0, n_lower, seed, cities, groups)
+        edges = lib.link_items([item(s) for s in part], highers=highers)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        count(part, edges)
+    else:
+        linker = lib.Linker(highers)
+        for start in range(0, n_lower, BATCH):
+            part = lower_specs(specs, start, min(BATCH, n_lower - start), seed, cities, groups)
+            # as link_store: each batch's links are handed on (counted here) and dropped
+            count(part, linker.link([item(s) for s in part]))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    links, confident = counted["links"], counted["confident"]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"method": method, "higher": n_higher, "lower": n_lower, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+            "peak_mb": round(peak), "links": links, "confident": confident, "parent": found}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--higher", type=int, default=10_000)
-    ap.add_argument("--lower", type=int, default=100_000)
-    ap.add_argument("--sample", type=int, default=200, help="lower tasks linked by brute force")
+    ap.add_argument("--lower", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--skip-v1", action="store_true", help="time today's linker only")
+    ap.add_argument("--child", choices=("new", "v1"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-
-    t = time.perf_counter()
-    highers, lowers, parent = generate(args.higher, args.lower, args.seed)
-    print(f"generated {len(highers):,} higher and {len(lowers):,} lower tasks in {time.perf_counter() - t:.1f} s")
-
-    _, build_wall, build_cpu = run(highers, [], cascade.CANDIDATES)     # the index alone
-    edges, wall, cpu = run(highers, lowers, cascade.CANDIDATES)
-    confident = {e.key for e in edges if not e.props["review"]}
-    found_parent = sum(1 for e in edges if parent.get(e.source) == e.target)
-    confident_parent = sum(1 for k in confident if parent.get(k[0]) == k[2])
-
-    sample = random.Random(args.seed).sample(lowers, min(args.sample, len(lowers)))
-    sample_ids = {it.id for it in sample}
-    s_edges, s_wall, s_cpu = run(highers, sample, cascade.CANDIDATES)
-    b_edges, b_wall, b_cpu = run(highers, sample, None)
-    s_conf = {e.key for e in s_edges if not e.props["review"]}
-    b_conf = {e.key for e in b_edges if not e.props["review"]}
-    agree = len(s_conf & b_conf) / len(b_conf) if b_conf else 1.0
-    # per lower task: the index (built once per run) left out
-    per_s, per_b = (s_cpu - build_cpu) / len(sample), (b_cpu - build_cpu) / len(sample)
-    per_all = (cpu - build_cpu) / len(lowers)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    rows = [
-        ("lower tasks linked", f"{len(lowers):,}", f"{len(sample):,} (sample)"),
-        ("index of higher tasks (CPU)", f"{build_cpu:.1f} s", f"{build_cpu:.1f} s"),
-        ("wall time", f"{wall:.1f} s", f"{b_wall:.1f} s"),
-        ("CPU time", f"{cpu:.1f} s", f"{b_cpu:.1f} s"),
-        ("CPU per lower task", f"{1000 * per_all:.2f} ms", f"{1000 * per_b:.1f} ms"),
-        ("CPU for all lower tasks", f"{cpu:.0f} s", f"{build_cpu + per_b * len(lowers):,.0f} s (extrapolated)"),
-        ("pairs scored in full", f"{cascade.CANDIDATES} per lower task",
-         f"all allowed of {len(highers):,} per lower task"),
-        ("sample: CPU per lower task", f"{1000 * per_s:.2f} ms", f"{1000 * per_b:.1f} ms"),
-        ("sample: confident links", f"{len(s_conf)}", f"{len(b_conf)}"),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'':{width}}  {'candidate search':>26}  {'brute force (baseline)':>30}")
-    for name, a, b in rows:
-        print(f"{name:{width}}  {a:>26}  {b:>30}")
-    print(f"\nspeed-up per lower task: {per_b / max(per_s, 1e-9):,.0f}x; brute force's confident links that candidate "
-          f"search also finds: {agree:.1%} (sample of {len(sample_ids)})")
-    print(f"links {len(edges):,}, confident {len(confident):,}; true parent linked for {found_parent / len(lowers):.1%} "
-          f"of lower tasks, confidently for {confident_parent / len(lowers):.1%}; peak RSS {peak:,.0f} MB")
-    print("(generated siblings restate the same seed texts, so several near-identical higher tasks fit each lower "
-          "one: this measures speed and recall, not precision)")
+    if args.child:
+        print(json.dumps(run(args.child, args.higher, args.lower[0], args.seed)))
+        return
+    results = []
+    for method in ("new",) + (() if args.skip_v1 else ("v1",)):
+        for n in args.lower:
+            out = subprocess.run([sys.executable, __file__, "--child", method, "--higher", str(args.higher),
+                                  "--lower", str(n), "--seed", str(args.seed)], capture_output=True, text=True)
+            if out.returncode:
+                sys.exit(out.stderr)
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            r = results[-1]
+            print(f"{method:4} {n:>7,} lower: wall {r['wall_s']:>7.1f} s  CPU {r['cpu_s']:>7.1f} s  "
+                  f"peak {r['peak_mb']:>6,} MB  links {r['links']:,} (confident {r['confident']:,})", flush=True)
+    print(f"\n{'':28}" + "".join(f"{m:>24}" for m in ("today (streamed)", "before (cascade_v1)")[:1 + (not args.skip_v1)]))
+    for n in args.lower:
+        row = [r for r in results if r["lower"] == n]
+        print(f"{n:>7,} lower: CPU / peak RSS   " + "".join(f"{r['cpu_s']:>12.1f} s {r['peak_mb']:>6,} MB" for r in row))
+    if len(args.lower) >= 2:
+        lo, hi = min(args.lower), max(args.lower)
+        for method in ("new", "v1"):
+            a = [r for r in results if r["method"] == method and r["lower"] == lo]
+            b = [r for r in results if r["method"] == method and r["lower"] == hi]
+            if a and b:
+                exp = math.log(b[0]["cpu_s"] / a[0]["cpu_s"]) / math.log(hi / lo)
+                print(f"growth exponent of CPU time, {method}: {exp:.2f} (1 = linear in lower tasks)")
+    for r in results:
+        kinds = ", ".join(f"{k} {v[1] / max(v[0], 1):.1%} ({v[2] / max(v[0], 1):.1%} confident)"
+                          for k, v in r["parent"].items())
+        print(f"true parent linked, {r['method']} at {r['lower']:,}: {kinds}")
 
 
 if __name__ == "__main__":
