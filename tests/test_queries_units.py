@@ -148,3 +148,62 @@ def test_normalise_keeps_the_declared_columns_and_the_limit():
         normalise(q, QueryResult(["year"], []), "sparql")
     with pytest.raises(QueryError, match=r"deadlines-by-year\.cypher"):
         normalise(q, QueryResult(["year", "kind", "total"], []), "cypher")
+
+
+@pytest.mark.parametrize("raw, column", [("due", ("due", "value")), ({"name": "names", "type": "list"}, ("names", "list")),
+                                         ({"name": "n"}, ("n", "value"))])
+def test_column_declarations(raw, column):
+    from policykg.queries.registry import _column
+
+    c = _column(raw, WHERE)
+    assert (c.name, c.type) == column
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.name = "other"
+
+
+@pytest.mark.parametrize("raw", [{"name": "n", "type": "table"}, {"type": "list"}, {"name": 3}, 7, ["n"]])
+def test_bad_column_declarations(raw):
+    from policykg.queries.registry import _column
+
+    with pytest.raises(QueryError, match="a column is a name"):
+        _column(raw, WHERE)
+
+
+def _write_query(folder: Path, columns: str, sparql: str = "SELECT ?x WHERE { ?x ?p ?o }") -> None:
+    (folder / "q.yaml").write_text("title: {zh: 题, en: t}\ndescription: {zh: 述, en: d}\n" + columns,
+                                   encoding="utf-8")
+    (folder / "q.rq").write_text(sparql, encoding="utf-8")
+    (folder / "q.cypher").write_text("MATCH (x) RETURN x", encoding="utf-8")
+
+
+@pytest.mark.parametrize("columns", ["columns: []\n", "", "columns: x\n"])
+def test_a_query_without_columns_is_refused(tmp_path, columns):
+    from policykg.queries.registry import load_query
+
+    _write_query(tmp_path, columns)
+    with pytest.raises(QueryError, match="'columns' must list"):
+        load_query(tmp_path, "q")
+
+
+def test_a_users_query_that_writes_is_refused_when_loaded(tmp_path):
+    from policykg.queries.registry import load_query
+
+    _write_query(tmp_path, "columns: [x]\n")
+    assert load_query(tmp_path, "q").column_names == ["x"]
+    _write_query(tmp_path, "columns: [x]\n", "INSERT DATA { <http://a> <http://b> <http://c> }")
+    with pytest.raises(QueryError, match=r"q\.rq"):
+        load_query(tmp_path, "q")
+    assert load_query(tmp_path, "q", builtin=True).name == "q"     # built-in texts are trusted
+
+
+def test_a_canned_query_is_immutable():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        REGISTRY.get("due-by").name = "x"
+
+
+def test_exactly_the_rows_asked_for_is_not_truncated():
+    q = REGISTRY.get("deadlines-by-year")
+    raw = QueryResult(["year", "kind", "tasks"], [[2022, "by-date", 1]] * 3, truncated=True)
+    assert normalise(q, raw, "cypher", limit=3).truncated is False
+    assert normalise(q, raw, "cypher", limit=4).truncated is True
+    assert normalise(q, QueryResult(raw.columns, raw.rows), "cypher", limit=4).truncated is False
