@@ -17,6 +17,8 @@ is written into the link's evidence:
                  that the lower text names, as a share of that thing's name (示范性职教集团 → 职教集团 in
                  推动产教联盟和职教集团建设: 4 of 7)
   concept_cover  share of the higher task's themes (cascade_terms.yaml concepts) the lower text names too
+  concept_clause the same for the higher clause best served (a provincial pay rule answers the 绩效工资 clause
+                 of a four-clause national task on teachers)
   function_agree share of the smaller set of responsible functions found in the other (0.5 when unknown)
   function_clash both sides name functions and share none (human resources vs education): negative evidence
   class_clash    the texts name exclusive classes of object (技工 vs 中职, 本科 vs 高职; cascade_terms.yaml)
@@ -38,8 +40,8 @@ from policykg.graph import cascade_text as ct
 from policykg.graph.cascade_index import NgramIndex, gram_ids
 
 FEATURES = ("cov_higher", "cov_lower", "clause_higher", "clause_dice", "cov_lower_all", "target_match",
-            "target_clash", "object_cover", "concept_cover", "function_agree", "function_clash", "class_clash", "rel_lower", "rel_document",
-            "mutual_best")
+            "target_clash", "object_cover", "concept_cover", "concept_clause", "function_agree", "function_clash",
+            "class_clash", "rel_lower", "rel_document", "mutual_best")
 MAX_CLAUSES = 62              # clauses kept per item; later ones share the last column
 TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
 
@@ -64,6 +66,7 @@ class Item:
     classes: tuple
     norm: str                                         # the normalised text (object_cover looks in it)
     concepts: frozenset[str]
+    clause_concepts: tuple[frozenset[str], ...]
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0))   # per n-gram, from the index (weigh)
     positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weight: float = 1.0                                            # idf mass of the item
@@ -73,7 +76,9 @@ class Item:
 def make_item(node_id, label, doc, level, rank, jurisdiction, text, functions, targets, row_task) -> Item:
     """An item with its n-grams and their clauses (weights come later, from the index: ``weigh``)."""
     norm = ct.normalise(text)
-    clauses = [ct.ngrams(ct.normalise(s)) for s in ct.segments(text)]
+    normed = [ct.normalise(s) for s in ct.segments(text)]
+    clauses = [ct.ngrams(n) for n in normed]
+    themes = tuple(t for t in (ct.concepts(n) for n, c in zip(normed, clauses) if c) if t)
     clauses = [c for c in clauses if c]
     grams = ct.ngrams(norm)
     for c in clauses:
@@ -83,7 +88,8 @@ def make_item(node_id, label, doc, level, rank, jurisdiction, text, functions, t
     for i, c in enumerate(clauses):
         clause_of[np.searchsorted(ids, gram_ids(c)), min(i, MAX_CLAUSES - 1)] = 1
     return Item(node_id, label, doc, level, rank, jurisdiction, text, frozenset(functions), targets, row_task,
-                ids, clause_of[:, :MAX_CLAUSES], min(max(len(clauses), 1), MAX_CLAUSES), ct.classes(norm), norm, ct.concepts(norm))
+                ids, clause_of[:, :MAX_CLAUSES], min(max(len(clauses), 1), MAX_CLAUSES), ct.classes(norm), norm,
+                ct.concepts(norm), themes)
 
 
 def weigh(item: Item, index: NgramIndex) -> None:
@@ -120,6 +126,7 @@ def pair_features(low: Item, high: Item) -> dict:
         "target_clash": 1.0 if not matches and _shared_unit(low, high) else 0.0,
         "object_cover": object_cover(low, high),
         "concept_cover": len(low.concepts & high.concepts) / len(high.concepts) if high.concepts else 0.0,
+        "concept_clause": max((len(low.concepts & c) / len(c) for c in high.clause_concepts), default=0.0),
         "function_agree": 0.5 if func is None else func,
         "function_clash": 1.0 if func == 0.0 else 0.0,
         "class_clash": 1.0 if ct.class_conflicts(low.classes, high.classes) else 0.0,
