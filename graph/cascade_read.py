@@ -3,9 +3,11 @@ stored graph (at about 185 KB per task in memory, 8,000 tasks passed 2 GB that w
 
     for graph in document_graphs(store, docs, batch=200): ...   # each a PolicyGraph of whole documents
 
-The embedded Oxigraph store is read per document's named graph (plus the shared department nodes those
-documents point to, each read once); Neo4j by the owner mark every document's nodes and edges carry. Any other
-store (a remote SPARQL endpoint, test doubles) is read whole once and handed out in the same batches.
+A store that offers ``load_documents(docs) -> PolicyGraph`` (those documents' subgraphs with the shared nodes
+they reach) is read through it. Otherwise: the embedded Oxigraph store per document's named graph (plus the
+shared department nodes those documents point to, each read once), while its mapping lays documents out in
+named graphs; Neo4j by the owner mark every document's nodes and edges carry. Any other store (a remote SPARQL
+endpoint, test doubles) is read whole once and handed out in the same batches.
 """
 from __future__ import annotations
 
@@ -23,7 +25,10 @@ def document_graphs(store, docs: list[str], batch: int = BATCH) -> Iterator[Poli
 
 
 def _reader(store):
-    if getattr(store, "kind", None) == "oxigraph" and getattr(store, "_store", None) is not None:
+    if callable(getattr(store, "load_documents", None)):
+        return store.load_documents
+    if getattr(store, "kind", None) == "oxigraph" and getattr(store, "_store", None) is not None \
+            and hasattr(store.m, "graph_iri"):
         return _OxigraphReader(store)
     if getattr(store, "kind", None) == "neo4j":
         return _Neo4jReader(store)
