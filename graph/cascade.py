@@ -11,10 +11,12 @@ Method (deterministic, explainable and offline; every feature is written into th
    responsible functions, and negative evidence: the counted objects differ, the functions are disjoint,
    the texts name exclusive classes (技工 vs 中职, 本科 vs 高职); texts compared after the domain's synonyms
    are rewritten to one form (cascade_terms.yaml: 职教高考 → 分类考试招生, 学历证书+若干职业技能等级证书 → 1+X证书);
+   and how the pair ranks among the lower task's candidates and among its document's tasks for that higher one;
 3. the score is the probability of a true link from a logistic regression fitted OFFLINE on hand-labelled
    pairs (cascade_model.json, refitted by scripts/fit_cascade_model.py; never trained at run time);
-4. links at or above the threshold are facts (review=false) unless a rival clearly beats them; from the floor
-   up to it, suggestions (review=true).
+4. links at or above the threshold are facts (review=false) unless a rival clearly beats them or the texts name
+   exclusive classes; from the floor up to it, suggestions (review=true);
+5. a store is read and written a batch of whole documents at a time (link_store, cascade_read).
 """
 from __future__ import annotations
 
@@ -27,7 +29,6 @@ import numpy as np
 from policykg.graph import cascade_model
 from policykg.graph import cascade_text as ct
 from policykg.graph.cascade_features import Item, make_item, pair_features, relative_features, weigh
-from policykg.graph.cascade_features import pair_key  # noqa: F401  (re-exported: target-changes tests use it)
 from policykg.graph.cascade_index import NgramIndex
 from policykg.graph.cascade_read import BATCH, document_graphs
 from policykg.graph.cascade_scope import (NATIONAL_NAMES, RANK, containing, main_jurisdiction, short_name,
