@@ -82,6 +82,7 @@ class Failure:
 
 # What went wrong, by the exception's class (or a base class), as the key of a sentence in i18n.yaml.
 _FAILURE_KINDS = {
+    "FederationRefused": "err_federation",   # SERVICE, foreign FROM, LOAD CSV: not the read-only explorer's refusal
     "NoSuchName": "err_no_such_name", "SelectionError": "err_no_such_name", "QueryTimeout": "err_timeout",
     "QueryTooLarge": "err_too_large", "StoreBusy": "err_busy", "StoreMissing": "err_no_store",
     "Neo4jStoreError": "err_store", "StoreError": "err_store", "ReadOnlyViolation": "err_read_only",

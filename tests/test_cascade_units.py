@@ -1,0 +1,56 @@
+"""Unit tests of the cascade's text helpers (graph/cascade_text.py, cascade_scope.py), on made-up phrases whose
+answers are worked out by hand from the documented rules (issue 19: mutants the example-level tests let through)."""
+from __future__ import annotations
+
+import pytest
+
+from policykg.graph import cascade_text as ct
+from policykg.graph.cascade_scope import _short
+
+
+@pytest.mark.parametrize("a, b, share", [
+    ("示范性实训基地", "实训基地", 1.0),                 # one contains the other
+    ("实训基地", "实训基地", 1.0),
+    ("优质实训基地", "示范实训基地", 0.6),               # bigrams 优质 质实 实训 训基 基地 / 示范 范实 实训 训基 基地: 3 of 5
+    ("实训基地", "创新团队", 0.0),                       # heads differ
+    ("基地", "实训基地", 0.0),                           # under three characters
+    ("实训基地", "地", 0.0),
+    ("省级基地", "市级基地", 2 / 3),                     # 省级 级基 基地 / 市级 级基 基地: 2 of 3
+])
+def test_overlap_of_counted_objects(a, b, share):
+    assert ct.overlap(a, b) == pytest.approx(share)
+    assert ct.overlap(b, a) == pytest.approx(share)
+
+
+def test_overlap_is_at_most_one():
+    assert ct.overlap("一二三四五实训基地", "三四五实训基地") == 1.0
+
+
+@pytest.mark.parametrize("lower, higher, phrases", [
+    ("建设高水平专业群", "推进高水平专业群建设", ["高水平专业群"]),
+    ("建设高水平专业群", "无关的内容", []),
+    ("abcd", "xxabcdxx", ["abcd"]),                      # a phrase of exactly the minimum length, at the end
+    ("abc", "abc", []),                                  # shorter than the minimum (4)
+    ("abcdefg", "abcdefg", ["abcdefg"]),                 # the whole text
+    ("abcdXabcde", "abcde", ["abcde"]),                  # a phrase inside a longer one found is dropped
+    ("甲乙丙丁 戊己庚辛", "甲乙丙丁戊己庚辛", ["甲乙丙丁戊己庚辛"]),   # blanks are no break
+    ("一二三四，五六七八，九十壹贰", "一二三四五六七八九十壹贰", ["一二三四", "九十壹贰", "五六七八"]),   # same length: code point order
+])
+def test_shared_phrases(lower, higher, phrases):
+    assert ct.shared_phrases(lower, higher) == phrases
+
+
+def test_shared_phrases_longest_first_and_at_most_three():
+    lower = "一二三四五，甲乙丙丁，子丑寅卯辰巳，东南西北"
+    higher = "子丑寅卯辰巳。一二三四五。甲乙丙丁。东南西北"
+    assert ct.shared_phrases(lower, higher) == ["子丑寅卯辰巳", "一二三四五", "东南西北"]
+    assert ct.shared_phrases(lower, higher, limit=5) == ["子丑寅卯辰巳", "一二三四五", "东南西北", "甲乙丙丁"]
+    assert ct.shared_phrases("甲乙丙", "甲乙丙", minimum=3) == ["甲乙丙"]
+
+
+@pytest.mark.parametrize("name, short", [
+    ("江西省", "江西"), ("南昌市", "南昌"), ("广西壮族自治区", "广西壮族"), ("香港特别行政区", "香港"),
+    ("沛县", "沛县"), ("X市", "X市"), ("ab省", "ab"),
+])
+def test_short_place_names(name, short):
+    assert _short(name) == short
