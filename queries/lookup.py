@@ -176,7 +176,7 @@ class Lookup:
                     again[p.name] = doc_id
                     notes.append(f"document {value!r} is {self.describe_document(doc_id)}")
             elif _is_task(p) and value.startswith("task/"):
-                doc_id = value.split("/")[1]
+                doc_id = value[len("task/"):].rsplit("/", 1)[0]    # a document id may hold "/" (sub/folder)
                 if not any(row[1] == value for row in self.names("task", doc_id)):
                     raise NoSuchName(f"no task {value!r} (give a task as DOC-NUMBER such as 001-7, a document "
                                      "title and number, or words from its text)")
