@@ -34,7 +34,7 @@ from dataclasses import asdict
 
 from policykg.loaders import extract_file, read
 from policykg.loaders.docx_writer import write_docx
-from policykg.loaders.records import _plain
+from policykg.core.records import _plain
 from policykg.ontology.resolve import get_resolver, resolve_result
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from policykg.graph.model import Edge, Node, PolicyGraph
 from policykg.ontology import reference
-from policykg.loaders.records import ExtractionResult, Provenance, ResolvedDepartment, TaskRecord, _plain
+from policykg.core.records import ExtractionResult, Provenance, ResolvedDepartment, TaskRecord, _plain
 
 
 class BuildError(ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from .records import Deadline, DeadlineKind
+from policykg.core.records import Deadline, DeadlineKind
 
 CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _Q = "[“”\"'‘’「」]?"

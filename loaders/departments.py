@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from policykg.core.lexicon import DUTY_VERBS, NAME_END, looks_like_unit
+# the reading of a break in a cell: the department lexicon knows what a name looks like (cores, places)
+from policykg.ontology.wraps import wrapped_name
 
 from .annotations import LEAD_MARK_RE as _LEAD_MARK_RE, Annotation, parse
 from .normalize import clean_line
@@ -56,14 +58,6 @@ def _first_name(text: str) -> str:
     """The fragment before the first separator outside brackets."""
     found, _ = _top_level_separators(text)
     return text[:found[0]] if found else text
-
-
-def _wrapped_name(head: str, tail: str) -> bool | None:
-    """The resolver's reading of a break (see ``policykg.ontology.wraps.wrapped_name``): it knows what a
-    department name looks like (cores, places, collectives), which characters alone cannot tell."""
-    from policykg.ontology.wraps import wrapped_name   # late: the ontology imports the loaders' records
-
-    return wrapped_name(head, tail)
 
 
 def _fragments(text: str) -> list[tuple[str, bool]]:
@@ -114,13 +108,13 @@ def _join_breaks(text: str) -> str:
         elif _CONJUNCTION_RE.match(tail):
             verdict = False                     # 市教育局\n及各职业院校
         else:
-            verdict = _wrapped_name(head, tail)
+            verdict = wrapped_name(head, tail)
             ahead = k + 1
             while verdict is None and tail == nxt and ahead < len(frags) and ahead <= k + 2 \
                     and not frags[ahead][1]:
                 # 各乡 镇人民\n政府: the tail is only the start of a name wrapped once more
                 nxt_tail = _first_name(frags[ahead][0])
-                verdict = _wrapped_name(head, tail + nxt_tail) or None
+                verdict = wrapped_name(head, tail + nxt_tail) or None
                 if nxt_tail != frags[ahead][0]:
                     break
                 tail += nxt_tail

@@ -12,7 +12,7 @@ from .normalize import clean_text
 from .reader import read
 from policykg.core.lexicon import why_not_unit
 
-from .records import ExtractionResult, Problem, Provenance, SchoolMeasure, TaskRecord
+from policykg.core.records import ExtractionResult, Problem, Provenance, SchoolMeasure, TaskRecord
 from .segment import RawTask, segment
 from .source import LoaderError, SourceDocument
 from .targets import find_quantities

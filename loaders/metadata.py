@@ -19,7 +19,8 @@ from pathlib import Path
 import yaml
 
 from .normalize import clean_text
-from .records import DocumentMeta, Level
+from policykg.core.records import DocumentMeta, Level
+from policykg.ontology.placement import place_document
 from .source import LoaderError, Paragraph, SourceDocument
 
 DOCNO_RE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号")
@@ -135,8 +136,6 @@ def extract_meta(doc: SourceDocument, manifest: dict | None = None) -> DocumentM
 def _place(meta: DocumentMeta, raw: list[str], date_index: int | None, full: str, school: bool) -> None:
     """Issuer, level and jurisdiction read from the document itself (``policykg.ontology.placement``); what stays
     open is read from its departments when they are resolved."""
-    from policykg.ontology.placement import place_document
-
     placed = place_document(raw, meta.title, date_index, full)
     if placed.issuer and not school:
         meta.issuing_body = placed.issuer

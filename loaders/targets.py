@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .records import Qualifier, Target
+from policykg.core.records import Qualifier, Target
 
 UNITS = sorted(
     """周岁 岁 万人次 人次 个百分点 百分点 个月 学时 课时 学分 小时 平方米 公里 万元 亿元 元 个 门 所 家 项 名 人 次 年 天

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
-from policykg.loaders.records import DocumentMeta, ResolvedDepartment
+from policykg.core.records import DocumentMeta, ResolvedDepartment
 from policykg.ontology.naming import normalise
 from policykg.ontology.places import get_places
 from policykg.ontology.reference import NATIONAL

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from policykg.loaders.records import ExtractionResult, ResolvedDepartment, TaskRecord
+from policykg.core.records import ExtractionResult, ResolvedDepartment, TaskRecord
 
 
 @dataclass

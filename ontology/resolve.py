@@ -21,7 +21,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from policykg.loaders.records import ExtractionResult, ResolvedDepartment
+from policykg.core.records import ExtractionResult, ResolvedDepartment
 from policykg.ontology import reference as ref
 from policykg.ontology.document_context import Context, context_for, place_from_departments
 from policykg.ontology.naming import Reading, fold, get_function_words, kinds_levels, normalise, read_kinds

@@ -155,7 +155,7 @@ def test_hand_written_json_equals_the_generic_conversion():
     from dataclasses import asdict, fields
 
     from policykg.loaders import extract_file
-    from policykg.loaders.records import TaskRecord, _plain
+    from policykg.core.records import TaskRecord, _plain
     from policykg.ontology.resolve import resolve_result
 
     seen_school = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from policykg.graph.build import BuildError, build
-from policykg.loaders.records import (Deadline, DeadlineKind, DocumentMeta, ExtractionResult, Provenance, Qualifier,
+from policykg.core.records import (Deadline, DeadlineKind, DocumentMeta, ExtractionResult, Provenance, Qualifier,
                                       ResolvedDepartment, SchoolMeasure, Target, TaskRecord)
 
 SHA = "ab" * 32

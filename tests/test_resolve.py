@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policykg.loaders.records import DocumentMeta, ExtractionResult, SchoolMeasure, TaskRecord
+from policykg.core.records import DocumentMeta, ExtractionResult, SchoolMeasure, TaskRecord
 from policykg.ontology.resolve import coverage, get_resolver, resolve_result
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "seeds_gold"

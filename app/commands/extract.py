@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.loaders import LoaderError, extract_file, iter_input_files, load_manifest
 from policykg.loaders.reader import FORMATS
-from policykg.loaders.records import ExtractionResult
+from policykg.core.records import ExtractionResult
 from policykg.ontology.resolve import resolve_result
 
 HELP = f"""Extract every task (departments, lead, deadlines, targets, provenance) from task-list files.
