@@ -80,7 +80,7 @@ def rdf_bytes(graph: PolicyGraph, fmt: str) -> bytes:
     """The RDF of exactly these nodes and edges, through the same codec the RDF store is written with."""
     if fmt not in RDF_FORMATS:
         raise ExportError(f"unknown RDF format {fmt!r}; choose one of: {', '.join(RDF_FORMATS)}")
-    return export_rdf(graph_quads(graph, load_mapping()), fmt)
+    return export_rdf(graph_quads(graph, load_mapping(), interop=True), fmt)
 
 
 # -- values shared by GraphML and CSV -----------------------------------------------------------------------

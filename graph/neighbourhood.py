@@ -187,20 +187,21 @@ def task_graph(store, selection: Selection):
 
 
 def _with_statements(raw, m, quads: list) -> list:
-    """The quads plus the reified statements carrying their edges' properties (a department's position in
-    the task's list, the mention as printed, a link's score)."""
+    """The quads plus the link nodes carrying their edges' properties (a cascade link's score and review flag;
+    a department's position and mention travel with the task's own quads, in its packed edge properties)."""
     from pyoxigraph import NamedNode
 
     rels = m.rel_by_predicate()
+    link_nodes = m.layout.link_nodes
     extra = []
     for q in quads:
         spec = rels.get(q.predicate.value)
-        if spec is None or not spec.properties:
+        if spec is None or spec.type not in link_nodes:
             continue
         source, target = m.node_id(q.subject.value), m.node_id(q.object.value)
         if source is None or target is None:
             continue
-        extra.extend(raw.quads_for_pattern(NamedNode(m.statement_iri(source, spec.type, target)), None, None, None))
+        extra.extend(raw.quads_for_pattern(NamedNode(m.link_iri(source, spec.type, target)), None, None, None))
     return quads + extra
 
 

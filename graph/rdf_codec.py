@@ -1,13 +1,15 @@
 """PolicyGraph <-> RDF quads, derived from the mapping only, and the one function that writes RDF terms as text.
 
-Each document's facts go to its own named graph; shared nodes (departments, functions, jurisdictions) and the
-edges among them go to the shared graph. Relationship properties ride on a reified ``rdf:Statement`` with a
-deterministic IRI. The RDF-only extras of the mapping (ODRL assignee, ELI/PROV types, OWL-Time instants,
-kind classes) are written too, and ignored when reading back.
+Everything is written to the default graph, in the lean form ``rdf:`` in mapping.yaml declares: no value that
+is a declared default or follows from another, no rdf:type where the relationship that reaches a node types it,
+relationship properties packed on their source node (one JSON literal) or on a small link node, never as
+reified statements. The vocabulary alignment (ODRL, ELI, PROV, OWL-Time, SKOS) is declared once in
+policykg.ttl and written out only by RDF exports (``graph_quads(..., interop=True)``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
@@ -23,6 +25,7 @@ TIME = "http://www.w3.org/2006/time#"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
 _DATATYPE = {"string": XSD + "string", "integer": XSD + "integer", "decimal": XSD + "decimal",
              "boolean": XSD + "boolean", "date": XSD + "date", "string-list": XSD + "string"}
+_DATATYPE_TERMS = {k: NamedNode(v) for k, v in _DATATYPE.items()}
 _TYPE = NamedNode(RDF_TYPE)
 
 
@@ -70,7 +73,7 @@ def literal(value: Any, prop: PropertySpec) -> Literal:
             text = str(value)
     except (TypeError, ValueError, ArithmeticError) as exc:
         raise CodecError(f"{prop.name}={value!r} is not a valid {kind}: {exc}") from None
-    return Literal(text, datatype=NamedNode(_DATATYPE[kind]))
+    return Literal(text, datatype=_DATATYPE_TERMS[kind])
 
 
 def python_value(term: Literal, prop: PropertySpec) -> Any:
@@ -190,110 +193,238 @@ def _where_brace(query: str) -> int:
 
 # -- PolicyGraph -> quads -------------------------------------------------------------------------------------
 
-def node_quads(node: Node, m: Mapping | None = None) -> Iterator[Quad]:
+_ROW_IN_LOCATION = re.compile(r"(?:table \d+, row|paragraph) (\d+)\b")
+
+
+def derive(how: str, node: Node) -> Any:
+    """The value a derived property takes (``rdf.derived`` in mapping.yaml), or None if it cannot be derived."""
+    props = node.props
+    if how == "owner":
+        return node.doc
+    if how == "year-of-end":
+        end = props.get("end")
+        return int(str(end)[:4]) if end else None
+    if how == "start-plus-text":
+        start, text = props.get("span_start"), props.get("text")
+        return start + len(text) if isinstance(start, int) and isinstance(text, str) else None
+    if how == "row-in-location":
+        found = _ROW_IN_LOCATION.match(str(props.get("location") or ""))
+        return int(found.group(1)) if found else None
+    raise CodecError(f"unknown derivation {how!r}")
+
+
+class _Terms:
+    """The mapping's IRIs as pyoxigraph terms, made once (building terms is most of the encoding's cost)."""
+
+    def __init__(self, m: Mapping) -> None:
+        lay = m.layout
+        self.m = m
+        self.classes = {label: NamedNode(spec.class_iri) for label, spec in m.nodes.items()}
+        self.props = {label: {name: (NamedNode(p.iri), p) for name, p in spec.properties.items()}
+                      for label, spec in m.nodes.items()}
+        self.rels = {t: NamedNode(r.iri) for t, r in m.relationships.items()}
+        self.rel_props = {t: {name: (NamedNode(p.iri), p) for name, p in r.properties.items()}
+                          for t, r in m.relationships.items()}
+        self.packed = NamedNode(lay.packed_iri)
+        self.link_ends = {t: (NamedNode(spec.from_iri), NamedNode(spec.to_iri)) for t, spec in lay.link_nodes.items()}
+        self.nodes: dict[str, NamedNode] = {}
+
+    def node(self, node_id: str) -> NamedNode:
+        term = self.nodes.get(node_id)
+        if term is None:
+            if len(self.nodes) > 200_000:       # shared nodes recur; owned ones mostly do not
+                self.nodes.clear()
+            term = self.nodes[node_id] = NamedNode(self.m.node_iri(node_id))
+        return term
+
+
+_TERMS: dict[int, _Terms] = {}
+
+
+def _terms(m: Mapping) -> _Terms:
+    t = _TERMS.get(id(m))
+    if t is None or t.m is not m:
+        t = _TERMS[id(m)] = _Terms(m)
+    return t
+
+
+def node_quads(node: Node, m: Mapping | None = None, packed: dict | None = None,
+               typed_by_edge: bool = True) -> Iterator[Quad]:
+    """One node's quads: its type (unless ``typed_by_edge``: the relationship that reaches it types it, see
+    ``rdf.typed_by``), and every property value that is neither the declared default nor derivable;
+    ``packed``: its packed edge properties (``edge_properties``)."""
     m = m or load_mapping()
-    spec = m.nodes.get(node.label)
-    if spec is None:
+    terms = _terms(m)
+    specs = terms.props.get(node.label)
+    if specs is None:
         raise CodecError(f"node {node.id!r}: label {node.label!r} is not in mapping.yaml ({', '.join(m.nodes)})")
-    s, g = NamedNode(m.node_iri(node.id)), NamedNode(m.graph_iri(node.doc))
-    yield Quad(s, _TYPE, NamedNode(spec.class_iri), g)
-    for extra in spec.also_classes:
-        yield Quad(s, _TYPE, NamedNode(extra), g)
+    lay = m.layout
+    s = terms.node(node.id)
+    if not (typed_by_edge and node.label in lay.typed_by):
+        yield Quad(s, _TYPE, terms.classes[node.label])
+    defaults = lay.defaults.get(node.label, {})
+    derived = lay.derived.get(node.label, {})
     for name, value in node.props.items():
-        prop = spec.properties.get(name)
-        if prop is None:
+        found = specs.get(name)
+        if found is None:
             raise CodecError(f"node {node.id!r}: {node.label} has no property {name!r} in mapping.yaml")
-        if value is None:
+        if value is None or (name in defaults and value == defaults[name]):
             continue
-        for v in (value if prop.many else [value]):
+        if name in derived and derive(derived[name], node) == value:
+            continue
+        p, prop = found
+        for v in (value if prop.many else (value,)):
             try:
-                yield Quad(s, NamedNode(prop.iri), literal(v, prop), g)
+                yield Quad(s, p, literal(v, prop))
             except CodecError as exc:
                 raise CodecError(f"node {node.id!r}: {exc}") from None
-    x = m.extras
-    kind_class = x.class_by_kind.get(node.label, {}).get(node.props.get("kind"))
-    if kind_class:
-        yield Quad(s, _TYPE, NamedNode(kind_class), g)
-    if node.label in x.in_scheme:
-        yield Quad(s, NamedNode(SKOS_IN_SCHEME), NamedNode(x.in_scheme[node.label]), g)
-    if x.derived_from and node.doc is not None and node.label in x.provenance_labels:
-        yield Quad(s, NamedNode(x.derived_from), NamedNode(m.node_iri(f"doc/{node.doc}")), g)
-    interval = x.intervals.get(node.label)
-    if interval:
-        for prop_name, link in ((interval.beginning, "hasBeginning"), (interval.end, "hasEnd")):
-            if prop_name and node.props.get(prop_name):
-                instant = NamedNode(f"{s.value}#{link}")
-                yield Quad(s, NamedNode(TIME + link), instant, g)
-                yield Quad(instant, _TYPE, NamedNode(TIME + "Instant"), g)
-                yield Quad(instant, NamedNode(TIME + "inXSDDate"),
-                           literal(node.props[prop_name], spec.properties[prop_name]), g)
+    if packed:
+        yield Quad(s, terms.packed, Literal(json.dumps(packed, sort_keys=True, ensure_ascii=False,
+                                                       separators=(",", ":"))))
 
 
-def edge_quads(edge: Edge, m: Mapping | None = None, graph_iri: str | None = None) -> Iterator[Quad]:
+def edge_quads(edge: Edge, m: Mapping | None = None) -> Iterator[Quad]:
+    """One edge's triple, and its link node when its relationship keeps its properties on one. Packed edge
+    properties are written with the source node (``graph_quads``)."""
     m = m or load_mapping()
-    spec = m.relationships.get(edge.type)
-    if spec is None:
+    terms = _terms(m)
+    p = terms.rels.get(edge.type)
+    if p is None:
         raise CodecError(f"edge {edge.key}: type {edge.type!r} is not in mapping.yaml ({', '.join(m.relationships)})")
-    s, o = NamedNode(m.node_iri(edge.source)), NamedNode(m.node_iri(edge.target))
-    g = NamedNode(graph_iri or m.graph_iri(edge.doc))
-    p = NamedNode(spec.iri)
-    yield Quad(s, p, o, g)
-    for extra in spec.also_predicates:
-        yield Quad(s, NamedNode(extra), o, g)
+    s, o = terms.node(edge.source), terms.node(edge.target)
+    yield Quad(s, p, o)
+    ends = terms.link_ends.get(edge.type)
     props = {k: v for k, v in edge.props.items() if v is not None}
-    if props:
-        st = NamedNode(m.statement_iri(edge.source, edge.type, edge.target))
-        yield Quad(st, _TYPE, NamedNode(RDF + "Statement"), g)
-        yield Quad(st, NamedNode(RDF + "subject"), s, g)
-        yield Quad(st, NamedNode(RDF + "predicate"), p, g)
-        yield Quad(st, NamedNode(RDF + "object"), o, g)
+    if ends is not None and props:
+        link = NamedNode(m.link_iri(edge.source, edge.type, edge.target))
+        yield Quad(link, ends[0], s)
+        yield Quad(link, ends[1], o)
+        specs = terms.rel_props[edge.type]
         for name, value in props.items():
-            prop = spec.properties.get(name)
-            if prop is None:
+            found = specs.get(name)
+            if found is None:
                 raise CodecError(f"edge {edge.key}: {edge.type} has no property {name!r} in mapping.yaml")
-            yield Quad(st, NamedNode(prop.iri), literal(value, prop), g)
+            yield Quad(link, found[0], literal(value, found[1]))
 
 
-def graph_quads(graph: PolicyGraph, m: Mapping | None = None) -> list[Quad]:
+def packed_props(edge: Edge, m: Mapping) -> dict[str, Any]:
+    """An edge's properties as they go into its source's packed JSON (checked and typed like literals)."""
+    specs = m.relationships[edge.type].properties
+    out = {}
+    for name, value in edge.props.items():
+        if value is None:
+            continue
+        prop = specs.get(name)
+        if prop is None:
+            raise CodecError(f"edge {edge.key}: {edge.type} has no property {name!r} in mapping.yaml")
+        text = literal(value, prop).value         # the same checks and canonical form as a literal
+        out[name] = python_value(Literal(text), prop) if prop.type in ("integer", "decimal", "boolean") else text
+    return out
+
+
+def graph_quads(graph: PolicyGraph, m: Mapping | None = None, interop: bool = False) -> list[Quad]:
+    """The stored form of ``graph``; ``interop`` adds the vocabulary alignment RDF exports write out."""
     m = m or load_mapping()
+    packed_types = set(m.layout.packed)
+    packed: dict[str, dict] = {}
+    for e in graph.edges.values():
+        if e.type in packed_types and e.props:
+            props = packed_props(e, m)
+            if props:
+                packed.setdefault(e.source, {}).setdefault(e.type, {})[e.target] = props
+    reached = _typed_by_edge(graph, m)
     out: list[Quad] = []
     for node in graph.nodes.values():
-        out.extend(node_quads(node, m))
+        out.extend(node_quads(node, m, packed.get(node.id), node.id in reached))
     for edge in graph.edges.values():
         out.extend(edge_quads(edge, m))
+    if interop:
+        out.extend(interop_quads(graph, m))
     return out
+
+
+def _typed_by_edge(graph: PolicyGraph, m: Mapping) -> set[str]:
+    """Nodes that an edge of the relationship typing their label reaches (the others carry an rdf:type)."""
+    typing = {rel: label for label, rel in m.layout.typed_by.items()}
+    return {e.target for e in graph.edges.values() if typing.get(e.type) == graph.nodes[e.target].label}
+
+
+def interop_quads(graph: PolicyGraph, m: Mapping | None = None) -> Iterator[Quad]:
+    """The vocabulary alignment declared in policykg.ttl, written out for tools that do not reason over it:
+    ELI / ODRL / PROV / OWL-Time / SKOS types, odrl:assignee, prov:wasDerivedFrom, time instants, kind classes,
+    and the types of nodes the store types by their relationship."""
+    m = m or load_mapping()
+    x, lay, terms = m.extras, m.layout, _terms(m)
+    reached = _typed_by_edge(graph, m)
+    for node in graph.nodes.values():
+        spec = m.nodes[node.label]
+        s = terms.node(node.id)
+        if node.label in lay.typed_by and node.id in reached:
+            yield Quad(s, _TYPE, terms.classes[node.label])
+        for extra in spec.also_classes:
+            yield Quad(s, _TYPE, NamedNode(extra))
+        kind_class = x.class_by_kind.get(node.label, {}).get(node.props.get("kind"))
+        if kind_class:
+            yield Quad(s, _TYPE, NamedNode(kind_class))
+        if node.label in x.in_scheme:
+            yield Quad(s, NamedNode(SKOS_IN_SCHEME), NamedNode(x.in_scheme[node.label]))
+        if x.derived_from and node.doc is not None and node.label in x.provenance_labels:
+            yield Quad(s, NamedNode(x.derived_from), terms.node(f"doc/{node.doc}"))
+        interval = x.intervals.get(node.label)
+        if interval:
+            for prop_name, link in ((interval.beginning, "hasBeginning"), (interval.end, "hasEnd")):
+                if prop_name and node.props.get(prop_name):
+                    instant = NamedNode(f"{s.value}#{link}")
+                    yield Quad(s, NamedNode(TIME + link), instant)
+                    yield Quad(instant, _TYPE, NamedNode(TIME + "Instant"))
+                    yield Quad(instant, NamedNode(TIME + "inXSDDate"),
+                               literal(node.props[prop_name], spec.properties[prop_name]))
+    for edge in graph.edges.values():
+        for extra in m.relationships[edge.type].also_predicates:
+            yield Quad(terms.node(edge.source), NamedNode(extra), terms.node(edge.target))
 
 
 # -- quads -> PolicyGraph -------------------------------------------------------------------------------------
 
 def quads_to_graph(quads: Iterable[Quad], m: Mapping | None = None) -> PolicyGraph:
-    """Read stored quads back into a PolicyGraph (the inverse of graph_quads, extras ignored)."""
+    """Read stored quads back into a PolicyGraph (the inverse of graph_quads): labels from rdf:type or from the
+    relationship that types a node, owners from the document ids, defaults and derived values filled in, edge
+    properties from the packed JSON and the link nodes. Anything else (exported extras, summaries) is ignored."""
     m = m or load_mapping()
+    lay = m.layout
     label_of_class = m.label_of_class()
     rels = m.rel_by_predicate()
-    typed: dict[str, tuple[str, str | None]] = {}      # subject IRI -> (label, owning doc)
+    typed_by = {m.relationships[r].iri: label for label, r in lay.typed_by.items()}
+    link_from = {spec.from_iri: t for t, spec in lay.link_nodes.items()}
+    link_to = {spec.to_iri for spec in lay.link_nodes.values()}
+    labels: dict[str, str] = {}
     literals: list[Quad] = []
     links: list[Quad] = []
-    statements: dict[str, dict[str, Any]] = {}
+    packed: dict[str, str] = {}
+    link_nodes: dict[str, dict[str, Any]] = {}
     for q in quads:
         subj, pred, obj = q.subject.value, q.predicate.value, q.object
         if pred == RDF_TYPE:
             if obj.value in label_of_class:
-                typed[subj] = (label_of_class[obj.value], _graph_doc(q, m))
-            continue
-        if isinstance(obj, Literal):
-            literals.append(q)
+                labels[subj] = label_of_class[obj.value]
         elif pred in rels:
             links.append(q)
-        if pred.startswith(RDF) or subj.startswith(m.base + "stmt/"):
-            statements.setdefault(subj, {})[pred] = obj
-    props: dict[str, dict[str, Any]] = {s: {} for s in typed}
+            if pred in typed_by:
+                labels[obj.value] = typed_by[pred]
+        elif pred == lay.packed_iri:
+            packed[subj] = obj.value
+        elif pred in link_from or pred in link_to or subj.startswith(m.base + "link/"):
+            link_nodes.setdefault(subj, {})[pred] = obj
+        elif isinstance(obj, Literal):
+            literals.append(q)
+    props: dict[str, dict[str, Any]] = {s: {} for s in labels}
+    by_predicate = {label: spec.by_predicate() for label, spec in m.nodes.items()}
     for q in literals:
         subj = q.subject.value
-        if subj not in typed:
+        label = labels.get(subj)
+        if label is None:
             continue
-        spec = m.nodes[typed[subj][0]]
-        prop = spec.by_predicate().get(q.predicate.value)
+        prop = by_predicate[label].get(q.predicate.value)
         if prop is None:
             continue
         value = python_value(q.object, prop)
@@ -301,41 +432,110 @@ def quads_to_graph(quads: Iterable[Quad], m: Mapping | None = None) -> PolicyGra
             props[subj].setdefault(prop.name, []).append(value)
         else:
             props[subj][prop.name] = value
+    docs = _owners(labels, props, links, m)
     g = PolicyGraph()
-    for subj, (label, doc) in sorted(typed.items()):
+    for subj, label in sorted(labels.items()):
         node_props = {k: sorted(v) if isinstance(v, list) else v for k, v in props[subj].items()}
-        g.add_node(Node(m.node_id(subj), label, node_props, doc=doc))
-    edge_props = _statement_props(statements, m)
+        node = Node(m.node_id(subj), label, node_props, doc=docs.get(subj))
+        for name, how in lay.derived.get(label, {}).items():
+            if name not in node_props:
+                value = derive(how, node)
+                if value is not None:
+                    node_props[name] = value
+        for name, value in lay.defaults.get(label, {}).items():
+            node_props.setdefault(name, value)
+        g.add_node(node)
+    unowned = {r.type for r in m.shared_rels()} | set(lay.links)
+    edge_props = _link_node_props(link_nodes, link_from, m)
     for q in links:
         s, o = q.subject.value, q.object.value
         spec = rels[q.predicate.value]
-        if s not in typed or o not in typed:
+        if s not in labels or o not in labels:
             continue   # an end outside the stored graph (e.g. a link to a replaced task) is not an edge
-        key = (m.node_id(s), spec.type, m.node_id(o))
-        g.add_edge(Edge(key[0], spec.type, key[2], edge_props.get((s, q.predicate.value, o), {}),
-                        doc=_graph_doc(q, m)))
+        source, target = m.node_id(s), m.node_id(o)
+        if spec.type in lay.link_nodes:
+            eprops = edge_props.get((s, spec.type, o), {})
+        elif spec.type in lay.packed and s in packed:
+            eprops = _unpack(packed[s], spec.type, target, m)
+        else:
+            eprops = {}
+        g.add_edge(Edge(source, spec.type, target, eprops, doc=None if spec.type in unowned else docs.get(s)))
     return g
 
 
-def _graph_doc(q: Quad, m: Mapping) -> str | None:
-    graph = q.graph_name
-    return m.graph_doc(graph.value) if isinstance(graph, NamedNode) else None
-
-
-def _statement_props(statements: dict[str, dict[str, Any]], m: Mapping) -> dict[tuple[str, str, str], dict]:
-    rels = m.rel_by_predicate()
-    out = {}
-    for st in statements.values():
-        s, p, o = (st.get(RDF + k) for k in ("subject", "predicate", "object"))
-        if s is None or p is None or o is None or p.value not in rels:
+def _owners(labels: dict[str, str], props: dict[str, dict], links: list[Quad], m: Mapping) -> dict[str, str]:
+    """The owning document of every owned node: its doc_id, else that of the node that contains it."""
+    shared = set(m.shared_labels)
+    docs = {s: props[s]["doc_id"] for s, label in labels.items()
+            if label not in shared and isinstance(props[s].get("doc_id"), str)}
+    contains = {m.relationships[r].iri for r in m.layout.contains}
+    parent = {q.object.value: q.subject.value for q in links if q.predicate.value in contains}
+    for subj, label in labels.items():
+        if subj in docs or label in shared:
             continue
-        spec = rels[p.value]
-        by_pred = {prop.iri: prop for prop in spec.properties.values()}
-        out[(s.value, p.value, o.value)] = {
-            by_pred[k].name: python_value(v, by_pred[k]) for k, v in st.items() if k in by_pred
-        }
+        seen, up = {subj}, parent.get(subj)
+        while up is not None and up not in docs and up not in seen:
+            seen.add(up)
+            up = parent.get(up)
+        if up is not None and up in docs:
+            docs[subj] = docs[up]
+    return docs
+
+
+def _unpack(text: str, rel_type: str, target: str, m: Mapping) -> dict[str, Any]:
+    try:
+        props = json.loads(text).get(rel_type, {}).get(target, {})
+    except (ValueError, AttributeError):
+        return {}
+    specs = m.relationships[rel_type].properties
+    return {k: python_value(Literal(v if isinstance(v, str) else json.dumps(v)), specs[k])
+            for k, v in props.items() if k in specs}
+
+
+def _link_node_props(link_nodes: dict[str, dict[str, Any]], link_from: dict[str, str],
+                     m: Mapping) -> dict[tuple[str, str, str], dict]:
+    out = {}
+    for preds in link_nodes.values():
+        rel_type = next((t for p, t in link_from.items() if p in preds), None)
+        if rel_type is None:
+            continue
+        spec = m.layout.link_nodes[rel_type]
+        if spec.to_iri not in preds:
+            continue
+        by_pred = {prop.iri: prop for prop in m.relationships[rel_type].properties.values()}
+        out[(preds[spec.from_iri].value, rel_type, preds[spec.to_iri].value)] = {
+            by_pred[k].name: python_value(v, by_pred[k]) for k, v in preds.items() if k in by_pred}
     return out
 
 
-__all__ = ["CodecError", "bind_values", "edge_quads", "graph_quads", "literal", "node_quads", "parse_param", "plain",
-           "quads_to_graph", "sparql_term", "to_term"]
+def document_quads(sub: PolicyGraph, doc: str, m: Mapping | None = None) -> tuple[list[Quad], dict[str, list[Quad]]]:
+    """One document's subgraph as what it owns (its nodes and edges) and, per shared node it touches, that
+    node's quads (properties and the edges among shared nodes). A node another document owns is not written."""
+    m = m or load_mapping()
+    packed_types = set(m.layout.packed)
+    packed: dict[str, dict] = {}
+    for e in sub.edges.values():
+        if e.type in packed_types and e.props:
+            props = packed_props(e, m)
+            if props:
+                packed.setdefault(e.source, {}).setdefault(e.type, {})[e.target] = props
+    owned: list[Quad] = []
+    shared: dict[str, list[Quad]] = {}
+    terms = _terms(m)
+    reached = _typed_by_edge(sub, m)
+    for node in sub.nodes.values():
+        if node.doc == doc:
+            owned.extend(node_quads(node, m, packed.get(node.id), node.id in reached))
+        elif node.doc is None:
+            shared.setdefault(terms.node(node.id).value, []).extend(
+                node_quads(node, m, packed.get(node.id), node.id in reached))
+    for edge in sub.edges.values():
+        if edge.doc is None and sub.nodes[edge.source].doc is None:
+            shared.setdefault(terms.node(edge.source).value, []).extend(edge_quads(edge, m))
+        else:
+            owned.extend(edge_quads(edge, m))
+    return owned, shared
+
+
+__all__ = ["CodecError", "bind_values", "derive", "document_quads", "edge_quads", "graph_quads", "interop_quads", "literal",
+           "node_quads", "parse_param", "plain", "quads_to_graph", "sparql_term", "to_term"]

@@ -19,10 +19,17 @@ FORMATS: dict[str, tuple[RdfFormat, bool]] = {
 
 
 def stored_quads(store) -> Iterable[Quad]:
-    """What a store holds as RDF: an RDF store's own quads, else its graph written through the mapping (Neo4j)."""
+    """What a store holds as RDF, in the stored (lean) form validation checks: an RDF store's own quads, else its
+    graph written through the mapping (Neo4j)."""
     if hasattr(store, "quads"):
         return store.quads()
     return graph_quads(store.load_graph(), load_mapping())
+
+
+def export_quads(store) -> list[Quad]:
+    """A whole store as exports write it: the stored form plus the vocabulary alignment (ODRL, ELI, PROV,
+    OWL-Time, SKOS) that the store declares once in the ontology instead of storing per task."""
+    return graph_quads(store.load_graph(), load_mapping(), interop=True)
 
 
 def export_rdf(quads: Iterable[Quad], fmt: str, output: BinaryIO | str | None = None) -> bytes | None:

@@ -1,9 +1,8 @@
 """A remote SPARQL 1.1 endpoint as the graph store (SPARQL 1.1 Protocol over HTTP, standard library only).
 
-Writes are the same single-request updates as the embedded store (see rdf_store). Query parameters travel as
-a VALUES block of escaped RDF terms placed at the start of the query's WHERE group (``bind_values``), never
-as formatted text. The union of the named graphs is the default graph of user queries, declared with the
-protocol's ``default-graph-uri``/``named-graph-uri`` parameters so it works on any compliant server.
+Each document is written in one update request (see rdf_store.SparqlGraphStore), into the server's default
+graph, where queries read it. Query parameters travel as a VALUES block of escaped RDF terms placed at the
+start of the query's WHERE group (``bind_values``), never as formatted text.
 """
 from __future__ import annotations
 
@@ -32,7 +31,6 @@ class SparqlEndpointStore(SparqlGraphStore):
         self.update_endpoint = settings.get("sparql_update_endpoint", update_endpoint) or _update_url(self.endpoint)
         self.timeout = timeout
         self.description = f"SPARQL endpoint {self.endpoint}"
-        self._graphs: list[str] | None = None
 
     # -- HTTP -------------------------------------------------------------------------------------------
     def _post(self, url: str, form: list[tuple[str, str]] | str, accept: str,
@@ -58,14 +56,10 @@ class SparqlEndpointStore(SparqlGraphStore):
 
     def _update(self, text: str) -> None:
         self._post(self.update_endpoint, text, "*/*")
-        self._graphs = None
 
-    def _select(self, text: str, params: dict[str, Any] | None = None, union: bool = False,
+    def _select(self, text: str, params: dict[str, Any] | None = None,
                 limits: QueryLimits | None = None) -> QueryResult:
         form = [("query", bind_values(text, params or {}))]
-        if union:
-            graphs = self._named_graphs()
-            form += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
         data, ctype = self._post(self.endpoint, form,
                                  "application/sparql-results+json, application/n-triples;q=0.9", limits)
         if "json" in ctype:
@@ -77,24 +71,19 @@ class SparqlEndpointStore(SparqlGraphStore):
         return QueryResult(["subject", "predicate", "object"],
                            [[plain(t.subject), plain(t.predicate), plain(t.object)] for t in triples])
 
-    def _named_graphs(self) -> list[str]:
-        if self._graphs is None:
-            self._graphs = [r[0] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows]
-        return self._graphs
-
     # -- the store interface ------------------------------------------------------------------------------
     def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
         check_read_only(text)
-        result = self._select(text, params, union=True, limits=(limits := QueryLimits.from_settings()))
+        result = self._select(text, params, limits=(limits := QueryLimits.from_settings()))
         if len(result.rows) > limits.max_rows:   # a CONSTRUCT's triples
             return QueryResult(result.columns, result.rows[:limits.max_rows], truncated=True)
         return result
 
     def quads(self) -> Iterable[Quad]:
-        data, _ = self._post(self.endpoint, [("query", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")],
+        data, _ = self._post(self.endpoint, [("query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")],
                              "application/sparql-results+json")
-        s, p, o, g = (Variable(v) for v in "spog")
-        return list(self._without_state(Quad(sol[s], sol[p], sol[o], sol[g])
+        s, p, o = (Variable(v) for v in "spo")
+        return list(self._without_state(Quad(sol[s], sol[p], sol[o])
                                         for sol in parse_query_results(data, format=QueryResultsFormat.JSON)))
 
     def clear(self) -> None:

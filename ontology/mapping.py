@@ -5,9 +5,11 @@ directions) is derived from it here so that no store hard-codes a term.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -18,8 +20,13 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _IRI_UNSAFE = frozenset(chr(c) for c in range(0x21)) | frozenset('<>"{}|\\^`% \x7f')
 
 
+_IRI_UNSAFE_RE = re.compile("[" + re.escape("".join(sorted(_IRI_UNSAFE))) + "]")
+
+
 def quote(text: str) -> str:
     """Percent-encode what an IRI may not hold raw; Chinese stays readable (IRIs allow it)."""
+    if _IRI_UNSAFE_RE.search(text) is None:      # the usual case, and the write path's hot spot
+        return text
     return "".join("".join(f"%{b:02X}" for b in ch.encode()) if ch in _IRI_UNSAFE else ch for ch in text)
 
 
@@ -69,7 +76,35 @@ class IntervalSpec:
 
 
 @dataclass(frozen=True)
+class LinkNodeSpec:
+    """A relationship whose properties sit on a small node of their own: ``L from S ; to T ; <properties>``."""
+
+    class_iri: str
+    from_iri: str
+    to_iri: str
+
+
+DERIVATIONS = ("owner", "year-of-end", "row-in-location", "start-plus-text")
+
+
+@dataclass(frozen=True)
+class RdfLayout:
+    """How the RDF store writes the graph (``rdf:`` in mapping.yaml): what it stores and what it derives."""
+
+    contains: tuple[str, ...]                   # relationship types that make up a document (its boundary)
+    links: tuple[str, ...]                      # cross-document relationship types, rebuilt by the linker
+    packed: tuple[str, ...]                     # relationship types whose properties are packed on the source
+    packed_iri: str                             # the predicate of the packed JSON literal
+    link_nodes: dict[str, LinkNodeSpec]         # relationship type -> its link node
+    defaults: dict[str, dict[str, Any]]         # label -> property -> value not written
+    derived: dict[str, dict[str, str]]          # label -> property -> derivation (DERIVATIONS)
+    typed_by: dict[str, str]                    # label -> relationship type whose range types it
+
+
+@dataclass(frozen=True)
 class RdfExtras:
+    """The vocabulary alignment RDF exports write out (``export:`` in mapping.yaml); never stored."""
+
     derived_from: str | None                 # prov:wasDerivedFrom from owned nodes to their document
     provenance_labels: tuple[str, ...]
     intervals: dict[str, IntervalSpec]
@@ -84,6 +119,7 @@ class Mapping:
     nodes: dict[str, NodeSpec]
     relationships: dict[str, RelSpec]
     extras: RdfExtras
+    layout: RdfLayout
 
     # -- IRIs -----------------------------------------------------------------------------------------
     def expand(self, curie: str) -> str:
@@ -99,32 +135,12 @@ class Mapping:
         """The node id of one of our IRIs, or None for a foreign IRI."""
         return unquote(iri[len(self.base):]) if iri.startswith(self.base) else None
 
-    def graph_iri(self, doc: str | None) -> str:
-        """Named graph of one document's facts; ``None`` is the graph of shared nodes."""
-        return self.base + "graph/" + (quote(doc) if doc is not None else "shared")
-
-    @property
-    def shared_graph(self) -> str:
-        return self.graph_iri(None)
-
-    @property
-    def links_graph(self) -> str:
-        """Cross-document edges (cascade links), rebuilt by the linker."""
-        return self.base + "graph/links"
-
-    def graph_doc(self, graph_iri: str) -> str | None:
-        prefix = self.base + "graph/"
-        if graph_iri.startswith(prefix):
-            name = unquote(graph_iri[len(prefix):])
-            return None if name in ("shared", "links") else name
-        return None
-
-    def statement_iri(self, source: str, rel_type: str, target: str) -> str:
-        """Deterministic IRI of the reified statement that carries a relationship's properties."""
+    def link_iri(self, source: str, rel_type: str, target: str) -> str:
+        """Deterministic IRI of the link node that carries a relationship's properties (``edge_properties``)."""
         import hashlib
 
         digest = hashlib.sha256(f"{source}\x1f{rel_type}\x1f{target}".encode()).hexdigest()[:24]
-        return self.base + "stmt/" + digest
+        return self.base + "link/" + digest
 
     # -- lookups ---------------------------------------------------------------------------------------
     def label_of_class(self) -> dict[str, str]:
@@ -177,10 +193,12 @@ def _properties(owner: str, raw: dict | None, expand) -> dict[str, PropertySpec]
 
 def parse_mapping(data: dict) -> Mapping:
     prefixes = dict(data["prefixes"])
-    stub = Mapping(data["base"], prefixes, {}, {}, RdfExtras(None, (), {}, {}, {}))
+    stub = Mapping(data["base"], prefixes, {}, {}, RdfExtras(None, (), {}, {}, {}),
+                   RdfLayout((), (), (), "", {}, {}, {}, {}))
     expand = stub.expand
-    rdf = data.get("rdf") or {}
-    shared = set(rdf.get("shared_labels") or ())
+    layout_data = data.get("rdf") or {}
+    rdf = data.get("export") or {}
+    shared = set(layout_data.get("shared_labels") or ())
     also = rdf.get("also_types") or {}
     nodes = {
         label: NodeSpec(label, spec["class"], expand(spec["class"]), _properties(label, spec.get("properties"), expand),
@@ -216,7 +234,56 @@ def parse_mapping(data: dict) -> Mapping:
         class_by_kind={label: {k: expand(c) for k, c in kinds.items()}
                        for label, kinds in (rdf.get("class_by_kind") or {}).items()},
     )
-    return Mapping(data["base"], prefixes, nodes, rels, extras)
+    return Mapping(data["base"], prefixes, nodes, rels, extras, _layout(layout_data, nodes, rels, expand))
+
+
+def _layout(data: dict, nodes: dict[str, NodeSpec], rels: dict[str, RelSpec], expand) -> RdfLayout:
+    def rel_types(key: str, given) -> tuple[str, ...]:
+        unknown = [r for r in given if r not in rels]
+        if unknown:
+            raise ValueError(f"mapping.yaml: rdf.{key} names unknown relationships {unknown}")
+        return tuple(given)
+
+    packed, link_nodes = [], {}
+    for rel_type, how in (data.get("edge_properties") or {}).items():
+        rel_types("edge_properties", [rel_type])
+        if how == "packed":
+            packed.append(rel_type)
+        elif isinstance(how, dict) and {"node", "from", "to"} <= set(how):
+            link_nodes[rel_type] = LinkNodeSpec(expand(how["node"]), expand(how["from"]), expand(how["to"]))
+        else:
+            raise ValueError(f"mapping.yaml: rdf.edge_properties.{rel_type} is 'packed' or {{node, from, to}}")
+    bare = [r.type for r in rels.values() if r.properties and r.type not in packed and r.type not in link_nodes]
+    if bare:
+        raise ValueError(f"mapping.yaml: rdf.edge_properties does not say how to write the properties of {bare}")
+
+    def per_label(key: str) -> dict[str, dict[str, Any]]:
+        out = {}
+        for label, props in (data.get(key) or {}).items():
+            if label not in nodes or any(p not in nodes[label].properties for p in props):
+                raise ValueError(f"mapping.yaml: rdf.{key}.{label} names an unknown label or property")
+            out[label] = dict(props)
+        return out
+
+    derived = per_label("derived")
+    for label, props in derived.items():
+        for prop, how in props.items():
+            if how not in DERIVATIONS:
+                raise ValueError(f"mapping.yaml: rdf.derived.{label}.{prop}: {how!r} is not one of {DERIVATIONS}")
+    typed_by = dict(data.get("typed_by") or {})
+    for label, rel_type in typed_by.items():
+        if label not in nodes or rel_type not in rels or rels[rel_type].to_labels != (label,):
+            raise ValueError(f"mapping.yaml: rdf.typed_by.{label}: {rel_type} must lead to {label} only")
+    return RdfLayout(
+        contains=rel_types("contains", data.get("contains") or ()),
+        links=rel_types("links", data.get("links") or ()),
+        packed=tuple(packed),
+        packed_iri=expand(data.get("packed_predicate", "pk:edgeProperties")),
+        link_nodes=link_nodes,
+        defaults=per_label("defaults"),
+        derived=derived,
+        typed_by=typed_by,
+    )
 
 
 @lru_cache(maxsize=1)

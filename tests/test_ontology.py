@@ -35,6 +35,11 @@ def _written_terms() -> dict[str, str]:
             terms[c] = f"class of {label} kind {kind}"
     time = "http://www.w3.org/2006/time#"
     terms.update({time + "hasBeginning": "interval", time + "hasEnd": "interval", time + "inXSDDate": "instant"})
+    lay = m.layout
+    terms[lay.packed_iri] = "packed edge properties"
+    for rel, spec in lay.link_nodes.items():
+        terms.update({spec.class_iri: f"link node of {rel}", spec.from_iri: f"link node of {rel}",
+                      spec.to_iri: f"link node of {rel}"})
     return terms
 
 

@@ -38,9 +38,9 @@ def loaded(results, tmp_path_factory):
     store.close()
 
 
-def graph_dump(store: OxigraphStore, graph_iri: str) -> list[bytes]:
-    quads = [q for q in store.quads() if q.graph_name.value == graph_iri]
-    return sorted(serialize(quads, format=RdfFormat.N_QUADS).splitlines())
+def graph_dump(store: OxigraphStore, doc: str) -> list[bytes]:
+    """What one stored document owns, as sorted N-Quads (no named graph per document: its boundary)."""
+    return sorted(serialize(store.document_quads(doc), format=RdfFormat.N_QUADS).splitlines())
 
 
 def expected_counts(results) -> dict[str, int]:
@@ -103,14 +103,14 @@ def test_changed_document_replaces_only_its_subgraph(results, tmp_path):
     for r in results:
         store.replace_document(r.meta.doc, r.meta.sha256, build([r]))
     target = results[3]
-    others = {r.meta.doc: graph_dump(store, m.graph_iri(r.meta.doc)) for r in results if r is not target}
+    others = {r.meta.doc: graph_dump(store, r.meta.doc) for r in results if r is not target}
     changed = copy.deepcopy(target)
     changed.meta.sha256 = "f" * 64
     changed.tasks[0].text = "改写后的任务文本"
     del changed.tasks[-1]
     assert store.replace_document(changed.meta.doc, changed.meta.sha256, build([changed])).action == "replaced"
     for doc, dump in others.items():
-        assert graph_dump(store, m.graph_iri(doc)) == dump, doc
+        assert graph_dump(store, doc) == dump, doc
     rows = store.query(
         f"PREFIX pk: <{PK}> SELECT ?text ?doc WHERE {{ ?t pk:text ?text ; pk:docId ?doc ; pk:sequence 1 ; a pk:Task }}",
         {"doc": changed.meta.doc}).rows
@@ -232,13 +232,13 @@ def test_links_are_written_once_updated_and_dropped_with_a_replaced_document(res
             Edge(*other[:1], "IMPLEMENTS", other[1], {"score": 0.7, "method": "tfidf"}, doc=results[4].meta.doc)])
         return g
 
-    before_docs = {r.meta.doc: graph_dump(store, load_mapping().graph_iri(r.meta.doc)) for r in results}
+    before_docs = {r.meta.doc: graph_dump(store, r.meta.doc) for r in results}
     store.add_links(links(0.9))
     store.add_links(links(0.8))
     stored = store.load_graph()
     assert store.counts()["IMPLEMENTS"] == 2
     assert stored.edges[(low, "IMPLEMENTS", high)].props == {"score": 0.8, "method": "tfidf", "review": False}
-    assert {r.meta.doc: graph_dump(store, load_mapping().graph_iri(r.meta.doc)) for r in results} == before_docs
+    assert {r.meta.doc: graph_dump(store, r.meta.doc) for r in results} == before_docs
     # a full re-link (replace) keeps only what it writes: the 0.8 link, not the other one
     only = links(0.8)
     del only.edges[(other[0], "IMPLEMENTS", other[1])]

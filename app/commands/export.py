@@ -13,7 +13,7 @@ from policykg.app.briefing_data import describe
 from policykg.app.commands.query import _parse_params
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.graph.export import GRAPH_FORMATS, ExportError, export_bytes, export_graph, refs_from_rows
-from policykg.graph.rdf_export import FORMATS, export_rdf, stored_quads
+from policykg.graph.rdf_export import FORMATS, export_quads, export_rdf
 from policykg.graph.subgraph import Selection, SelectionError, TASK_LABELS, select
 
 # Every format once: the graph formats, the RDF formats that keep named graphs (whole graph only), the briefing.
@@ -166,7 +166,7 @@ def register(app: typer.Typer) -> None:
         target = open_chosen(store, neo4j, sparql, read_only=True)
         try:
             if not selectors and not filtered and fmt_name in FORMATS:   # the whole store, as it always was
-                _write(export_rdf(stored_quads(target), fmt_name), output, fmt_name)
+                _write(export_rdf(export_quads(target), fmt_name), output, fmt_name)
                 return
             graph = target.load_graph()
             department, document, node = _named(target, graph, department, document, node)

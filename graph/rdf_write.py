@@ -1,0 +1,364 @@
+"""The embedded store's write path: documents into Oxigraph through its native API, one transaction each.
+
+Everything sits in the default graph; a document's boundary is its Document node and what it contains
+(``rdf.contains`` in mapping.yaml), found by index lookups, never by a query. Writing a batch:
+
+- an unchanged document (same SHA-256) is skipped;
+- new documents are written together with ``Store.extend`` (one transaction, no delete work): their own
+  quads, and of the shared nodes they touch only the quads the store does not hold yet;
+- a document that replaces a stored one, or that changes a shared node's single value (a department's parent,
+  function, name), is written alone in ONE update: ``DELETE DATA`` its old quads (its nodes, the links to and
+  from them, the shared nodes no document refers to any more) and ``INSERT DATA`` the new ones. pyoxigraph has
+  no native transaction that both removes and adds, so this path writes its quads as update text (through
+  ``sparql_term`` only); a first national load never takes it.
+
+A first load can go through ``bulk_load``: the bulk loader (``Store.bulk_extend``), which skips transactions
+altogether, for documents the store does not hold yet.
+"""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
+
+from policykg.graph.model import PolicyGraph
+from policykg.graph.rdf_codec import CodecError, document_quads, edge_quads, quads_to_graph, sparql_term
+from policykg.ontology.mapping import RDF_TYPE, Mapping
+
+_DEFAULT = DefaultGraph()
+_TYPE = NamedNode(RDF_TYPE)
+SHARED_CACHE = 200_000      # shared nodes whose stored quads this writer remembers (a few MB)
+
+
+@dataclass
+class Planned:
+    """What writing one document takes: the quads to add and (replacing or overwriting) those to remove."""
+
+    doc: str
+    action: str                               # "added", "replaced" or "unchanged"
+    insert: list[Quad] = field(default_factory=list)
+    delete: list[Quad] = field(default_factory=list)
+    shared_written: dict[str, frozenset] = field(default_factory=dict)
+
+
+def update_text(delete: Iterable[Quad], insert: Iterable[Quad]) -> str:
+    """One SPARQL update that removes and adds exact triples of the default graph (values via sparql_term)."""
+    parts = []
+    for verb, quads in (("DELETE", delete), ("INSERT", insert)):
+        lines = [f"{sparql_term(q.subject)} {sparql_term(q.predicate)} {sparql_term(q.object)} ." for q in quads]
+        if lines:
+            parts.append(f"{verb} DATA {{\n" + "\n".join(lines) + "\n}")
+    return " ;\n".join(parts)
+
+
+class NativeWriter:
+    """Plans and writes documents and links into a pyoxigraph Store (the store's lock is held by its owner)."""
+
+    def __init__(self, store: Store, m: Mapping) -> None:
+        self.store, self.m = store, m
+        doc_spec = m.nodes["Document"]
+        self.sha = NamedNode(doc_spec.properties["sha256"].iri)
+        self.contains = {m.relationships[r].iri for r in m.layout.contains}
+        self.contains_terms = [NamedNode(i) for i in sorted(self.contains)]
+        self.shared_classes = {m.nodes[label].class_iri for label in m.shared_labels}
+        self.shared_rels = [NamedNode(r.iri) for r in m.shared_rels()]
+        self.single = {p.iri for n in m.nodes.values() if n.shared for p in n.properties.values() if not p.many}
+        self.single |= {r.iri for r in m.shared_rels()}
+        self.link_preds = [NamedNode(m.relationships[r].iri) for r in m.layout.links]
+        self.link_ends = [(NamedNode(s.from_iri), NamedNode(s.to_iri)) for s in m.layout.link_nodes.values()]
+        self.summary_doc = NamedNode(m.expand("pk:summaryDocument")) if "pk" in m.prefixes else None
+        self.known: OrderedDict[str, frozenset] = OrderedDict()     # shared node IRI -> its stored quads
+
+    # -- lookups -------------------------------------------------------------------------------------------
+    def _quads(self, s=None, p=None, o=None) -> Iterator[Quad]:
+        return self.store.quads_for_pattern(s, p, o, _DEFAULT)
+
+    def stored_hash(self, doc: str) -> str | None:
+        for q in self._quads(NamedNode(self.m.node_iri(f"doc/{doc}")), self.sha, None):
+            return q.object.value
+        return None
+
+    def document_subjects(self, doc: str) -> list[NamedNode]:
+        """The nodes a stored document owns: its Document node and what it contains, and its summaries."""
+        root = NamedNode(self.m.node_iri(f"doc/{doc}"))
+        seen, order, frontier = {root.value}, [root], [root]
+        while frontier:
+            nxt = []
+            for s in frontier:
+                for p in self.contains_terms:
+                    for q in self._quads(s, p, None):
+                        if isinstance(q.object, NamedNode) and q.object.value not in seen:
+                            seen.add(q.object.value)
+                            order.append(q.object)
+                            nxt.append(q.object)
+            frontier = nxt
+        if self.summary_doc is not None:
+            for q in self._quads(None, self.summary_doc, root):
+                if q.subject.value not in seen:
+                    seen.add(q.subject.value)
+                    order.append(q.subject)
+        return order
+
+    def document_quads(self, doc: str, with_links: bool = True) -> list[Quad]:
+        """Every quad of a stored document (and, ``with_links``, the links to and from its nodes)."""
+        subjects = self.document_subjects(doc)
+        out = [q for s in subjects for q in self._quads(s, None, None)]
+        if with_links:
+            out.extend(self._links_touching(subjects))
+        else:
+            links = {p.value for p in self.link_preds}
+            out = [q for q in out if q.predicate.value not in links]
+        return out
+
+    def _links_touching(self, subjects: list[NamedNode]) -> list[Quad]:
+        """Cross-document links into these nodes, and the link nodes of links from or to them."""
+        out, nodes = [], set()
+        for s in subjects:
+            for p in self.link_preds:
+                out.extend(self._quads(None, p, s))
+            for ends in self.link_ends:
+                for end in ends:
+                    nodes.update(q.subject for q in self._quads(None, end, s))
+        for link in sorted(nodes, key=lambda n: n.value):
+            out.extend(self._quads(link, None, None))
+        return out
+
+    def _is_shared(self, term) -> bool:
+        if not isinstance(term, NamedNode):
+            return False
+        return any(q.object.value in self.shared_classes for q in self._quads(term, _TYPE, None))
+
+    def _stored_shared(self, iri: str) -> frozenset:
+        found = self.known.get(iri)
+        if found is None:
+            found = frozenset(self._quads(NamedNode(iri), None, None))
+            self._remember(iri, found)
+        return found
+
+    def _remember(self, iri: str, quads: frozenset) -> None:
+        self.known[iri] = quads
+        self.known.move_to_end(iri)
+        while len(self.known) > SHARED_CACHE:
+            self.known.popitem(last=False)
+
+    # -- planning ------------------------------------------------------------------------------------------
+    def plan(self, doc: str, sha256: str, graph: PolicyGraph, previous: str | None) -> Planned:
+        """The quads that write ``doc`` (its subgraph in ``graph``); ``previous``: its stored hash, if any."""
+        if previous == sha256:
+            return Planned(doc, "unchanged")
+        sub = graph.document_subgraph(doc)
+        docs = {n.props.get("doc_id") for n in sub.nodes_by_label("Document") if n.doc == doc}
+        if docs != {doc}:
+            raise ValueError(f"the graph for {doc!r} holds the documents {sorted(d for d in docs if d)}")
+        owned, shared = document_quads(sub, doc, self.m)     # encoding checks every value first
+        planned = Planned(doc, "added" if previous is None else "replaced", list(owned))
+        old_subjects: list[NamedNode] = []
+        if previous is not None:
+            old_subjects = self.document_subjects(doc)
+            planned.delete.extend(q for s in old_subjects for q in self._quads(s, None, None))
+            planned.delete.extend(self._links_touching(old_subjects))
+        for iri, quads in shared.items():
+            wanted = frozenset(quads)
+            stored = self._stored_shared(iri)
+            fresh = wanted - stored
+            if not fresh:
+                continue
+            replaced = {(q.predicate.value) for q in fresh if q.predicate.value in self.single}
+            gone = [q for q in stored if q.predicate.value in replaced and q not in wanted]
+            planned.insert.extend(fresh)
+            planned.delete.extend(gone)
+            planned.shared_written[iri] = frozenset((stored - set(gone)) | wanted)
+        if previous is not None:
+            planned.delete.extend(self._orphans(old_subjects, owned, shared))
+        if planned.delete:
+            new = set(planned.insert)
+            planned.delete = [q for q in dict.fromkeys(planned.delete) if q not in new]
+            planned.insert = [q for q in planned.insert if q not in set(planned.delete)]
+        return planned
+
+    def _orphans(self, old_subjects: list[NamedNode], owned: list[Quad], shared: dict[str, list[Quad]]) -> list[Quad]:
+        """The quads of shared nodes the old version reached (directly or above) that nothing refers to once the
+        new version is written: no other document's node, no shared node that stays."""
+        old = {s.value for s in old_subjects}
+        reached = {q.object.value for s in old_subjects for q in self._quads(s, None, None)
+                   if isinstance(q.object, NamedNode) and q.object.value not in old}
+        candidates: set[str] = set()
+        frontier = [iri for iri in reached if self._is_shared(NamedNode(iri))]
+        while frontier:
+            iri = frontier.pop()
+            if iri in candidates:
+                continue
+            candidates.add(iri)
+            for p in self.shared_rels:
+                frontier.extend(q.object.value for q in self._quads(NamedNode(iri), p, None))
+        new_refs = {q.object.value for q in owned if isinstance(q.object, NamedNode)} | set(shared)
+        candidates -= new_refs
+        kept: dict[str, bool] = {}
+
+        def keep(iri: str, path: frozenset = frozenset()) -> bool:
+            if iri not in candidates:
+                return True
+            if iri in kept:
+                return kept[iri]
+            if iri in path:
+                return False
+            node = NamedNode(iri)
+            answer = False
+            for q in self._quads(None, None, node):
+                s = q.subject.value
+                if s in old or s == iri:
+                    continue
+                if q.predicate in self.shared_rels and self._is_shared(q.subject):
+                    if keep(s, path | {iri}):
+                        answer = True
+                        break
+                elif not self._is_shared(q.subject):
+                    answer = True      # a node of another document (or a link node) refers to it
+                    break
+            kept[iri] = answer
+            return answer
+
+        doomed = sorted(iri for iri in candidates if not keep(iri))
+        for iri in doomed:
+            self.known.pop(iri, None)
+        return [q for iri in doomed for q in self._quads(NamedNode(iri), None, None)]
+
+    # -- writing -------------------------------------------------------------------------------------------
+    def write(self, items: list[tuple[str, str, PolicyGraph]]) -> list[str]:
+        """Write documents in order: runs of plain additions in one ``extend`` each, anything that removes
+        quads in one update of its own. Returns each document's action."""
+        actions: list[str] = []
+        run: list[Planned] = []
+        for doc, sha256, graph in items:
+            planned = self.plan(doc, sha256, graph, self.stored_hash(doc))
+            actions.append(planned.action)
+            if planned.action == "unchanged":
+                continue
+            if planned.delete:
+                self._flush(run)
+                run = []
+                self.store.update(update_text(planned.delete, planned.insert))
+                self._learn(planned)
+            else:
+                run.append(planned)
+                self._learn(planned)      # later documents of the run see its shared nodes as stored
+        self._flush(run)
+        return actions
+
+    def _flush(self, run: list[Planned]) -> None:
+        if not run:
+            return
+        try:
+            self.store.extend([q for p in run for q in p.insert])
+        except BaseException:
+            for p in run:                 # what the cache learnt from them was never written
+                for iri in p.shared_written:
+                    self.known.pop(iri, None)
+            raise
+
+    def _learn(self, planned: Planned) -> None:
+        for iri, quads in planned.shared_written.items():
+            self._remember(iri, quads)
+
+    def bulk_load(self, items: Iterable[tuple[str, str, PolicyGraph]]) -> dict[str, int]:
+        """A first load through the bulk loader (no transactions: a failure leaves a partial store, so it is for
+        documents the store does not hold). Shared nodes are written once; a shared node that later documents
+        describe differently is corrected in one update at the end (last writer wins, as in ``write``)."""
+        counts = {"documents": 0, "quads": 0}
+        seen: dict[str, int] = {}                 # shared node IRI -> hash of the quads written for it
+        later: dict[str, dict[str, Quad]] = {}    # shared nodes described differently after they were written
+
+        def key(q: Quad) -> str:
+            return q.predicate.value if q.predicate.value in self.single else str(q)
+
+        def quads() -> Iterator[Quad]:
+            for doc, sha256, graph in items:
+                if self.stored_hash(doc) is not None:
+                    raise ValueError(f"bulk load: document {doc!r} is already stored; ingest without --bulk "
+                                     "to replace documents")
+                sub = graph.document_subgraph(doc)
+                owned, shared = document_quads(sub, doc, self.m)
+                counts["documents"] += 1
+                counts["quads"] += len(owned)
+                yield from owned
+                for iri, qs in shared.items():
+                    h = hash(frozenset(qs))
+                    if iri not in seen:
+                        seen[iri] = h
+                        counts["quads"] += len(qs)
+                        yield from qs
+                    elif seen[iri] != h:
+                        seen[iri] = h
+                        later.setdefault(iri, {}).update((key(q), q) for q in qs)
+
+        self.store.bulk_extend(quads())
+        delete, insert = [], []
+        for iri, described in later.items():
+            stored = {key(q): q for q in self._quads(NamedNode(iri), None, None)}
+            wanted = {**stored, **described}
+            delete.extend(q for k, q in stored.items() if wanted[k] != q)
+            insert.extend(q for k, q in wanted.items() if stored.get(k) != q)
+        if delete or insert:
+            self.store.update(update_text(delete, insert))
+        self.known.clear()
+        return counts
+
+    # -- links ---------------------------------------------------------------------------------------------
+    def add_links(self, graph: PolicyGraph, replace: bool, state_quads: list[Quad] | None,
+                  state_subject: NamedNode) -> None:
+        """Links and the link state in one transaction: an ``extend`` when nothing needs removing, else one
+        update (a full re-link removes every stored link; a rewritten link loses its old properties)."""
+        quads = [q for e in graph.edges.values() for q in edge_quads(e, self.m)]
+        delete: list[Quad] = []
+        whole: list[str] = []
+        if replace:
+            delete.extend(self._quads(state_subject, None, None))
+            for p in self.link_preds:
+                whole.append(f"DELETE WHERE {{ ?s {sparql_term(p)} ?o }}")
+            for start, _end in self.link_ends:
+                whole.append(f"DELETE WHERE {{ ?l {sparql_term(start)} ?s . ?l ?p ?o }}")
+        else:
+            links = {q.subject for q in quads if q.subject.value.startswith(self.m.base + "link/")}
+            for link in sorted(links, key=lambda n: n.value):
+                delete.extend(self._quads(link, None, None))
+        if state_quads is not None:
+            if not replace:
+                delete.extend(self._quads(state_subject, None, None))
+            quads.extend(state_quads)
+        new = set(quads)
+        delete = [q for q in delete if q not in new]
+        if not whole and not delete:
+            if quads:
+                self.store.extend(quads)
+            return
+        text = update_text(delete, quads)
+        self.store.update(" ;\n".join(whole + ([text] if text else [])))
+
+    # -- reading a batch of documents (cascade linking) ------------------------------------------------------
+    def read_documents(self, docs: list[str], cache: OrderedDict | None = None) -> PolicyGraph:
+        """Whole documents (their own nodes and edges, links left out) and the shared nodes they point to;
+        ``cache`` (shared node IRI -> its quads) carries those across calls, at most SHARED_CACHE of them."""
+        cache = OrderedDict() if cache is None else cache
+        quads: list[Quad] = []
+        for doc in docs:
+            quads.extend(self.document_quads(doc, with_links=False))
+        own = {q.subject.value for q in quads}
+        rels = self.m.rel_by_predicate()
+        reached = {q.object.value for q in quads if q.predicate.value in rels} - own
+        for iri in sorted(reached):
+            found = cache.get(iri)
+            if found is None:
+                found = cache[iri] = list(self._quads(NamedNode(iri), None, None))
+                while len(cache) > SHARED_CACHE:
+                    cache.popitem(last=False)
+            quads.extend(found)
+        return quads_to_graph(quads, self.m)
+
+def state_quads(subject: NamedNode, predicate: NamedNode, state: dict[str, Any]) -> list[Quad]:
+    return [Quad(subject, predicate, Literal(json.dumps(state, sort_keys=True)))]
+
+
+__all__ = ["CodecError", "NativeWriter", "Planned", "state_quads", "update_text"]
