@@ -22,7 +22,8 @@ is written into the link's evidence:
   function_agree share of the smaller set of responsible functions found in the other (0.5 when unknown)
   function_clash both sides name functions and share none (human resources vs education): negative evidence
   class_clash    the texts name exclusive classes of object (技工 vs 中职, 本科 vs 高职; cascade_terms.yaml)
-  rel_lower      the pair's text similarity over the best among the lower task's candidates (1 for the best)
+  rel_lower      the pair's text similarity over the best among the lower task's candidates matched by the same
+                 lower clause (1 for the best: a lower task restating two higher ones in two clauses has two)
   rel_document   ... over the best among the tasks of the lower's document for the same higher task (each
                  national task is usually carried by one or two tasks of a provincial list)
   mutual_best    the higher task is the lower's best match and the lower task its best in that document
@@ -142,16 +143,17 @@ def pair_features(low: Item, high: Item) -> dict:
 def relative_features(scored: list[tuple[Item, Item, dict]]) -> None:
     """rel_lower, rel_document and mutual_best of every pair of a batch holding WHOLE documents (the same
     batch always gives the same values, whatever else is in the store or the order things were ingested)."""
-    best_low: dict[str, float] = {}
+    best_low: dict[tuple[str, int], float] = {}
     best_doc: dict[tuple[str, str], float] = {}
     for low, high, f in scored:
         if f["same_row"]:
             continue
-        best_low[low.id] = max(best_low.get(low.id, 0.0), f["text"])
+        key = (low.id, f["low_clause"])
+        best_low[key] = max(best_low.get(key, 0.0), f["text"])
         key = (low.doc, high.id)
         best_doc[key] = max(best_doc.get(key, 0.0), f["text"])
     for low, high, f in scored:
-        bl, bd = best_low.get(low.id, 0.0), best_doc.get((low.doc, high.id), 0.0)
+        bl, bd = best_low.get((low.id, f["low_clause"]), 0.0), best_doc.get((low.doc, high.id), 0.0)
         f["rel_lower"] = f["text"] / bl if bl else 0.0
         f["rel_document"] = f["text"] / bd if bd else 0.0
         f["mutual_best"] = 1.0 if f["text"] and f["text"] >= bl and f["text"] >= bd else 0.0
