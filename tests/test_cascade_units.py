@@ -54,3 +54,57 @@ def test_shared_phrases_longest_first_and_at_most_three():
 ])
 def test_short_place_names(name, short):
     assert _short(name) == short
+
+
+# -- the link state of a store and the summary of a run (graph/cascade.py) ----------------------------------
+
+from policykg.graph import cascade  # noqa: E402
+from policykg.graph.model import Edge  # noqa: E402
+
+
+class _Store:
+    """What link_status reads of a store: the documents' hashes, the stored link state and the counts."""
+
+    def __init__(self, hashes, state=None, implements=0):
+        self.hashes, self.state, self.implements = hashes, state, implements
+
+    def document_hashes(self):
+        return dict(self.hashes)
+
+    def link_state(self):
+        return self.state
+
+    def counts(self):
+        return {"IMPLEMENTS": self.implements} if self.implements is not None else {}
+
+
+def _state(hashes, links=3):
+    return {"documents": cascade.documents_digest(hashes), "document_count": len(hashes), "links": links,
+            "method": "m", "threshold": 0.5, "floor": 0.2}
+
+
+def test_link_status():
+    hashes = {"a": "1", "b": "2"}
+    assert cascade.link_status(_Store({})).current is True
+    pending = cascade.link_status(_Store(hashes))
+    assert not pending.current and pending.message.startswith("pending") and "2 stored" in pending.message
+    assert cascade.link_status(_Store(hashes, _state(hashes))).current is True
+    stale = cascade.link_status(_Store({"a": "1", "b": "3"}, _state(hashes)))
+    assert not stale.current and stale.message.startswith("stale: documents")
+    assert cascade.link_status(_Store(hashes, _state(hashes), implements=3), count_links=True).current is True
+    counted = cascade.link_status(_Store(hashes, _state(hashes), implements=2), count_links=True)
+    assert not counted.current and "holds 2 link(s)" in counted.message
+    # no IMPLEMENTS count at all is 0 links, as the state says
+    assert cascade.link_status(_Store(hashes, _state(hashes, links=0), implements=None), count_links=True).current
+
+
+def test_documents_digest_changes_with_any_document_and_not_with_order():
+    d = cascade.documents_digest
+    assert d({"a": "1", "b": "2"}) == d({"b": "2", "a": "1"})
+    assert len({d({"a": "1"}), d({"a": "2"}), d({"b": "1"}), d({"a": "1", "b": "2"}), d({})}) == 5
+
+
+def test_summary_of_a_run():
+    edges = [Edge("l1", "IMPLEMENTS", "h1", {"review": False}), Edge("l1", "IMPLEMENTS", "h2", {"review": True}),
+             Edge("l2", "IMPLEMENTS", "h1", {"review": False})]
+    assert cascade.summary(edges) == {"links": 3, "confident": 2, "suggestions": 1, "lower_items_linked": 2}
