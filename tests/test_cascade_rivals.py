@@ -100,3 +100,18 @@ def test_the_decision_does_not_depend_on_the_order_of_the_pairs(reverse):
         scored.reverse()
     assert _review(scored) == {("l", "h1"): False, ("l", "h2"): True,       # 0.5 < 0.54
                                ("m", "h2"): False, ("m", "h3"): True}       # 0.4: below the threshold
+
+
+def test_an_edge_carries_its_rounded_score_and_text_evidence():
+    import json
+
+    f = _f(0.567891)
+    f.update(cov_higher=0.3, cov_lower=0.6, clause_higher=0.9)
+    (edge,) = cascade.decide([(LOW, H[1], f)], THRESHOLD, FLOOR)
+    assert (edge.source, edge.type, edge.target) == ("l", "IMPLEMENTS", "h1")
+    assert edge.props["score"] == 0.5679 and edge.props["review"] is False
+    evidence = json.loads(edge.props["evidence"])
+    assert evidence["text_similarity"] == 0.6                 # the mean of the three coverages
+    assert (evidence["coverage_of_higher"], evidence["coverage_of_lower"], evidence["best_clause_of_higher"]) == (
+        0.3, 0.6, 0.9)
+    assert evidence["levels"] == ["municipal", "provincial"] and evidence["same_row"] is False
