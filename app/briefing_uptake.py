@@ -9,8 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policykg.app.briefing_data import Row, short_citation
-from policykg.graph.chain_tree import (ChainItem, ChainTree, LEVEL_ORDER, _institution_scopes, build_tree,
-                                       graph_documents, graph_items, jurisdictions_by_level)
+from policykg.graph.chain_tree import (
+    LEVEL_ORDER,
+    ChainItem,
+    ChainTree,
+    _institution_scopes,
+    build_tree,
+    graph_documents,
+    graph_items,
+    jurisdictions_by_level,
+)
 from policykg.graph.model import PolicyGraph
 from policykg.graph.view import LEVEL_NAMES, name_of
 
@@ -106,7 +114,6 @@ def _table(document, columns, values_per_row) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
-
     from policykg.app.briefing import HEADING_FONT, _cell_text, _repeat_header, _shade
 
     table = document.add_table(rows=1, cols=len(columns))

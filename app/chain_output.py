@@ -2,14 +2,14 @@
 places that have not taken it up (``graph.chain_tree``); CSV and JSON keep the query's rows, ordered as the tree."""
 from __future__ import annotations
 
-from typing import Any, Sequence
-
-from rich.console import Console
-from rich.text import Text
-from rich.tree import Tree
+from collections.abc import Sequence
+from typing import Any
 
 from policykg.graph.chain_tree import ChainTree, TreeRow, item_label, item_source
 from policykg.graph.view import LEVEL_NAMES, name_of
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
 
 
 def chain_tree(store, registry, task: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],

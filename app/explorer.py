@@ -22,6 +22,8 @@ PAGES = Path(__file__).resolve().parent / "explorer_pages"
 _PAGES = (
     ("overview.py", "page_overview", "overview"),
     ("browse.py", "page_browse", "browse"),
+    ("department.py", "page_department", "department"),
+    ("chain.py", "page_chain", "chain"),
     ("graph.py", "page_graph", "graph"),
     ("queries.py", "page_queries", "queries"),
     ("timeline.py", "page_timeline", "timeline"),
@@ -33,17 +35,20 @@ with st.sidebar:
 
 # a read-only explorer (POLICYKG_EXPLORER_READ_ONLY) has no ingest page: it is neither listed nor served
 _WRITE_PAGES = {"ingest.py"}
-navigation = st.navigation([
-    st.Page(PAGES / file, title=t(key), url_path=path, default=(i == 0))
-    for i, (file, key, path) in enumerate(_PAGES) if data.writes_allowed() or file not in _WRITE_PAGES
-])
+# The default page is served at the root, and the name it is given is reserved but not served (Streamlit
+# answers "Page not found" there); /overview, which links and bookmarks use, is a hidden page that goes to it.
+pages = [st.Page(PAGES / file, title=t(key), url_path=path if i else "home", default=(i == 0))
+         for i, (file, key, path) in enumerate(_PAGES) if data.writes_allowed() or file not in _WRITE_PAGES]
+pages.append(st.Page(lambda: st.switch_page(pages[0]), title=t("page_overview"), url_path=_PAGES[0][2],
+                     visibility="hidden"))
+navigation = st.navigation(pages)
 
 with st.sidebar:
     opened = data.attempt(data.store)
     if isinstance(opened, data.Failure):
         st.error(t("store_failed", error=opened.message))
     else:
-        st.caption(t("store_on", description=opened.description))
+        st.caption(data.store_words(opened))
     if not data.writes_allowed():
         st.caption(t("read_only_note"))
 

@@ -187,6 +187,15 @@ def _open_store(spec: tuple[str | None, str | None, str | None]):
         return open_store(path=path, read_only=True)
 
 
+def store_words(opened) -> str:
+    """Which store the pages read, in the chosen language (the store's own description is English)."""
+    for attr, key in (("path", "store_embedded"), ("uri", "store_neo4j"), ("endpoint", "store_endpoint")):
+        where = getattr(opened, attr, None)
+        if where:
+            return t(key, where=str(where))
+    return t("store_on", description=opened.description)
+
+
 def store():
     """The store the pages read (read-only for the embedded store), reopened when it was written since."""
     spec = store_spec()
@@ -489,7 +498,7 @@ def parameter_options(ptype: str) -> list[tuple[str, str]] | None:
         g = graph()   # queries take the department's key
         return [(str(g.nodes[i].props.get("key") or i), name) for i, name in ch.departments]
     if ptype == "document":
-        return [(d, f"{title} ({d})" if title != d else d) for d, title in ch.documents]
+        return document_choices(ch.documents)
     if ptype == "function":
         return list(ch.functions)
     return [(j, j) for j in ch.jurisdictions]
@@ -509,8 +518,10 @@ def parameter_widget(param, key: str):
         return st.number_input(label, value=param.default, step=1, key=key, help=param.help or None)
     if param.type == "decimal":
         return st.number_input(label, value=param.default, key=key, help=param.help or None)
-    if param.type == "date":
-        return st.date_input(label, value=param.default, key=key, help=param.help or None)
+    if param.type == "date":   # a date always has one: the parameter's default, else today
+        from datetime import date
+
+        return st.date_input(label, value=param.default or date.today(), key=key, help=param.help or None)
     if param.type == "boolean":
         return st.checkbox(label, value=bool(param.default), key=key, help=param.help or None)
     return st.text_input(label, value=param.default or "", key=key, help=param.help or None)
@@ -524,9 +535,32 @@ def result_frame(columns: list[str], rows: list[list[Any]]):
     return pd.DataFrame(shown, columns=columns)
 
 
+def document_choices(documents: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(doc id, what a person sees): the title, with the id only where two documents share a title."""
+    from collections import Counter
+
+    from policykg.graph.view import document_name
+
+    names = {d: document_name({"title": title, "doc_id": d}) for d, title in documents}
+    twice = {n for n, c in Counter(names.values()).items() if c > 1}
+    return [(d, f"{n}（{d}）" if n in twice else n) for d, n in names.items()]
+
+
 def shown_frame(frame):
-    """A result table for the screen: headers in the chosen language, levels and functions named."""
+    """A result table for the screen: headers in the chosen language, levels and functions named, documents by
+    their titles (never their ids)."""
     frame = frame.copy()
+    document_columns = [c for c in frame.columns if c == "document" or c.endswith("_document")]
+    if document_columns:
+        titles = dict(document_choices(choices().documents))
+        for column in document_columns:
+            frame[column] = frame[column].map(lambda d: titles.get(d, d))
+        if "title" in frame and "document" in frame:
+            frame = frame.drop(columns=["document"])
+    if "kind" in frame:
+        from policykg.graph.view import KIND_NAMES, name_of
+
+        frame["kind"] = frame["kind"].map(lambda k: name_of(KIND_NAMES, k, lang()) if isinstance(k, str) else k)
     if "level" in frame:
         frame["level"] = frame["level"].map(level_name)
     if "function" in frame:
@@ -790,3 +824,26 @@ def tree_html(tree, height: str = "520px") -> str:
     from policykg.graph.tree_view import render_tree_html
 
     return render_tree_html(tree, lang(), height=height)
+
+
+# ---- what a department owes ---------------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _department_kinds(spec: tuple[str | None, str | None, str | None], ver: str) -> dict[str, str]:
+    from policykg.graph.neighbourhood import nodes_of_label
+
+    depts = nodes_of_label(_open_store(spec), "Department")
+    if depts is None:
+        depts = list(_graph(spec, ver).nodes_by_label("Department"))
+    return {n.id: str(n.props.get("kind") or "") for n in depts}
+
+
+def department_kinds() -> dict[str, str]:
+    """Each department's kind (government, division, collective, ...) by node id: a collective placeholder
+    (各地有关部门, 各市人民政府) is no department anyone can ask."""
+    return _department_kinds(store_spec(), version())
+
+
+def chinese_or_iso(day) -> str:
+    """A date as people read it in the chosen language: 2022年12月31日 / 2022-12-31."""
+    return f"{day.year}年{day.month}月{day.day}日" if lang() == "zh" else day.isoformat()

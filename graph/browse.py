@@ -10,7 +10,7 @@ from datetime import date
 from typing import Iterable
 
 from policykg.graph.model import PolicyGraph
-from policykg.graph.view import function_label
+from policykg.graph.view import document_name, function_label
 from policykg.graph.subgraph import Selection, _as_date, _index, _task_document, matching_tasks
 
 _ONGOING_KINDS = ("ongoing", "recurring")
@@ -172,7 +172,8 @@ def timeline(graph: PolicyGraph, task_ids: Iterable[str], as_of: date) -> list[T
         node = graph.nodes[task_id]
         view = task_view(graph, task_id)
         # short but unique per task: a chart's categories merge equal captions
-        caption = f"{view.doc_id[:8]} · {view.task_no}. {view.text[:22]}"
+        title = document_name({"title": view.doc_title, "doc_id": view.doc_id})
+        caption = f"{title[:12]} 第{view.task_no}项 · {view.text[:20]}"
         depts = "、".join(view.lead + view.support)
         for e in idx.out.get(task_id, ()):
             if e.type != "HAS_DEADLINE":

@@ -13,8 +13,9 @@ queries' rows, ``from_rows``), the explorer (the same rows) and the Word briefin
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 LEVEL_ORDER = ("national", "provincial", "municipal", "county", "institution")
 NATIONAL = "全国"
@@ -143,7 +144,7 @@ def build_tree(root: str, items: dict[str, ChainItem], links: Sequence[ChainLink
     level that could have taken the task up (``jurisdictions_by_level``); ``institutions`` maps a school to
     the jurisdiction of its document's other level, so a province's task looks for gaps among its own schools."""
     used = [link for link in links if suggestions or not link.review]
-    below, order = _reach(root, used, down=True)
+    below, _ = _reach(root, used, down=True)
     rows = _place(root, items, used, below)
     above_ids, _ = _reach(root, used, down=False)
     above = _above(root, items, used, above_ids)

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from docx import Document
-
 from policykg.app.briefing import build_briefing
 from policykg.graph.subgraph import Selection
 
@@ -19,10 +18,11 @@ TITLES = {"000": "《省教育厅重点任务清单》", "002": "《江西省工
 
 @pytest.fixture(scope="module")
 def graph():
+    from pathlib import Path
+
     from policykg.graph import cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
-    from pathlib import Path
 
     examples = Path(__file__).resolve().parents[1] / "examples"
     results, _ = process_files(sorted(examples.glob("*.txt")))

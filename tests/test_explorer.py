@@ -4,6 +4,7 @@ or from the canned queries run directly on a store, never from the app's own cod
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def test_overview_counts_documents_and_headline_chart(app, corpus):
     counts = corpus["counts"]
     shown = {m.label: m.value for m in app.metric}
     assert shown == {"文件": str(counts["Document"]), "任务": f"{counts['Task']:,}",
+                     "学校举措": str(counts["SchoolMeasure"]),      # counted apart from the tasks
                      "部门": str(counts["Department"]), "量化目标": str(counts["Target"]),
                      "时限": str(counts["Deadline"])}
     assert counts["Document"] == 6 and counts["Task"] == sum(len(r.tasks) for r in corpus["results"])
@@ -72,7 +74,8 @@ def test_overview_counts_documents_and_headline_chart(app, corpus):
 def test_english_switch(app):
     app.sidebar.toggle[0].set_value(True).run()
     assert app.title[0].value == "Policy task graph"
-    assert {m.label for m in app.metric} == {"Documents", "Tasks", "Departments", "Targets", "Deadlines"}
+    assert {m.label for m in app.metric} == {"Documents", "Tasks", "School measures", "Departments", "Targets",
+                                             "Deadlines"}
 
 
 def test_browse_keyword_highlights_and_counts(app, corpus):
@@ -83,7 +86,10 @@ def test_browse_keyword_highlights_and_counts(app, corpus):
     assert f"共 {expected} 项任务" in markdown(app)
     assert "<mark>在线开放课程</mark>" in markdown(app)
     located = [t for r in corpus["results"] for t in r.tasks if "在线开放课程" in t.text]
-    assert f"{located[0].provenance.location}" in markdown(app)   # the source: document and row/paragraph
+    # the source: document and row/paragraph, in words ("paragraph 10" reads 第10段, "table 1, row 7" 表1第7行)
+    where = re.sub(r"table (\d+), row (\d+)", r"表\1第\2行", re.sub(r"paragraph (\d+)", r"第\1段",
+                                                                    located[0].provenance.location))
+    assert where in markdown(app)
 
 
 def test_browse_department_rollup_matches_the_canned_query(app, corpus):
@@ -183,10 +189,12 @@ def test_custom_query_error_shown_and_save(app, corpus):
     goto(app, "queries")
     app.text_area(key="q_text").input("SELECT WHERE {").run()
     app.button(key="q_custom_run").click().run()
-    assert app.error and "SPARQL" in app.error[0].value and not app.exception
+    # a sentence that says what to do, and the engine's own words below it for the query's author
+    assert app.error and "语法错误" in app.error[0].value and not app.exception
+    assert app.code and app.code[0].value
     app.text_area(key="q_text").input("DELETE WHERE { ?s ?p ?o }").run()
     app.button(key="q_custom_run").click().run()
-    assert app.error and "read-only" in app.error[0].value
+    assert app.error and "只读" in app.error[0].value
     app.text_area(key="q_text").input(
         "PREFIX pk: <https://policykg.org/ontology#>\nSELECT ?doc (COUNT(?t) AS ?n) WHERE { ?t a pk:Task ; "
         "pk:docId ?doc } GROUP BY ?doc ORDER BY ?doc").run()
@@ -235,11 +243,12 @@ def test_ingest_previews_then_writes(corpus, monkeypatch, tmp_path):
                                    ("renamed.txt", b"%PDF-1.4 not really text", "text/plain")]).run()
     expected = next(len(r.tasks) for r in corpus["results"] if r.meta.doc == example.stem)
     assert any(f"{expected} 项任务" in e.label for e in at.expander)
-    # the format is recognised from the bytes, whatever the name says; the error names the file and why
-    assert any("renamed.txt" in e.value and "PDF" in e.value for e in at.error)
+    # the format is recognised from the bytes, whatever the name says (a broken PDF here, not text); the error
+    # names the file and says what to do, in Chinese
+    assert any("renamed.txt" in e.value and "无法读取" in e.value and "另存为 Word" in e.value for e in at.error)
     assert at.dataframe[0].value.shape[0] == expected
     at.button(key="ingest_write").click().run()
-    assert any("added" in s.value for s in at.success)
+    assert any(f"{example.name}：已新增" in s.value for s in at.success), [s.value for s in at.success]
     goto(at, "overview")
     assert {m.label: m.value for m in at.metric}["任务"] == str(expected)
 
@@ -393,12 +402,12 @@ def test_graph_details_show_the_chain_and_follow_it(app):
     assert "落实上级任务" in shown and "建议 / 待核" in shown
     assert f"得分 {links[0].props['score']:.2f}" in shown
     assert "IMPLEMENTS" in app.multiselect(key="graph_rels").value   # the chain is in the view by default
+    # following the chain opens it as a tree by level on its own page, with the task chosen
     app.button(key="graph_chain").click().run()
-    assert app.multiselect(key="graph_rels").value == ["IMPLEMENTS"]
-    assert app.selectbox(key="graph_pick").value == task
+    assert app.selectbox(key="chain_task").value == task
     page = app.get("iframe")[0].proto.srcdoc
-    assert all(f'"{e.target}"' in page for e in links)   # every task it implements is drawn
-    assert app.slider(key="graph_depth").value == 4
+    confident = [e for e in links if not e.props["review"]]
+    assert all(f'"{e.target}"' in page for e in confident)   # every task it restates (confidently) is drawn
 
 
 def test_saved_query_results_export_as_briefing(app, served):

@@ -58,3 +58,53 @@ def test_edges_and_focus_from_a_selection():
     assert {(e["from"], e["to"]) for e in edges} >= {("task/p/3", "dept/czt"), ("task/p/1", "dept/czt")}
     assert any(e.get("dashes") for e in edges)       # SUPPORT drawn dashed
     assert f'data-node-count="{len(sub)}"' in page
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* of an sRGB colour (D65)."""
+    def linear(c: float) -> float:
+        return ((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92
+
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (r * 0.4124 + g * 0.3576 + b * 0.1805) / 0.95047
+    y = r * 0.2126 + g * 0.7152 + b * 0.0722
+    z = (r * 0.0193 + g * 0.1192 + b * 0.9505) / 1.08883
+
+    def f(v: float) -> float:
+        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_one_colour_per_meaning():
+    """Levels, node types, deadline statuses and drawn relations use colours no other set uses, apart enough to
+    tell (CIE76 ΔE >= 20); levels apart from one another too."""
+    import itertools
+    import math
+
+    from policykg.graph.view import EDGE_COLOURS, LEVEL_COLOURS, STATUS_COLOURS
+
+    sets = {"type": TYPE_COLOURS, "level": LEVEL_COLOURS, "status": STATUS_COLOURS,
+            "relation": {"IMPLEMENTS": EDGE_COLOURS["IMPLEMENTS"]}}
+    for (a, one), (b, other) in itertools.combinations(sets.items(), 2):
+        for (k1, c1), (k2, c2) in itertools.product(one.items(), other.items()):
+            assert math.dist(_lab(c1), _lab(c2)) >= 20, (a, k1, c1, b, k2, c2)
+    for c1, c2 in itertools.combinations(LEVEL_COLOURS.values(), 2):
+        assert math.dist(_lab(c1), _lab(c2)) >= 20
+
+
+def test_the_legend_names_levels_types_and_relations():
+    from policykg.graph.model import Edge, Node, PolicyGraph
+    from policykg.graph.view import LEVEL_COLOURS
+
+    g = PolicyGraph()
+    g.add_node(Node("doc/d", "Document", {"doc_id": "d", "level": "provincial", "title": "T"}))
+    g.add_node(Node("task/d/1", "Task", {"doc_id": "d", "text": "x", "location": "table 1, row 2"}))
+    g.add_node(Node("dept/a", "Department", {"name": "甲", "level": "provincial"}))
+    g.add_edge(Edge("doc/d", "HAS_TASK", "task/d/1"))
+    g.add_edge(Edge("task/d/1", "SUPPORT", "dept/a"))
+    page = render_html(g, lang="zh")
+    for words in ("文件", "任务", "部门", "省级", "配合"):
+        assert f"</span>{words}</span>" in page
+    assert LEVEL_COLOURS["provincial"] in page and "dashed" in page
+    assert "出处: 表1第2行" in page and "文件: T" in page and "doc_id" not in page.split("<script>")[0]

@@ -6,23 +6,34 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
-from policykg.app.explorer_widgets import export_buttons, filtered_tasks, show_chain
+from policykg.app.explorer_widgets import export_buttons, filtered_tasks, from_address, show_chain, to_address
 from policykg.graph.browse import find_tasks
 from policykg.graph.subgraph import Selection, select
+from policykg.graph.view import document_name, location_name, quoted
 
-LIMIT = 100
+PAGE_SIZE = 50   # every task is reachable, a page at a time
 
 st.title(t("page_browse"))
 ch = data.attempt(data.choices)
 if data.show_failure(ch):
     st.stop()
 
-selection, keyword, graph, found = filtered_tasks(ch, "browse", LIMIT, expanded=True)
-tasks, total = found
-summary = t("tasks_found", total=total)
-if total > len(tasks):
-    summary += " · " + t("tasks_shown", shown=len(tasks))
+from_address("browse_page", "page", int)
+selection, keyword, graph, found = filtered_tasks(ch, "browse", None, expanded=True)
+every, total = found
+measures = sum(1 for task in every if task.kind == "SchoolMeasure")
+summary = t("tasks_found", total=total) + t("tasks_split", tasks=total - measures, measures=measures)
 st.markdown(f"**{summary}**")
+pages = max(1, -(-total // PAGE_SIZE))
+if st.session_state.get("browse_page", 1) > pages:
+    st.session_state["browse_page"] = pages
+page = st.number_input(t("d_page", pages=pages), min_value=1, max_value=pages, value=1, step=1, key="browse_page",
+                       width=200) if pages > 1 else 1
+to_address("page", int(page), default=1)
+first = (int(page) - 1) * PAGE_SIZE
+tasks = every[first:first + PAGE_SIZE]
+if pages > 1:
+    st.caption(t("b_showing", first=first + 1, last=first + len(tasks), total=total))
 
 for task in tasks:
     with st.container(border=True):
@@ -40,7 +51,8 @@ for task in tasks:
             (t("deadline"), "；".join(task.deadlines) or t("none")),
             (t("targets"), "、".join(task.targets) or t("none")),
             (t("section"), task.section or t("none")),
-            (t("source"), f"{task.doc_id} · {task.location}" if task.location else task.doc_id),
+            (t("source"), " ".join(x for x in (quoted(document_name({"title": task.doc_title, "doc_id": task.doc_id})),
+                                               location_name(task.location, data.lang())) if x)),
         ]
         st.markdown(" &nbsp;|&nbsp; ".join(f"**{data.esc(k)}**：{data.esc(v)}" for k, v in facts),
                     unsafe_allow_html=True)
@@ -56,5 +68,5 @@ if total:
     else:
         chosen = replace(selection, max_nodes=data.EVERYTHING)
     st.divider()
-    export_buttons("browse", lambda: select(graph, chosen), lambda: (graph, chosen),
+    export_buttons("browse", lambda: select(graph, chosen), lambda: (data.briefing_graph(graph), chosen),
                    title=data.selection_title(graph, chosen), has_tasks=True)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import relation_name, t, type_name
-from policykg.app.explorer_widgets import export_buttons, show_chain
+from policykg.app.explorer_widgets import export_buttons, from_address, show_chain, to_address
 from policykg.graph.subgraph import TASK_LABELS, Selection
 from policykg.graph.view import RELATION_NAMES, node_caption, node_details, render_html
 
@@ -35,10 +35,9 @@ if asked and asked != st.session_state.get("graph_asked"):
     st.session_state["graph_asked"] = asked
     st.session_state["graph_centre"] = asked
 centre = st.session_state.pop("graph_centre", None)   # applied once; the widgets hold it from then on
-chain = st.session_state.pop("graph_follow_chain", False)
-if chain:   # "follow the chain": only IMPLEMENTS links, as far up and down as they go
-    st.session_state["graph_rels"] = ["IMPLEMENTS"]
-    st.session_state["graph_depth"] = 4
+from_address("graph_depth", "depth", int)
+from_address("graph_cap", "cap", int)
+from_address("graph_rels", "rel", multi=True)
 centre_node = _lone(centre) if centre else None
 if centre_node is not None:
     if centre_node.label in KINDS:
@@ -61,14 +60,15 @@ with c2:
         tasks = data.attempt(data.document_tasks, doc)
         if data.show_failure(tasks):
             st.stop()
-        names |= dict(tasks)
+        names |= dict(tasks)   # the whole text: typing any of its words finds the task
         options = [i for i, _ in tasks]
     if centre_node is not None:
         if centre not in options:   # a target, deadline, function ... chosen by click-through
             options = [centre] + options
             names[centre] = node_caption(centre_node)
         st.session_state["graph_pick"] = centre
-    picked = st.selectbox(t("g_centre"), options, key="graph_pick", format_func=lambda i: names.get(i, i))
+    picked = st.selectbox(t("g_centre"), options, key="graph_pick", format_func=lambda i: names.get(i, i),
+                          filter_mode="contains")
 with c3:
     depth = st.slider(t("g_depth"), 1, 4, 2, key="graph_depth")
     cap = st.number_input(t("g_cap"), min_value=20, max_value=2000, value=300, step=50, key="graph_cap")
@@ -77,6 +77,11 @@ relations = st.multiselect(t("g_relations"), list(RELATION_NAMES), default=list(
 
 if not picked:
     st.stop()
+st.session_state["graph_asked"] = picked   # the address names the centre shown, so the view can be shared
+to_address("node", picked)
+to_address("depth", depth, default=2)
+to_address("cap", int(cap), default=300)
+to_address("rel", relations, default=DEFAULT_RELATIONS)
 sub_selection = Selection(center=picked, depth=depth, relation_types=tuple(relations), max_nodes=int(cap))
 sub = data.attempt(data.neighbourhood, sub_selection)
 if data.show_failure(sub):
@@ -99,8 +104,7 @@ whole = replace(sub_selection, max_nodes=data.EVERYTHING)
 def _briefing():
     if kind in ("Department", "Document") and picked in dict(ch.departments) | dict(ch.documents):
         chosen = Selection(department=picked) if kind == "Department" else Selection(document=picked)
-        read = data.tasks_graph(chosen)
-        return (read if read is not None else data.graph()), chosen
+        return data.briefing_graph(data.tasks_graph(chosen)), chosen
     tasks = tuple(i for i, n in data.neighbourhood(whole).nodes.items() if n.label in TASK_LABELS)
     return data.graph(), Selection(nodes=tasks, depth=0, max_nodes=data.EVERYTHING)
 
@@ -117,7 +121,8 @@ detail = st.selectbox(t("g_pick"), in_view, key="graph_detail",   # the centre's
                       index=in_view.index(picked) if picked in in_view else 0,
                       format_func=lambda i: f"{type_name(sub.nodes[i].label)} · {node_caption(sub.nodes[i])}")
 if detail:
-    st.table({k: v for k, v in node_details(sub.nodes[detail], data.lang())})
+    titles = {d.removeprefix("doc/"): title for d, title in ch.documents}
+    st.table({k: v for k, v in node_details(sub.nodes[detail], data.lang(), titles)})
     if sub.nodes[detail].label in TASK_LABELS:   # what it implements, what implements it
         links = data.attempt(data.task_chain, detail)
         if not data.show_failure(links):
@@ -127,6 +132,5 @@ if detail:
         st.session_state["graph_centre"] = detail
         st.rerun()
     if sub.nodes[detail].label in TASK_LABELS and b2.button(t("g_chain"), key="graph_chain"):
-        st.session_state["graph_centre"] = detail
-        st.session_state["graph_follow_chain"] = True
-        st.rerun()
+        # the chain as the tree by level it is, on its own page
+        st.switch_page(data.PAGES / "chain.py", query_params={"task": detail})

@@ -39,8 +39,9 @@ if uploads:
         for i, preview in enumerate(previews, start=1):
             outcome = data.attempt(data.write_extraction, preview)
             if not data.show_failure(outcome):
-                st.success(t("i_written", doc=outcome.doc, action=outcome.action)
-                           + (f" ({outcome.note})" if outcome.note else ""))
+                st.success(t("i_written", doc=names.get(outcome.doc, outcome.doc),   # the file, not the id
+                             action=t(f"i_action_{outcome.action}"))
+                           + (f" ({outcome.note})" if outcome.note and data.lang() == "en" else ""))
                 changed |= outcome.action in ("added", "replaced")
             bar.progress(i / steps, text=f"{i}/{len(previews)}")
         # new or changed documents change the links; so does an earlier ingest that stopped before linking

@@ -3,7 +3,7 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
-from policykg.app.explorer_widgets import export_buttons
+from policykg.app.explorer_widgets import export_buttons, from_address, to_address
 from policykg.graph.subgraph import TASK_LABELS, select
 
 st.title(t("page_queries"))
@@ -11,9 +11,11 @@ registry = data.attempt(data.registry)
 if data.show_failure(registry):
     st.stop()
 queries = {q.name: q for q in registry}
-name = st.selectbox(t("q_pick"), list(queries), key="q_name",
-                    format_func=lambda n: f"{queries[n].title[data.lang()]}"
-                                          + ("" if queries[n].builtin else " " + t("q_user")) + f" · {n}")
+from_address("q_name", "q")
+name = st.selectbox(t("q_pick"), list(queries), key="q_name", filter_mode="contains",
+                    format_func=lambda n: queries[n].title[data.lang()]
+                    + ("" if queries[n].builtin else f" {t('q_user')} · {n}"))
+to_address("q", name, default=next(iter(queries)))
 query = queries[name]
 st.caption(query.description[data.lang()])
 
@@ -49,10 +51,10 @@ if submitted or st.session_state.get("q_last") == name:
                     whole = data.graph()
                     part = data.attempt(select, whole, chosen)
                     if not data.show_failure(part):
-                        title = data.selection_title(whole, chosen, query.title["zh"])
+                        title = data.selection_title(whole, chosen, query.title["zh"], values)
                         export_buttons("query", lambda: part, lambda: (whole, chosen), title=title,
                                        has_tasks=any(n.label in TASK_LABELS for n in part.nodes.values()),
-                                       query_title=query.title["zh"], focus=part.focus)
+                                       query_title=query.title["zh"], focus=part.focus, query_params=values)
 
 st.divider()
 language = data.attempt(lambda: data.store().language)
@@ -65,7 +67,7 @@ if st.button(t("q_custom_run"), key="q_custom_run") and text.strip():
     st.session_state["q_custom_result"] = data.run_custom(text)
     st.session_state["q_custom_text"] = text
 custom = st.session_state.get("q_custom_result")
-if custom is not None and not data.show_failure(custom):
+if custom is not None and not data.show_failure(custom, technical=True):
     frame = data.result_frame(*custom)
     st.caption(t("q_rows", n=len(frame)))
     if data.truncation_note(custom):

@@ -7,7 +7,8 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
-from policykg.app.explorer_widgets import filtered_tasks
+from policykg.app.explorer_widgets import filtered_tasks, from_address, parse_date, to_address
+from policykg.graph.view import KIND_NAMES, STATUS_COLOURS, name_of
 from policykg.graph.browse import timeline
 
 LIMIT = 150   # rows a laptop screen can still read
@@ -17,7 +18,9 @@ ch = data.attempt(data.choices)
 if data.show_failure(ch):
     st.stop()
 
+from_address("timeline_as_of", "as_of", parse_date)
 as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of", width=220)
+to_address("as_of", as_of, default=date.today(), show=date.isoformat)
 selection, keyword, graph, found = filtered_tasks(ch, "timeline", None, expanded=False)
 tasks, total = found
 rows = timeline(graph, [task.id for task in tasks], as_of)
@@ -38,7 +41,7 @@ frame[t("t_task")] = frame["caption"]
 frame[t("deadline")] = frame["deadline"]
 
 colour = alt.Color(f"{t('t_status')}:N", scale=alt.Scale(domain=list(status_names.values()),
-                                                         range=["#d62728", "#1f77b4", "#9e9e9e"]))
+                                                         range=[STATUS_COLOURS[s] for s in status_names]))
 y = alt.Y(f"{t('t_task')}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
 tooltip = [t("t_task"), t("deadline"), t("t_status"), alt.Tooltip("departments:N", title=t("lead"))]
 base = alt.Chart(frame)
@@ -46,10 +49,12 @@ bars = base.transform_filter("datum.bar").mark_bar(height=10).encode(
     x=alt.X("start:T", title=None, axis=alt.Axis(orient="top", format="%Y-%m")), x2="end:T", y=y, color=colour, tooltip=tooltip)
 points = base.transform_filter("!datum.bar").mark_point(filled=True, size=70, shape="diamond").encode(
     x="end:T", y=y, color=colour, tooltip=tooltip)
-rule = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color="#d62728", strokeDash=[4, 3]) \
+rule = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color=STATUS_COLOURS["overdue"],
+                                                                           strokeDash=[4, 3]) \
     .encode(x="as_of:T")
 chart = (bars + points + rule).properties(height=max(200, 22 * frame[t("t_task")].nunique()))
 st.altair_chart(chart, width="stretch")
+frame["kind"] = frame["kind"].map(lambda k: name_of(KIND_NAMES, k, data.lang()))
 table = frame[[t("t_task"), t("deadline"), "kind", "start", "end", t("t_status"), "departments"]].rename(
     columns={"kind": data.column_label("kind"), "start": t("t_start"), "end": t("t_end"),
              "departments": data.column_label("departments")})

@@ -1,0 +1,103 @@
+"""A task down the levels: the national task (or any task) at the top, the provinces' tasks that restate it below,
+then cities, counties and schools, as a tree by level; confident links solid, suggestions dashed and only when
+asked for; the places that have not taken the task up listed beside it. The task and the switch live in the
+page address, so the view can be shared."""
+import streamlit as st
+from policykg.app import explorer_data as data
+from policykg.app.explorer_data import level_name, t
+from policykg.app.explorer_widgets import (
+    chain_briefing,
+    from_address,
+    parse_bool,
+    show_bool,
+    to_address,
+)
+from policykg.graph.chain_tree import LEVEL_ORDER, item_source
+
+st.title(t("page_chain"))
+st.caption(t("c_intro"))
+places = data.attempt(data.document_places)
+if data.show_failure(places):
+    st.stop()
+if not places:
+    st.info(t("no_data" if data.writes_allowed() else "no_data_read_only"))
+    st.stop()
+
+# a task named in the address (a shared link, "follow the chain" on the graph page) picks its own level
+asked = st.query_params.get("task")
+if asked and asked != st.session_state.get("_chain_asked"):
+    st.session_state["_chain_asked"] = asked
+    doc = next((p for p in places if asked.count("/") >= 2 and p.doc_id == asked.split("/")[1]), None)
+    if doc is not None:
+        st.session_state["chain_level"] = "institution" if asked.startswith("measure/") else doc.first_level()
+        st.session_state["chain_task"] = asked
+from_address("chain_level", "level")
+from_address("chain_suggestions", "suggestions", parse_bool)
+
+levels = [lv for lv in LEVEL_ORDER if any(p.first_level() == lv for p in places)]
+if st.session_state.get("chain_level") not in levels:
+    st.session_state.pop("chain_level", None)
+c1, c2 = st.columns([1, 3])
+with c1:
+    level = st.radio(t("c_level"), levels, format_func=level_name, key="chain_level")
+options = data.attempt(data.task_options, level)
+if data.show_failure(options):
+    st.stop()
+labels = dict(options)
+with c2:
+    task = st.selectbox(t("c_pick"), list(labels), format_func=lambda i: labels.get(i, i), key="chain_task",
+                        filter_mode="contains", placeholder=t("c_pick_placeholder"),
+                        help=t("c_pick_help"))
+suggestions = st.toggle(t("c_suggestions"), key="chain_suggestions", help=t("c_suggestions_help"))
+to_address("level", level, default=levels[0])
+to_address("task", task)
+to_address("suggestions", suggestions, default=False, show=show_bool)
+if not task:
+    st.stop()
+
+tree = data.attempt(data.chain_tree, task, suggestions)
+if data.show_failure(tree):
+    st.stop()
+
+below = tree.rows[1:]
+taken = {(r.item.level, r.item.jurisdiction) for r in below}
+summary, gaps = st.columns([3, 2])
+with summary:
+    st.markdown(f"**{data.esc(t('c_summary', tasks=len(below), places=len(taken), gaps=len(tree.gaps)))}**")
+    if tree.hidden:
+        st.caption(t("c_hidden", n=tree.hidden))
+with gaps:
+    st.markdown(f"**{data.esc(t('c_gaps'))}**")
+    if not tree.places_below:
+        st.caption(t("c_no_places_below"))
+    elif not tree.gaps:
+        st.success(t("c_no_gaps"))
+    for lv in LEVEL_ORDER:
+        here = [g for g in tree.gaps if g.level == lv]
+        if here:
+            names = "、".join(data.esc(g.jurisdiction) + (f"（{data.esc(t('c_gap_suggested'))}）" if g.suggested else "")
+                             for g in here)
+            st.markdown(f"{data.esc(level_name(lv))}：{names}")
+
+bands = len({r.item.level for r in [*tree.above, *tree.rows]})
+st.iframe(data.tree_html(tree, height=f"{130 * bands + 60}px"), height=130 * bands + 120)
+
+
+def _line(row, head: str) -> str:
+    item = row.item
+    where = " · ".join(x for x in (level_name(item.level), item.jurisdiction, item_source(item, data.lang())) if x)
+    score = f"（{t('c_score')} {row.score:.2f}）" if row.score is not None and row.depth else ""
+    flag = f" :orange[{data.esc(t('c_suggestion'))}]" if row.review else ""
+    also = "".join(f" · {data.esc(t('c_also', task=item_source(other, data.lang())))}" for other, _ in row.also)
+    return f"{head}**{data.esc(where)}**{data.esc(score)}{flag}{also}  \n{head}{data.esc(item.text)}"
+
+
+st.subheader(t("c_tree_heading"))
+if tree.above:   # what the chosen task itself restates, from the top down
+    st.markdown(f"*{data.esc(t('c_above'))}*")
+    st.markdown("\n".join(_line(row, "") for row in reversed(tree.above)))
+st.markdown("\n".join(f"{'    ' * row.depth}- " + _line(row, "").replace("  \n", "  \n" + "    " * row.depth + "  ")
+                      for row in tree.rows))
+
+st.divider()
+chain_briefing(task, suggestions)

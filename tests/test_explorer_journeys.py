@@ -1,0 +1,284 @@
+"""The analyst's journeys of issue 15 in the explorer, driven with AppTest on the examples' store: a national task
+down the levels, what a department owes, the busiest departments; filters in the page address; every message in
+words (no developer text in the Chinese interface) and every page in both languages.
+
+Expected values come from the examples as read by hand (national task 51: see tests/test_chain_tree.py) or from
+the canned queries run directly on the store, never from the pages' own code."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from e2e.explorer_corpus import build_store
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTRY = str(ROOT / "app" / "explorer.py")
+TASK_51 = "task/001_8158844c7a4eb5af/51"
+JX = "dept/provincial/江西省/education"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    work = tmp_path_factory.mktemp("journeys")
+    build_store(work / "store", work / "files")
+    return work
+
+
+@pytest.fixture
+def app(corpus, monkeypatch):
+    monkeypatch.setenv("POLICYKG_STORE", str(corpus / "store"))
+    monkeypatch.delenv("POLICYKG_QUERY_DIR", raising=False)
+    for name in ("NEO4J_URI", "POLICYKG_SPARQL_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_file(ENTRY, default_timeout=180)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def goto(at: AppTest, page: str, **params) -> AppTest:
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"explorer_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> str:
+    """Every text the page shows (markdown, captions, titles, metrics, messages), unescaped."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
+    parts += [e.value for e in at.subheader] + [f"{m.label} {m.value}" for m in at.metric]
+    for kind in ("info", "success", "warning", "error"):
+        parts += [e.value for e in at.get(kind)]
+    return html.unescape("\n".join(str(p) for p in parts))
+
+
+def param(at: AppTest, name: str) -> list[str]:
+    """A parameter of the page address, as a list of its values ([] when absent)."""
+    value = at.query_params.get(name)
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def store():
+    from policykg.app.explorer_data import store as app_store
+
+    return app_store()
+
+
+# ---- a national task down the levels ---------------------------------------------------------------------------
+
+def test_national_task_51_down_the_levels(app):
+    goto(app, "chain", task=TASK_51)
+    text = shown(app)
+    assert app.radio(key="chain_level").value == "national"
+    assert app.selectbox(key="chain_task").value == TASK_51
+    # as read from the examples: 江苏省 44, 江西省 12, 辽宁省 35 and the Liaoning school's measure of row 35
+    tree = re.findall(r"^\s*- \*\*(.+?)\*\*", "\n".join(m.value for m in app.markdown), flags=re.MULTILINE)
+    heads = [html.unescape(h) for h in tree]
+    assert [h.split(" · ")[:2] for h in heads] == [
+        ["国家级", "全国"], ["省级", "江苏省"], ["省级", "江西省"], ["省级", "辽宁省"], ["学校/单位", "锦州师范高等专科学校"]]
+    assert heads[1].endswith("第44项") and heads[2].endswith("第12项") and heads[3].endswith("第35项")
+    assert heads[4].endswith("第35项学校举措")
+    # the school's measure hangs under 辽宁省's task: one level deeper in the list
+    lines = [m.value for m in app.markdown if "锦州师范高等专科学校" in m.value]
+    assert lines and re.search(r"^ {8}- ", lines[0], flags=re.MULTILINE)
+    assert "市级：江阴市" in text and "尚未承接" in text
+    # the drawing: one node per task, labelled with jurisdiction and number, levels top to bottom
+    page = app.get("iframe")[0].proto.srcdoc
+    assert page.count('"shape": "box"') == 5 and "江苏省\\n第44项" in page
+    assert "确定的落实关系" in page           # the legend
+
+
+def test_suggestions_are_hidden_until_asked_for(app):
+    goto(app, "chain", task=TASK_51)
+    hidden = re.search(r"另有 (\d+) 项任务只由待核的建议链接相连", shown(app))
+    page = app.get("iframe")[0].proto.srcdoc
+    assert '"dashes": true' not in page
+    app.toggle(key="chain_suggestions").set_value(True).run()
+    assert param(app, "suggestions") == ["1"]
+    page = app.get("iframe")[0].proto.srcdoc
+    if hidden:    # the linker suggested something: it shows dashed, marked, and says so
+        assert '"dashes": true' in page and "建议 / 待核" in shown(app)
+    assert "另有" not in shown(app)
+
+
+def test_the_task_picker_searches_the_whole_text(app):
+    goto(app, "chain")
+    options = app.selectbox(key="chain_task").options
+    # a word from the end of national task 16's text finds it (the whole text is in the option)
+    assert any("推进1+X证书制度试点" in o for o in options)
+    long = next(o for o in options if "第3项" in o)
+    assert "遴选100个左右德育特色案例" in long
+    goto(app, "graph")
+    app.radio(key="graph_kind").set_value("Task").run()
+    app.selectbox(key="graph_task_doc").select("doc/001_8158844c7a4eb5af").run()
+    assert any("遴选100个左右德育特色案例" in o for o in app.selectbox(key="graph_pick").options)
+
+
+def test_follow_the_chain_from_the_graph_page(app):
+    goto(app, "graph", node=TASK_51)
+    app.selectbox(key="graph_detail").select(TASK_51).run()
+    app.button(key="graph_chain").click().run()
+    assert app.selectbox(key="chain_task").value == TASK_51
+
+
+# ---- what a department owes -------------------------------------------------------------------------------------
+
+def obligations(department: str) -> dict[tuple[str, str], str]:
+    """(document, number) -> the department's role, from the canned query on the store (lead wins)."""
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    result = run(Registry.load().get("department-obligations"), store(),
+                 {"department": department, "with_units": True, "limit": 100_000})
+    cols = result.columns
+    out: dict[tuple[str, str], str] = {}
+    for r in result.rows:
+        key = (r[cols.index("document")], r[cols.index("task_no")])
+        if out.get(key) != "lead":
+            out[key] = r[cols.index("role")]
+    return out
+
+
+def cards(at: AppTest) -> list[str]:
+    return [html.unescape(m.value) for m in at.markdown if re.match(r":(blue|gray)-background\[", m.value)]
+
+
+def test_a_department_page_with_lead_support_and_deadline_filters(app):
+    expected = obligations("provincial/江西省/education")
+    goto(app, "department", dept=JX, as_of="2022-06-30")
+    text = shown(app)
+    lead = sum(1 for role in expected.values() if role == "lead")
+    assert f"共 {len(expected)} 项（任务 {len(expected)} 项、学校举措 0 项）：牵头 {lead} 项，配合 {len(expected) - lead} 项" in text
+    metrics = {m.label: int(m.value) for m in app.metric}
+    assert sum(metrics.values()) == len(expected)
+    # every task reachable: page through, each once, sorted by deadline (the undated last)
+    seen, pages = [], int(re.search(r"共 (\d+) 页", app.number_input(key="dept_page").label).group(1))
+    for page in range(1, pages + 1):
+        app.number_input(key="dept_page").set_value(page).run()
+        assert param(app, "page") == ([] if page == 1 else [str(page)])
+        seen += cards(app)
+    assert len(seen) == len(expected) > 20 and len(set(seen)) == len(seen)
+    dated = [c for c in seen if "无明确时限" not in c.split("\n")[0]]
+    assert seen[:len(dated)] == dated
+    # lead and support marked; the filters keep their part, and say so in the address
+    app.number_input(key="dept_page").set_value(1).run()
+    app.pills(key="dept_roles").set_value(["support"]).run()
+    assert param(app, "role") == ["support"]
+    assert f"共 {len(expected) - lead} 项" in shown(app)
+    assert all(c.startswith(":gray-background[配合]") for c in cards(app))
+    app.pills(key="dept_roles").set_value([]).run()
+    app.pills(key="dept_status").set_value(["later"]).run()
+    later = [c for c in cards(app)]
+    assert len(later) == metrics["90天后到期"] and all("90天后到期" in c for c in later)
+    # the source row of each, in words: the document's title and the row, never a hash id
+    assert all("来源" in m.value for m in app.markdown if "本部门承担单位" in m.value)
+    assert "表1第" in text or "表1第" in shown(app)
+    assert "002_9942bf19912af7cb" not in shown(app) and "table 1" not in shown(app)
+
+
+def test_a_collective_placeholder_is_marked(app):
+    goto(app, "department", dept="dept/collective/全国/各地有关部门")
+    assert "泛指的一类部门" in shown(app)
+
+
+def test_the_overview_keeps_named_departments_apart_from_placeholders(app):
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    ranked = run(Registry.load().get("top-departments"), store(), {"limit": 1000})
+    cols = ranked.columns
+    named = [r[cols.index("department")] for r in ranked.rows if not r[cols.index("key")].startswith("collective/")]
+    placeholders = [r[cols.index("department")] for r in ranked.rows if r[cols.index("key")].startswith("collective/")]
+    frames = [d.value for d in app.dataframe]
+    busiest = next(f for f in frames if "牵头" in f.columns)
+    assert list(busiest["部门"]) == named[:10]
+    assert "各地有关部门" in placeholders and "各地有关部门" not in list(busiest["部门"])
+    apart = next(f for f in frames if "牵头" not in f.columns and "部门" in f.columns)
+    assert list(apart["部门"]) == placeholders
+    # counts say what they count: tasks and school measures apart, as browse counts them
+    counts = store().counts()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["任务"] == f"{counts['Task']:,}" and metrics["学校举措"] == f"{counts['SchoolMeasure']:,}"
+    goto(app, "browse")
+    assert (f"共 {counts['Task'] + counts['SchoolMeasure']} 项任务（任务 {counts['Task']} 项、"
+            f"学校举措 {counts['SchoolMeasure']} 项）") in shown(app)
+    # documents by their titles, never their ids
+    goto(app, "overview")
+    assert "001_8158844c7a4eb5af" not in "".join(str(v) for f in app.dataframe for v in f.value.to_numpy().ravel())
+
+
+# ---- the address holds the view -----------------------------------------------------------------------------------
+
+def test_filters_live_in_the_address(app):
+    goto(app, "browse", dept=JX, kw="职业")
+    assert app.selectbox(key="browse_dept").value == JX and app.text_input(key="browse_kw").value == "职业"
+    app.checkbox(key="browse_units").uncheck().run()
+    assert param(app, "units") == ["0"]
+    goto(app, "timeline", as_of="2023-01-01")
+    assert app.date_input(key="timeline_as_of").value == date(2023, 1, 1)
+    goto(app, "queries", q="due-by")
+    assert app.selectbox(key="q_name").value == "due-by"
+    # a date parameter has a value to start from
+    assert app.date_input(key="q_due-by_date").value is not None
+
+
+# ---- messages: sentences that say what to do, in the chosen language ---------------------------------------------
+
+DEVELOPER_TEXT = re.compile(r"\b(?:table \d|paragraph \d|by-date|doc_id|task_no|[A-Z][a-zA-Z]+Error|Traceback|"
+                            r"None|null)\b")
+# words a Chinese interface may show in Latin letters: formats, products, settings and commands named by their names
+ALLOWED_LATIN = {"English", "GraphML", "CSV", "zip", "Turtle", "JSON-LD", "HTML", "Word", "PDF", "Excel", "MB",
+                 "SPARQL", "Cypher", "POLICYKG_QUERY_MAX_ROWS", "POLICYKG_QUERY_DIR", "docx", "fonts-noto-cjk",
+                 "policykg", "ingest", "WPS", "Neo4j", "SERVICE", "FROM", "LOAD"}
+
+
+def test_every_chinese_string_is_chinese():
+    strings = yaml.safe_load((ROOT / "app" / "i18n.yaml").read_text(encoding="utf-8"))
+    entries = {k: v for k, v in strings.items() if k != "columns"} | {f"columns.{k}": v
+                                                                       for k, v in strings["columns"].items()}
+    for key, entry in entries.items():
+        assert set(entry) == {"zh", "en"}, key
+        latin = set(re.findall(r"[A-Za-z][A-Za-z0-9_-]*", re.sub(r"\{[a-z_]+\}", "", entry["zh"])))
+        assert latin <= ALLOWED_LATIN, (key, latin - ALLOWED_LATIN)
+
+
+@pytest.mark.parametrize("exc, words", [
+    ("NoSuchName", "请从下拉列表中重新选择"), ("QueryTimeout", "缩小范围"), ("StoreBusy", "稍等"),
+    ("QueryError", "带 * 的参数"), ("BriefingError", "放宽筛选条件"), ("RuntimeError", "服务器日志"),
+])
+def test_failures_are_sentences_that_say_what_to_do(app, exc, words):
+    from policykg.app.explorer_data import failure_of
+
+    cls = type(exc, (Exception,), {})
+    failure = failure_of(cls("an English detail"))
+    assert words in failure.message and "English" not in failure.message and exc not in failure.message
+    assert failure.detail == f"{exc}: an English detail"
+
+
+def test_a_missing_parameter_is_a_sentence(app):
+    goto(app, "queries", q="department-obligations")
+    app.button[0].click().run()
+    assert app.error and "请填写带 * 的参数" in app.error[0].value
+    assert "QueryError" not in app.error[0].value
+
+
+@pytest.mark.parametrize("page, params", [
+    ("overview", {}), ("browse", {}), ("department", {"dept": JX}), ("chain", {"task": TASK_51}),
+    ("graph", {"node": TASK_51}), ("queries", {"q": "due-by"}), ("timeline", {}), ("ingest", {})])
+def test_every_page_in_both_languages(app, page, params):
+    goto(app, page, **params)
+    chinese = shown(app)
+    assert not DEVELOPER_TEXT.search(chinese), DEVELOPER_TEXT.search(chinese)
+    assert not app.error
+    app.sidebar.toggle[0].set_value(True).run()
+    english = shown(app)
+    assert not app.exception and not app.error
+    assert app.title[0].value != "" and english != chinese
+    assert not re.search(r"[\u4e00-\u9fff]{2,}", app.title[0].value)   # the page's title is English
