@@ -84,3 +84,57 @@ def test_a_national_document_reads_national_bodies_and_provinces():
 ])
 def test_county_bureaus_written_with_their_kinds(mention, function):
     assert _facts(mention, CITY) == ("collective", "county", "苏州市", function)
+
+
+# More hand-read cases (issue 19, from the resolver's surviving mutants).
+NANCHANG = Context(level="municipal", jurisdiction="南昌市")
+SHUFU = Context(level="county", jurisdiction="疏附县")        # a county of 喀什地区 (a prefecture-level 地区)
+JIANGXI = Context(level="provincial", jurisdiction="江西省")
+
+
+@pytest.mark.parametrize("mention, ctx, expected", [
+    ("市教育局", JIANGXI, ("collective", "municipal", "江西省", "education")),     # the province's cities
+    ("县教育局", NANCHANG, ("collective", "county", "南昌市", "education")),       # the city's counties
+    ("各级教育部门", JIANGXI, ("collective", "municipal", "江西省", "education")),  # 各级: the levels below
+    ("地区教育局", SHUFU, ("government", "municipal", "喀什地区", "education")),
+    ("地委组织部", SHUFU, ("party", "municipal", "喀什地区", "organization")),
+    ("地区教育局", Context(level="municipal", jurisdiction="喀什地区"),
+     ("government", "municipal", "喀什地区", "education")),
+    ("江西省委", JIANGXI, ("party", "provincial", "江西省", "party-committee")),
+    ("南昌市委", JIANGXI, ("party", "municipal", "南昌市", "party-committee")),
+    ("中共中央组织部", Context(level="national", jurisdiction="全国"), ("party", "national", "全国", "organization")),
+    ("中央组织部", Context(level="national", jurisdiction="全国"), ("party", "national", "全国", "organization")),
+    ("甲乙公司", JIANGXI, ("institution", "institution", "江西省", "enterprises")),
+    ("市教育局", Context(), ("government", "municipal", None, "education")),       # nothing known of the document
+])
+def test_more_levels_read_against_the_document(mention, ctx, expected):
+    assert _facts(mention, ctx) == expected
+
+
+def test_a_mention_no_rule_reads_comes_back_unresolved_with_its_text():
+    from policykg.ontology.resolve import coverage
+
+    r = get_resolver().resolve("不知所云的东西", JIANGXI)
+    assert (r.kind, r.resolved, r.name, r.key, r.level) == (
+        "unresolved", False, "不知所云的东西", "unresolved/不知所云的东西", None)
+    assert get_resolver().resolve("甲公司", JIANGXI).resolved is False     # too short for an enterprise's name
+    assert coverage([]) == 1.0
+    assert coverage([r, get_resolver().resolve("省教育厅", JIANGXI)]) == 0.5
+
+
+def test_level_ranks():
+    from policykg.ontology.resolve import rank
+
+    assert [rank(lv) for lv in ("national", "provincial", "municipal", "county", "institution")] == [0, 1, 2, 3, 4]
+    assert rank(None) == -1 and rank("town") == -1
+
+
+def test_only_placed_collectives_expand():
+    from policykg.ontology.resolve import expand_collective
+
+    resolver = get_resolver()
+    assert expand_collective(resolver.resolve("省教育厅", JIANGXI)) == []                     # not a collective
+    assert expand_collective(resolver.resolve("各市教育局", Context(level="provincial"))) == []   # no jurisdiction
+    cities = expand_collective(resolver.resolve("各市教育局", JIANGXI))
+    assert len(cities) == 11 and {c.level for c in cities} == {"municipal"}       # Jiangxi's 11 cities
+    assert "南昌市教育局" in {c.name for c in cities}
