@@ -1,5 +1,5 @@
 """The briefing's "who has taken up each task" (app/briefing_uptake.py), its annex of suggestions, and a query
-briefing that names its parameters and counts from the query's date. The expected uptake of national task 51
+briefing that names its parameters and counts from the query's date. The expected uptake of national task 20
 was written by reading the example files (see tests/test_chain_tree.py's docstring)."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from policykg.graph.subgraph import Selection
 
 NATIONAL_DOC = "001_8158844c7a4eb5af"
 TITLES = {"000": "《省教育厅重点任务清单》", "002": "《江西省工作任务清单》",
+          "003": "《江阴市推进职业教育改革创新 打造高质量发展样板的实施方案》",
           "004": "《〈教育部辽宁省人民政府关于整省推进职业教育实用高效发展提升服务辽宁振兴能力的意见〉任务落实举措清单》"}
 
 
@@ -51,17 +52,18 @@ def test_who_has_taken_up_each_national_task(graph, tmp_path):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "各项任务的承接情况" in text and "以下56项任务" in text
     uptake = table(document, "任务", "已承接（逐级）")
-    row = next(r for r in uptake.rows[1:] if r.cells[0].text.startswith("①第51项"))
+    row = next(r for r in uptake.rows[1:] if r.cells[0].text.startswith("①第20项"))
     taken = [re.match(r"(　*)([①-⑩])第(\d+)项　(\S+?)(（学校举措）)?$", line).groups()
              for line in row.cells[1].text.split("\n")]
-    # as read: three provinces restate it, the Liaoning school's measure answers its province's row 35
+    # as read: three provinces restate it, 江阴市 both under 江苏省's task and directly
     assert [(indent, named[label], no, who, bool(measure)) for indent, label, no, who, measure in taken] == [
-        ("", TITLES["000"], "44", "江苏省", False),
-        ("", TITLES["002"], "12", "江西省", False),
-        ("", TITLES["004"], "35", "辽宁省", False),
-        ("　", TITLES["004"], "35", "锦州师范高等专科学校", True),
+        ("", TITLES["000"], "34", "江苏省", False),
+        ("　", TITLES["003"], "19", "江阴市", False),
+        ("", TITLES["002"], "38", "江西省", False),
+        ("", TITLES["004"], "26", "辽宁省", False),
+        ("", TITLES["003"], "13", "江阴市", False),
     ]
-    assert row.cells[2].text == "市级：江阴市"
+    assert row.cells[2].text == "学校/单位：锦州师范高等专科学校"
     # suggestions are left out by default: no annex, and the notes say how to add it
     assert "附件：待核的落实关系建议" not in text and "未列入" in text
     assert "待核" not in "\n".join(c.text for r in table(document, "序号").rows for c in r.cells)

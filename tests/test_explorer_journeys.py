@@ -2,7 +2,7 @@
 down the levels, what a department owes, the busiest departments; filters in the page address; every message in
 words (no developer text in the Chinese interface) and every page in both languages.
 
-Expected values come from the examples as read by hand (national task 51: see tests/test_chain_tree.py) or from
+Expected values come from the examples as read by hand (national task 20: see tests/test_chain_tree.py) or from
 the canned queries run directly on the store, never from the pages' own code."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = str(ROOT / "app" / "explorer.py")
-TASK_51 = "task/001_8158844c7a4eb5af/51"
+TASK_20 = "task/001_8158844c7a4eb5af/20"
 JX = "dept/provincial/江西省/education"
 
 
@@ -73,30 +73,26 @@ def store():
 
 # ---- a national task down the levels ---------------------------------------------------------------------------
 
-def test_national_task_51_down_the_levels(app):
-    goto(app, "chain", task=TASK_51)
+def test_national_task_20_down_the_levels(app):
+    goto(app, "chain", task=TASK_20)
     text = shown(app)
     assert app.radio(key="chain_level").value == "national"
-    assert app.selectbox(key="chain_task").value == TASK_51
-    # as read from the examples: 江苏省 44, 江西省 12, 辽宁省 35 and the Liaoning school's measure of row 35
-    tree = re.findall(r"^\s*- \*\*(.+?)\*\*", "\n".join(m.value for m in app.markdown), flags=re.MULTILINE)
-    heads = [html.unescape(h) for h in tree]
-    assert [h.split(" · ")[:2] for h in heads] == [
-        ["国家级", "全国"], ["省级", "江苏省"], ["省级", "江西省"], ["省级", "辽宁省"], ["学校/单位", "锦州师范高等专科学校"]]
-    assert heads[1].endswith("第44项") and heads[2].endswith("第12项") and heads[3].endswith("第35项")
-    assert heads[4].endswith("第35项学校举措")
-    # the school's measure hangs under 辽宁省's task: one level deeper in the list
-    lines = [m.value for m in app.markdown if "锦州师范高等专科学校" in m.value]
-    assert lines and re.search(r"^ {8}- ", lines[0], flags=re.MULTILINE)
-    assert "市级：江阴市" in text and "尚未承接" in text
-    # the drawing: one node per task, labelled with jurisdiction and number, levels top to bottom
+    assert app.selectbox(key="chain_task").value == TASK_20
+    # as read from the examples: 江苏省 34 (with 江阴市 19 under it), 江西省 38, 辽宁省 26, 江阴市 13
+    tree = re.findall(r"^( *)- \*\*(.+?)\*\*", "\n".join(m.value for m in app.markdown), flags=re.MULTILINE)
+    heads = [(len(indent) // 4, html.unescape(h)) for indent, h in tree]
+    assert [(depth, h.split(" · ")[1], re.search(r"第(\d+)项", h).group(1)) for depth, h in heads] == [
+        (0, "全国", "20"), (1, "江苏省", "34"), (2, "江阴市", "19"), (1, "江西省", "38"), (1, "辽宁省", "26"),
+        (1, "江阴市", "13")]
+    assert "学校/单位：锦州师范高等专科学校" in text and "尚未承接" in text
+    # the drawing: one node per task, labelled with jurisdiction and number; a legend
     page = app.get("iframe")[0].proto.srcdoc
-    assert page.count('"shape": "box"') == 5 and "江苏省\\n第44项" in page
-    assert "确定的落实关系" in page           # the legend
+    assert page.count('"shape": "box"') == 6 and "江苏省\\n第34项" in page and "江阴市\\n第19项" in page
+    assert "确定的落实关系" in page
 
 
 def test_suggestions_are_hidden_until_asked_for(app):
-    goto(app, "chain", task=TASK_51)
+    goto(app, "chain", task=TASK_20)
     hidden = re.search(r"另有 (\d+) 项任务只由待核的建议链接相连", shown(app))
     page = app.get("iframe")[0].proto.srcdoc
     assert '"dashes": true' not in page
@@ -122,10 +118,10 @@ def test_the_task_picker_searches_the_whole_text(app):
 
 
 def test_follow_the_chain_from_the_graph_page(app):
-    goto(app, "graph", node=TASK_51)
-    app.selectbox(key="graph_detail").select(TASK_51).run()
+    goto(app, "graph", node=TASK_20)
+    app.selectbox(key="graph_detail").select(TASK_20).run()
     app.button(key="graph_chain").click().run()
-    assert app.selectbox(key="chain_task").value == TASK_51
+    assert app.selectbox(key="chain_task").value == TASK_20
 
 
 # ---- what a department owes -------------------------------------------------------------------------------------
@@ -270,8 +266,8 @@ def test_a_missing_parameter_is_a_sentence(app):
 
 
 @pytest.mark.parametrize("page, params", [
-    ("overview", {}), ("browse", {}), ("department", {"dept": JX}), ("chain", {"task": TASK_51}),
-    ("graph", {"node": TASK_51}), ("queries", {"q": "due-by"}), ("timeline", {}), ("ingest", {})])
+    ("overview", {}), ("browse", {}), ("department", {"dept": JX}), ("chain", {"task": TASK_20}),
+    ("graph", {"node": TASK_20}), ("queries", {"q": "due-by"}), ("timeline", {}), ("ingest", {})])
 def test_every_page_in_both_languages(app, page, params):
     goto(app, page, **params)
     chinese = shown(app)

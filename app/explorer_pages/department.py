@@ -97,12 +97,12 @@ for duty in window:
         role = f":blue-background[{data.esc(ROLE_NAMES[duty.role])}]" if duty.role == "lead" else \
             f":gray-background[{data.esc(ROLE_NAMES[duty.role])}]"
         kind = f" · {data.esc(data.type_name(duty.kind))}" if duty.kind != "Task" else ""
-        when = (f"{data.chinese_or_iso(duty.due)}" if duty.due else t("d_no_date"))
+        when = data.chinese_or_iso(duty.due) if duty.due else ""
         colour = {"overdue": "red", "due30": "orange", "due90": "orange"}.get(duty.status, "gray")
         cite = quoted(document_name({"title": duty.doc_title, "doc_id": duty.doc_id}))
         number = t("d_number", no=duty.task_no) if duty.task_no else ""
-        st.markdown(f"{role} **{data.esc(cite + number)}**{kind} · :{colour}[{data.esc(when)} · "
-                    f"{data.esc(STATUS_NAMES[duty.status])}]")
+        status = f"{when} · {STATUS_NAMES[duty.status]}" if duty.due else STATUS_NAMES[duty.status]
+        st.markdown(f"{role} **{data.esc(cite + number)}**{kind} · :{colour}[{data.esc(status)}]")
         st.markdown(f"<div class='policykg-text'>{data.esc(duty.text)}</div>", unsafe_allow_html=True)
         facts = [
             (t("d_units"), "、".join(duty.units)),
