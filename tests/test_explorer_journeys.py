@@ -278,3 +278,18 @@ def test_every_page_in_both_languages(app, page, params):
     assert not app.exception and not app.error
     assert app.title[0].value != "" and english != chinese
     assert not re.search(r"[\u4e00-\u9fff]{2,}", app.title[0].value)   # the page's title is English
+
+
+def test_every_message_is_used_and_every_failure_kind_has_one():
+    """No dead strings: each key of i18n.yaml is named in the explorer's code, literally or as one of the
+    families built from data (count_<label>, err_<kind>, d_status_<status>, i_action_<action>, page_<page>,
+    x_<format>); and each kind of failure the explorer tells apart has its sentence."""
+    from policykg.app.explorer_data import _FAILURE_KINDS
+
+    strings = yaml.safe_load((ROOT / "app" / "i18n.yaml").read_text(encoding="utf-8"))
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "app").rglob("*.py"))
+    families = ("count_", "err_", "d_status_", "i_action_", "page_", "x_")
+    unused = [k for k in strings if k != "columns" and f'"{k}"' not in code and f"'{k}'" not in code
+              and not k.startswith(families)]
+    assert not unused
+    assert set(_FAILURE_KINDS.values()) | {"err_unexpected"} <= set(strings)
