@@ -58,6 +58,8 @@ for task in tasks:
                     unsafe_allow_html=True)
         if task.chain:   # the cascade: what it implements above, what implements it below
             show_chain(task.chain)
+            if task.kind == "Task":
+                st.page_link(data.PAGES / "chain.py", label=t("b_chain_link"), query_params={"task": task.id})
 
 if total:
     # the export is the filters' selection (so the briefing names the department or document); with a keyword,

@@ -114,6 +114,8 @@ for duty in window:
         ]
         st.markdown(" &nbsp;|&nbsp; ".join(f"**{data.esc(k)}**：{data.esc(v)}" for k, v in facts),
                     unsafe_allow_html=True)
+        if duty.kind == "Task":   # the chain page starts from tasks (a school measure is at the bottom of a tree)
+            st.page_link(data.PAGES / "chain.py", label=t("b_chain_link"), query_params={"task": duty.id})
 
 if duties:
     st.divider()
