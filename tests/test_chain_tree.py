@@ -194,3 +194,36 @@ def test_query_task_chain_prints_the_tree(examples):
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(r["lower_document"][:3], r["lower_task_no"]) for r in rows] == [
         ("000", "34"), ("003", "19"), ("002", "38"), ("004", "26"), ("003", "13")]
+
+
+@pytest.mark.neo4j
+def test_the_same_tree_from_neo4j(examples, neo4j_uri):
+    """The tree of the task-chain and documents queries on Neo4j is the one on the embedded store."""
+    from conftest import wipe_neo4j
+
+    from policykg.graph import cascade
+    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    store, _ = examples
+    graph = store.load_graph()
+    wipe_neo4j(neo4j_uri)
+    neo = Neo4jStore(neo4j_uri)
+    try:
+        for doc in sorted(n.props["doc_id"] for n in graph.nodes_by_label("Document")):
+            sha = next(n.props.get("sha256") for n in graph.nodes_by_label("Document") if n.props["doc_id"] == doc)
+            neo.replace_document(doc, sha, graph.document_subgraph(doc))
+        cascade.link_store(neo)
+        registry = Registry.load()
+        trees = []
+        for target in (store, neo):
+            docs = run(registry.get("documents"), target, {"limit": 1000})
+            chain = run(registry.get("task-chain"), target, {"task": TASK_20})
+            tree = ct.from_rows(TASK_20, chain.columns, chain.rows, ct.documents_from_rows(docs.columns, docs.rows),
+                                suggestions=True)
+            trees.append(([(r.depth, r.item.id, r.parent, r.review) for r in tree.rows], tree.gaps))
+        assert trees[0] == trees[1]
+        assert read(ct.from_graph(neo.load_graph(), TASK_20)) == EXPECTED_20
+    finally:
+        neo.close()
