@@ -131,7 +131,7 @@ def chain_briefing(task: str, suggestions: bool) -> None:
     chosen = Selection(nodes=(task,), depth=0, max_nodes=data.EVERYTHING)
     c2.download_button(t("x_docx_chain"), lambda: data.briefing_file(data.briefing_graph(), chosen, as_of,
                                                                       suggestions=suggestions),
-                       file_name="policykg-chain.docx", mime=dict((e[0], e[3]) for e in data.EXPORTS)["docx"],
+                       file_name="policykg-chain.docx", mime={e[0]: e[3] for e in data.EXPORTS}["docx"],
                        key="chain_x_docx", on_click="ignore")
 
 

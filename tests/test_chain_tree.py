@@ -200,7 +200,6 @@ def test_query_task_chain_prints_the_tree(examples):
 def test_the_same_tree_from_neo4j(examples, neo4j_uri):
     """The tree of the task-chain and documents queries on Neo4j is the one on the embedded store."""
     from conftest import wipe_neo4j
-
     from policykg.graph import cascade
     from policykg.graph.neo4j_store import Neo4jStore
     from policykg.queries.registry import Registry

@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from explorer_cdp import Browser, find_chromium, is_local
 from explorer_server import explorer
 
@@ -111,11 +110,10 @@ def obligations() -> dict[tuple[str, str], str]:
     """(document, number) -> role of 江西省教育厅 and its units, by the canned query on a store of the examples."""
     import tempfile
 
+    from explorer_corpus import build_store
     from policykg.graph.stores import open_store
     from policykg.queries.registry import Registry
     from policykg.queries.runner import run
-
-    from explorer_corpus import build_store
 
     with tempfile.TemporaryDirectory() as work:
         build_store(Path(work) / "store", Path(work) / "files")
