@@ -561,6 +561,15 @@ def shown_frame(frame):
         from policykg.graph.view import KIND_NAMES, name_of
 
         frame["kind"] = frame["kind"].map(lambda k: name_of(KIND_NAMES, k, lang()) if isinstance(k, str) else k)
+    words = {"lead": t("lead"), "support": t("support"), "up": t("w_up"), "down": t("w_down")}
+    for column in ("role", "direction"):
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: words.get(v, v))
+    for column in frame.columns:
+        if frame[column].dtype == bool:
+            frame[column] = frame[column].map({True: t("w_yes"), False: t("w_no")})
+        elif column.endswith("_level"):
+            frame[column] = frame[column].map(level_name)
     if "level" in frame:
         frame["level"] = frame["level"].map(level_name)
     if "function" in frame:
@@ -623,18 +632,22 @@ def extract_upload(name: str, content: bytes, limit_mb: int):
 
 
 def extraction_frame(result):
-    """A preview table of an extraction: number, text, departments (lead first), deadline, targets."""
+    """A preview table of an extraction: number, text, departments (lead first), deadline, targets; headers
+    and the place in the file in the chosen language."""
     import pandas as pd
 
-    return pd.DataFrame([{
+    from policykg.graph.view import location_name
+
+    frame = pd.DataFrame([{
         "task_no": task.task_no,
         "text": task.text,
         "lead": "、".join(task.lead),
         "departments": "、".join(task.departments),
         "deadline": "；".join(task.deadline) if isinstance(task.deadline, list) else (task.deadline or ""),
         "targets": "、".join(target.text for target in task.targets),
-        "location": task.provenance.location if task.provenance else "",
+        "location": location_name(task.provenance.location, lang()) if task.provenance else "",
     } for task in result.tasks])
+    return frame.rename(columns={c: column_label(c) for c in frame.columns})
 
 
 def write_extraction(result):

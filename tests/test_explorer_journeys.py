@@ -293,3 +293,20 @@ def test_every_message_is_used_and_every_failure_kind_has_one():
               and not k.startswith(families)]
     assert not unused
     assert set(_FAILURE_KINDS.values()) | {"err_unexpected"} <= set(strings)
+
+
+def test_query_results_read_in_chinese(app):
+    """Saved queries' tables: headers, roles, directions, levels, yes/no and documents in words."""
+    goto(app, "queries", q="task-chain")
+    app.text_input(key="q_task-chain_task").input(TASK_20)
+    app.button[0].click().run()
+    assert not app.error, [e.value for e in app.error]
+    table = app.dataframe[0].value
+    assert {"方向", "下级文件", "下级层级", "待核"} <= set(table.columns)
+    assert set(table["方向"]) == {"向下"} and set(table["待核"]) <= {"是", "否"}
+    assert set(table["下级层级"]) <= {"省级", "市级", "学校/单位"}
+    assert not any(str(v).startswith(("00", "task/")) for v in table["下级文件"])
+    goto(app, "queries", q="department-obligations")
+    app.selectbox(key="q_department-obligations_department").select("provincial/江西省/education")
+    app.button[0].click().run()
+    assert set(app.dataframe[0].value["角色"]) == {"牵头", "配合"}
