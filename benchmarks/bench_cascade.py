@@ -18,6 +18,11 @@ writes each batch's links); the old one takes every lower task at once and retur
 100,000 lower tasks (log of the time ratio over log 10: 1 is linear), and how often the true parent is linked
 (and confidently) per kind. Siblings generated from one seed text look alike, so the true parent's rate
 measures recall under heavy look-alike competition, not precision.
+
+Measured (defaults, seed 1, the 2-core machine shared with other jobs, so wall ≈ 2-3× CPU), CPU / peak RSS:
+today 18.5 s / 194 MB at 10,000 lower tasks and 155.8 s / 194 MB at 100,000 (growth exponent 0.93); before
+(cascade_v1) 13.5 s / 713 MB and 111.9 s / 3,956 MB (0.92). True parent linked at 100,000: near-copy 98.3 %,
+paraphrase 99.3 %, refinement 77.7 % (77.0 % confidently); before 96.6 / 97.1 / 77.7 %.
 """
 from __future__ import annotations
 
