@@ -77,21 +77,30 @@ class _Neo4jReader:
             for (props,) in self.store._read(text, {"docs": docs}):
                 g.add_node(cc.stored_node(label, props, m))
         ends: list[tuple[str, str, str, dict]] = []
-        for rel in m.relationships:
-            text = (f"MATCH (a)-[r:{cc.ident(rel)}]->(b) WHERE a.{cc.ident(cc.DOC)} IN $docs "
-                    f"AND r.{cc.ident(cc.DOC)} IN $docs RETURN a.{cc.ident(cc.ID)}, b.{cc.ident(cc.ID)}, "
-                    f"labels(b), properties(b), properties(r)")
-            for s, t, labels, bprops, rprops in self.store._read(text, {"docs": docs}):
-                if t not in g.nodes:
-                    label = next((lab for lab in labels if lab in m.nodes), None)
-                    if label is None:
-                        continue
-                    g.add_node(cc.stored_node(label, bprops, m))
-                ends.append((s, rel, t, rprops))
+        for rel, spec in m.relationships.items():
+            for label in (lab for lab in spec.from_labels if lab in owned):   # anchored on the owner index
+                text = (f"MATCH (a:{cc.ident(label)})-[r:{cc.ident(rel)}]->(b) WHERE a.{cc.ident(cc.DOC)} IN $docs "
+                        f"AND r.{cc.ident(cc.DOC)} IN $docs RETURN a.{cc.ident(cc.ID)}, b.{cc.ident(cc.ID)}, "
+                        f"labels(b), properties(b), properties(r)")
+                ends.extend(self._edges(text, docs, g, rel))
         for s, rel, t, rprops in ends:
             if s in g.nodes and t in g.nodes:
                 g.add_edge(cc.stored_edge(s, rel, t, rprops, m))
         return g
+
+    def _edges(self, text: str, docs: list[str], g: PolicyGraph, rel: str):
+        from policykg.graph import cypher_codec as cc
+
+        m = self.store.m
+        out = []
+        for s, t, labels, bprops, rprops in self.store._read(text, {"docs": docs}):
+            if t not in g.nodes:
+                label = next((lab for lab in labels if lab in m.nodes), None)
+                if label is None:
+                    continue
+                g.add_node(cc.stored_node(label, bprops, m))
+            out.append((s, rel, t, rprops))
+        return out
 
 
 class _WholeReader:
