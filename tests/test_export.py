@@ -244,7 +244,7 @@ def test_query_export_from_the_cli(store_path, tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--department", "不存在的部门"], "no Department"),
+    (["--department", "不存在的部门"], "no department named"),
     (["--department", "江西省教育厅", "--from", "2040-01-01"], "no tasks"),
     (["--document", JX_DOC, "--level", "national"], "no tasks"),
     (["--document", JX_DOC, "--format", "trig"], "whole graph"),
