@@ -30,6 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("convert_timeout", "120", "POLICYKG_CONVERT_TIMEOUT",
             "Seconds one LibreOffice conversion (.doc/.wps/.odt/.rtf/.xls) may take before it is killed."),
     Setting("soffice", None, "POLICYKG_SOFFICE", "LibreOffice program used for conversions (default: soffice on PATH)."),
+    Setting("max_file_mb", "200", "POLICYKG_MAX_FILE_MB",
+            "Largest input file, in MB, that extract, ingest and the explorer read (larger ones are refused, named)."),
     Setting("max_unzipped_mb", "512", "POLICYKG_MAX_UNZIPPED_MB",
             "Largest total uncompressed size, in MB, of a .docx/.xlsx package (zip-bomb guard)."),
     Setting("max_zip_members", "10000", "POLICYKG_MAX_ZIP_MEMBERS",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
+from policykg.loaders.source import printable
 from policykg.loaders import LoaderError, extract_file, iter_input_files
 from policykg.graph.store import WriteOutcome
 from policykg.core.records import ExtractionResult, Problem
@@ -61,8 +62,8 @@ class InputFile(NamedTuple):
 def doc_key(path: Path, root: Path | None = None) -> str:
     """The document id of ``path`` found under the folder ``root`` (None: a file named on its own)."""
     if root is None:
-        return path.stem
-    return "/".join(path.relative_to(root).with_suffix("").parts)
+        return printable(path.stem)
+    return printable("/".join(path.relative_to(root).with_suffix("").parts))
 
 
 def input_files(paths: Iterable) -> tuple[list[InputFile], list[Problem]]:

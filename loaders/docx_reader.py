@@ -34,7 +34,8 @@ def _para_text(p) -> str:
             parent = el.getparent()
             if parent is not None and parent.getparent() is not None and parent.getparent().tag == W_DEL:
                 continue
-            out.append(el.text or "")
+            # an entity the parser leaves unresolved is a child node: the text after it is its tail
+            out.append((el.text or "") + "".join(child.tail or "" for child in el))
         elif el.tag == W_TAB:
             out.append("\t")
         else:

@@ -2,6 +2,7 @@
 into a SourceDocument, and list the input files of a run."""
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -9,7 +10,9 @@ from . import office_convert
 from .docx_reader import docx_blocks
 from .html_reader import html_blocks
 from .pdf_reader import pdf_blocks
-from .source import LoaderError, SourceDocument, sha256_bytes
+from policykg.core import settings
+
+from .source import LoaderError, SourceDocument, printable, sha256_bytes
 from .text_reader import decode, text_blocks
 from .xlsx_reader import xlsx_blocks
 
@@ -60,12 +63,23 @@ def _sniff(data: bytes, path: Path) -> str:
     return "text"
 
 
+def max_file_bytes() -> int:
+    return int(float(settings.get("max_file_mb")) * 1024 * 1024)
+
+
+def _too_large(path, size: int) -> LoaderError:
+    return LoaderError(path, f"{size / 1024 / 1024:,.1f} MB, over the limit of {settings.get('max_file_mb')} MB "
+                             "(POLICYKG_MAX_FILE_MB)")
+
+
 def read_bytes(data: bytes, path, doc: str | None = None) -> SourceDocument:
     path = Path(path)
+    if len(data) > max_file_bytes():
+        raise _too_large(path, len(data))
     if not data.strip():
         raise LoaderError(path, "empty file")
     kind = _sniff(data, path)
-    src = SourceDocument(path=str(path), doc=doc or path.stem, sha256=sha256_bytes(data))
+    src = SourceDocument(path=printable(path), doc=printable(doc or path.stem), sha256=sha256_bytes(data))
     if kind.startswith("convert:"):
         _, ext, kind = kind.split(":")
         data = office_convert.convert(data, path, ext, kind)
@@ -88,10 +102,18 @@ def read_bytes(data: bytes, path, doc: str | None = None) -> SourceDocument:
 def read(path) -> SourceDocument:
     """A file's metadata and blocks (paragraphs; tables as cell grids with merges resolved)."""
     path = Path(path)
+    limit = max_file_bytes()
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise LoaderError(path, "is a folder (pass it to iter_input_files)")
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise LoaderError(path, "is a folder (pass it to iter_input_files)")
+        if not stat.S_ISREG(info.st_mode):
+            # a pipe would block and a device (/dev/zero) never end: only files are read
+            raise LoaderError(path, "not a regular file (a pipe, device or socket): only files are read")
+        if info.st_size > limit:
+            raise _too_large(path, info.st_size)
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)        # never more than the limit, whatever the file grew to
     except OSError as e:
         raise LoaderError(path, f"cannot read ({e.strerror or e})")
     return read_bytes(data, path)

@@ -8,17 +8,25 @@ down the same way for every format; a horizontally merged cell appears once.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from .normalize import clean_text
 
 
+def printable(path) -> str:
+    """A path as text that can always be printed and stored: bytes of a file name that are not UTF-8 (held as
+    lone surrogates by Python) written as \\xNN, so two such names stay apart, instead of failing with
+    'surrogates not allowed'."""
+    return os.fsencode(str(path)).decode("utf-8", errors="backslashreplace")
+
+
 class LoaderError(Exception):
     """A file that cannot be read as a task list. ``str()`` is one line naming the file and the reason."""
 
     def __init__(self, path, reason: str):
-        self.path = str(path)
+        self.path = printable(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 

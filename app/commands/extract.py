@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.loaders import LoaderError, extract_file, iter_input_files, load_manifest
 from policykg.loaders.reader import FORMATS
+from policykg.loaders.source import printable
 from policykg.core.records import ExtractionResult
 from policykg.ontology.resolve import resolve_result
 
@@ -43,7 +44,7 @@ def records_for(paths: Iterable[Path], manifest=None, errors: list[str] | None =
                 errors.append(str(e))
         except Exception as e:  # a bug must not cost the other files of the run; report it on one line
             if errors is not None:
-                errors.append(f"{path}: internal error ({type(e).__name__}: {' '.join(str(e).split())[:200]})")
+                errors.append(f"{printable(path)}: internal error ({type(e).__name__}: {' '.join(str(e).split())[:200]})")
         finally:
             if progress is not None:
                 progress.advance(task_id)
@@ -73,7 +74,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         missing = [p for p in paths if not p.exists()]
         files = list(iter_input_files([p for p in paths if p.exists()]))
-        errors = [f"{p}: no such file or folder" for p in missing]
+        errors = [f"{printable(p)}: no such file or folder" for p in missing]
         show = not quiet and len(files) > 3 and err.is_terminal
         progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), console=err,
                             transient=True, disable=not show)

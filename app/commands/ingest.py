@@ -15,6 +15,7 @@ from policykg.graph.build import BuildError
 from policykg.graph.pipeline import input_files, process_file, store_document, stored_documents
 from policykg.loaders import LoaderError, load_manifest
 from policykg.loaders.reader import FORMATS
+from policykg.loaders.source import printable
 
 HELP = """Extract, resolve and store task lists: each file becomes one document's subgraph in the store.
 
@@ -88,7 +89,7 @@ def register(app: typer.Typer) -> None:
                         raise typer.Exit(2)
                     tally[action] += 1
                     if not quiet or action == "failed":
-                        out.print(f"{action:<10} {path}: {detail}", markup=False)
+                        out.print(f"{action:<10} {printable(path)}: {detail}", markup=False)
                     progress.advance(bar)
             # linking runs whenever the stored links are not those of the stored documents: after new or changed
             # documents, and after an earlier ingest that stopped (or was killed) before its links were written
