@@ -109,6 +109,20 @@ def mutant_key(tree: Path, mutation) -> str:
            f"{mutation.start_pos[1]}"
 
 
+def mutant_keys(tree: Path, items) -> dict[str, str]:
+    """Job id -> mutant name; two mutants at one place (a number: +1 and -1) are told apart by #1, #2 in
+    cosmic-ray's order."""
+    keys = {it.job_id: mutant_key(tree, it.mutations[0]) for it in items}
+    by_key: dict[str, list] = {}
+    for it in sorted(items, key=lambda it: (it.mutations[0].operator_name, it.mutations[0].occurrence)):
+        by_key.setdefault(keys[it.job_id], []).append(it.job_id)
+    for key, ids in by_key.items():
+        if len(ids) > 1:
+            for n, job in enumerate(ids, start=1):
+                keys[job] = f"{key}#{n}"
+    return keys
+
+
 def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """(start, end) positions of every type annotation in a module: with ``from __future__ import annotations``
     they are never evaluated, so a mutant inside one (``date | None`` → ``date & None``) is equivalent."""
@@ -171,15 +185,7 @@ def run_package(name: str, work: Path, sample_override: int | None) -> dict:
 
     with use_db(str(session), WorkDB.Mode.open) as db:
         items = list(db.pending_work_items)
-        keys = {it.job_id: mutant_key(tree, it.mutations[0]) for it in items}
-        # two mutants at one place (a number: +1 and -1) are told apart by #1, #2 in cosmic-ray's order
-        by_key: dict[str, list] = {}
-        for it in sorted(items, key=lambda it: (it.mutations[0].operator_name, it.mutations[0].occurrence)):
-            by_key.setdefault(keys[it.job_id], []).append(it.job_id)
-        for key, ids in by_key.items():
-            if len(ids) > 1:
-                for n, job in enumerate(ids, start=1):
-                    keys[job] = f"{key}#{n}"
+        keys = mutant_keys(tree, items)
         chosen = [it for it in items if OPERATORS.match(it.mutations[0].operator_name)]
         wanted = [it for it in chosen if not in_annotation(it.mutations[0])]
         annotations = len(chosen) - len(wanted)
@@ -193,7 +199,35 @@ def run_package(name: str, work: Path, sample_override: int | None) -> dict:
     print(f"[{name}] {len(keep)} mutants to run (of {total_candidates} from the chosen operators; "
           f"{annotations} more inside type annotations left out as equivalent)", flush=True)
     subprocess.run([cr, "exec", str(config), str(session)], cwd=tree, env=env, check=True)
+    meta = {"candidates": total_candidates, "run": len(keep), "in_annotations": annotations}
+    (work / "meta.json").write_text(json.dumps({**meta, "keys": keys, "keep": sorted(keep)}), encoding="utf-8")
+    return score(name, work, spec, meta, keys, keep)
 
+
+def rescore(name: str, work: Path) -> dict:
+    """The score of the last run again, with the equivalent list as it is now (no mutant is run)."""
+    if (work / "meta.json").exists():
+        saved = json.loads((work / "meta.json").read_text(encoding="utf-8"))
+    else:   # a run from before meta.json: the names from the copied tree, the sample from the results
+        from cosmic_ray.work_db import WorkDB, use_db
+        from cosmic_ray.work_item import WorkerOutcome
+
+        with use_db(str(work / f"{name}.sqlite"), WorkDB.Mode.open) as db:
+            done = db.completed_work_items
+        saved = json.loads((OUT / f"{name}.json").read_text(encoding="utf-8"))
+        saved["keys"] = mutant_keys(work / "tree", [it for it, _ in done])
+        saved["keep"] = [it.job_id for it, r in done if r.worker_outcome != WorkerOutcome.SKIPPED]
+    meta = {k: saved[k] for k in ("candidates", "run", "in_annotations")}
+    return score(name, work, PACKAGES[name], meta, saved["keys"], set(saved["keep"]))
+
+
+def score(name: str, work: Path, spec: dict, meta: dict, keys: dict, keep: set) -> dict:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome
+
+    session = work / f"{name}.sqlite"
+    equivalent = load_equivalent()
+    total_candidates, annotations = meta["candidates"], meta["in_annotations"]
     killed = survived = errors = 0
     excluded: list[tuple[str, str]] = []
     survivors: list[str] = []
@@ -242,6 +276,8 @@ def table() -> str:
 
 
 def main(argv: list[str]) -> None:
+    again = bool(argv) and argv[0] == "--rescore"      # recount the last runs with the current equivalent list
+    argv = argv[1:] if again else argv
     names = argv or ORDER
     unknown = [n for n in names if n not in PACKAGES]
     if unknown:
@@ -249,7 +285,10 @@ def main(argv: list[str]) -> None:
     work = Path(os.environ.get("MUTATION_DIR", "/tmp/policykg-mutation"))
     sample = os.environ.get("MUTATION_SAMPLE")
     for name in names:
-        run_package(name, work / name, int(sample) if sample is not None else None)
+        if again:
+            rescore(name, work / name)
+        else:
+            run_package(name, work / name, int(sample) if sample is not None else None)
     print(table())
 
 
