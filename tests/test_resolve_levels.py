@@ -138,3 +138,43 @@ def test_only_placed_collectives_expand():
     cities = expand_collective(resolver.resolve("各市教育局", JIANGXI))
     assert len(cities) == 11 and {c.level for c in cities} == {"municipal"}       # Jiangxi's 11 cities
     assert "南昌市教育局" in {c.name for c in cities}
+
+
+JIANGSU = Context(level="provincial", jurisdiction="江苏省")
+SCHOOL = Context(level="provincial", jurisdiction="辽宁省", institution="锦州师范高等专科学校", school=True)
+
+
+@pytest.mark.parametrize("mention, ctx, expected", [
+    # (kind, level, jurisdiction, function, canonical name, parent)
+    ("省教育厅职教处", JIANGSU, ("division", "provincial", "江苏省", "education", "江苏省教育厅职业教育处", "江苏省教育厅")),
+    ("江苏省教育厅考试院", JIANGSU, ("division", "provincial", "江苏省", "education", "江苏省教育厅教育考试院",
+                                    "江苏省教育厅")),
+    ("省教育厅（省委教育工委）", JIANGSU, ("government", "provincial", "江苏省", "education", "江苏省教育厅", None)),
+    ("省教育厅(牵头)", JIANGSU, ("government", "provincial", "江苏省", "education", "江苏省教育厅", None)),
+    ("不知 所云的东西", JIANGSU, ("unresolved", None, None, None, "不知所云的东西", None)),
+    ("中共江苏省委宣传部", JIANGSU, ("party", "provincial", "江苏省", "publicity", "中共江苏省委宣传部", None)),
+    ("省委", JIANGSU, ("party", "provincial", "江苏省", "party-committee", "中共江苏省委", None)),
+    ("江苏省委", JIANGSU, ("party", "provincial", "江苏省", "party-committee", "中共江苏省委", None)),
+    ("中共中央宣传部", JIANGSU, ("party", "national", "全国", "publicity", "中共中央宣传部", None)),
+    ("国家税务总局江苏省税务局", JIANGSU, ("government", "provincial", "江苏省", "taxation", "国家税务总局江苏省税务局",
+                                          None)),
+    ("共青团江苏省委", JIANGSU, ("mass-organisation", "provincial", "江苏省", "youth-league", "共青团江苏省委员会", None)),
+    ("团省委", JIANGSU, ("mass-organisation", "provincial", "江苏省", "youth-league", "共青团江苏省委员会", None)),
+    ("教务处", SCHOOL, ("division", "institution", "辽宁省", "institution", "锦州师范高等专科学校教务处",
+                      "锦州师范高等专科学校")),
+    ("学校", SCHOOL, ("institution", "institution", "辽宁省", "institution", "锦州师范高等专科学校", None)),
+    ("相关学院", SCHOOL, ("collective", "institution", "辽宁省", "institution", "相关学院", "锦州师范高等专科学校")),
+    ("省教育厅", SCHOOL, ("government", "provincial", "辽宁省", "education", "辽宁省教育厅", None)),  # not the school's
+    ("教育部", SCHOOL, ("government", "national", "全国", "education", "教育部", None)),
+    ("各开发区管委会", CITY, ("collective", "county", "苏州市", "government", "各开发区（园区）管委会", None)),
+    ("市委", CITY, ("party", "municipal", "苏州市", "party-committee", "中共苏州市委", None)),
+    ("苏州工业园区管委会", CITY, ("government", "county", "苏州工业园区", "government", "苏州工业园区管理委员会", None)),
+])
+def test_compounds_notes_party_bodies_and_a_schools_own_units(mention, ctx, expected):
+    r = get_resolver().resolve(mention, ctx)
+    assert (r.kind, r.level, r.jurisdiction, r.function, r.name, r.parent) == expected
+
+
+def test_a_division_is_named_in_english_after_its_parent():
+    r = get_resolver().resolve("省教育厅职教处", JIANGSU)
+    assert r.name_en == "Vocational Education Division, Department of Education, Jiangsu Province"
