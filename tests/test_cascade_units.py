@@ -14,6 +14,7 @@ from policykg.graph.cascade_scope import _short
     ("优质实训基地", "示范实训基地", 0.6),               # bigrams 优质 质实 实训 训基 基地 / 示范 范实 实训 训基 基地: 3 of 5
     ("实训基地", "创新团队", 0.0),                       # heads differ
     ("基地", "实训基地", 0.0),                           # under three characters
+    ("训基地", "实训基地", 1.0),                         # three characters are enough
     ("实训基地", "地", 0.0),
     ("省级基地", "市级基地", 2 / 3),                     # 省级 级基 基地 / 市级 级基 基地: 2 of 3
 ])
