@@ -13,8 +13,8 @@ import zipfile
 from docx import Document
 from docx.oxml.ns import qn
 
-from .blocks_common import check_zip
-from .normalize import clean_line, is_traditional, to_simplified
+from .blocks_common import check_zip, simplify
+from .normalize import clean_line
 from .numbering import Numbering
 from .source import LoaderError, Paragraph, Table
 
@@ -113,14 +113,4 @@ def docx_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:
                 n_par += 1
                 blocks.append(Paragraph(line.strip(), n_par, number=number))
                 number = None
-    converted = False
-    sample = "".join(b.text if isinstance(b, Paragraph) else "".join("".join(r) for r in b.rows) for b in blocks)
-    if is_traditional(sample):
-        converted = True
-        for b in blocks:
-            if isinstance(b, Paragraph):
-                b.text = to_simplified(b.text)
-                b.number = to_simplified(b.number) if b.number else None
-            else:
-                b.rows = [[to_simplified(c) for c in r] for r in b.rows]
-    return blocks, converted
+    return blocks, simplify(blocks)
