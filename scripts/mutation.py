@@ -52,7 +52,7 @@ PACKAGES: dict[str, dict] = {
                 "sample": 100, "timeout": 120},
     "resolve": {"modules": ["ontology/resolve.py"],
                 "tests": "tests/test_resolve_levels.py tests/test_resolve.py tests/test_resolve_patterns.py "
-                         "tests/test_resolve_reference.py",
+                         "tests/test_resolve_reference.py tests/test_resolve_units.py",
                 "sample": 120, "timeout": 120},
     "loaders": {"modules": ["loaders/targets.py", "loaders/deadlines.py", "loaders/departments.py",
                             "loaders/annotations.py", "loaders/segment.py", "loaders/paragraphs.py",
