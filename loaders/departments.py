@@ -110,9 +110,11 @@ def _join_breaks(text: str) -> str:
         else:
             verdict = wrapped_name(head, tail)
             ahead = k + 1
-            while verdict is None and tail == nxt and ahead < len(frags) and ahead <= k + 2 \
+            whole = tail == nxt                 # the next fragment holds no separator: a name may go on after it
+            while verdict is None and whole and ahead < len(frags) and ahead <= k + 2 \
                     and not frags[ahead][1]:
-                # 各乡 镇人民\n政府: the tail is only the start of a name wrapped once more
+                # 各乡 镇人民\n政府 · 西安市\n人力\n资源\n社会保障局: the tail is only the start of a name
+                # wrapped once or twice more
                 nxt_tail = _first_name(frags[ahead][0])
                 verdict = wrapped_name(head, tail + nxt_tail) or None
                 if nxt_tail != frags[ahead][0]:
