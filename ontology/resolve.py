@@ -187,7 +187,8 @@ class Resolver:
         for kinds in read_kinds(rest):
             levels = kinds_levels(kinds.kinds)
             several = len(kinds.kinds) > 1 or "(" in kinds.printed
-            below = rank(_LEVEL.get(levels[0])) > rank(ctx.level or "national")
+            # townships are below every document (no document is a township's, though they are recorded at county level)
+            below = rank(_LEVEL.get(levels[0])) > rank(ctx.level or "national") or levels[0] == "township"
             zones = levels == ("zone",) and kinds.rest == "管委会"      # 开发区管委会: the city's zones
             if not (quantifier or several or zones or (below and kinds.rest in _GOVERNMENT_REST[1:])):
                 continue

@@ -91,6 +91,13 @@ def test_township_governments_in_a_citys_list_are_several():
     assert (r.kind, r.level, r.jurisdiction, r.function) == ("collective", "county", "苏州市", "government")
 
 
+@pytest.mark.parametrize("mention", ["乡镇人民政府", "乡镇政府", "镇人民政府"])
+def test_township_governments_in_a_countys_list_are_its_townships(mention):
+    # a county's list: its townships (below it, though recorded at county level), never unresolved
+    r = get_resolver().resolve(mention, PEIXIAN)
+    assert (r.kind, r.level, r.jurisdiction, r.function) == ("collective", "county", "沛县", "government")
+
+
 # --- units of the document's issuer, and units that name another body -----------------------------------------
 
 def test_a_unit_without_a_body_before_it_is_the_issuers():
