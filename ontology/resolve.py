@@ -144,11 +144,14 @@ class Resolver:
         return None
 
     def _names_outside_body(self, text: str) -> bool:
-        """In a school's columns: does the mention name a government body (教育部, 省教育厅) not a school unit?"""
-        if text in self.national:
-            return True
-        parsed = self.words.exact(text)
-        return parsed is not None and parsed[0] != ""
+        """In a school's columns: does the mention name a government body (教育部, 省教育厅) not a school unit, or
+        start with one (省教育厅职教处: a division of that body)?"""
+        for end in range(len(text), 1, -1):
+            head = text[:end]
+            parsed = self.words.exact(head)
+            if head in self.national or (parsed is not None and parsed[0] != ""):
+                return True
+        return False
 
     def _collective(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         folded = fold(text)

@@ -163,6 +163,17 @@ def test_a_government_window_in_a_schools_own_columns_is_not_a_school_unit():
         "division", "provincial", "辽宁省", "辽宁省人民防空办公室窗口", "辽宁省人民防空办公室")
 
 
+def test_a_government_division_in_a_schools_own_columns_is_that_bodys():
+    # 省教育厅职教处 in the school's columns: the provincial education department's vocational division
+    school = Context("provincial", "辽宁省", institution="锦州师范高等专科学校", school=True)
+    r = get_resolver().resolve("省教育厅职教处", school)
+    assert (r.kind, r.level, r.jurisdiction, r.function, r.parent) == (
+        "division", "provincial", "辽宁省", "education", "辽宁省教育厅")
+    # a unit of a unit is still the school's (教务处 is the school's academic affairs office)
+    r = get_resolver().resolve("教务处办公室", school)
+    assert (r.kind, r.level, r.parent) == ("division", "institution", "锦州师范高等专科学校")
+
+
 # --- a second name in brackets inside the name -----------------------------------------------------------------
 
 def test_a_bracketed_second_name_inside_a_zones_committee():
