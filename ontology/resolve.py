@@ -69,6 +69,9 @@ class Resolver:
         # a national body's name before a place: its office there (国家税务总局湖北省税务局, 银保监会宿州监管分局)
         self.national_prefix_set = {n for n in self.national if len(n) >= 3}
         self.national_prefix_lengths = sorted({len(n) for n in self.national_prefix_set}, reverse=True)
+        # the local office a national body names after itself (中国证监会{j}监管局: 证监会's office in a province)
+        self.offices = {self.national[lead].id: cp for cp in ref.counterparts().values()
+                        if (lead := cp.name_for("provincial", "{j}").split("{j}")[0]) in self.national}
         self.divisions = ref.education_divisions()
         self.division_names = sorted(self.divisions, key=len, reverse=True)
         self.school = ref.school_units()
@@ -261,7 +264,9 @@ class Resolver:
         if reading.body.function == "enterprises":      # 东莞供电局: a company's local bureau
             return replace(self._institution_node(text, replace(ctx, jurisdiction=jurisdiction)),
                            function="enterprises")
-        return self._counterpart_node(reading.body, level, jurisdiction)
+        parent = self._national_parent(reading.prefix)     # 证监会江苏监管局: 证监会's office, whatever its core
+        return self._counterpart_node(self.offices.get(self.national[parent].id, reading.body) if parent
+                                      else reading.body, level, jurisdiction)
 
     def _division(self, text: str, ctx: Context) -> ResolvedDepartment | None:
         """职教处, 省教育考试院: a division of an education department (divisions.yaml)."""
@@ -354,8 +359,7 @@ class Resolver:
         p = _PROVINCE_PLURAL.sub("省", prefix)
         if p.startswith("中共"):
             p = p[2:]
-        parent = next((p[:k] for k in self.national_prefix_lengths if k < len(p) and p[:k] in self.national_prefix_set),
-                      None)
+        parent = self._national_parent(p)
         if parent:      # 国家税务总局湖北省税务局: a vertically managed body's local office
             p = p[len(parent):]
         if p in _LEVEL_WORDS:
@@ -396,6 +400,11 @@ class Resolver:
         if p not in ("", "委", "党委", "党", "人民政府", "政府", "委员会"):     # 自治区党委组织部
             return None
         return level, jurisdiction, collective
+
+    def _national_parent(self, prefix: str) -> str | None:
+        """The national body named before a place (国家税务总局湖北省 → 国家税务总局), if any."""
+        return next((prefix[:k] for k in self.national_prefix_lengths
+                     if k < len(prefix) and prefix[:k] in self.national_prefix_set), None)
 
     def _prefecture_area(self, ctx: Context) -> str | None:
         """The 地区 a document belongs to: its own jurisdiction, or the prefecture of its county."""

@@ -195,3 +195,16 @@ def test_the_national_civil_air_defence_office(mention, ctx):
 def test_a_central_committee_organ_named_with_its_party_prefix():
     assert _facts("中共中央办公厅", JIANGSU)[:3] + _facts("中共中央办公厅", JIANGSU)[4:] == (
         "party", "national", "全国", "中共中央办公厅")
+
+
+def test_a_national_regulators_office_in_a_province_is_that_regulators():
+    # 中国证监会江苏监管局 (also 证监会江苏监管局, 江苏证监局) is the securities regulator's office in Jiangsu, not
+    # the financial regulator's (NFRA, formerly 银保监会: 江苏银保监局 = 银保监会江苏监管局), though both end in 监管局
+    r = get_resolver()
+    csrc = r.resolve("证监会江苏监管局", JIANGSU)
+    assert (csrc.kind, csrc.level, csrc.jurisdiction, csrc.function) == (
+        "government", "provincial", "江苏省", "financial-regulation")
+    assert csrc.key == r.resolve("中国证监会江苏监管局", JIANGSU).key == r.resolve("江苏证监局", JIANGSU).key
+    nfra = r.resolve("江苏银保监局", JIANGSU)
+    assert nfra.key == r.resolve("银保监会江苏监管局", JIANGSU).key
+    assert csrc.key != nfra.key
