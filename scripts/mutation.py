@@ -60,7 +60,8 @@ PACKAGES: dict[str, dict] = {
                             "loaders/extract.py"],
                 # fastest and most telling first (-x stops at the first failure); the 100,000-row table and the
                 # LibreOffice conversions are left out (13 s of the 25 s, and they test size and conversion)
-                "tests": "tests/test_loaders_units.py tests/test_loaders_layouts.py tests/test_text_tables.py "
+                "tests": "tests/test_loaders_units.py tests/test_loaders_rules.py tests/test_loaders_layouts.py "
+                         "tests/test_text_tables.py "
                          "tests/test_targets.py "
                          "tests/test_corpus_extraction.py tests/test_extract_fields.py tests/test_extract_wraps.py "
                          "tests/test_loaders_text.py "

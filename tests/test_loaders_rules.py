@@ -1,0 +1,262 @@
+"""The loaders' layout rules one case at a time, on small hand-written inputs: the paragraph outline (unnumbered
+tasks, △ lists, duty lines, a sub-list whose annotation belongs to its parent), the annotation grammar at a
+line's edges, Word list numbering, table headers (split, two-level, none), rows numbered by position or afresh
+under each section, cells wrapped over several lines, rendered text tables and spans into the full text. Every
+expected value is what the input text says to a reader; written for the loaders' surviving mutants (issue 19).
+"""
+from __future__ import annotations
+
+from docx.oxml import parse_xml
+
+from policykg.loaders import annotations as ann_grammar
+from policykg.loaders.deadlines import text_deadlines
+from policykg.loaders.departments import split_departments
+from policykg.loaders.extract import extract, school_measure
+from policykg.loaders.numbering import Numbering
+from policykg.loaders.paragraphs import outline
+from policykg.loaders.segment import header_role
+from policykg.loaders.source import Paragraph, SourceDocument, Table
+from policykg.loaders.text_tables import pipe_stream
+
+
+def paragraphs(*lines: str) -> list[Paragraph]:
+    return [Paragraph(text, index) for index, text in enumerate(lines, 1)]
+
+
+def tasks_of(*lines: str) -> list[tuple[str, str | None, str, list[tuple[str, str]], str]]:
+    """(number, section, text, annotation parts, how the annotation is attached) of each task."""
+    doc = outline(paragraphs(*lines))
+    assert doc.problems == []
+    return [(t.task_no, t.section, t.item.text, t.item.annotation.parts, t.item.annotation_kind) for t in doc.tasks()]
+
+
+def table_tasks(*rows: list[str], before: tuple[str, ...] = ()):
+    """The tasks extracted from one table (after some paragraphs), and the problems reported."""
+    blocks = [*paragraphs(*before), Table([list(r) for r in rows], 1)]
+    result = extract(SourceDocument("清单.docx", "清单", "0" * 64, blocks))
+    return result.tasks, [(p.location, p.reason) for p in result.problems]
+
+
+# --- the paragraph outline ------------------------------------------------------------------------------
+
+def test_unnumbered_paragraphs_ending_in_an_annotation_are_tasks_numbered_by_place():
+    assert tasks_of("加强师资队伍建设，提升教学质量。（责任单位：市教育局）",
+                    "推进平安校园建设。（责任单位：市公安局）") == [
+        ("1", None, "加强师资队伍建设，提升教学质量。", [("units", "市教育局")], "trailing"),
+        ("2", None, "推进平安校园建设。", [("units", "市公安局")], "trailing"),
+    ]
+
+
+def test_a_leading_bracket_annotates_its_own_item():
+    assert tasks_of("（一）【牵头单位：市教育局】加快推进学校建设。") == [
+        ("一", None, "加快推进学校建设。", [("lead", "市教育局")], "trailing"),
+    ]
+
+
+def test_triangle_bullets_are_numbered_by_their_place_in_the_list():
+    assert tasks_of("一、保障措施", "△加快学校建设。（责任单位：市教育局）", "△完善经费投入机制。（责任单位：市财政局）") == [
+        ("1", "一、保障措施", "加快学校建设。", [("units", "市教育局")], "trailing"),
+        ("2", "一、保障措施", "完善经费投入机制。", [("units", "市财政局")], "trailing"),
+    ]
+
+
+def test_a_duty_line_names_every_unit_before_its_colon():
+    # the first name (各级党组织) does not end like an office; the line is a duty line all the same
+    assert tasks_of("一、明确职责分工", "各级党组织、各级人民政府：负责本地区工作的组织实施。") == [
+        ("1", "一、明确职责分工", "负责本地区工作的组织实施。", [("units", "各级党组织、各级人民政府")], "duty"),
+    ]
+
+
+SUBLIST = ("一、主要任务",
+           "（一）推进学前教育普及普惠发展，扩大公办幼儿园资源供给，到2025年新建改扩建幼儿园一批，具体包括：",
+           "1.新建公办幼儿园10所；",
+           "2.改扩建公办幼儿园20所。（责任单位：市教育局、市发展改革委）",
+           "（二）加强教师队伍建设，到2024年底前补充中小学教师500名。（责任单位：市人社局）")
+
+
+def test_an_annotation_closing_a_sub_list_belongs_to_the_paragraph_the_list_spells_out():
+    assert tasks_of(*SUBLIST) == [
+        ("一", "一、主要任务", "推进学前教育普及普惠发展，扩大公办幼儿园资源供给，到2025年新建改扩建幼儿园一批，具体包括：\n"
+                         "1.新建公办幼儿园10所；\n2.改扩建公办幼儿园20所。",
+         [("units", "市教育局、市发展改革委")], "trailing"),
+        ("二", "一、主要任务", "加强教师队伍建设，到2024年底前补充中小学教师500名。", [("units", "市人社局")], "trailing"),
+    ]
+
+
+def test_spans_index_the_full_text_and_are_dropped_for_a_text_joined_from_several_lines():
+    result = extract(SourceDocument("任务.docx", "任务", "0" * 64, paragraphs(*SUBLIST)))
+    joined, single = result.tasks
+    # the first task's text is three paragraphs joined: not verbatim in the full text (one line a paragraph)
+    assert joined.provenance.span is None
+    assert [(d.text, d.span) for d in joined.deadlines] == [("到2025年", None)]
+    assert [(q.text, q.span) for q in joined.targets] == [("10所", None), ("20所", None)]
+    start, end = single.provenance.span
+    assert result.text[start:end] == "加强教师队伍建设，到2024年底前补充中小学教师500名。"
+    (deadline,) = single.deadlines
+    assert result.text[deadline.span[0]:deadline.span[1]] == "到2024年底前"
+    (target,) = single.targets
+    assert result.text[target.span[0]:target.span[1]] == "500名"
+
+
+# --- the annotation grammar at a line's edges -----------------------------------------------------------
+
+def test_a_leading_annotation_and_where_the_task_text_starts():
+    start, ann = ann_grammar.leading("【牵头单位：市教育局】加快推进学校建设")
+    assert start == len("【牵头单位：市教育局】")
+    assert ann.parts == [("lead", "市教育局")]
+
+
+def test_a_label_line_with_nothing_before_it_is_a_trailing_annotation():
+    start, ann = ann_grammar.trailing("责任单位：市教育局、市财政局")
+    assert start == 0
+    assert ann.parts == [("units", "市教育局、市财政局")]
+
+
+# --- Word list numbering -----------------------------------------------------------------------------------
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def numbered(num_id: str, ilvl: int):
+    return parse_xml(f'<w:p {W}><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+                     f'</w:pPr><w:r><w:t>任务</w:t></w:r></w:p>')
+
+
+def test_word_list_numbers_as_printed_and_a_sub_list_restarting_under_each_item():
+    numbering = Numbering({"3": {0: ("chineseCounting", "%1、", 1), 1: ("decimal", "%2.", 1),
+                                 2: ("decimal", "%2.%3", 1)}})
+    levels = (0, 1, 1, 2, 0, 1)
+    assert [numbering.render(numbered("3", lvl)) for lvl in levels] == ["一、", "1.", "2.", "2.1", "二、", "1."]
+
+
+def test_paragraphs_without_a_defined_list_level_have_no_number():
+    numbering = Numbering({"3": {0: ("chineseCounting", "%1、", 1)}})
+    assert numbering.render(numbered("3", 1)) is None      # level 1 is not defined
+    assert numbering.render(numbered("0", 0)) is None      # numId 0: numbering switched off
+    assert numbering.render(numbered("7", 0)) is None      # no such list
+    assert numbering.render(numbered("3", 0)) == "一、"
+
+
+# --- table headers and rows --------------------------------------------------------------------------------
+
+def test_a_header_split_over_two_rows_is_one_header():
+    tasks, problems = table_tasks(["序号", "工作任务", "责任", "完成"], ["", "", "单位", "时限"],
+                                  ["1", "推进学校建设", "市教育局", "2023年底前"],
+                                  ["2", "完善经费保障机制", "市财政局", "2024年6月底前"])
+    assert problems == []
+    assert [(t.task_no, t.text, t.departments, t.deadline, t.provenance.row) for t in tasks] == [
+        ("1", "推进学校建设", ["市教育局"], "2023年底前", 3),
+        ("2", "完善经费保障机制", ["市财政局"], "2024年6月底前", 4),
+    ]
+
+
+def test_a_two_level_header_splits_the_responsibility_column_into_lead_and_support():
+    tasks, problems = table_tasks(["序号", "工作任务", "责任单位", "", "完成时限"],
+                                  ["", "", "牵头单位", "配合单位（部门）", ""],
+                                  ["1", "推进学校建设", "市教育局", "市财政局、市自然资源局", "2023年底前"])
+    assert problems == []
+    (task,) = tasks
+    assert (task.task_no, task.text, task.departments, task.lead, task.deadline) == \
+        ("1", "推进学校建设", ["市教育局", "市财政局", "市自然资源局"], ["市教育局"], "2023年底前")
+
+
+def test_a_row_without_a_number_follows_the_row_above():
+    # the list goes on from an earlier page: 5, then a row whose number Word's auto-numbering lost
+    tasks, problems = table_tasks(["序号", "工作任务", "责任单位"], ["5", "推进学校建设", "市教育局"],
+                                  ["", "完善经费保障机制", "市财政局"])
+    assert problems == []
+    assert [(t.task_no, t.text) for t in tasks] == [("5", "推进学校建设"), ("6", "完善经费保障机制")]
+
+
+def test_rows_numbered_afresh_under_each_section_take_the_section_number():
+    tasks, problems = table_tasks(["序号", "工作任务", "责任单位"], ["一、教育强市建设", "", ""],
+                                  ["1", "推进学校建设工程", "市教育局"], ["2", "完善经费保障机制", "市财政局"],
+                                  ["二、教师队伍建设", "", ""], ["1", "补充中小学教师", "市人社局"])
+    assert problems == []
+    assert [(t.task_no, t.section, t.text) for t in tasks] == [
+        ("一.1", "一、教育强市建设", "推进学校建设工程"), ("一.2", "一、教育强市建设", "完善经费保障机制"),
+        ("二.1", "二、教师队伍建设", "补充中小学教师"),
+    ]
+
+
+def test_a_loose_header_of_ten_characters():
+    assert header_role("市级牵头单位及责任人") == "lead"
+    assert header_role("工作任务完成时间节点") == "deadline"
+
+
+TASKS = ("推进义务教育优质均衡发展，新建改扩建中小学校20所", "完善学生资助体系，确保家庭经济困难学生应助尽助",
+         "加强教师队伍建设，补充中小学教师500名")
+
+
+def test_a_table_without_a_header_or_number_column():
+    tasks, problems = table_tasks([TASKS[0], "市教育局", "2024年底前"], [TASKS[1], "市教育局、市财政局", "持续推进"],
+                                  [TASKS[2], "市教育局、市人社局", "2023年底前"])
+    assert problems == []
+    assert [(t.task_no, t.text, t.departments, t.deadline) for t in tasks] == [
+        ("1", TASKS[0], ["市教育局"], "2024年底前"),
+        ("2", TASKS[1], ["市教育局", "市财政局"], "持续推进"),
+        ("3", TASKS[2], ["市教育局", "市人社局"], "2023年底前"),
+    ]
+
+
+def test_a_table_without_a_header_with_an_empty_column_and_a_short_row():
+    # the 备注 column (4th) is empty throughout; the second row is short: a rendering drops a merged cell, so its
+    # time limit is the one of the row above (one cell over both rows in the original table)
+    tasks, problems = table_tasks(["1", TASKS[0], "市教育局", "", "2024年底前"],
+                                  ["2", TASKS[1], "市教育局、市财政局"],
+                                  ["3", TASKS[2], "市人社局", "", "2023年底前"])
+    assert problems == []
+    assert [(t.task_no, t.text, t.departments, t.deadline) for t in tasks] == [
+        ("1", TASKS[0], ["市教育局"], "2024年底前"),
+        ("2", TASKS[1], ["市教育局", "市财政局"], "2024年底前"),
+        ("3", TASKS[2], ["市人社局"], "2023年底前"),
+    ]
+
+
+def test_a_table_without_a_header_of_fifteen_character_tasks():
+    texts = ("全面推进学前教育普及普惠发展。", "完善学生资助体系确保应助尽助。", "加强中小学教师队伍建设与管理。")
+    assert [len(t) for t in texts] == [15, 15, 15]
+    tasks, problems = table_tasks(*([str(k), t, "市教育局", "2024年底前"] for k, t in enumerate(texts, 1)))
+    assert problems == []
+    assert [(t.task_no, t.text, t.departments, t.deadline) for t in tasks] == [
+        (str(k), t, ["市教育局"], "2024年底前") for k, t in enumerate(texts, 1)]
+
+
+# --- tables rendered as text -----------------------------------------------------------------------------
+
+def test_a_pipe_table_ends_where_the_prose_after_it_starts():
+    lines = ["序号 | 工作任务 | 责任单位 |", "1 | 推进学校建设 | 市教育局 |", "2 | 完善经费保障机制 | 市财政局 |", "",
+             "以上任务请各单位认真落实。", "各单位要加强组织领导。"]
+    assert pipe_stream(lines, 0) == ([["序号", "工作任务", "责任单位"], ["1", "推进学校建设", "市教育局"],
+                                      ["2", "完善经费保障机制", "市财政局"]], 3)
+
+
+def test_a_pipe_table_with_a_cell_a_line_starts_at_its_header():
+    lines = ["附件1", "|", "序号", "|", "工作任务", "|", "责任单位", "|", "1", "|", "推进学校建设", "|", "市教育局", "|"]
+    assert pipe_stream(lines, 0) == (None, 0)       # 附件1 is the annex title, not a header cell
+    assert pipe_stream(lines, 1) == ([["序号", "工作任务", "责任单位"], ["1", "推进学校建设", "市教育局"]], 14)
+
+
+# --- cells and fields --------------------------------------------------------------------------------------
+
+def test_collectives_with_bracketed_notes_on_two_lines_are_two_names():
+    assert split_departments("各乡镇（街道）\n各村（社区）") == (["各乡镇（街道）", "各村（社区）"], False)
+
+
+def test_a_name_wrapped_over_four_lines_of_a_narrow_cell_is_one_name():
+    assert split_departments("西安市\n人力\n资源\n社会保障局") == (["西安市人力资源社会保障局"], False)
+    assert split_departments("延安市\n发展\n和改\n革委员会") == (["延安市发展和改革委员会"], False)
+    assert split_departments("汉中市\n乡村\n振兴\n局、汉中市\n教育局") == (["汉中市乡村振兴局", "汉中市教育局"], False)
+
+
+def test_a_year_range_opening_the_text_is_the_task_period():
+    # the text is cut after an opening bracket (its note on the next page): no name precedes the range
+    (d,) = text_deadlines("2021—2025年期间，分批完成中小学老旧校舍改造（")
+    assert (d.text, d.start, d.end, d.span) == ("2021—2025年期间", "2021-01-01", "2025-12-31", (0, 12))
+
+
+def test_a_school_measure_lists_one_goal_and_one_deadline_a_paragraph():
+    measure = school_measure({"measure": "开展教师培训", "goals": "培训教师200人次\n\n覆盖全部学科",
+                              "units": "教务处、人事处", "deadlines": "2023年6月\n2023年12月"})
+    assert (measure.measure, measure.goals, measure.units, measure.deadlines, measure.pairing) == \
+        ("开展教师培训", ["培训教师200人次", "覆盖全部学科"], ["教务处", "人事处"], ["2023年6月", "2023年12月"], "aligned")
