@@ -131,7 +131,7 @@ class Resolver:
                                   resolved=False)
 
     def _school_unit(self, text: str, ctx: Context) -> ResolvedDepartment | None:
-        if not ctx.school or not ctx.institution or self._names_outside_body(text):
+        if not ctx.school or not ctx.institution or self._names_outside_body(text, ctx):
             return None
         school = self._institution_node(ctx.institution, ctx)
         if text in self.school["self"] or text == ctx.institution:
@@ -146,13 +146,15 @@ class Resolver:
                 jurisdiction=ctx.jurisdiction, function="institution", parent=school.name, parent_key=school.key)
         return None
 
-    def _names_outside_body(self, text: str) -> bool:
+    def _names_outside_body(self, text: str, ctx: Context) -> bool:
         """In a school's columns: does the mention name a government body (教育部, 省教育厅) not a school unit, or
-        start with one (省教育厅职教处: a division of that body)?"""
+        start with one (省教育厅职教处: a division of that body)? A body's words name a government body only after
+        a place or level marker: after the school (校团委) or another unit (党委办公室) they are the school's."""
         for end in range(len(text), 1, -1):
             head = text[:end]
             parsed = self.words.exact(head)
-            if head in self.national or (parsed is not None and parsed[0] != ""):
+            if head in self.national or (parsed is not None and parsed[0] != ""
+                                         and self._read_prefix(parsed[0], ctx) is not None):
                 return True
         return False
 

@@ -24,6 +24,7 @@ WUHAN = Context("municipal", "武汉市")
 SUZHOU_ANHUI = Context("municipal", "宿州市")
 PEIXIAN = Context("county", "沛县")          # a county of 徐州市
 KUNSHAN = Context("county", "昆山市")        # a county-level city under 苏州市
+SCHOOL = Context("provincial", "辽宁省", institution="锦州师范高等专科学校", school=True)   # its own columns
 
 
 def _facts(mention: str, ctx: Context) -> tuple:
@@ -172,6 +173,20 @@ def test_a_government_division_in_a_schools_own_columns_is_that_bodys():
     # a unit of a unit is still the school's (教务处 is the school's academic affairs office)
     r = get_resolver().resolve("教务处办公室", school)
     assert (r.kind, r.level, r.parent) == ("division", "institution", "锦州师范高等专科学校")
+
+
+@pytest.mark.parametrize("mention", ["团委", "宣传部", "工会", "党委办公室", "校团委", "校工会"])
+def test_the_schools_own_party_and_union_units_are_the_schools(mention):
+    # 团委, 宣传部, 工会 are also the words of government and party bodies, but in the school's own columns, with
+    # no place before them, they are its units; 校 is the school itself, 党委 the school's party committee
+    r = get_resolver().resolve(mention, SCHOOL)
+    assert (r.kind, r.level, r.jurisdiction, r.parent) == ("division", "institution", "辽宁省", "锦州师范高等专科学校")
+
+
+def test_a_national_offices_unit_abbreviated_in_a_schools_columns_is_that_offices():
+    # 国办督查室: the inspection office of the State Council's general office (国办 = 国务院办公厅)
+    r = get_resolver().resolve("国办督查室", SCHOOL)
+    assert (r.kind, r.level, r.jurisdiction, r.parent) == ("division", "national", "全国", "国务院办公厅")
 
 
 # --- a second name in brackets inside the name -----------------------------------------------------------------
