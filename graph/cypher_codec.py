@@ -23,7 +23,10 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Indexes the canned queries (queries/*.cypher) look up by, beside the unique id of every label.
 QUERY_INDEXES: dict[str, tuple[str, ...]] = {
     "Document": ("doc_id", "level"),
-    "Task": ("doc_id",),
+    "Task": ("doc_id", "department_count"),
+    "DepartmentSummary": ("doc_id",),
+    "FunctionSummary": ("doc_id", "function"),
+    "DeadlineSummary": ("doc_id",),
     "SchoolMeasure": ("doc_id",),
     "Department": ("name", "key", "level", "function"),
     "Function": ("code",),
@@ -104,7 +107,7 @@ def _props(owner: str, given: dict[str, Any], specs: dict[str, PropertySpec], ki
 
 def node_row(node: Node, m: Mapping) -> dict[str, Any]:
     """One node as the map of properties that ``SET n = row`` stores (id and owner included)."""
-    spec = m.nodes.get(node.label)
+    spec = m.written_node(node.label)
     if spec is None:
         raise CodecError(f"node {node.id!r}: label {node.label!r} is not in mapping.yaml ({', '.join(m.nodes)})")
     if spec.shared and node.doc is not None:
@@ -119,7 +122,7 @@ def node_row(node: Node, m: Mapping) -> dict[str, Any]:
 
 def edge_props(edge: Edge, m: Mapping, labels: tuple[str, str]) -> dict[str, Any]:
     """One edge's stored properties, after checking its type and end labels against the mapping."""
-    spec = m.relationships.get(edge.type)
+    spec = m.written_rel(edge.type)
     if spec is None:
         raise CodecError(f"edge {edge.key}: type {edge.type!r} is not in mapping.yaml ({', '.join(m.relationships)})")
     if labels[0] not in spec.from_labels or labels[1] not in spec.to_labels:
@@ -133,7 +136,12 @@ def edge_props(edge: Edge, m: Mapping, labels: tuple[str, str]) -> dict[str, Any
 
 def stored_node(label: str, props: dict[str, Any], m: Mapping) -> Node:
     specs = m.nodes[label].properties
-    values = {k: from_cypher(v, specs.get(k)) for k, v in props.items() if k not in (ID, DOC)}
+    # summary values kept on graph nodes (a task's department_count) are for queries, not part of the graph
+    values = {k: from_cypher(v, specs.get(k)) for k, v in props.items()
+              if k not in (ID, DOC) and k not in m.summary_props.get(label, ())}
+    for name, spec in specs.items():            # a declared default is what a node without a value has
+        if spec.default is not None:
+            values.setdefault(name, spec.default)
     return Node(props[ID], label, values, doc=props.get(DOC))
 
 
@@ -170,17 +178,17 @@ def plain(value: Any) -> Any:
 def schema_statements(m: Mapping) -> list[str]:
     """Uniqueness of ``id`` per label, the owner index per owned label, and the canned queries' indexes."""
     out = []
-    for label, spec in m.nodes.items():
+    for label, spec in {**m.nodes, **m.summary_nodes}.items():
         out.append(f"CREATE CONSTRAINT {ident('policykg_' + label + '_id')} IF NOT EXISTS "
                    f"FOR (n:{ident(label)}) REQUIRE n.{ident(ID)} IS UNIQUE")
         if not spec.shared:
             out.append(f"CREATE INDEX {ident('policykg_' + label + '_doc')} IF NOT EXISTS "
                        f"FOR (n:{ident(label)}) ON (n.{ident(DOC)})")
     for label, names in QUERY_INDEXES.items():
-        if label not in m.nodes:
+        if m.written_node(label) is None:
             raise CodecError(f"QUERY_INDEXES names label {label!r}, which mapping.yaml does not declare")
         for name in names:
-            if name not in m.nodes[label].properties:
+            if name not in m.written_node(label).properties:
                 raise CodecError(f"QUERY_INDEXES names {label}.{name}, which mapping.yaml does not declare")
             out.append(f"CREATE INDEX {ident('policykg_' + label + '_' + name)} IF NOT EXISTS "
                        f"FOR (n:{ident(label)}) ON (n.{ident(name)})")

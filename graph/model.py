@@ -76,6 +76,9 @@ class PolicyGraph:
 
     def document_subgraph(self, doc: str) -> "PolicyGraph":
         """What one document's ingest writes: its own nodes and edges plus the shared nodes they touch."""
+        if all(n.doc in (doc, None) for n in self.nodes.values()) and all(
+                e.doc in (doc, None) for e in self.edges.values()) and any(n.doc == doc for n in self.nodes.values()):
+            return self         # the graph of this one document (what ingest builds per file): nothing to pick
         sub = PolicyGraph()
         own_edges = [e for e in self.edges.values() if e.doc == doc]
         wanted = {n.id for n in self.nodes.values() if n.doc == doc}

@@ -1,10 +1,13 @@
 """The Neo4j store: the property-graph form of ``ontology/mapping.yaml`` written over Bolt with the official driver.
 
-One document is written in ONE transaction: read its stored hash (same hash: nothing to do), delete the nodes
-it owns (their edges go with them), create its new nodes and edges batched with ``UNWIND`` (grouped by label
-and by relationship type), MERGE the shared nodes it touches (departments, functions, jurisdictions) and
-remove shared nodes no document refers to any more. Any error rolls the whole transaction back, so a failed
-document leaves the database as it was. Queries run in READ transactions: the server itself refuses writes.
+Documents are written many per transaction (``write_documents``, see neo4j_write): each document's stored hash
+is read first (same hash: nothing to do), the nodes a replaced document owns are deleted (their edges go with
+them), the shared nodes the batch touches (departments, functions, jurisdictions) are MERGEd once each, every
+label and relationship type is written with one ``UNWIND`` for the whole batch, and shared nodes no document
+refers to any more are removed. Any error rolls the transaction back; the batch is then written again one
+document per transaction, so a failed document leaves the database as it was and names itself. Queries run in
+READ transactions: the server itself refuses writes. The driver's Rust extension (neo4j-rust-ext, the ``fast``
+extra) packs the rows when it is installed.
 
 Connection settings come from ``core/settings.py``: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
 (environment or ./.env; never from code).
@@ -21,8 +24,9 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, ConstraintError, CypherSyntaxError, DriverError, Neo4jError
 
 from policykg.graph import cypher_codec as cc
+from policykg.graph.neo4j_write import BatchWrite, DocumentRows, DocumentWriteError, expect
 from policykg.core import settings
-from policykg.graph.model import Edge, PolicyGraph
+from policykg.graph.model import PolicyGraph
 from policykg.graph.store import (FederationRefused, QueryLimits, QueryResult, QueryTimeout, ReadOnlyViolation,
                                   WriteOutcome)
 from policykg.ontology.mapping import Mapping, load_mapping
@@ -39,10 +43,6 @@ class Neo4jStoreError(RuntimeError):
 
 class CypherQueryError(ValueError):
     """The query is not valid Cypher or failed on the server; the message is the server's."""
-
-
-class DocumentWriteError(ValueError):
-    """A document's subgraph could not be written (nothing of it was kept); the message says why."""
 
 
 def driver_auth() -> tuple[str, str] | None:
@@ -70,7 +70,8 @@ class Neo4jStore:
             raise Neo4jStoreError(f"cannot reach Neo4j at {self.uri}: {exc} "
                                   "(is the server running? are NEO4J_USER/NEO4J_PASSWORD right?)") from None
         self._schema_ready = False
-        self._owned_labels = [label for label, spec in self.m.nodes.items() if not spec.shared]
+        self._owned_labels = [label for label, spec in {**self.m.nodes, **self.m.summary_nodes}.items()
+                              if not spec.shared]
         self._up = ":" + "|".join(cc.ident(r.type) for r in self.m.shared_rels())
 
     # -- schema -----------------------------------------------------------------------------------------------
@@ -89,22 +90,54 @@ class Neo4jStore:
 
     # -- writing ----------------------------------------------------------------------------------------------
     def replace_document(self, doc: str, sha256: str, graph: PolicyGraph) -> WriteOutcome:
-        sub = graph.document_subgraph(doc)
-        docs = {n.props.get("doc_id") for n in sub.nodes_by_label("Document") if n.doc == doc}
-        if docs != {doc}:
-            raise ValueError(f"the graph for {doc!r} holds the documents {sorted(d for d in docs if d)}")
-        plan = _WritePlan(doc, sha256, sub, self.m)       # every value checked before the database is touched
-        self.ensure_schema()
+        outcome = self.write_documents([(doc, sha256, graph)])[0]
+        if outcome.action == "failed":
+            raise DocumentWriteError(outcome.note)
+        return outcome
+
+    def write_documents(self, items: list[tuple[str, str, PolicyGraph]]) -> list[WriteOutcome]:
+        """Write documents in one transaction (see neo4j_write); a document whose values do not fit the mapping,
+        or that the server refuses, is "failed" (``note`` says why) and the others are written."""
+        planned: list[DocumentRows] = []
+        outcomes: dict[int, WriteOutcome] = {}
+        for i, (doc, sha256, graph) in enumerate(items):
+            try:
+                planned.append(DocumentRows(doc, sha256, graph, self.m))   # every value checked first
+            except (cc.CodecError, ValueError) as exc:
+                outcomes[i] = WriteOutcome(doc, "failed", note=f"document {doc!r} was not written: {exc}")
+        position = {r.doc: i for i, (doc, _sha, _g) in enumerate(items) for r in planned if r.doc == doc}
+        if planned:
+            self.ensure_schema()
+            try:
+                actions = self._write(planned)
+            except DocumentWriteError as exc:
+                if len(planned) == 1:
+                    actions = {planned[0].doc: exc}
+                else:       # one document at fault: write them one by one, so that it alone fails
+                    actions = {}
+                    for rows in planned:
+                        try:
+                            actions.update(self._write([rows]))
+                        except DocumentWriteError as one:
+                            actions[rows.doc] = one
+            for doc, action in actions.items():
+                outcomes[position[doc]] = (WriteOutcome(doc, "failed", note=str(action))
+                                           if isinstance(action, Exception) else WriteOutcome(doc, action))
+        return [outcomes[i] for i in range(len(items))]
+
+    def _write(self, planned: list[DocumentRows]) -> dict[str, str]:
+        names = ", ".join(repr(r.doc) for r in planned[:3]) + (" ..." if len(planned) > 3 else "")
         try:
             with self._session() as session:
-                action = session.execute_write(plan.run, self._owned_labels, self._up)
+                return session.execute_write(BatchWrite(planned, self._owned_labels, self._up))
         except ConstraintError as exc:
-            raise DocumentWriteError(f"document {doc!r} was not written: {exc.message}") from None
+            raise DocumentWriteError(f"document {names} was not written: {exc.message}") from None
+        except DocumentWriteError as exc:
+            raise DocumentWriteError(f"document {names} was not written: {exc}") from None
         except (DriverError, Neo4jError) as exc:
             if isinstance(exc, ClientError):
-                raise DocumentWriteError(f"document {doc!r} was not written: {exc.message}") from None
-            raise Neo4jStoreError(f"Neo4j at {self.uri} failed while writing {doc!r}: {exc}") from None
-        return WriteOutcome(doc, action)
+                raise DocumentWriteError(f"document {names} was not written: {exc.message}") from None
+            raise Neo4jStoreError(f"Neo4j at {self.uri} failed while writing {names}: {exc}") from None
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         """Cross-document edges between stored nodes, in one transaction; written again they are updated.
@@ -121,7 +154,7 @@ class Neo4jStore:
             if replace:   # links: owned by no document, between nodes that documents own (shared edges join shared nodes)
                 tx.run(cc.delete_links()).consume()
             for (rel_type, src, dst), rows in sorted(groups.items()):
-                _expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} links")
+                expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} links")
             if state is not None:
                 tx.run(f"MERGE (s:{_STATE_LABEL} {{id: 'links'}}) SET s.state = $state",
                        state=json.dumps(state, sort_keys=True)).consume()
@@ -245,104 +278,3 @@ def refuse_outside_reads(plan: Any) -> None:
 
 def _all(tx, text: str, params: dict[str, Any]) -> list:
     return list(tx.run(text, params))
-
-
-def _expect(tx, text: str, rows: list[dict], what: str) -> None:
-    """Run one UNWIND batch and check that every row found its nodes (a miss would silently drop facts)."""
-    written = tx.run(text, rows=rows).single()[0]
-    if written != len(rows):
-        raise DocumentWriteError(f"{what}: {len(rows) - written} of {len(rows)} row(s) refer to nodes that are "
-                                 "not in the store")
-
-
-class _WritePlan:
-    """One document's rows, grouped by label and relationship type, and the transaction that writes them."""
-
-    def __init__(self, doc: str, sha256: str, sub: PolicyGraph, m: Mapping) -> None:
-        self.doc, self.sha256 = doc, sha256
-        self.owned: dict[str, list[dict]] = defaultdict(list)
-        self.shared: dict[str, list[dict]] = defaultdict(list)
-        for node in sub.nodes.values():
-            if node.doc == doc:
-                row = cc.node_row(node, m)
-                if node.label == "Document":
-                    row["sha256"] = sha256
-                self.owned[node.label].append(row)
-            elif node.doc is None:
-                self.shared[node.label].append(cc.node_row(node, m))
-            # a node another document owns (a cited document) is only matched, never written here
-        shared_rel_types = {r.type for r in m.shared_rels()}
-        self.edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-        self.single: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-        for e in sub.edges.values():
-            labels = (sub.nodes[e.source].label, sub.nodes[e.target].label)
-            row = {"s": e.source, "t": e.target, "p": cc.edge_props(e, m, labels)}
-            if e.doc is None and e.type in shared_rel_types:
-                self.single[(e.type, *labels)].append(row)
-            elif e.doc == doc:
-                _check_owned_edge(e, sub, doc)
-                self.edges[(e.type, *labels)].append(row)
-            else:
-                raise cc.CodecError(f"edge {e.key} in the graph of {doc!r} belongs to {e.doc!r}")
-
-    def run(self, tx, owned_labels: list[str], up: str) -> str:
-        """The transaction function (``up``: the relationship pattern that leads from shared nodes upwards)."""
-        record = tx.run("MATCH (d:`Document` {_doc: $doc}) RETURN d.sha256 AS sha", doc=self.doc).single()
-        previous = record["sha"] if record else None
-        if record is not None and previous == self.sha256:
-            return "unchanged"
-        candidates = {}
-        if record is not None:        # a new document has nothing to delete and can orphan nothing
-            candidates = self._orphan_candidates(tx, owned_labels, up)
-            for label in owned_labels:
-                tx.run(cc.delete_owned(label), doc=self.doc).consume()
-        for label, rows in sorted(self.shared.items()):
-            _expect(tx, cc.merge_nodes(label), rows, f"{label} nodes")
-        for label, rows in sorted(self.owned.items()):
-            _expect(tx, cc.create_nodes(label), rows, f"{label} nodes")
-        for (rel_type, src, dst), rows in sorted(self.single.items()):
-            targets: dict[str, list[str]] = defaultdict(list)
-            for row in rows:
-                targets[row["s"]].append(row["t"])
-            tx.run(cc.drop_other_edges(rel_type, src), rows=[{"s": s, "ts": ts} for s, ts in targets.items()]).consume()
-            _expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} edges")
-        for (rel_type, src, dst), rows in sorted(self.edges.items()):
-            _expect(tx, cc.create_edges(rel_type, src, dst), rows, f"{rel_type} edges")
-        if candidates:
-            _remove_orphans(tx, candidates, up)
-        return "added" if record is None else "replaced"
-
-    def _orphan_candidates(self, tx, owned_labels: list[str], up: str) -> dict[str, list[str]]:
-        """Shared nodes the stored version reaches (directly, or above them): only these can become orphans."""
-        found: dict[str, set[str]] = defaultdict(set)
-        for label in owned_labels:
-            text = (f"MATCH (o:{cc.ident(label)} {{_doc: $doc}})-->(s) WHERE s._doc IS NULL "
-                    f"OPTIONAL MATCH (s)-[{up}*1..]->(up) "
-                    "UNWIND [s, up] AS n WITH DISTINCT n WHERE n IS NOT NULL RETURN labels(n), n.id")
-            for labels, node_id in tx.run(text, doc=self.doc):
-                for lab in labels:
-                    found[lab].add(node_id)
-        return {label: sorted(ids) for label, ids in found.items()}
-
-
-def _check_owned_edge(e: Edge, sub: PolicyGraph, doc: str) -> None:
-    # an owned edge must start or end at a node the document owns, or replacing the document would leave it
-    if sub.nodes[e.source].doc != doc and sub.nodes[e.target].doc != doc:
-        raise cc.CodecError(f"edge {e.key} is owned by {doc!r} but touches none of its nodes")
-
-
-def _remove_orphans(tx, candidates: dict[str, list[str]], up: str) -> None:
-    """Delete the candidates no owned node refers to, directly or through the shared nodes below them.
-
-    Decided in one read first, then deleted, so the order of deletion cannot change the answer.
-    """
-    doomed: dict[str, list[str]] = {}
-    for label, ids in candidates.items():
-        text = (f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) "
-                "WHERE NOT EXISTS { MATCH (o)-->(n) WHERE o._doc IS NOT NULL } "
-                f"AND NOT EXISTS {{ MATCH (o)-->(root)-[{up}*1..]->(n) WHERE o._doc IS NOT NULL AND root._doc IS NULL }} "
-                "RETURN n.id")
-        doomed[label] = [r[0] for r in tx.run(text, ids=ids)]
-    for label, ids in doomed.items():
-        if ids:
-            tx.run(f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) DETACH DELETE n", ids=ids).consume()

@@ -219,12 +219,17 @@ class _Terms:
     def __init__(self, m: Mapping) -> None:
         lay = m.layout
         self.m = m
-        self.classes = {label: NamedNode(spec.class_iri) for label, spec in m.nodes.items()}
-        self.props = {label: {name: (NamedNode(p.iri), p) for name, p in spec.properties.items()}
-                      for label, spec in m.nodes.items()}
-        self.rels = {t: NamedNode(r.iri) for t, r in m.relationships.items()}
-        self.rel_props = {t: {name: (NamedNode(p.iri), p) for name, p in r.properties.items()}
-                          for t, r in m.relationships.items()}
+        labels = [*m.nodes, *m.summary_nodes]
+        self.classes = {label: NamedNode(m.written_node(label).class_iri) for label in labels}
+        self.props = {label: {name: (NamedNode(p.iri), p, p.type, p.default)
+                              for name, p in m.written_node(label).properties.items()} for label in labels}
+        # nodes without an rdf:type: typed by the relationship that reaches them, and the summaries
+        self.typed_by = frozenset(lay.typed_by) | frozenset(m.summary_nodes)
+        rel_types = [*m.relationships, *m.summary_rels]
+        self.rels = {t: NamedNode(m.written_rel(t).iri) for t in rel_types}
+        self.rel_props = {t: {name: (NamedNode(p.iri), p) for name, p in m.written_rel(t).properties.items()}
+                          for t in rel_types}
+        self.derived = lay.derived
         self.packed = NamedNode(lay.packed_iri)
         self.link_ends = {t: (NamedNode(spec.from_iri), NamedNode(spec.to_iri)) for t, spec in lay.link_nodes.items()}
         self.nodes: dict[str, NamedNode] = {}
@@ -249,41 +254,49 @@ def _terms(m: Mapping) -> _Terms:
 
 
 def node_quads(node: Node, m: Mapping | None = None, packed: dict | None = None,
-               typed_by_edge: bool = True) -> Iterator[Quad]:
+               typed_by_edge: bool = True) -> list[Quad]:
     """One node's quads: its type (unless ``typed_by_edge``: the relationship that reaches it types it, see
     ``rdf.typed_by``), and every property value that is neither the declared default nor derivable;
-    ``packed``: its packed edge properties (``edge_properties``)."""
+    ``packed``: its packed edge properties (``edge_properties``). The encoding's hot loop: plain strings and
+    integers take a short way, every other value goes through ``literal``'s checks."""
     m = m or load_mapping()
     terms = _terms(m)
-    specs = terms.props.get(node.label)
+    label = node.label
+    specs = terms.props.get(label)
     if specs is None:
-        raise CodecError(f"node {node.id!r}: label {node.label!r} is not in mapping.yaml ({', '.join(m.nodes)})")
-    lay = m.layout
+        raise CodecError(f"node {node.id!r}: label {label!r} is not in mapping.yaml ({', '.join(m.nodes)})")
     s = terms.node(node.id)
-    if not (typed_by_edge and node.label in lay.typed_by):
-        yield Quad(s, _TYPE, terms.classes[node.label])
-    defaults = lay.defaults.get(node.label, {})
-    derived = lay.derived.get(node.label, {})
+    untyped = label in terms.typed_by and (typed_by_edge or label in m.summary_nodes)
+    out = [] if untyped else [Quad(s, _TYPE, terms.classes[label])]
+    derived = terms.derived.get(label)
+    integer = _DATATYPE_TERMS["integer"]
     for name, value in node.props.items():
         found = specs.get(name)
         if found is None:
-            raise CodecError(f"node {node.id!r}: {node.label} has no property {name!r} in mapping.yaml")
-        if value is None or (name in defaults and value == defaults[name]):
+            raise CodecError(f"node {node.id!r}: {label} has no property {name!r} in mapping.yaml")
+        p, prop, kind, default = found
+        if value is None or (default is not None and value == default):
             continue
-        if name in derived and derive(derived[name], node) == value:
+        if derived and name in derived and derive(derived[name], node) == value:
             continue
-        p, prop = found
-        for v in (value if prop.many else (value,)):
+        vtype = type(value)
+        if vtype is str and kind == "string":
+            out.append(Quad(s, p, Literal(value)))          # a plain literal is an xsd:string
+        elif vtype is int and kind == "integer":
+            out.append(Quad(s, p, Literal(str(value), datatype=integer)))
+        else:
             try:
-                yield Quad(s, p, literal(v, prop))
+                for v in (value if prop.many else (value,)):
+                    out.append(Quad(s, p, Literal(v) if type(v) is str and kind == "string-list" else literal(v, prop)))
             except CodecError as exc:
                 raise CodecError(f"node {node.id!r}: {exc}") from None
     if packed:
-        yield Quad(s, terms.packed, Literal(json.dumps(packed, sort_keys=True, ensure_ascii=False,
-                                                       separators=(",", ":"))))
+        out.append(Quad(s, terms.packed, Literal(json.dumps(packed, sort_keys=True, ensure_ascii=False,
+                                                           separators=(",", ":")))))
+    return out
 
 
-def edge_quads(edge: Edge, m: Mapping | None = None) -> Iterator[Quad]:
+def edge_quads(edge: Edge, m: Mapping | None = None) -> list[Quad]:
     """One edge's triple, and its link node when its relationship keeps its properties on one. Packed edge
     properties are written with the source node (``graph_quads``)."""
     m = m or load_mapping()
@@ -292,19 +305,22 @@ def edge_quads(edge: Edge, m: Mapping | None = None) -> Iterator[Quad]:
     if p is None:
         raise CodecError(f"edge {edge.key}: type {edge.type!r} is not in mapping.yaml ({', '.join(m.relationships)})")
     s, o = terms.node(edge.source), terms.node(edge.target)
-    yield Quad(s, p, o)
+    out = [Quad(s, p, o)]
     ends = terms.link_ends.get(edge.type)
+    if ends is None or not edge.props:
+        return out
     props = {k: v for k, v in edge.props.items() if v is not None}
-    if ends is not None and props:
+    if props:
         link = NamedNode(m.link_iri(edge.source, edge.type, edge.target))
-        yield Quad(link, ends[0], s)
-        yield Quad(link, ends[1], o)
+        out.append(Quad(link, ends[0], s))
+        out.append(Quad(link, ends[1], o))
         specs = terms.rel_props[edge.type]
         for name, value in props.items():
             found = specs.get(name)
             if found is None:
                 raise CodecError(f"edge {edge.key}: {edge.type} has no property {name!r} in mapping.yaml")
-            yield Quad(link, found[0], literal(value, found[1]))
+            out.append(Quad(link, found[0], literal(value, found[1])))
+    return out
 
 
 def packed_props(edge: Edge, m: Mapping) -> dict[str, Any]:
@@ -442,8 +458,9 @@ def quads_to_graph(quads: Iterable[Quad], m: Mapping | None = None) -> PolicyGra
                 value = derive(how, node)
                 if value is not None:
                     node_props[name] = value
-        for name, value in lay.defaults.get(label, {}).items():
-            node_props.setdefault(name, value)
+        for name, prop in m.nodes[label].properties.items():
+            if prop.default is not None:
+                node_props.setdefault(name, prop.default)
         g.add_node(node)
     unowned = {r.type for r in m.shared_rels()} | set(lay.links)
     edge_props = _link_node_props(link_nodes, link_from, m)
@@ -509,9 +526,13 @@ def _link_node_props(link_nodes: dict[str, dict[str, Any]], link_from: dict[str,
 
 
 def document_quads(sub: PolicyGraph, doc: str, m: Mapping | None = None) -> tuple[list[Quad], dict[str, list[Quad]]]:
-    """One document's subgraph as what it owns (its nodes and edges) and, per shared node it touches, that
-    node's quads (properties and the edges among shared nodes). A node another document owns is not written."""
+    """One document's subgraph as what it owns (its nodes and edges, and its summaries: graph/summaries.py) and,
+    per shared node it touches, that node's quads (properties and the edges among shared nodes). A node another
+    document owns is not written."""
+    from policykg.graph.summaries import with_summaries
+
     m = m or load_mapping()
+    sub = with_summaries(sub, doc, m)
     packed_types = set(m.layout.packed)
     packed: dict[str, dict] = {}
     for e in sub.edges.values():

@@ -154,6 +154,8 @@ class SparqlGraphStore:
                 parts.append(f"DELETE {{ ?l ?p ?o }} WHERE {{ {boundary} ?l <{spec.from_iri}>|<{spec.to_iri}> ?n . "
                              f"?l ?p ?o }}")
             parts.append(f"DELETE {{ ?n ?p ?o }} WHERE {{ {boundary} ?n ?p ?o }}")
+            for iri in sorted({spec.properties["doc_id"].iri for spec in self.m.summary_nodes.values()}):
+                parts.append(f"DELETE WHERE {{ ?s <{iri}> {sparql_term(Literal(doc))} . ?s ?p ?o }}")
         quads = owned + [q for qs in shared.values() for q in qs]
         overwrite = self._shared_overwrites(shared)
         if overwrite:
@@ -169,7 +171,8 @@ class SparqlGraphStore:
 
         The links among shared nodes (parent, function, jurisdiction) are single-valued too: last writer wins.
         """
-        single = {p.iri for n in self.m.nodes.values() if n.shared for p in n.properties.values() if not p.many}
+        single = {p.iri for label in self.m.shared_labels for p in self.m.written_node(label).properties.values()
+                  if not p.many}
         single |= {r.iri for r in self.m.shared_rels()}
         pairs = {(q.subject.value, q.predicate.value) for qs in shared.values() for q in qs
                  if q.predicate.value in single}

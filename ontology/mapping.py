@@ -36,6 +36,7 @@ class PropertySpec:
     predicate: str          # CURIE as written in the mapping, e.g. dcterms:title
     iri: str                # expanded
     type: str               # one of PROPERTY_TYPES
+    default: Any = None     # what a node without a value has (read back as it by both stores)
 
     @property
     def many(self) -> bool:
@@ -96,7 +97,6 @@ class RdfLayout:
     packed: tuple[str, ...]                     # relationship types whose properties are packed on the source
     packed_iri: str                             # the predicate of the packed JSON literal
     link_nodes: dict[str, LinkNodeSpec]         # relationship type -> its link node
-    defaults: dict[str, dict[str, Any]]         # label -> property -> value not written
     derived: dict[str, dict[str, str]]          # label -> property -> derivation (DERIVATIONS)
     typed_by: dict[str, str]                    # label -> relationship type whose range types it
 
@@ -120,6 +120,9 @@ class Mapping:
     relationships: dict[str, RelSpec]
     extras: RdfExtras
     layout: RdfLayout
+    summary_nodes: dict[str, NodeSpec] = field(default_factory=dict)     # summaries: (graph/summaries.py)
+    summary_rels: dict[str, RelSpec] = field(default_factory=dict)
+    summary_props: dict[str, dict[str, PropertySpec]] = field(default_factory=dict)   # label -> on graph nodes
 
     # -- IRIs -----------------------------------------------------------------------------------------
     def expand(self, curie: str) -> str:
@@ -141,6 +144,28 @@ class Mapping:
 
         digest = hashlib.sha256(f"{source}\x1f{rel_type}\x1f{target}".encode()).hexdigest()[:24]
         return self.base + "link/" + digest
+
+    # -- what the stores write: the graph and its summaries ----------------------------------------------------
+    def written_node(self, label: str) -> NodeSpec | None:
+        """A label's spec as the stores write it: a graph label with its summary properties, or a summary label."""
+        if label in self.summary_nodes:
+            return self.summary_nodes[label]
+        spec = self.nodes.get(label)
+        if spec is None or label not in self.summary_props:
+            return spec
+        return NodeSpec(spec.label, spec.class_curie, spec.class_iri, {**spec.properties, **self.summary_props[label]},
+                        spec.shared, spec.also_classes)
+
+    def written_rel(self, rel_type: str) -> RelSpec | None:
+        return self.relationships.get(rel_type) or self.summary_rels.get(rel_type)
+
+    def summary_predicates(self) -> frozenset[str]:
+        """The predicates only summaries use (what to leave out to see the graph alone)."""
+        graph = {p.iri for n in self.nodes.values() for p in n.properties.values()} | set(self.rel_by_predicate())
+        out = {p.iri for n in self.summary_nodes.values() for p in n.properties.values()}
+        out |= {p.iri for props in self.summary_props.values() for p in props.values()}
+        out |= {r.iri for r in self.summary_rels.values()}
+        return frozenset(out - graph)
 
     # -- lookups ---------------------------------------------------------------------------------------
     def label_of_class(self) -> dict[str, str]:
@@ -184,7 +209,7 @@ def _properties(owner: str, raw: dict | None, expand) -> dict[str, PropertySpec]
     for name, spec in (raw or {}).items():
         if spec.get("type") not in PROPERTY_TYPES:
             raise ValueError(f"mapping.yaml: {owner}.{name} has type {spec.get('type')!r}; expected one of {PROPERTY_TYPES}")
-        out[name] = PropertySpec(name, spec["predicate"], expand(spec["predicate"]), spec["type"])
+        out[name] = PropertySpec(name, spec["predicate"], expand(spec["predicate"]), spec["type"], spec.get("default"))
     predicates = [p.iri for p in out.values()]
     if len(set(predicates)) != len(predicates):
         raise ValueError(f"mapping.yaml: {owner} uses one predicate for two properties")
@@ -194,7 +219,7 @@ def _properties(owner: str, raw: dict | None, expand) -> dict[str, PropertySpec]
 def parse_mapping(data: dict) -> Mapping:
     prefixes = dict(data["prefixes"])
     stub = Mapping(data["base"], prefixes, {}, {}, RdfExtras(None, (), {}, {}, {}),
-                   RdfLayout((), (), (), "", {}, {}, {}, {}))
+                   RdfLayout((), (), (), "", {}, {}, {}))
     expand = stub.expand
     layout_data = data.get("rdf") or {}
     rdf = data.get("export") or {}
@@ -234,7 +259,31 @@ def parse_mapping(data: dict) -> Mapping:
         class_by_kind={label: {k: expand(c) for k, c in kinds.items()}
                        for label, kinds in (rdf.get("class_by_kind") or {}).items()},
     )
-    return Mapping(data["base"], prefixes, nodes, rels, extras, _layout(layout_data, nodes, rels, expand))
+    mapping = Mapping(data["base"], prefixes, nodes, rels, extras, _layout(layout_data, nodes, rels, expand))
+    _summaries(mapping, data.get("summaries") or {}, expand)
+    return mapping
+
+
+def _summaries(m: Mapping, data: dict, expand) -> None:
+    for label, props in (data.get("properties") or {}).items():
+        if label not in m.nodes:
+            raise ValueError(f"mapping.yaml: summaries.properties names unknown label {label!r}")
+        specs = _properties(f"summary of {label}", props, expand)
+        clash = set(specs) & set(m.nodes[label].properties)
+        if clash:
+            raise ValueError(f"mapping.yaml: summaries.properties.{label} redeclares {sorted(clash)}")
+        m.summary_props[label] = specs
+    for label, spec in (data.get("nodes") or {}).items():
+        if label in m.nodes:
+            raise ValueError(f"mapping.yaml: summary label {label!r} is a graph label too")
+        m.summary_nodes[label] = NodeSpec(label, spec["class"], expand(spec["class"]),
+                                          _properties(label, spec.get("properties"), expand))
+    for rel_type, spec in (data.get("relationships") or {}).items():
+        ends = _as_tuple(spec["from"]) + _as_tuple(spec["to"])
+        if rel_type in m.relationships or any(e not in m.nodes and e not in m.summary_nodes for e in ends):
+            raise ValueError(f"mapping.yaml: summary relationship {rel_type} clashes or names unknown labels")
+        m.summary_rels[rel_type] = RelSpec(rel_type, spec["predicate"], expand(spec["predicate"]),
+                                           _as_tuple(spec["from"]), _as_tuple(spec["to"]))
 
 
 def _layout(data: dict, nodes: dict[str, NodeSpec], rels: dict[str, RelSpec], expand) -> RdfLayout:
@@ -280,7 +329,6 @@ def _layout(data: dict, nodes: dict[str, NodeSpec], rels: dict[str, RelSpec], ex
         packed=tuple(packed),
         packed_iri=expand(data.get("packed_predicate", "pk:edgeProperties")),
         link_nodes=link_nodes,
-        defaults=per_label("defaults"),
         derived=derived,
         typed_by=typed_by,
     )

@@ -1,4 +1,5 @@
-// date() accepts a date or its ISO string, whichever the store wrote.
+// Items due on or before $date: each item's earliest end date, ordered by it, then the document id's first
+// fifteen characters, then the item's place in its document. date() accepts a date or its ISO string.
 MATCH (item)-[:HAS_DEADLINE]->(dl:Deadline)
 WHERE dl.end IS NOT NULL AND date(dl.end) <= $date
   AND ($document IS NULL OR item.doc_id = $document)
@@ -7,9 +8,11 @@ WHERE dl.end IS NOT NULL AND date(dl.end) <= $date
         WHERE named.name = $department OR named.key = $department })
 WITH item, min(date(dl.end)) AS due
 OPTIONAL MATCH (parent:Task)-[:HAS_MEASURE]->(item)
+WITH item, due, coalesce(item.seq, parent.seq, -1) AS seq
+ORDER BY due, left(item.doc_id, 15), seq, item.doc_id, item.task_no, item.id
+LIMIT $limit
 OPTIONAL MATCH (item)-[:LEAD|SUPPORT]->(d:Department)
-WITH item, due, parent, collect(DISTINCT d.name) AS departments
+WITH item, due, seq, collect(DISTINCT d.name) AS departments
 RETURN due, item.doc_id AS document, item.task_no AS task_no, coalesce(item.text, item.measure) AS text,
        item.deadline_text AS deadline, departments
-ORDER BY due, document, coalesce(item.seq, parent.seq, -1), task_no, item.id
-LIMIT $limit
+ORDER BY due, left(document, 15), seq, document, task_no, item.id

@@ -3,7 +3,8 @@
 Binding: every value goes to the store's own mechanism (``GraphStore.query(text, params)``); nothing is
 formatted into query text. Absent optional parameters are ``null`` in Cypher and left unbound in SPARQL, so
 the runner passes ``None`` to Cypher and leaves the name out for SPARQL. SPARQL cannot bind ``LIMIT``, so the
-``limit`` parameter is bound in Cypher (``LIMIT $limit``) and applied here to SPARQL rows (the query's own
+``limit`` parameter is bound in Cypher (``LIMIT $limit``); in SPARQL it is written into the text where a .rq
+says ``LIMIT ?limit`` (a checked integer, ``query_text``) and applied here to the rows as well (the query's own
 ORDER BY has already fixed which rows come first).
 
 Normalising: integers stay integers, decimals become floats rounded to ``DECIMALS`` places, dates become ISO
@@ -13,6 +14,7 @@ of both stores compare equal with ``==``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -42,11 +44,27 @@ def store_params(query: CannedQuery, language: str, values: dict[str, Any]) -> d
     return out
 
 
+_LIMIT_SLOT = re.compile(r"\bLIMIT\s+\?limit\b")
+
+
+def query_text(query: CannedQuery, language: str, values: dict[str, Any]) -> str:
+    """The text to run. SPARQL cannot bind a LIMIT, so ``LIMIT ?limit`` in a .rq is the one place a value is
+    written into query text: the ``limit`` parameter, an integer checked by ``CannedQuery.bind`` (so a listing
+    sorts on its key and stops at the limit inside the query). Everything else is bound by the store."""
+    text = query.text(language)
+    limit = values.get(LIMIT)
+    if language == "sparql" and _LIMIT_SLOT.search(text):
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise QueryError(f"{query.name}: parameter 'limit' must be a whole number, got {limit!r}")
+        text = _LIMIT_SLOT.sub(f"LIMIT {int(limit)}", text)
+    return text
+
+
 def run(query: CannedQuery, store: GraphStore, params: dict[str, Any] | None = None) -> QueryResult:
     """Bind, run on the store in its own language, and return the declared columns with plain values."""
     values = query.bind(params)
     language = store.language
-    raw = store.query(query.text(language), store_params(query, language, values))
+    raw = store.query(query_text(query, language, values), store_params(query, language, values))
     return normalise(query, raw, language, values.get(LIMIT))
 
 

@@ -123,7 +123,6 @@ def hand_graph(doc: str, depts: list[str], sha: str, text: str = "任务") -> Po
     return g
 
 
-@pytest.mark.xfail(reason="fails since the lean RDF graph (issue 16, in progress): the Neo4j side of a one-document replace keeps orphaned shared nodes apart from Oxigraph; to fix next session", strict=False)
 def test_replace_removes_orphaned_shared_nodes_like_oxigraph(neo4j_store, tmp_path):
     oxigraph = OxigraphStore(tmp_path / "ox")
     steps = [("A", ["X", "Y"], "1"), ("B", ["Y"], "1"), ("A", ["Z"], "2")]

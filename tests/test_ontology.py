@@ -37,6 +37,12 @@ def _written_terms() -> dict[str, str]:
     terms.update({time + "hasBeginning": "interval", time + "hasEnd": "interval", time + "inXSDDate": "instant"})
     lay = m.layout
     terms[lay.packed_iri] = "packed edge properties"
+    for label, spec in m.summary_nodes.items():
+        terms[spec.class_iri] = f"summary {label}"
+        terms.update({p.iri: f"summary {label}.{p.name}" for p in spec.properties.values()})
+    for label, props in m.summary_props.items():
+        terms.update({p.iri: f"summary value {label}.{p.name}" for p in props.values()})
+    terms.update({r.iri: f"summary relationship {r.type}" for r in m.summary_rels.values()})
     for rel, spec in lay.link_nodes.items():
         terms.update({spec.class_iri: f"link node of {rel}", spec.from_iri: f"link node of {rel}",
                       spec.to_iri: f"link node of {rel}"})

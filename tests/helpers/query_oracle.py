@@ -65,8 +65,10 @@ class Mini:
         return n.get("text") if n.get("text") is not None else n.get("measure")
 
     def order(self, item: str) -> tuple:
-        """doc, sequence, number, id: how item rows are ordered."""
-        return (self.doc(item), self.seq(item), self.nodes[item].get("task_no") or "", item)
+        """How item rows are ordered: the document id's first fifteen characters (the stores sort on such short
+        keys), the item's place in its document, the whole document id, number, id."""
+        doc = self.doc(item)
+        return (doc[:15], self.seq(item), doc, self.nodes[item].get("task_no") or "", item)
 
     def roles(self, item: str) -> list[tuple[str, str]]:
         """(department id, lead|support) for every department the item names."""
@@ -258,7 +260,7 @@ def no_deadline(g: Mini, p: dict) -> list:
             if p.get("level") is not None and g.nodes[d].get("level") != p["level"]:
                 continue
             counts.setdefault((g.doc(item), d), set()).add(item)
-    rows = sorted(((-len(items), doc, g.nodes[d]["name"], d), [doc, g.nodes[d]["name"], len(items)])
+    rows = sorted(((-len(items), doc[:15], g.nodes[d]["name"], doc, d), [doc, g.nodes[d]["name"], len(items)])
                   for (doc, d), items in counts.items())
     return _limit("no-deadline", p, [r for _, r in rows])
 
@@ -274,7 +276,8 @@ def targets(g: Mini, p: dict) -> list:
                 continue
             high = n.get("value_high")
             span = n.get("span_start")
-            rows.append((g.order(item)[:3] + (-1 if span is None else span, n["text"], t),
+            doc15, seq, doc, task_no, _ = g.order(item)
+            rows.append(((doc15, seq, -1 if span is None else span, doc, task_no, n["text"], t),
                          [g.doc(item), g.nodes[item].get("task_no"), n["text"], float(n["value"]),
                           None if high is None else float(high), n.get("unit"), n.get("qualifier"),
                           n.get("object")]))

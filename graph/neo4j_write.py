@@ -1,0 +1,181 @@
+"""The Neo4j store's write path: many documents per transaction, each label and relationship type in one UNWIND.
+
+A batch is planned document by document first (every value checked: a bad document fails alone, before the
+database is touched), then written in ONE transaction:
+
+1. read the stored hashes of the batch's documents: an unchanged document drops out of the batch;
+2. for documents that replace stored ones: note the shared nodes their old versions reach, delete the nodes
+   they own (their edges go with them);
+3. MERGE the shared nodes the batch touches once each (departments, functions, jurisdictions; last writer wins
+   per property), by their ``id`` (a uniqueness constraint per label backs every MERGE);
+4. CREATE the owned nodes, one statement per label for the whole batch;
+5. single-valued links among shared nodes (a department's parent): other targets dropped, then MERGEd;
+6. CREATE the owned edges, one statement per (type, source label, target label);
+7. delete the noted shared nodes that nothing refers to any more.
+
+If the transaction fails on the server, the batch is written again one document per transaction, so the one
+document at fault is named and every other one is written.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from policykg.graph import cypher_codec as cc
+from policykg.graph.model import Edge, PolicyGraph
+from policykg.graph.summaries import with_summaries
+from policykg.ontology.mapping import Mapping
+
+
+class DocumentWriteError(ValueError):
+    """A document's subgraph could not be written (nothing of it was kept); the message says why."""
+
+
+class DocumentRows:
+    """One document's rows, grouped by label and relationship type."""
+
+    def __init__(self, doc: str, sha256: str, graph: PolicyGraph, m: Mapping) -> None:
+        sub = graph.document_subgraph(doc)
+        docs = {n.props.get("doc_id") for n in sub.nodes_by_label("Document") if n.doc == doc}
+        if docs != {doc}:
+            raise ValueError(f"the graph for {doc!r} holds the documents {sorted(d for d in docs if d)}")
+        self.doc, self.sha256 = doc, sha256
+        self.tasks = sum(1 for n in sub.nodes_by_label("Task") if n.doc == doc)
+        sub = with_summaries(sub, doc, m)
+        self.owned: dict[str, list[dict]] = defaultdict(list)
+        self.shared: dict[str, list[dict]] = defaultdict(list)
+        for node in sub.nodes.values():
+            if node.doc == doc:
+                row = cc.node_row(node, m)
+                if node.label == "Document":
+                    row["sha256"] = sha256
+                self.owned[node.label].append(row)
+            elif node.doc is None:
+                self.shared[node.label].append(cc.node_row(node, m))
+            # a node another document owns (a cited document) is only matched, never written here
+        shared_rel_types = {r.type for r in m.shared_rels()}
+        self.edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        self.single: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for e in sub.edges.values():
+            labels = (sub.nodes[e.source].label, sub.nodes[e.target].label)
+            row = {"s": e.source, "t": e.target, "p": cc.edge_props(e, m, labels)}
+            if e.doc is None and e.type in shared_rel_types:
+                self.single[(e.type, *labels)].append(row)
+            elif e.doc == doc:
+                _check_owned_edge(e, sub, doc)
+                self.edges[(e.type, *labels)].append(row)
+            else:
+                raise cc.CodecError(f"edge {e.key} in the graph of {doc!r} belongs to {e.doc!r}")
+
+
+def _check_owned_edge(e: Edge, sub: PolicyGraph, doc: str) -> None:
+    # an owned edge must start or end at a node the document owns, or replacing the document would leave it
+    if sub.nodes[e.source].doc != doc and sub.nodes[e.target].doc != doc:
+        raise cc.CodecError(f"edge {e.key} is owned by {doc!r} but touches none of its nodes")
+
+
+def expect(tx, text: str, rows: list[dict], what: str) -> None:
+    """Run one UNWIND batch and check that every row found its nodes (a miss would silently drop facts)."""
+    written = tx.run(text, rows=rows).single()[0]
+    if written != len(rows):
+        raise DocumentWriteError(f"{what}: {len(rows) - written} of {len(rows)} row(s) refer to nodes that are "
+                                 "not in the store")
+
+
+class BatchWrite:
+    """The transaction function that writes a batch of documents (see the module docstring)."""
+
+    def __init__(self, rows: list[DocumentRows], owned_labels: list[str], up: str) -> None:
+        self.rows, self.owned_labels, self.up = rows, owned_labels, up
+
+    def __call__(self, tx) -> dict[str, str]:
+        docs = [r.doc for r in self.rows]
+        stored = {d: sha for d, sha in tx.run("UNWIND $docs AS d MATCH (x:`Document` {_doc: d}) "
+                                              "RETURN d, x.sha256", docs=docs)}
+        actions = {}
+        todo = []
+        for r in self.rows:
+            if stored.get(r.doc, None) == r.sha256 and r.doc in stored:
+                actions[r.doc] = "unchanged"
+            else:
+                actions[r.doc] = "replaced" if r.doc in stored else "added"
+                todo.append(r)
+        replaced = [r.doc for r in todo if actions[r.doc] == "replaced"]
+        candidates: dict[str, list[str]] = {}
+        if replaced:                # a new document has nothing to delete and can orphan nothing
+            candidates = self._orphan_candidates(tx, replaced)
+            for label in self.owned_labels:
+                tx.run(f"MATCH (n:{cc.ident(label)}) WHERE n.{cc.ident(cc.DOC)} IN $docs DETACH DELETE n",
+                       docs=replaced).consume()
+        shared: dict[str, dict[str, dict]] = defaultdict(dict)
+        owned: dict[str, list[dict]] = defaultdict(list)
+        single: dict[tuple[str, str, str], dict[str, dict]] = defaultdict(dict)
+        edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for r in todo:
+            for label, rows in r.shared.items():
+                merged = shared[label]
+                for row in rows:           # each shared node once per batch; later documents' values win
+                    merged[row[cc.ID]] = {**merged.get(row[cc.ID], {}), **row}
+            for label, rows in r.owned.items():
+                owned[label].extend(rows)
+            for key, rows in r.single.items():
+                for row in rows:
+                    single[key][row["s"]] = row
+            for key, rows in r.edges.items():
+                edges[key].extend(rows)
+        for label, merged in sorted(shared.items()):
+            expect(tx, cc.merge_nodes(label), list(merged.values()), f"{label} nodes")
+        for label, rows in sorted(owned.items()):
+            expect(tx, cc.create_nodes(label), rows, f"{label} nodes")
+        for (rel_type, src, dst), by_source in sorted(single.items()):
+            rows = list(by_source.values())
+            tx.run(cc.drop_other_edges(rel_type, src), rows=[{"s": row["s"], "ts": [row["t"]]} for row in rows]).consume()
+            expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} edges")
+        for (rel_type, src, dst), rows in sorted(edges.items()):
+            expect(tx, cc.create_edges(rel_type, src, dst), rows, f"{rel_type} edges")
+        if candidates:
+            remove_orphans(tx, candidates, self.up)
+        return actions
+
+    def _orphan_candidates(self, tx, docs: list[str]) -> dict[str, list[str]]:
+        """Shared nodes the stored versions reach (directly, or above them): only these can become orphans."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for label in self.owned_labels:
+            text = (f"MATCH (o:{cc.ident(label)})-->(s) WHERE o.{cc.ident(cc.DOC)} IN $docs AND s._doc IS NULL "
+                    f"OPTIONAL MATCH (s)-[{self.up}*1..]->(up) "
+                    "UNWIND [s, up] AS n WITH DISTINCT n WHERE n IS NOT NULL RETURN labels(n), n.id")
+            for labels, node_id in tx.run(text, docs=docs):
+                for lab in labels:
+                    found[lab].add(node_id)
+        return {label: sorted(ids) for label, ids in found.items()}
+
+
+def remove_orphans(tx, candidates: dict[str, list[str]], up: str) -> None:
+    """Delete the candidates no owned node refers to, directly or through the shared nodes below them.
+
+    Decided in one read first, then deleted, so the order of deletion cannot change the answer.
+    """
+    doomed: dict[str, list[str]] = {}
+    for label, ids in candidates.items():
+        text = (f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) "
+                "WHERE NOT EXISTS { MATCH (o)-->(n) WHERE o._doc IS NOT NULL } "
+                f"AND NOT EXISTS {{ MATCH (o)-->(root)-[{up}*1..]->(n) WHERE o._doc IS NOT NULL AND root._doc IS NULL }} "
+                "RETURN n.id")
+        doomed[label] = [r[0] for r in tx.run(text, ids=ids)]
+    for label, ids in doomed.items():
+        if ids:
+            tx.run(f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) DETACH DELETE n", ids=ids).consume()
+
+
+def batches(items: Iterable, size: int) -> Iterable[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+__all__ = ["BatchWrite", "DocumentRows", "DocumentWriteError", "batches", "expect", "remove_orphans"]
