@@ -29,8 +29,8 @@ from policykg.app.briefing_data import (Group, Headline, Row, briefing_tasks, ch
                                         headline, query_date, quoted, rows_for, short_citation)
 from policykg.app.briefing_figure import figure_png
 from policykg.graph.model import PolicyGraph
-from policykg.graph.subgraph import Selection, find_nodes
-from policykg.graph.view import function_label
+from policykg.graph.views.subgraph import Selection, find_nodes
+from policykg.graph.views.network_page import function_label
 from policykg.loaders.generated import MARK as GENERATED_MARK
 
 BODY_FONT = "仿宋"        # FangSong

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from policykg.graph.model import Node, PolicyGraph
-from policykg.graph.subgraph import Selection, TASK_LABELS, find_nodes, matching_tasks
-from policykg.graph.view import LEVEL_NAMES, document_name, function_label, name_of, quoted  # noqa: F401
+from policykg.graph.views.subgraph import Selection, TASK_LABELS, find_nodes, matching_tasks
+from policykg.graph.views.network_page import LEVEL_NAMES, document_name, function_label, name_of, quoted  # noqa: F401
 
 NO_DEADLINE = "无明确时限"
 
@@ -122,7 +122,7 @@ def task_text(task: Node) -> str:
 def rows_for(graph: PolicyGraph, task_ids: list[str]) -> list[Row]:
     """One row per task, in document order (then as given), with targets, lead and support departments,
     deadline and what it implements."""
-    from policykg.graph.browse import reading_order
+    from policykg.graph.views.browse import reading_order
 
     adj = _Adjacency(graph)
     rows = []
@@ -159,7 +159,7 @@ def rows_for(graph: PolicyGraph, task_ids: list[str]) -> list[Row]:
 
 def focus_departments(graph: PolicyGraph, selection: Selection) -> set[str] | None:
     """The departments a department or function selection is about (None for other selections)."""
-    from policykg.graph.subgraph import select
+    from policykg.graph.views.subgraph import select
 
     if selection.department is None and selection.function is None:
         return None
@@ -303,7 +303,7 @@ def describe(graph: PolicyGraph, selection: Selection, query_title: str | None =
     if selection.center is not None:
         centre = find_nodes(graph, selection.center)
         label = graph.nodes[centre[0]] if centre else None
-        from policykg.graph.view import node_caption
+        from policykg.graph.views.network_page import node_caption
         caption = (node_caption(label) if label else selection.center).replace("“", "‘").replace("”", "’")
         parts.append(f"“{caption}”周边{selection.depth}步以内的任务")
     if selection.nodes and query_title:
@@ -326,7 +326,7 @@ def describe(graph: PolicyGraph, selection: Selection, query_title: str | None =
 def briefing_tasks(graph: PolicyGraph, selection: Selection) -> list[str]:
     """The tasks a briefing lists: those the selection picks (a neighbourhood: the tasks within it)."""
     if selection.center is not None:
-        from policykg.graph.subgraph import select
+        from policykg.graph.views.subgraph import select
 
         sub = select(graph, Selection(center=selection.center, depth=selection.depth, levels=selection.levels,
                                       jurisdictions=selection.jurisdictions, deadline_from=selection.deadline_from,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policykg.app.briefing_data import Row, short_citation
-from policykg.graph.chain_tree import (
+from policykg.graph.cascade.chain_tree import (
     LEVEL_ORDER,
     ChainItem,
     ChainTree,
@@ -20,7 +20,7 @@ from policykg.graph.chain_tree import (
     jurisdictions_by_level,
 )
 from policykg.graph.model import PolicyGraph
-from policykg.graph.view import LEVEL_NAMES, name_of
+from policykg.graph.views.network_page import LEVEL_NAMES, name_of
 
 TEXT_CHARS = 30     # the task's text in the uptake table: its beginning (the task list has it whole)
 

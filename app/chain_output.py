@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from policykg.graph.chain_tree import ChainTree, TreeRow, item_label, item_source
-from policykg.graph.view import LEVEL_NAMES, name_of
+from policykg.graph.cascade.chain_tree import ChainTree, TreeRow, item_label, item_source
+from policykg.graph.views.network_page import LEVEL_NAMES, name_of
 from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
@@ -16,7 +16,7 @@ def chain_tree(store, registry, task: str, columns: Sequence[str], rows: Sequenc
                suggestions: bool) -> ChainTree:
     """The tree of ``task`` from the task-chain rows, with the documents' places (canned queries ``documents``
     and, for a task no link touches, ``names``)."""
-    from policykg.graph import chain_tree as ct
+    from policykg.graph.cascade import chain_tree as ct
     from policykg.queries.runner import run
 
     docs = run(registry.get("documents"), store, {"limit": 1_000_000})

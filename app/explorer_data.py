@@ -26,7 +26,7 @@ import yaml
 from policykg.core import settings
 from policykg.loaders.reader import READABLE
 from policykg.graph.model import PolicyGraph
-from policykg.graph.view import LEVEL_NAMES, RELATION_NAMES, TYPE_NAMES, name_of
+from policykg.graph.views.network_page import LEVEL_NAMES, RELATION_NAMES, TYPE_NAMES, name_of
 
 T = TypeVar("T")
 PAGES = Path(__file__).resolve().parent / "explorer_pages"   # the explorer's pages (for st.switch_page)
@@ -55,7 +55,7 @@ def t(key: str, **values: Any) -> str:
 
 
 def function_name(code: str | None) -> str:
-    from policykg.graph.view import function_label
+    from policykg.graph.views.network_page import function_label
 
     return function_label(code, lang()) or "—"
 
@@ -154,7 +154,7 @@ def truncation_note(result: Any) -> str | None:
     """The warning to show when a query's rows were cut at the row limit, else None."""
     if not getattr(result, "truncated", False):
         return None
-    from policykg.graph.store import QueryLimits
+    from policykg.graph.stores.base import QueryLimits
 
     return t("q_truncated", n=f"{QueryLimits.from_settings().max_rows:,}")
 
@@ -169,9 +169,9 @@ def store_spec() -> tuple[str | None, str | None, str | None]:
 
 @st.cache_resource(show_spinner=False)
 def _open_store(spec: tuple[str | None, str | None, str | None]):
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.registry import open_store
 
-    from policykg.graph.rdf_store import StoreMissing
+    from policykg.graph.stores.rdf_store import StoreMissing
 
     path, neo4j_uri, endpoint = spec
     if neo4j_uri:
@@ -218,8 +218,8 @@ def writer():
     if neo4j_uri or endpoint:
         yield store()
         return
-    from policykg.graph.rdf_store import StoreBusy
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.rdf_store import StoreBusy
+    from policykg.graph.stores.registry import open_store
 
     deadline = time.monotonic() + WRITE_WAIT_S
     while True:
@@ -375,8 +375,8 @@ LARGE_STORE_TASKS = 20_000
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _choices(spec: tuple[str | None, str | None, str | None], ver: str, language: str):
-    from policykg.graph.browse import choices
-    from policykg.graph.neighbourhood import nodes_of_label
+    from policykg.graph.views.browse import choices
+    from policykg.graph.views.neighbourhood import nodes_of_label
 
     store_ = _open_store(spec)
     listed = [nodes_of_label(store_, label) for label in ("Document", "Department", "Function")]
@@ -392,7 +392,7 @@ def choices():
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _task_graph(spec: tuple[str | None, str | None, str | None], ver: str, selection):
-    from policykg.graph.neighbourhood import task_graph
+    from policykg.graph.views.neighbourhood import task_graph
 
     return task_graph(_open_store(spec), selection)
 
@@ -410,8 +410,8 @@ def tasks_graph(selection) -> PolicyGraph | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _neighbourhood(spec: tuple[str | None, str | None, str | None], ver: str, selection):
-    from policykg.graph.neighbourhood import fetch
-    from policykg.graph.subgraph import select
+    from policykg.graph.views.neighbourhood import fetch
+    from policykg.graph.views.subgraph import select
 
     found = fetch(_open_store(spec), selection)
     return found if found is not None else select(_graph(spec, ver), selection)
@@ -430,7 +430,7 @@ class GraphChoices:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _graph_choices(spec: tuple[str | None, str | None, str | None], ver: str) -> GraphChoices:
-    from policykg.graph.neighbourhood import nodes_of_label
+    from policykg.graph.views.neighbourhood import nodes_of_label
 
     store_ = _open_store(spec)
     docs = nodes_of_label(store_, "Document")
@@ -452,9 +452,9 @@ def graph_choices() -> GraphChoices:
 
 def document_tasks(doc_node: str) -> list[tuple[str, str]]:
     """(task id, number and whole text) of one document in reading order, read around the document node."""
-    from policykg.graph.browse import reading_order
-    from policykg.graph.subgraph import Selection
-    from policykg.graph.view import node_caption
+    from policykg.graph.views.browse import reading_order
+    from policykg.graph.views.subgraph import Selection
+    from policykg.graph.views.network_page import node_caption
 
     sub = neighbourhood(Selection(center=doc_node, depth=1, relation_types=("HAS_TASK",), max_nodes=100_000))
     tasks = reading_order(sub, [n.id for n in sub.nodes.values() if n.label == "Task"])
@@ -539,7 +539,7 @@ def document_choices(documents: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(doc id, what a person sees): the title, with the id only where two documents share a title."""
     from collections import Counter
 
-    from policykg.graph.view import document_name
+    from policykg.graph.views.network_page import document_name
 
     names = {d: document_name({"title": title, "doc_id": d}) for d, title in documents}
     twice = {n for n, c in Counter(names.values()).items() if c > 1}
@@ -558,7 +558,7 @@ def shown_frame(frame):
         if "title" in frame and "document" in frame:
             frame = frame.drop(columns=["document"])
     if "kind" in frame:
-        from policykg.graph.view import KIND_NAMES, name_of
+        from policykg.graph.views.network_page import KIND_NAMES, name_of
 
         frame["kind"] = frame["kind"].map(lambda k: name_of(KIND_NAMES, k, lang()) if isinstance(k, str) else k)
     words = {"lead": t("lead"), "support": t("support"), "up": t("w_up"), "down": t("w_down")}
@@ -636,7 +636,7 @@ def extraction_frame(result):
     and the place in the file in the chosen language."""
     import pandas as pd
 
-    from policykg.graph.view import location_name
+    from policykg.graph.views.network_page import location_name
 
     frame = pd.DataFrame([{
         "task_no": task.task_no,
@@ -680,7 +680,7 @@ def export_file(part: PolicyGraph, fmt: str, title: str = "", focus: list[str] |
     import tempfile
     import zipfile
 
-    from policykg.graph.export import ExportError, export_bytes, write_csv
+    from policykg.graph.export.files import ExportError, export_bytes, write_csv
 
     if not part.nodes:
         raise ExportError("the selection is empty: nothing to export")
@@ -727,8 +727,8 @@ def selection_title(graph: PolicyGraph, selection, query_title: str | None = Non
 def query_selection(columns: list[str], rows: list[list[Any]]):
     """A saved query's result as a selection of the whole graph (``graph.export.refs_from_rows``): its tasks,
     or else the departments and documents it names with their tasks. None when the rows name nothing."""
-    from policykg.graph.export import refs_from_rows
-    from policykg.graph.subgraph import TASK_LABELS, Selection
+    from policykg.graph.export.files import refs_from_rows
+    from policykg.graph.views.subgraph import TASK_LABELS, Selection
 
     g = graph()
     refs = refs_from_rows(g, columns, rows)
@@ -742,7 +742,7 @@ def query_selection(columns: list[str], rows: list[list[Any]]):
 
 def links_pending() -> bool:
     """The stored links are not those of the stored documents (an earlier ingest stopped before linking)."""
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
 
     return not cascade.link_status(store()).current
 
@@ -750,7 +750,7 @@ def links_pending() -> bool:
 def link_cascade() -> dict[str, int]:
     """Link every stored task to the higher-level tasks it implements, as ``policykg ingest`` does after writing
     (``graph.cascade.link_store``). Links change no document hash, so cached reads are dropped here."""
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
 
     _require_writes()
     with writer() as target:
@@ -763,8 +763,8 @@ def link_cascade() -> dict[str, int]:
 def task_chain(task_id: str):
     """A task's IMPLEMENTS links, both ways (``graph.browse.ChainLink``), read around it from the store;
     linked tasks' documents are named by their titles."""
-    from policykg.graph.browse import chain_links
-    from policykg.graph.subgraph import Selection
+    from policykg.graph.views.browse import chain_links
+    from policykg.graph.views.subgraph import Selection
 
     around = neighbourhood(Selection(center=task_id, depth=1, relation_types=("IMPLEMENTS",), max_nodes=EVERYTHING))
     titles = {node_id.removeprefix("doc/"): title for node_id, title in graph_choices().documents}
@@ -794,7 +794,7 @@ class _Failed(Exception):
 
 def document_places():
     """Every document's title, level and jurisdiction (``graph.chain_tree.DocumentPlace``), by id."""
-    from policykg.graph.chain_tree import documents_from_rows
+    from policykg.graph.cascade.chain_tree import documents_from_rows
 
     return documents_from_rows(*_rows("documents", {"limit": EVERYTHING}))
 
@@ -802,8 +802,8 @@ def document_places():
 def task_options(level: str | None) -> list[tuple[str, str]]:
     """(task id, "《document》第N项 · its whole text") of the tasks of one level's documents (any level: None),
     in document order: the task picker's options, searched by any words of the text."""
-    from policykg.graph.chain_tree import level_rank
-    from policykg.graph.view import document_name, quoted
+    from policykg.graph.cascade.chain_tree import level_rank
+    from policykg.graph.views.network_page import document_name, quoted
 
     docs = {d.doc_id: d for d in document_places()}
     rows = _rows("names", {"kind": "task"})[1]
@@ -821,7 +821,7 @@ def task_options(level: str | None) -> list[tuple[str, str]]:
 
 def chain_tree(task_id: str, suggestions: bool):
     """The task's implementation tree (``graph.chain_tree``) from the task-chain and documents canned queries."""
-    from policykg.graph import chain_tree as ct
+    from policykg.graph.cascade import chain_tree as ct
 
     documents = document_places()
     columns, rows = _rows("task-chain", {"task": task_id})
@@ -834,7 +834,7 @@ def chain_tree(task_id: str, suggestions: bool):
 
 
 def tree_html(tree, height: str = "520px") -> str:
-    from policykg.graph.tree_view import render_tree_html
+    from policykg.graph.views.tree_page import render_tree_html
 
     return render_tree_html(tree, lang(), height=height)
 
@@ -843,7 +843,7 @@ def tree_html(tree, height: str = "520px") -> str:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _department_kinds(spec: tuple[str | None, str | None, str | None], ver: str) -> dict[str, str]:
-    from policykg.graph.neighbourhood import nodes_of_label
+    from policykg.graph.views.neighbourhood import nodes_of_label
 
     depts = nodes_of_label(_open_store(spec), "Department")
     if depts is None:

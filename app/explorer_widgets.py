@@ -8,9 +8,9 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
-from policykg.graph.browse import Choices, find_tasks
+from policykg.graph.views.browse import Choices, find_tasks
 from policykg.graph.model import PolicyGraph
-from policykg.graph.subgraph import Selection
+from policykg.graph.views.subgraph import Selection
 
 _ANY = "\x00any"   # the "(any)" option's value: cannot clash with data
 
@@ -90,7 +90,7 @@ def export_buttons(prefix: str, part: Callable[[], PolicyGraph],
                    briefing: Callable[[], tuple[PolicyGraph, Selection]] | None, title: str, has_tasks: bool,
                    query_title: str | None = None, focus: list[str] | None = None,
                    query_params: dict | None = None) -> None:
-    """One download button per export format (graph/export.py) and one for the Word briefing (app/briefing.py).
+    """One download button per export format (graph/export/files.py) and one for the Word briefing (app/briefing.py).
 
     The files are made only when a button is clicked (deferred downloads), so showing the buttons costs nothing.
     ``part`` gives the selected part to export; ``briefing`` the graph and selection the briefing is made from
@@ -123,7 +123,7 @@ def export_buttons(prefix: str, part: Callable[[], PolicyGraph],
 def chain_briefing(task: str, suggestions: bool) -> None:
     """A Word briefing on one task: its row, and who has taken it up level by level (the page's tree); the
     page's switch adds the suggestions in an annex."""
-    from policykg.graph.subgraph import Selection
+    from policykg.graph.views.subgraph import Selection
 
     st.markdown(f"**{t('c_briefing_heading')}**")
     c1, c2 = st.columns([1, 2])

@@ -9,7 +9,7 @@ the higher tasks (national, and provincial in 20 provinces) perturb a seed task 
 choice, a topic phrase); each lower task (municipal, county or a school measure, in a city of the right
 province) restates one higher task in one of three ways, so its true parent and the kind are known:
   near-copy    the same perturbation again, numbers scaled down;
-  paraphrase   the domain's synonyms swapped for other variants (graph/cascade_terms.yaml), clauses reordered;
+  paraphrase   the domain's synonyms swapped for other variants (graph/cascade/cascade_terms.yaml), clauses reordered;
   refinement   ONE clause of the higher task, its numbers scaled down to a city's share, with a local preamble.
 Each configuration runs in its own process, so its peak memory (max RSS) is its own. The new linker streams:
 the index of the higher tasks is built once and the lower tasks are generated and linked 2,000 at a time, each
@@ -135,7 +135,7 @@ def lower_specs(highers: list[tuple], start: int, count: int, seed: int, cities,
 
 
 def cities_of(province: str) -> list[str]:
-    from policykg.graph.cascade_scope import _ancestors_table
+    from policykg.graph.cascade.scope import _ancestors_table
 
     table = _ancestors_table()
     return sorted(name for name, ups in table.items() if province in ups and name.endswith("市"))[:12] or [province]
@@ -143,12 +143,12 @@ def cities_of(province: str) -> list[str]:
 
 def run(method: str, n_higher: int, n_lower: int, seed: int) -> dict:
     """One configuration, in this process: build, link, count."""
-    from policykg.graph import cascade_text as ct
+    from policykg.graph.cascade import text as ct
 
     if method == "v1":
         import cascade_v1 as lib
     else:
-        from policykg.graph import cascade as lib
+        from policykg.graph.cascade import linker as lib
     groups = [[str(v) for v in g] for g in ct.terms()["synonyms"]]
     cities = {p: cities_of(p) for p in PROVINCES}
     specs = higher_specs(n_higher, seed)

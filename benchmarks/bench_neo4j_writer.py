@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_rdf_store import copies  # noqa: E402  (the examples repeated with fresh document ids)
 
-from policykg.graph import cypher_codec as cc  # noqa: E402
+from policykg.graph.stores import cypher_codec as cc  # noqa: E402
 from policykg.graph.build import build  # noqa: E402
 from policykg.graph.model import PolicyGraph  # noqa: E402
-from policykg.graph.neo4j_store import Neo4jStore  # noqa: E402
+from policykg.graph.stores.neo4j_store import Neo4jStore  # noqa: E402
 from policykg.graph.pipeline import process_files  # noqa: E402
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.rdf_store import OxigraphStore
+from policykg.graph.stores.rdf_store import OxigraphStore
 from policykg.queries.registry import Registry
 from policykg.queries.runner import run
 
@@ -37,7 +37,7 @@ LAUNCHER = ROOT / "tests" / "neo4j-launcher" / "target" / "neo4j-launcher.jar"
 
 def example_graph() -> PolicyGraph:
     """The examples as stored after ingest and `policykg link`: read back from a linked Oxigraph store."""
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
 
@@ -114,7 +114,7 @@ def fill_oxigraph_bulk(path: Path, base: PolicyGraph, min_tasks: int) -> tuple[O
     writer runs at ~0.5 s per document here, which would spend half an hour before the first query."""
     from pyoxigraph import Store
 
-    from policykg.graph.rdf_codec import edge_quads, graph_quads
+    from policykg.graph.stores.rdf_codec import edge_quads, graph_quads
     from policykg.ontology.mapping import load_mapping
 
     m = load_mapping()
@@ -197,7 +197,7 @@ def main() -> None:
     stores = [oxigraph]
     launcher = None
     if not args.no_neo4j:
-        from policykg.graph.stores import open_store
+        from policykg.graph.stores.registry import open_store
 
         uri = args.neo4j
         if uri is None:

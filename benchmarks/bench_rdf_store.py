@@ -26,8 +26,8 @@ from pathlib import Path
 from policykg.graph.build import build
 from policykg.graph.model import Edge, Node, PolicyGraph
 from policykg.graph.pipeline import process_files
-from policykg.graph.rdf_codec import graph_quads
-from policykg.graph.rdf_store import OxigraphStore, with_prefixes
+from policykg.graph.stores.rdf_codec import graph_quads
+from policykg.graph.stores.rdf_store import OxigraphStore, with_prefixes
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The cascade linker as it was before issue 14 (commit 0333c19: graph/cascade.py + graph/cascade_index.py),
+"""The cascade linker as it was before issue 14 (commit 0333c19: graph/cascade/linker.py + graph/cascade/index.py),
 kept verbatim for benchmarks/bench_cascade.py to time beside today's method in the same run. Not used by
 policykg itself. Only the imports were changed (the n-gram index inlined below, the old normalisation without
 the synonym table).
@@ -15,8 +15,8 @@ import types
 
 import numpy as np
 
-from policykg.graph import cascade_text as _ct
-from policykg.graph.cascade_scope import RANK, main_jurisdiction, may_implement, split_level
+from policykg.graph.cascade import text as _ct
+from policykg.graph.cascade.scope import RANK, main_jurisdiction, may_implement, split_level
 from policykg.graph.model import Edge, PolicyGraph
 
 
@@ -36,7 +36,7 @@ ct = _OldText(normalise=_old_normalise, ngrams=_ct.ngrams, segments=_ct.segments
               object_after=_ct.object_after, overlap=_ct.overlap, shared_phrases=_ct.shared_phrases)
 
 
-# --- graph/cascade_index.py of 0333c19 ---------------------------------------------------------------------
+# --- graph/cascade/index.py of 0333c19 ---------------------------------------------------------------------
 
 K1 = 1.2            # BM25 term-frequency saturation
 B = 0.75            # BM25 length normalisation
@@ -109,7 +109,7 @@ class NgramIndex:
         return part[:k]
 
 
-# --- graph/cascade.py of 0333c19 ---------------------------------------------------------------------------
+# --- graph/cascade/linker.py of 0333c19 ---------------------------------------------------------------------------
 
 
 METHOD = "char-ngram-bm25+targets+functions/v1"

@@ -11,7 +11,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from policykg.loaders.source import printable
 from policykg.loaders import LoaderError, extract_file, iter_input_files
-from policykg.graph.store import WriteOutcome
+from policykg.graph.stores.base import WriteOutcome
 from policykg.core.records import ExtractionResult, Problem
 
 # on_progress(done, total, path, problem) after each file; problem is None when the file was read

@@ -120,7 +120,7 @@ class Mapping:
     relationships: dict[str, RelSpec]
     extras: RdfExtras
     layout: RdfLayout
-    summary_nodes: dict[str, NodeSpec] = field(default_factory=dict)     # summaries: (graph/summaries.py)
+    summary_nodes: dict[str, NodeSpec] = field(default_factory=dict)     # summaries: (graph/stores/summaries.py)
     summary_rels: dict[str, RelSpec] = field(default_factory=dict)
     summary_props: dict[str, dict[str, PropertySpec]] = field(default_factory=dict)   # label -> on graph nodes
 

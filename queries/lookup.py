@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policykg.graph.store import GraphStore
+from policykg.graph.stores.base import GraphStore
 from policykg.queries.registry import CannedQuery, QueryError, Registry
 from policykg.queries.runner import run
 

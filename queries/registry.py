@@ -288,8 +288,8 @@ def _check_reads_only_the_store(text: str, path: Path) -> None:
     """A user's SPARQL that would write or reach another server (SERVICE) is refused when loaded, naming the
     file (the store refuses it again when run). Text that does not parse (the placeholder the explorer writes
     for the other language) is left to fail when it is run."""
-    from policykg.graph.rdf_store import QuerySyntaxError, check_read_only, with_prefixes
-    from policykg.graph.store import ReadOnlyViolation
+    from policykg.graph.stores.rdf_store import QuerySyntaxError, check_read_only, with_prefixes
+    from policykg.graph.stores.base import ReadOnlyViolation
 
     try:
         check_read_only(with_prefixes(text))

@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from policykg.graph.store import GraphStore, QueryResult
+from policykg.graph.stores.base import GraphStore, QueryResult
 from policykg.ontology.mapping import load_mapping
 from policykg.queries.registry import LIMIT, LIST_SEPARATOR, NODE_TYPES, CannedQuery, QueryError
 

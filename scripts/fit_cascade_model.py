@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Refit the cascade linker's logistic regression (graph/cascade_model.json) from the hand-labelled pairs.
+"""Refit the cascade linker's logistic regression (graph/cascade/cascade_model.json) from the hand-labelled pairs.
 
     .venv/bin/python scripts/fit_cascade_model.py            # cross-validate, print, write the model
     .venv/bin/python scripts/fit_cascade_model.py --check    # cross-validate and print only
@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "cascade"))
 from evaluate import POSITIVE_KINDS, load_pairs, ref_of, score_pairs  # noqa: E402
 from seed_graph import pipeline_graph, seed_graph  # noqa: E402
 
-from policykg.graph import cascade, cascade_model  # noqa: E402
-from policykg.graph.cascade_features import FEATURES  # noqa: E402
+from policykg.graph.cascade import linker as cascade, scoring as cascade_model  # noqa: E402
+from policykg.graph.cascade.features import FEATURES  # noqa: E402
 
 MODEL = ROOT / "graph" / "cascade_model.json"
 VERSION = "v2"

@@ -64,7 +64,7 @@ def wipe_neo4j(uri: str) -> None:
     from neo4j import GraphDatabase
 
     from policykg.core import settings
-    from policykg.graph.neo4j_store import driver_auth
+    from policykg.graph.stores.neo4j_store import driver_auth
 
     # CALL ... IN TRANSACTIONS needs an auto-commit transaction (session.run), not execute_query
     with GraphDatabase.driver(uri, auth=driver_auth(), notifications_min_severity="OFF") as driver:
@@ -88,7 +88,7 @@ def neo4j_uri(tmp_path_factory):
     from neo4j import GraphDatabase
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from policykg.graph.neo4j_store import driver_auth
+    from policykg.graph.stores.neo4j_store import driver_auth
 
     try:
         with GraphDatabase.driver(uri, auth=driver_auth()) as driver:
@@ -109,7 +109,7 @@ def neo4j_uri(tmp_path_factory):
 @pytest.fixture
 def neo4j_store(neo4j_uri):
     """A Neo4jStore on an emptied database."""
-    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.graph.stores.neo4j_store import Neo4jStore
 
     wipe_neo4j(neo4j_uri)
     store = Neo4jStore(neo4j_uri)

@@ -19,8 +19,8 @@ from policykg.app.briefing import BODY_FONT, HEADING_FONT, BriefingError, build_
 from policykg.app.briefing_data import briefing_tasks, focus_departments
 from policykg.app.briefing_figure import cjk_font_path, figure_png, missing_glyphs
 from policykg.app.cli import app
-from policykg.graph.rdf_store import OxigraphStore
-from policykg.graph.subgraph import Selection
+from policykg.graph.stores.rdf_store import OxigraphStore
+from policykg.graph.views.subgraph import Selection
 from policykg.queries.registry import Registry
 from policykg.queries.runner import run
 

@@ -12,7 +12,7 @@ import pytest
 from policykg.app.briefing_data import (
     NO_DEADLINE, briefing_tasks, cite, document_name, groups, headline, quoted, rows_for)
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.subgraph import Selection
+from policykg.graph.views.subgraph import Selection
 
 
 def _graph() -> PolicyGraph:

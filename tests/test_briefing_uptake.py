@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from docx import Document
 from policykg.app.briefing import build_briefing
-from policykg.graph.subgraph import Selection
+from policykg.graph.views.subgraph import Selection
 
 NATIONAL_DOC = "001_8158844c7a4eb5af"
 TITLES = {"000": "《省教育厅重点任务清单》", "002": "《江西省工作任务清单》",
@@ -21,7 +21,7 @@ TITLES = {"000": "《省教育厅重点任务清单》", "002": "《江西省工
 def graph():
     from pathlib import Path
 
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
 

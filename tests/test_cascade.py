@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from policykg.graph import cascade
-from policykg.graph import cascade_text as ct
-from policykg.graph.cascade_scope import RANK, contains, split_level
+from policykg.graph.cascade import linker as cascade
+from policykg.graph.cascade import text as ct
+from policykg.graph.cascade.scope import RANK, contains, split_level
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "cascade"))
 from evaluate import KINDS, load_pairs, node_by_ref, ref_of, score  # noqa: E402
@@ -205,8 +205,8 @@ def test_the_shipped_model_is_what_the_fit_script_gives():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     import fit_cascade_model as fitter
 
-    from policykg.graph import cascade_model
-    from policykg.graph.cascade_features import FEATURES
+    from policykg.graph.cascade import scoring as cascade_model
+    from policykg.graph.cascade.features import FEATURES
 
     shipped = cascade_model.model()
     assert shipped["features"] == list(FEATURES)
@@ -228,7 +228,7 @@ def test_the_shipped_model_is_what_the_fit_script_gives():
 
 
 def test_candidate_search_reads_only_the_postings_of_rare_ngrams():
-    from policykg.graph.cascade_index import NgramIndex, gram_ids
+    from policykg.graph.cascade.index import NgramIndex, gram_ids
 
     common = {"职业", "教育"}
     sets = [gram_ids(common | {f"甲{i}", f"乙{i % 20}"}) for i in range(100)]
@@ -249,8 +249,8 @@ def test_the_scope_of_a_lower_task_is_may_implement_for_every_higher_one_at_once
     agree with cascade_scope.may_implement pair by pair."""
     import random
 
-    from policykg.graph.cascade_features import make_item
-    from policykg.graph.cascade_scope import _ancestors_table, may_implement
+    from policykg.graph.cascade.features import make_item
+    from policykg.graph.cascade.scope import _ancestors_table, may_implement
 
     rng = random.Random(14)
     names = [*rng.sample(sorted(_ancestors_table()), 600), "全国", None, "某某学校", "江苏", "江阴"]

@@ -1,4 +1,4 @@
-"""The two rules that demote a cascade link below its score (graph/cascade.py ``decide``), each on its own,
+"""The two rules that demote a cascade link below its score (graph/cascade/linker.py ``decide``), each on its own,
 on hand-made scores.
 
 Rule 1, rivals on the same lower clause: a link is a fact only if its score is at least RELATIVE of the best
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.graph import cascade, cascade_model
-from policykg.graph.cascade import FLOOR, MAX_LINKS, RELATIVE, THRESHOLD
-from policykg.graph.cascade_features import make_item
-from policykg.graph.cascade_scope import RANK
+from policykg.graph.cascade import linker as cascade, scoring as cascade_model
+from policykg.graph.cascade.linker import FLOOR, MAX_LINKS, RELATIVE, THRESHOLD
+from policykg.graph.cascade.features import make_item
+from policykg.graph.cascade.scope import RANK
 
 
 def test_the_constants_the_cases_are_worked_out_for():

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from policykg.app.cli import app
-from policykg.graph import cascade
-from policykg.graph.rdf_store import OxigraphStore
+from policykg.graph.cascade import linker as cascade
+from policykg.graph.stores.rdf_store import OxigraphStore
 from policykg.queries import runner
 from policykg.queries.registry import Registry
 

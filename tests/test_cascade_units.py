@@ -1,11 +1,11 @@
-"""Unit tests of the cascade's text helpers (graph/cascade_text.py, cascade_scope.py), on made-up phrases whose
+"""Unit tests of the cascade's text helpers (graph/cascade/text.py, cascade_scope.py), on made-up phrases whose
 answers are worked out by hand from the documented rules (issue 19: mutants the example-level tests let through)."""
 from __future__ import annotations
 
 import pytest
 
-from policykg.graph import cascade_text as ct
-from policykg.graph.cascade_scope import _short
+from policykg.graph.cascade import text as ct
+from policykg.graph.cascade.scope import _short
 
 
 @pytest.mark.parametrize("a, b, share", [
@@ -57,9 +57,9 @@ def test_short_place_names(name, short):
     assert _short(name) == short
 
 
-# -- the link state of a store and the summary of a run (graph/cascade.py) ----------------------------------
+# -- the link state of a store and the summary of a run (graph/cascade/linker.py) ----------------------------------
 
-from policykg.graph import cascade  # noqa: E402
+from policykg.graph.cascade import linker as cascade  # noqa: E402
 from policykg.graph.model import Edge  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""A task's implementation tree by level (graph/chain_tree.py) and `policykg query task-chain` printing it.
+"""A task's implementation tree by level (graph/cascade/chain_tree.py) and `policykg query task-chain` printing it.
 
 The placement rules on hand-made items; then national task 20 of the examples, whose tree was written by
 READING the five example files (examples/*.txt, examples/manifest.yaml), never from the program's output:
@@ -24,8 +24,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from policykg.graph import chain_tree as ct
-from policykg.graph.chain_tree import ChainItem, ChainLink, build_tree
+from policykg.graph.cascade import chain_tree as ct
+from policykg.graph.cascade.chain_tree import ChainItem, ChainLink, build_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -133,10 +133,10 @@ def read(tree):
 
 @pytest.fixture(scope="module")
 def examples(tmp_path_factory):
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.registry import open_store
 
     results, problems = process_files(sorted(EXAMPLES.glob("*.txt")))
     assert not problems
@@ -200,8 +200,8 @@ def test_query_task_chain_prints_the_tree(examples):
 def test_the_same_tree_from_neo4j(examples, neo4j_uri):
     """The tree of the task-chain and documents queries on Neo4j is the one on the embedded store."""
     from conftest import wipe_neo4j
-    from policykg.graph import cascade
-    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.graph.cascade import linker as cascade
+    from policykg.graph.stores.neo4j_store import Neo4jStore
     from policykg.queries.registry import Registry
     from policykg.queries.runner import run
 

@@ -88,7 +88,7 @@ def kill_moments(clean: Run, rng: random.Random, n: int) -> list[float]:
 
 
 def crash_and_recover(open_store, wipe, store_args: list[str], label: str, seed: int) -> None:
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
 
     wipe()
     ingest(store_args)    # warm-up: the first ingest into a new Neo4j also creates its schema (slower than the rest)
@@ -156,7 +156,7 @@ class _Closing:
 def test_sigkill_during_ingest_on_the_embedded_store(tmp_path):
     import shutil
 
-    from policykg.graph.rdf_store import OxigraphStore
+    from policykg.graph.stores.rdf_store import OxigraphStore
 
     kg = tmp_path / "kg"
 
@@ -172,7 +172,7 @@ def test_sigkill_during_ingest_on_the_embedded_store(tmp_path):
 def test_sigkill_during_ingest_on_neo4j(neo4j_uri):
     from conftest import wipe_neo4j
 
-    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.graph.stores.neo4j_store import Neo4jStore
 
     def open_store():
         return _Closing(Neo4jStore(neo4j_uri))

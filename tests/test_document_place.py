@@ -71,7 +71,7 @@ def test_the_examples_without_their_manifest_give_the_manifest_levels(tmp_path):
 
 
 def _links(store: Path) -> set[tuple[str, str]]:
-    from policykg.graph.rdf_store import OxigraphStore
+    from policykg.graph.stores.rdf_store import OxigraphStore
 
     target = OxigraphStore(store, read_only=True)
     try:

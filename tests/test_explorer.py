@@ -333,7 +333,7 @@ def test_graph_page_exports_a_department_in_every_format(app, served):
 
     import pyoxigraph
 
-    from policykg.graph.subgraph import Selection, matching_tasks
+    from policykg.graph.views.subgraph import Selection, matching_tasks
 
     dept = "dept/provincial/江苏省/education"
     app.query_params["node"] = dept
@@ -433,7 +433,7 @@ def test_saved_query_results_export_as_briefing(app, served):
 
 
 def test_ingest_links_the_cascade(monkeypatch, tmp_path):
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.loaders import extract, read_bytes
     from policykg.ontology.resolve import resolve_result

@@ -16,10 +16,10 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from policykg.app.cli import app
-from policykg.graph.export import export_bytes, graphml_bytes, refs_from_rows
+from policykg.graph.export.files import export_bytes, graphml_bytes, refs_from_rows
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.rdf_store import OxigraphStore
-from policykg.graph.subgraph import Selection, select
+from policykg.graph.stores.rdf_store import OxigraphStore
+from policykg.graph.views.subgraph import Selection, select
 from policykg.ontology.mapping import RDF_TYPE, load_mapping
 from policykg.queries.registry import Registry
 from policykg.queries.runner import plain, run
@@ -40,7 +40,7 @@ runner = CliRunner()
 
 def build_example_store(path: Path) -> OxigraphStore:
     """The examples extracted, resolved, built, written document by document, and cascade-linked."""
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
 
@@ -265,7 +265,7 @@ def test_whole_graph_export_is_unchanged(store_path):
     """No selector: the store's own triples, plus the vocabulary alignment (ODRL, ELI, PROV, OWL-Time) the store
     declares once in the ontology instead of storing per task; the per-document summaries (counts the store keeps
     for ranking queries, derived from the graph) are no part of it."""
-    from policykg.graph.rdf_codec import interop_quads
+    from policykg.graph.stores.rdf_codec import interop_quads
     from policykg.ontology.mapping import load_mapping
 
     result = runner.invoke(app, ["export", "--format", "nt", "--store", str(store_path)])

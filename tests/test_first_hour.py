@@ -58,7 +58,7 @@ def document_count(store: Path) -> int:
 
 def test_readers_run_while_a_writer_holds_the_store(example_store, tmp_path):
     """A writer holding the lock (an ingest in progress) does not stop query, sparql, export or validate."""
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.registry import open_store
 
     writer = open_store(path=str(example_store))
     try:
@@ -119,7 +119,7 @@ def test_explorer_open_does_not_lock_out_ingest_and_sees_it(tmp_path, monkeypatc
 def test_explorer_ingest_holds_the_write_lock_only_while_writing(tmp_path, monkeypatch):
     """The explorer's writer waits for another writer to finish, writes, and lets go: a CLI ingest after it works."""
     from policykg.app import explorer_data as data
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.registry import open_store
     from policykg.loaders import extract, read_bytes
     from policykg.ontology.resolve import resolve_result
 

@@ -187,7 +187,7 @@ def test_service_refused_in_the_explorer_query_box(kg, listener, monkeypatch):
 def test_load_csv_refused_on_neo4j(neo4j_uri, listener):
     from neo4j import GraphDatabase
 
-    from policykg.graph.neo4j_store import driver_auth
+    from policykg.graph.stores.neo4j_store import driver_auth
 
     before = len(listener.requests)
     tried = [f"LOAD CSV FROM '{listener.base}x.csv' AS row RETURN row",
@@ -217,14 +217,14 @@ def _workers_alive() -> list[str]:
                 ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, ValueError, IndexError):
                 continue
-            if "policykg.graph.query_worker" in cmd and ppid == os.getpid():
+            if "policykg.graph.stores.query_worker" in cmd and ppid == os.getpid():
                 alive.append(proc.name)
     return alive
 
 
 def test_runaway_query_stopped_on_the_embedded_store(kg, monkeypatch):
-    from policykg.graph.rdf_store import OxigraphStore, with_prefixes
-    from policykg.graph.store import QueryTimeout
+    from policykg.graph.stores.rdf_store import OxigraphStore, with_prefixes
+    from policykg.graph.stores.base import QueryTimeout
 
     monkeypatch.setenv("POLICYKG_QUERY_TIMEOUT", "2")
     store = OxigraphStore(kg, read_only=True)
@@ -251,8 +251,8 @@ def test_runaway_query_stopped_on_the_embedded_store(kg, monkeypatch):
 def test_query_past_the_memory_limit_stopped(kg, monkeypatch):
     import resource
 
-    from policykg.graph.rdf_store import OxigraphStore
-    from policykg.graph.store import QueryTooLarge
+    from policykg.graph.stores.rdf_store import OxigraphStore
+    from policykg.graph.stores.base import QueryTooLarge
 
     monkeypatch.setenv("POLICYKG_QUERY_TIMEOUT", "60")
     monkeypatch.setenv("POLICYKG_QUERY_MEMORY_MB", "300")
@@ -271,7 +271,7 @@ def test_query_past_the_memory_limit_stopped(kg, monkeypatch):
 
 
 def test_rows_cut_at_the_row_limit(kg, monkeypatch):
-    from policykg.graph.rdf_store import OxigraphStore
+    from policykg.graph.stores.rdf_store import OxigraphStore
 
     monkeypatch.setenv("POLICYKG_QUERY_MAX_ROWS", "1000")
     store = OxigraphStore(kg, read_only=True)
@@ -316,7 +316,7 @@ def neo4j_examples(neo4j_uri):
     from conftest import wipe_neo4j
 
     from policykg.graph.build import build
-    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.graph.stores.neo4j_store import Neo4jStore
     from policykg.graph.pipeline import process_files
 
     wipe_neo4j(neo4j_uri)
@@ -329,7 +329,7 @@ def neo4j_examples(neo4j_uri):
 
 
 def test_runaway_query_stopped_on_neo4j(neo4j_examples, monkeypatch):
-    from policykg.graph.store import QueryTimeout
+    from policykg.graph.stores.base import QueryTimeout
 
     monkeypatch.setenv("POLICYKG_QUERY_TIMEOUT", "2")
     nodes = neo4j_examples.query("MATCH (n) RETURN count(n) AS n").rows[0][0]

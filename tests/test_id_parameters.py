@@ -93,7 +93,7 @@ def test_malformed_task_ids_never_a_wildcard_on_the_command_line(kg):
 
 
 def test_absent_ids_give_no_rows_never_every_link(kg, registry):
-    from policykg.graph.rdf_store import OxigraphStore
+    from policykg.graph.stores.rdf_store import OxigraphStore
 
     chain = registry.get("task-chain")
     store = OxigraphStore(kg, read_only=True)
@@ -110,7 +110,7 @@ def test_absent_ids_give_no_rows_never_every_link(kg, registry):
 
 
 def test_absent_ids_give_no_rows_on_neo4j(neo4j_store, registry):
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
 

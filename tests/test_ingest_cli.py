@@ -11,7 +11,7 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from policykg.app.cli import app
-from policykg.graph.rdf_store import OxigraphStore
+from policykg.graph.stores.rdf_store import OxigraphStore
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 OUT = Path(__file__).resolve().parents[1] / "test-output" / "rdf"

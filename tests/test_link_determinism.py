@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.graph.rdf_store import OxigraphStore
+from policykg.graph.stores.rdf_store import OxigraphStore
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FILES = sorted(EXAMPLES.glob("*.txt"))
@@ -80,7 +80,7 @@ def test_linking_again_changes_nothing(reference, tmp_path):
 
 
 def test_the_order_of_the_graph_in_memory_does_not_matter(reference):
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.model import PolicyGraph
     from policykg.graph.pipeline import process_files
@@ -103,7 +103,7 @@ def test_the_order_of_the_graph_in_memory_does_not_matter(reference):
 def test_neo4j_gives_the_same_links(reference, neo4j_uri):
     from conftest import wipe_neo4j
 
-    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.graph.stores.neo4j_store import Neo4jStore
 
     wipe_neo4j(neo4j_uri)
     policykg("ingest", *FILES[3:], "--neo4j", neo4j_uri, "-q", seed=31)

@@ -9,9 +9,9 @@ import pytest
 
 from policykg.graph.build import build
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.neo4j_store import CypherQueryError, DocumentWriteError, Neo4jStore
-from policykg.graph.rdf_store import OxigraphStore
-from policykg.graph.store import ReadOnlyViolation
+from policykg.graph.stores.neo4j_store import CypherQueryError, DocumentWriteError, Neo4jStore
+from policykg.graph.stores.rdf_store import OxigraphStore
+from policykg.graph.stores.base import ReadOnlyViolation
 
 pytestmark = pytest.mark.neo4j
 
@@ -50,8 +50,8 @@ def only(snap: tuple[dict, dict], doc: str, keep: bool) -> tuple[dict, dict]:
 
 
 def test_examples_same_counts_as_oxigraph(neo4j_store, example_results, tmp_path):
-    from policykg.graph import cascade
-    from policykg.graph.rdf_export import export_rdf, stored_quads
+    from policykg.graph.cascade import linker as cascade
+    from policykg.graph.export.rdf import export_rdf, stored_quads
 
     assert ingest(neo4j_store, example_results) == ["added"] * 5
     oxigraph = OxigraphStore(tmp_path / "ox")
@@ -255,7 +255,7 @@ def test_schema_is_created_on_first_write(neo4j_store):
 
 
 def test_unreachable_server_is_a_clear_error():
-    from policykg.graph.neo4j_store import Neo4jStoreError
+    from policykg.graph.stores.neo4j_store import Neo4jStoreError
 
     with pytest.raises(Neo4jStoreError, match="cannot reach Neo4j at bolt://127.0.0.1:1"):
         Neo4jStore("bolt://127.0.0.1:1")

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.rdf_store import OxigraphStore
+from policykg.graph.stores.rdf_store import OxigraphStore
 from policykg.queries.registry import Registry
 from policykg.queries.runner import run
 
@@ -45,7 +45,7 @@ def _fill(store, graph: PolicyGraph) -> None:
 def _neo4j(uri: str):
     """A Neo4j store on the emptied test database (other test modules share the server)."""
     from conftest import wipe_neo4j
-    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.graph.stores.neo4j_store import Neo4jStore
 
     wipe_neo4j(uri)
     return Neo4jStore(uri)
@@ -99,7 +99,7 @@ def example_graph(example_records):
 
 
 def _linked(store, graph: PolicyGraph):
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
 
     _fill(store, graph)
     cascade.link_store(store)

@@ -14,7 +14,7 @@ import yaml
 
 from helpers.query_oracle import ANSWERS, Mini, answer
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.rdf_store import OxigraphStore
+from policykg.graph.stores.rdf_store import OxigraphStore
 from policykg.queries.registry import Registry
 from policykg.queries.runner import run
 
@@ -160,7 +160,7 @@ def oxigraph(tmp_path_factory):
 @pytest.fixture(scope="module")
 def neo4j(neo4j_uri):
     from conftest import wipe_neo4j
-    from policykg.graph.neo4j_store import Neo4jStore
+    from policykg.graph.stores.neo4j_store import Neo4jStore
 
     wipe_neo4j(neo4j_uri)
     store = Neo4jStore(neo4j_uri)

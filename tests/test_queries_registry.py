@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from policykg.queries.registry import LEVELS, QueryError, Registry, builtin_dir, load_query
 from policykg.queries.runner import normalise, plain, plain_list, store_params
-from policykg.graph.store import QueryResult
+from policykg.graph.stores.base import QueryResult
 
 GOOD_YAML = """\
 title: {zh: "按层级统计文件", en: "Documents per level"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.graph.store import QueryResult
+from policykg.graph.stores.base import QueryResult
 from policykg.queries.registry import Parameter, QueryError, Registry, _parameter
 from policykg.queries.runner import normalise, plain, plain_list
 

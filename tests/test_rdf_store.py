@@ -11,11 +11,11 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
 from policykg.graph.build import build
 from policykg.graph.model import Edge, Node, PolicyGraph
 from policykg.graph.pipeline import process_files
-from policykg.graph.rdf_codec import CodecError, bind_values, graph_quads, parse_param
-from policykg.graph.rdf_store import OxigraphStore, QuerySyntaxError
-from policykg.graph.rdf_validate import summary_counts, validate_quads, validate_store
-from policykg.graph.store import ReadOnlyViolation
-from policykg.graph.stores import UnknownStore, open_store
+from policykg.graph.stores.rdf_codec import CodecError, bind_values, graph_quads, parse_param
+from policykg.graph.stores.rdf_store import OxigraphStore, QuerySyntaxError
+from policykg.graph.stores.rdf_validate import summary_counts, validate_quads, validate_store
+from policykg.graph.stores.base import ReadOnlyViolation
+from policykg.graph.stores.registry import UnknownStore, open_store
 from policykg.ontology.mapping import load_mapping
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

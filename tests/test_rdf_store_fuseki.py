@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from policykg.app.cli import app
 from policykg.graph.build import build
 from policykg.graph.pipeline import process_files
-from policykg.graph.rdf_store import OxigraphStore, StoreError
-from policykg.graph.sparql_endpoint import SparqlEndpointStore
-from policykg.graph.store import ReadOnlyViolation
+from policykg.graph.stores.rdf_store import OxigraphStore, StoreError
+from policykg.graph.stores.sparql_endpoint import SparqlEndpointStore
+from policykg.graph.stores.base import ReadOnlyViolation
 
 from processes import stop_process
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.subgraph import Selection, SelectionError, find_nodes, select
+from policykg.graph.views.subgraph import Selection, SelectionError, find_nodes, select
 
 
 def make_graph() -> PolicyGraph:

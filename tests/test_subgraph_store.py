@@ -6,14 +6,14 @@ from datetime import date
 
 import pytest
 
-from policykg.graph.neighbourhood import fetch
-from policykg.graph.subgraph import Selection, select
+from policykg.graph.views.neighbourhood import fetch
+from policykg.graph.views.subgraph import Selection, select
 
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory):
     from e2e.explorer_corpus import build_store
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.registry import open_store
 
     work = tmp_path_factory.mktemp("neighbourhood")
     build_store(work / "store", work / "files")
@@ -63,7 +63,7 @@ def test_unknown_centre_and_other_stores_fall_back(stored):
 
 
 def test_nodes_of_label_lists_what_the_graph_holds(stored):
-    from policykg.graph.neighbourhood import nodes_of_label
+    from policykg.graph.views.neighbourhood import nodes_of_label
 
     store, whole = stored
     for label in ("Document", "Department"):
@@ -81,8 +81,8 @@ def test_nodes_of_label_lists_what_the_graph_holds(stored):
     (Selection(function="education", deadline_from=date(2022, 1, 1), deadline_to=date(2025, 12, 31)), None),
 ])
 def test_task_graph_answers_browse_as_the_whole_graph(stored, selection, keyword):
-    from policykg.graph.browse import find_tasks
-    from policykg.graph.neighbourhood import task_graph
+    from policykg.graph.views.browse import find_tasks
+    from policykg.graph.views.neighbourhood import task_graph
 
     store, whole = stored
     partial = task_graph(store, selection)

@@ -6,8 +6,8 @@ import re
 
 from test_subgraph import make_graph
 
-from policykg.graph.subgraph import Selection, select
-from policykg.graph.view import TYPE_COLOURS, render_html
+from policykg.graph.views.subgraph import Selection, select
+from policykg.graph.views.network_page import TYPE_COLOURS, render_html
 
 
 def _data(page: str, name: str) -> list[dict]:
@@ -82,7 +82,7 @@ def test_one_colour_per_meaning():
     import itertools
     import math
 
-    from policykg.graph.view import EDGE_COLOURS, LEVEL_COLOURS, STATUS_COLOURS
+    from policykg.graph.views.network_page import EDGE_COLOURS, LEVEL_COLOURS, STATUS_COLOURS
 
     sets = {"type": TYPE_COLOURS, "level": LEVEL_COLOURS, "status": STATUS_COLOURS,
             "relation": {"IMPLEMENTS": EDGE_COLOURS["IMPLEMENTS"]}}
@@ -95,7 +95,7 @@ def test_one_colour_per_meaning():
 
 def test_the_legend_names_levels_types_and_relations():
     from policykg.graph.model import Edge, Node, PolicyGraph
-    from policykg.graph.view import LEVEL_COLOURS
+    from policykg.graph.views.network_page import LEVEL_COLOURS
 
     g = PolicyGraph()
     g.add_node(Node("doc/d", "Document", {"doc_id": "d", "level": "provincial", "title": "T"}))

@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"upload_limit_mb must be a whole number of MB, got {limit!r} "
                                      "(POLICYKG_UPLOAD_LIMIT_MB)") from None
         if neo4j is None and not settings.get("neo4j_uri") and not settings.get("sparql_endpoint"):
-            from policykg.graph.rdf_store import OxigraphStore
+            from policykg.graph.stores.rdf_store import OxigraphStore
 
             folder = Path(settings.get("store", None if store is None else str(store)))
             if not OxigraphStore.exists(folder):

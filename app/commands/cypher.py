@@ -7,8 +7,8 @@ import typer
 
 from policykg.app.commands.store_options import NEO4J, named_params, open_chosen, query_text, warn_if_truncated
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
-from policykg.graph.cypher_codec import parse_param
-from policykg.graph.store import ReadOnlyViolation
+from policykg.graph.stores.cypher_codec import parse_param
+from policykg.graph.stores.base import ReadOnlyViolation
 
 HELP = """Run a read-only Cypher query on the Neo4j store and print the rows.
 

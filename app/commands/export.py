@@ -12,9 +12,9 @@ import typer
 from policykg.app.briefing_data import describe
 from policykg.app.commands.query import _parse_params
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
-from policykg.graph.export import GRAPH_FORMATS, ExportError, export_bytes, export_graph, refs_from_rows
-from policykg.graph.rdf_export import FORMATS, export_quads, export_rdf
-from policykg.graph.subgraph import Selection, SelectionError, TASK_LABELS, select
+from policykg.graph.export.files import GRAPH_FORMATS, ExportError, export_bytes, export_graph, refs_from_rows
+from policykg.graph.export.rdf import FORMATS, export_quads, export_rdf
+from policykg.graph.views.subgraph import Selection, SelectionError, TASK_LABELS, select
 
 # Every format once: the graph formats, the RDF formats that keep named graphs (whole graph only), the briefing.
 ALL_FORMATS = tuple(dict.fromkeys((*GRAPH_FORMATS, *FORMATS, "docx")))
@@ -54,7 +54,7 @@ def _named(target, graph, department: Optional[str], document: Optional[str], no
     """The selectors as the graph knows them: a document also by a unique id prefix (001) or part of its title,
     a node also as a task (DOC-NUMBER, title and number, words from its text); a name that matches nothing
     fails naming the closest ones the store holds."""
-    from policykg.graph.subgraph import find_nodes
+    from policykg.graph.views.subgraph import find_nodes
     from policykg.queries.lookup import Lookup, NoSuchName, closest
 
     lookup = Lookup(target)

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.app.commands.unplaced import unplaced_documents, unplaced_lines
-from policykg.graph import cascade
+from policykg.graph.cascade import linker as cascade
 from policykg.graph.build import BuildError
 from policykg.graph.pipeline import input_files, process_file, store_document, stored_documents
 from policykg.loaders import LoaderError, load_manifest

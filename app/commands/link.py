@@ -8,7 +8,7 @@ from rich.console import Console
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
-from policykg.graph import cascade
+from policykg.graph.cascade import linker as cascade
 
 HELP = """Link every stored task and school measure to the higher-level tasks it implements (IMPLEMENTS edges).
 

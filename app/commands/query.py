@@ -8,7 +8,7 @@ import typer
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen, warn_if_truncated
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
-from policykg.graph.chain_tree import tree_rows
+from policykg.graph.cascade.chain_tree import tree_rows
 from policykg.queries.lookup import Lookup, check_before_store, task_references
 from policykg.queries.registry import QueryError, Registry
 from policykg.queries.runner import run

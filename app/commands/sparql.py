@@ -8,9 +8,9 @@ import typer
 from policykg.app.commands.store_options import (SPARQL, STORE, named_params, open_chosen, query_text,
                                                  warn_if_truncated)
 from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
-from policykg.graph.rdf_codec import parse_param
-from policykg.graph.rdf_store import QuerySyntaxError, with_prefixes
-from policykg.graph.store import ReadOnlyViolation
+from policykg.graph.stores.rdf_codec import parse_param
+from policykg.graph.stores.rdf_store import QuerySyntaxError, with_prefixes
+from policykg.graph.stores.base import ReadOnlyViolation
 
 HELP = """Run a read-only SPARQL query over all stored documents (the union of their named graphs).
 

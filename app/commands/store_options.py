@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 import typer
 
 from policykg.core import settings
-from policykg.graph.stores import UnknownStore, choose_kind, open_store
+from policykg.graph.stores.registry import UnknownStore, choose_kind, open_store
 
 STORE = typer.Option(None, "--store", help="Folder of the embedded Oxigraph store [env POLICYKG_STORE; default ./policykg-data].")
 NEO4J = typer.Option(None, "--neo4j", help="Bolt URI of a Neo4j server instead (password from NEO4J_PASSWORD).")
@@ -28,7 +28,7 @@ def open_chosen(store: Optional[str], neo4j: Optional[str], sparql: Optional[str
         typer.echo("policykg: give only one of --store, --neo4j, --sparql", err=True)
         raise typer.Exit(2)
     if (must_exist or read_only) and choose_kind(kind, path=store, neo4j_uri=neo4j, sparql_endpoint=sparql) == "oxigraph":
-        from policykg.graph.rdf_store import OxigraphStore
+        from policykg.graph.stores.rdf_store import OxigraphStore
 
         folder = Path(settings.get("store", store))
         if not OxigraphStore.exists(folder):
@@ -68,6 +68,6 @@ def named_params(items: list[str], parse: Callable[[str], Any], sigils: str = "?
 def warn_if_truncated(result) -> None:
     """Say on stderr when a query had more rows than the row limit let through."""
     if getattr(result, "truncated", False):
-        from policykg.graph.store import QueryLimits
+        from policykg.graph.stores.base import QueryLimits
 
         typer.echo(f"policykg: {QueryLimits.from_settings().truncation_message()}", err=True)

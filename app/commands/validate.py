@@ -8,8 +8,8 @@ from rich.console import Console
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.app.commands.unplaced import unplaced_documents, unplaced_lines
-from policykg.graph import cascade
-from policykg.graph.rdf_validate import validate_store
+from policykg.graph.cascade import linker as cascade
+from policykg.graph.stores.rdf_validate import validate_store
 
 HELP = """Validate the stored graph against the SHACL shapes (ontology/shapes.ttl, run with pyshacl) and print the counts of documents, tasks, departments, targets and deadlines.
 

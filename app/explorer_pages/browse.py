@@ -7,9 +7,9 @@ import streamlit as st
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
 from policykg.app.explorer_widgets import export_buttons, filtered_tasks, from_address, show_chain, to_address
-from policykg.graph.browse import find_tasks
-from policykg.graph.subgraph import Selection, select
-from policykg.graph.view import document_name, location_name, quoted
+from policykg.graph.views.browse import find_tasks
+from policykg.graph.views.subgraph import Selection, select
+from policykg.graph.views.network_page import document_name, location_name, quoted
 
 PAGE_SIZE = 50   # every task is reachable, a page at a time
 

@@ -12,7 +12,7 @@ from policykg.app.explorer_widgets import (
     show_bool,
     to_address,
 )
-from policykg.graph.chain_tree import LEVEL_ORDER, item_source
+from policykg.graph.cascade.chain_tree import LEVEL_ORDER, item_source
 
 st.title(t("page_chain"))
 st.caption(t("c_intro"))

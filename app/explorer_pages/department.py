@@ -14,9 +14,9 @@ from policykg.app.explorer_widgets import (
     show_bool,
     to_address,
 )
-from policykg.graph import duties as owed
-from policykg.graph.subgraph import Selection, select
-from policykg.graph.view import document_name, location_name, quoted
+from policykg.graph.views import duties as owed
+from policykg.graph.views.subgraph import Selection, select
+from policykg.graph.views.network_page import document_name, location_name, quoted
 
 PAGE_SIZE = 20
 

@@ -7,8 +7,8 @@ import streamlit as st
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import relation_name, t, type_name
 from policykg.app.explorer_widgets import export_buttons, from_address, show_chain, to_address
-from policykg.graph.subgraph import TASK_LABELS, Selection
-from policykg.graph.view import RELATION_NAMES, node_caption, node_details, render_html
+from policykg.graph.views.subgraph import TASK_LABELS, Selection
+from policykg.graph.views.network_page import RELATION_NAMES, node_caption, node_details, render_html
 
 # jurisdiction and function edges join every department of a province or a line: off until asked for
 DEFAULT_RELATIONS = [r for r in RELATION_NAMES if r not in ("IN_JURISDICTION", "HAS_FUNCTION")]

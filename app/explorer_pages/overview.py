@@ -6,7 +6,7 @@ import streamlit as st
 
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
-from policykg.graph.view import LEVEL_COLOURS
+from policykg.graph.views.network_page import LEVEL_COLOURS
 
 TOP_FUNCTIONS = 15   # the rest are listed in the saved query of the same name
 TOP_DEPARTMENTS = 10

@@ -4,7 +4,7 @@ import streamlit as st
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
 from policykg.app.explorer_widgets import export_buttons, from_address, to_address
-from policykg.graph.subgraph import TASK_LABELS, select
+from policykg.graph.views.subgraph import TASK_LABELS, select
 
 st.title(t("page_queries"))
 registry = data.attempt(data.registry)

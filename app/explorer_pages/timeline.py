@@ -8,8 +8,8 @@ import streamlit as st
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import t
 from policykg.app.explorer_widgets import filtered_tasks, from_address, parse_date, to_address
-from policykg.graph.view import KIND_NAMES, STATUS_COLOURS, name_of
-from policykg.graph.browse import timeline
+from policykg.graph.views.network_page import KIND_NAMES, STATUS_COLOURS, name_of
+from policykg.graph.views.browse import timeline
 
 LIMIT = 150   # rows a laptop screen can still read
 

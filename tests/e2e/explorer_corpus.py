@@ -27,10 +27,10 @@ def write_hostile(folder: Path) -> Path:
 def build_store(store_dir: Path, work_dir: Path) -> dict[str, int]:
     """Extract, resolve, build and write the examples and the hostile document, then link the cascade (as
     `policykg ingest` does); returns the store's counts and, under "IMPLEMENTS", the number of links."""
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.registry import open_store
 
     files = sorted(EXAMPLES.glob("*.txt")) + [write_hostile(work_dir)]
     results, problems = process_files(files)

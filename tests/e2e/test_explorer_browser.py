@@ -147,7 +147,7 @@ def test_no_request_left_the_machine(server, browser):
 def linked_task():
     """A task with a confident link and a suggestion upward: the server's store is linked the same way (the
     examples through the real pipeline, then ``cascade.link``)."""
-    from policykg.graph import cascade
+    from policykg.graph.cascade import linker as cascade
     from policykg.graph.build import build
     from policykg.graph.pipeline import process_files
 

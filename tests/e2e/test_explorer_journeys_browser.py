@@ -111,7 +111,7 @@ def obligations() -> dict[tuple[str, str], str]:
     import tempfile
 
     from explorer_corpus import build_store
-    from policykg.graph.stores import open_store
+    from policykg.graph.stores.registry import open_store
     from policykg.queries.registry import Registry
     from policykg.queries.runner import run
 

@@ -9,7 +9,7 @@ it as for any graph. Other stores return None and the caller selects from ``load
 """
 from __future__ import annotations
 
-from policykg.graph.subgraph import Selection, SelectedGraph, select
+from policykg.graph.views.subgraph import Selection, SelectedGraph, select
 
 # discover this many times the cap before stopping: enough to choose the closest nodes and to say how big
 # the neighbourhood is at least
@@ -27,7 +27,7 @@ def fetch(store, selection: Selection) -> SelectedGraph | None:
         return None
     from pyoxigraph import NamedNode
 
-    from policykg.graph.rdf_codec import quads_to_graph
+    from policykg.graph.stores.rdf_codec import quads_to_graph
     from policykg.ontology.mapping import load_mapping
 
     m = load_mapping()
@@ -88,7 +88,7 @@ def nodes_of_label(store, label: str):
         return None
     from pyoxigraph import NamedNode
 
-    from policykg.graph.rdf_codec import quads_to_graph
+    from policykg.graph.stores.rdf_codec import quads_to_graph
     from policykg.ontology.mapping import RDF_TYPE, load_mapping
 
     m = load_mapping()
@@ -116,8 +116,8 @@ def task_graph(store, selection: Selection):
         return None
     from pyoxigraph import NamedNode
 
-    from policykg.graph.rdf_codec import quads_to_graph
-    from policykg.graph.subgraph import find_nodes
+    from policykg.graph.stores.rdf_codec import quads_to_graph
+    from policykg.graph.views.subgraph import find_nodes
     from policykg.ontology.mapping import load_mapping
 
     m = load_mapping()
@@ -128,7 +128,7 @@ def task_graph(store, selection: Selection):
     def ids(label: str, ref: str) -> list[str]:
         found = find_nodes(quads_to_graph(_typed(raw, m, label), m), ref, label)
         if not found:
-            from policykg.graph.subgraph import SelectionError
+            from policykg.graph.views.subgraph import SelectionError
 
             raise SelectionError(f"no {label} {ref!r} in the graph")
         return found

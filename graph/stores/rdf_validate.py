@@ -7,7 +7,7 @@ from typing import Iterable
 from pyoxigraph import Quad
 
 from policykg.graph.model import PolicyGraph
-from policykg.graph.rdf_export import stored_quads
+from policykg.graph.export.rdf import stored_quads
 from policykg.ontology.mapping import ontology_text
 
 SH = "http://www.w3.org/ns/shacl#"

@@ -23,11 +23,11 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, ConstraintError, CypherSyntaxError, DriverError, Neo4jError
 
-from policykg.graph import cypher_codec as cc
-from policykg.graph.neo4j_write import BatchWrite, DocumentRows, DocumentWriteError, expect
+from policykg.graph.stores import cypher_codec as cc
+from policykg.graph.stores.neo4j_write import BatchWrite, DocumentRows, DocumentWriteError, expect
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
-from policykg.graph.store import (FederationRefused, QueryLimits, QueryResult, QueryTimeout, ReadOnlyViolation,
+from policykg.graph.stores.base import (FederationRefused, QueryLimits, QueryResult, QueryTimeout, ReadOnlyViolation,
                                   WriteOutcome)
 from policykg.ontology.mapping import Mapping, load_mapping
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.graph.rdf_codec import graph_quads
-from policykg.graph.rdf_export import export_rdf
-from policykg.graph.subgraph import TASK_LABELS, find_nodes
-from policykg.graph.view import node_caption, render_html
+from policykg.graph.stores.rdf_codec import graph_quads
+from policykg.graph.export.rdf import export_rdf
+from policykg.graph.views.subgraph import TASK_LABELS, find_nodes
+from policykg.graph.views.network_page import node_caption, render_html
 from policykg.ontology.mapping import load_mapping
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")

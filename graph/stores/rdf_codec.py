@@ -526,10 +526,10 @@ def _link_node_props(link_nodes: dict[str, dict[str, Any]], link_from: dict[str,
 
 
 def document_quads(sub: PolicyGraph, doc: str, m: Mapping | None = None) -> tuple[list[Quad], dict[str, list[Quad]]]:
-    """One document's subgraph as what it owns (its nodes and edges, and its summaries: graph/summaries.py) and,
+    """One document's subgraph as what it owns (its nodes and edges, and its summaries: graph/stores/summaries.py) and,
     per shared node it touches, that node's quads (properties and the edges among shared nodes). A node another
     document owns is not written."""
-    from policykg.graph.summaries import with_summaries
+    from policykg.graph.stores.summaries import with_summaries
 
     m = m or load_mapping()
     sub = with_summaries(sub, doc, m)

@@ -20,9 +20,9 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Q
 
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
-from policykg.graph.rdf_codec import bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term, to_term
-from policykg.graph.rdf_write import update_text
-from policykg.graph.store import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
+from policykg.graph.stores.rdf_codec import bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term, to_term
+from policykg.graph.stores.rdf_write import update_text
+from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
 from policykg.ontology.mapping import Mapping, load_mapping
 
 
@@ -58,7 +58,7 @@ def check_read_only(text: str) -> None:
     """
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    from policykg.graph.sparql_guard import refuse_federation
+    from policykg.graph.stores.sparql_guard import refuse_federation
 
     try:
         tree = parseQuery(text)
@@ -342,7 +342,7 @@ class OxigraphStore(SparqlGraphStore):
         if self.read_only:
             raise ReadOnlyViolation(f"the Oxigraph store at {self.path} was opened read-only; writes need a writer")
         if self._writer is None:
-            from policykg.graph.rdf_write import NativeWriter
+            from policykg.graph.stores.rdf_write import NativeWriter
 
             self._writer = NativeWriter(self._store, self.m)
         return self._writer
@@ -362,7 +362,7 @@ class OxigraphStore(SparqlGraphStore):
         return self.writer.bulk_load(items)
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
-        from policykg.graph.rdf_write import state_quads
+        from policykg.graph.stores.rdf_write import state_quads
 
         subject, predicate = self._state_terms()
         self.writer.add_links(graph, replace, None if state is None else state_quads(subject, predicate, state),
@@ -373,7 +373,7 @@ class OxigraphStore(SparqlGraphStore):
         to: what the cascade linker reads a batch at a time. Shared nodes are remembered across calls."""
         from collections import OrderedDict
 
-        from policykg.graph.rdf_write import NativeWriter
+        from policykg.graph.stores.rdf_write import NativeWriter
 
         if self._shared_cache is None:
             self._shared_cache = OrderedDict()
@@ -382,7 +382,7 @@ class OxigraphStore(SparqlGraphStore):
 
     def document_quads(self, doc: str) -> list[Quad]:
         """The quads a stored document owns (its nodes, their properties and edges; links left out)."""
-        from policykg.graph.rdf_write import NativeWriter
+        from policykg.graph.stores.rdf_write import NativeWriter
 
         return NativeWriter(self._store, self.m).document_quads(doc, with_links=False)
 
@@ -411,7 +411,7 @@ class OxigraphStore(SparqlGraphStore):
         limits = QueryLimits.from_settings()
         if limits.timeout_s <= 0:
             return result_of(run_on(self._store, text, params), limits.max_rows)
-        from policykg.graph import query_worker
+        from policykg.graph.stores import query_worker
 
         return query_worker.run(self.path, text, params, limits)
 

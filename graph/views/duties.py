@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from policykg.graph.browse import reading_order, task_view
+from policykg.graph.views.browse import reading_order, task_view
 from policykg.graph.model import PolicyGraph
-from policykg.graph.subgraph import (
+from policykg.graph.views.subgraph import (
     Selection,
     SelectionError,
     _as_date,

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import html
 
-from policykg.graph.chain_tree import (
+from policykg.graph.cascade.chain_tree import (
     ChainTree,
     TreeRow,
     item_label,
     item_source,
     level_rank,
 )
-from policykg.graph.view import (
+from policykg.graph.views.network_page import (
     _PAGE,
     EDGE_COLOURS,
     LEVEL_COLOURS,

@@ -1,7 +1,7 @@
 """A user's query on the embedded store, run in a process of its own so that it can be stopped.
 
 pyoxigraph has no way to cancel a query, and one query (a cartesian product, say) can run for hours and take
-gigabytes. So ``OxigraphStore.query`` hands the query to a fresh ``python -m policykg.graph.query_worker``:
+gigabytes. So ``OxigraphStore.query`` hands the query to a fresh ``python -m policykg.graph.stores.query_worker``:
 it opens the store read-only (``Store.read_only``, beside any writer, as every reader does), caps its own
 address space at the memory limit, reads at most the row limit (results stream, so an endless result stops
 there) and sends the plain rows back on stdout. The caller waits up to the time limit and then kills it
@@ -18,18 +18,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from policykg.graph.store import QueryLimits, QueryResult, QueryTimeout, QueryTooLarge
+from policykg.graph.stores.base import QueryLimits, QueryResult, QueryTimeout, QueryTooLarge
 
 _MEMORY_SIGNS = ("memory allocation", "MemoryError", "Cannot allocate memory", "std::bad_alloc")
 
 
 def run(path: str | os.PathLike, text: str, params: dict[str, Any] | None, limits: QueryLimits) -> QueryResult:
     """Run ``text`` on the store at ``path`` within ``limits``; QueryTimeout / QueryTooLarge when stopped."""
-    from policykg.graph.rdf_store import QuerySyntaxError, StoreError
+    from policykg.graph.stores.rdf_store import QuerySyntaxError, StoreError
 
     request = pickle.dumps({"path": str(Path(path)), "text": text, "params": dict(params or {}),
                             "max_rows": limits.max_rows, "memory_mb": limits.memory_mb})
-    proc = subprocess.Popen([sys.executable, "-m", "policykg.graph.query_worker"], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "policykg.graph.stores.query_worker"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, err = proc.communicate(request, timeout=limits.timeout_s)
@@ -79,7 +79,7 @@ def _limit_memory(memory_mb: int) -> None:
 def main() -> None:
     from pyoxigraph import Store
 
-    from policykg.graph.rdf_store import QuerySyntaxError, result_of, run_on
+    from policykg.graph.stores.rdf_store import QuerySyntaxError, result_of, run_on
 
     request = pickle.loads(sys.stdin.buffer.read())
     try:

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from policykg.graph import cascade_model
-from policykg.graph import cascade_text as ct
-from policykg.graph.cascade_features import Item, make_item, pair_features, relative_features, weigh
-from policykg.graph.cascade_index import NgramIndex
-from policykg.graph.cascade_read import BATCH, document_graphs
-from policykg.graph.cascade_scope import (NATIONAL_NAMES, RANK, containing, main_jurisdiction, short_name,
+from policykg.graph.cascade import scoring as cascade_model
+from policykg.graph.cascade import text as ct
+from policykg.graph.cascade.features import Item, make_item, pair_features, relative_features, weigh
+from policykg.graph.cascade.index import NgramIndex
+from policykg.graph.cascade.read import BATCH, document_graphs
+from policykg.graph.cascade.scope import (NATIONAL_NAMES, RANK, containing, main_jurisdiction, short_name,
                                           split_level)
 from policykg.graph.model import Edge, Node, PolicyGraph
 

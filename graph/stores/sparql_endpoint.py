@@ -14,9 +14,9 @@ from typing import Any, Iterable
 from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Variable, parse, parse_query_results
 
 from policykg.core import settings
-from policykg.graph.rdf_codec import bind_values
-from policykg.graph.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
-from policykg.graph.store import QueryLimits, QueryResult, QueryTimeout
+from policykg.graph.stores.rdf_codec import bind_values
+from policykg.graph.stores.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
+from policykg.graph.stores.base import QueryLimits, QueryResult, QueryTimeout
 from policykg.ontology.mapping import Mapping
 
 class SparqlEndpointStore(SparqlGraphStore):
@@ -66,7 +66,7 @@ class SparqlEndpointStore(SparqlGraphStore):
             return result_of(parse_query_results(data, format=QueryResultsFormat.JSON),
                              limits.max_rows if limits is not None else None)
         triples = list(parse(data, format=RdfFormat.N_TRIPLES))
-        from policykg.graph.rdf_codec import plain
+        from policykg.graph.stores.rdf_codec import plain
 
         return QueryResult(["subject", "predicate", "object"],
                            [[plain(t.subject), plain(t.predicate), plain(t.object)] for t in triples])

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from policykg.graph import cypher_codec as cc
+from policykg.graph.stores import cypher_codec as cc
 from policykg.graph.model import Edge, PolicyGraph
-from policykg.graph.summaries import with_summaries
+from policykg.graph.stores.summaries import with_summaries
 from policykg.ontology.mapping import Mapping
 
 

@@ -47,7 +47,7 @@ class _OxigraphReader:
         self.cache: dict[str, list] = {}
 
     def __call__(self, docs: list[str]) -> PolicyGraph:
-        from policykg.graph.rdf_codec import quads_to_graph
+        from policykg.graph.stores.rdf_codec import quads_to_graph
 
         quads = []
         for doc in docs:
@@ -67,7 +67,7 @@ class _Neo4jReader:
         self.store = store
 
     def __call__(self, docs: list[str]) -> PolicyGraph:
-        from policykg.graph import cypher_codec as cc
+        from policykg.graph.stores import cypher_codec as cc
 
         m, g = self.store.m, PolicyGraph()
         owned = [label for label, spec in m.nodes.items() if not spec.shared]
@@ -89,7 +89,7 @@ class _Neo4jReader:
         return g
 
     def _edges(self, text: str, docs: list[str], g: PolicyGraph, rel: str):
-        from policykg.graph import cypher_codec as cc
+        from policykg.graph.stores import cypher_codec as cc
 
         m = self.store.m
         out = []

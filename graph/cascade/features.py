@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from policykg.graph import cascade_text as ct
-from policykg.graph.cascade_index import NgramIndex, gram_ids
+from policykg.graph.cascade import text as ct
+from policykg.graph.cascade.index import NgramIndex, gram_ids
 
 FEATURES = ("cov_higher", "cov_lower", "clause_higher", "clause_dice", "cov_lower_all", "target_match",
             "target_clash", "object_cover", "concept_cover", "concept_clause", "function_agree", "function_clash",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from policykg.graph.store import FederationRefused
+from policykg.graph.stores.base import FederationRefused
 
 
 def refuse_federation(tree: Any, graph_prefix: str) -> None:

@@ -1,7 +1,7 @@
 """Browsing tasks in a PolicyGraph: filtered task lists with their source, a timeline, and dropdown choices.
 
 The explorer's Browse and Timeline pages call these; they use the same ``Selection`` filters as the graph
-view (``policykg.graph.subgraph``), plus a keyword whose matches are returned as spans to highlight.
+view (``policykg.graph.views.subgraph``), plus a keyword whose matches are returned as spans to highlight.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import date
 from typing import Iterable
 
 from policykg.graph.model import PolicyGraph
-from policykg.graph.view import document_name, function_label
-from policykg.graph.subgraph import Selection, _as_date, _index, _task_document, matching_tasks
+from policykg.graph.views.network_page import document_name, function_label
+from policykg.graph.views.subgraph import Selection, _as_date, _index, _task_document, matching_tasks
 
 _ONGOING_KINDS = ("ongoing", "recurring")
 

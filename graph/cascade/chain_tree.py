@@ -402,7 +402,7 @@ def item_label(item: ChainItem, lang: str = "zh") -> str:
 
 def item_source(item: ChainItem, lang: str = "zh") -> str:
     """《document》第N项: where to read the task."""
-    from policykg.graph.view import document_name, quoted
+    from policykg.graph.views.network_page import document_name, quoted
 
     title = document_name({"title": item.doc_title, "doc_id": item.doc_id})
     number = item_number(item, lang)

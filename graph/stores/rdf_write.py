@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 from policykg.graph.model import PolicyGraph
-from policykg.graph.rdf_codec import CodecError, document_quads, edge_quads, quads_to_graph, sparql_term
+from policykg.graph.stores.rdf_codec import CodecError, document_quads, edge_quads, quads_to_graph, sparql_term
 from policykg.ontology.mapping import RDF_TYPE, Mapping
 
 _DEFAULT = DefaultGraph()

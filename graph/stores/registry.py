@@ -9,7 +9,7 @@ import importlib
 from dataclasses import dataclass
 
 from policykg.core import settings
-from policykg.graph.store import GraphStore
+from policykg.graph.stores.base import GraphStore
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,11 @@ class StoreKind:
 
 
 STORES: dict[str, StoreKind] = {
-    "oxigraph": StoreKind("policykg.graph.rdf_store:OxigraphStore", "path", "embedded Oxigraph store on disk (default)",
+    "oxigraph": StoreKind("policykg.graph.stores.rdf_store:OxigraphStore", "path", "embedded Oxigraph store on disk (default)",
                           read_only=True),
-    "sparql": StoreKind("policykg.graph.sparql_endpoint:SparqlEndpointStore", "sparql_endpoint",
+    "sparql": StoreKind("policykg.graph.stores.sparql_endpoint:SparqlEndpointStore", "sparql_endpoint",
                         "remote SPARQL 1.1 endpoint (query and update over HTTP)"),
-    "neo4j": StoreKind("policykg.graph.neo4j_store:Neo4jStore", "neo4j_uri", "Neo4j server over Bolt"),
+    "neo4j": StoreKind("policykg.graph.stores.neo4j_store:Neo4jStore", "neo4j_uri", "Neo4j server over Bolt"),
 }
 
 

@@ -5,7 +5,7 @@ from typing import BinaryIO, Iterable
 
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
-from policykg.graph.rdf_codec import graph_quads
+from policykg.graph.stores.rdf_codec import graph_quads
 from policykg.ontology.mapping import load_mapping
 
 # format name -> (pyoxigraph format, keeps named graphs)
@@ -20,7 +20,7 @@ FORMATS: dict[str, tuple[RdfFormat, bool]] = {
 
 def stored_quads(store) -> Iterable[Quad]:
     """What a store holds as RDF, in the stored (lean) form validation checks: an RDF store's own quads (its
-    summaries left out: counts derived from the graph, see graph/summaries.py), else its graph written through the
+    summaries left out: counts derived from the graph, see graph/stores/summaries.py), else its graph written through the
     mapping (Neo4j)."""
     if hasattr(store, "quads"):
         summary = load_mapping().summary_predicates()

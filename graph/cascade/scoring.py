@@ -17,7 +17,7 @@ from importlib import resources
 def model() -> dict:
     if _override is not None:
         return _override
-    path = resources.files("policykg.graph").joinpath("cascade_model.json")
+    path = resources.files("policykg.graph.cascade").joinpath("cascade_model.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -55,8 +55,8 @@ _QUANTITY = re.compile(
 
 @lru_cache(maxsize=1)
 def terms() -> dict:
-    """The synonym groups and exclusive classes of graph/cascade_terms.yaml."""
-    path = resources.files("policykg.graph").joinpath("cascade_terms.yaml")
+    """The synonym groups and exclusive classes of graph/cascade/cascade_terms.yaml."""
+    path = resources.files("policykg.graph.cascade").joinpath("cascade_terms.yaml")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
