@@ -63,6 +63,13 @@ def test_the_terms_file_has_its_three_parts():
     assert ["分类考试招生", "职教高考", "职业教育高考", "分类考试"] in t["synonyms"]
 
 
+def test_overlap_of_phrases_with_no_two_characters_together_is_zero():
+    # same last two characters, neither inside the other, but punctuation leaves no bigram to compare
+    assert ct.overlap("甲，乙，丙", "丁，丙") == 0.0
+    assert ct.overlap("甲，乙，丙", "丁戊，丙") == 0.0      # one side has a bigram, the other none
+    assert ct.overlap("丁戊，丙", "甲，乙，丙") == 0.0
+
+
 # -- text.py: classes and themes ----------------------------------------------------------------------------
 
 NONE = frozenset()
@@ -261,6 +268,12 @@ def test_use_replaces_the_model_and_none_restores_the_shipped_one():
     finally:
         scoring.use(None)
     assert scoring.model() == shipped
+    # the intercept is shown to three decimals like every contribution
+    scoring.use({"version": "toy-3", "features": ["a"], "coefficients": [1.0], "intercept": -0.123456})
+    try:
+        assert scoring.contributions({"a": 0.0}) == {"intercept": -0.123}
+    finally:
+        scoring.use(None)
 
 
 # -- index.py: the n-gram index and its BM25 ----------------------------------------------------------------
@@ -672,6 +685,10 @@ def test_collect_items_skips_unknown_levels_and_documents():
     g.add_node(Node("m/C/1", "SchoolMeasure", {"measure": "建设校内实训基地"}, doc="C"))
     g.add_edge(Edge("task/C/1", "HAS_MEASURE", "m/C/1"))
     assert [(it.id, it.level) for it in cl.collect_items(g)] == [("m/C/1", "institution"), ("task/C/1", "provincial")]
+    # a measure that names no document of its own is read through its row's
+    g.add_node(Node("m/C/2", "SchoolMeasure", {"measure": "修订人才培养方案"}))
+    g.add_edge(Edge("task/C/1", "HAS_MEASURE", "m/C/2"))
+    assert [(it.id, it.doc, it.row_task) for it in cl.collect_items(g)][1] == ("m/C/2", "C", "task/C/1")
     # a document node named apart from its doc_id is found under both
     g = _doc_graph("D", "municipal", "无锡市", [(1, "建设实训基地")], node_id="document/0001")
     g.add_node(Node("task/D/2", "Task", {"text": "建设实训基地", "doc_id": "D"}, doc="D"))
