@@ -601,6 +601,13 @@ def test_relative_features_compare_with_the_best_of_the_clause_and_of_the_docume
     # a same-row pair is not compared: it changed no best above (l-h2 stays 0.4 / 0.4 in its document)
 
 
+def test_a_same_row_pair_alone_has_no_best_to_be_compared_with():
+    L, H = SimpleNamespace(id="l", doc="D"), SimpleNamespace(id="h")
+    scored = [_scored(L, H, 0.7, same_row=True)]
+    relative_features(scored)
+    assert (scored[0][2]["rel_lower"], scored[0][2]["rel_document"]) == (0.0, 0.0)
+
+
 def test_relative_features_of_a_pair_with_no_shared_text():
     L, H = SimpleNamespace(id="l", doc="D"), SimpleNamespace(id="h")
     scored = [_scored(L, H, 0.0, clause=-1)]
