@@ -82,14 +82,16 @@ def keyword_spans(text: str, keyword: str | None) -> list[tuple[int, int]]:
 
 def find_tasks(graph: PolicyGraph, selection: Selection, keyword: str | None = None,
                limit: int | None = None) -> tuple[list[TaskView], int]:
-    """Tasks matching ``selection`` and ``keyword`` (in the text, section or a department name), and how many
-    matched in all (``limit`` caps the list returned, not the count)."""
+    """Tasks matching ``selection`` and ``keyword`` (in the text, a school measure's goals, the section or a
+    department name), and how many matched in all (``limit`` caps the list returned, not the count)."""
     keyword = (keyword or "").strip() or None
     views: list[TaskView] = []
     total = 0
     for task_id in reading_order(graph, matching_tasks(graph, selection)):
         view = task_view(graph, task_id, keyword)
+        goals = graph.nodes[task_id].props.get("goals") or []
         if keyword and not (view.matches or keyword_spans(view.section, keyword)
+                            or any(keyword_spans(str(g), keyword) for g in goals)
                             or any(keyword_spans(d, keyword) for d in view.lead + view.support)):
             continue
         total += 1

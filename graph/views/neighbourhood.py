@@ -155,7 +155,9 @@ def task_graph(store, selection: Selection):
     if selection.document:
         docs = [NamedNode(m.node_iri(i)) for i in ids("Document", selection.document)]
         start += docs
-        task_sets.append({t for d in docs for t in outgoing(d, "HAS_TASK")})
+        own = {t for d in docs for t in outgoing(d, "HAS_TASK")}
+        # a school's measures answer its document's rows: they are the document's too (graph.views.subgraph)
+        task_sets.append(own | {m for t in own for m in outgoing(t, "HAS_MEASURE")})
     if selection.function:
         depts = [NamedNode(m.node_iri(n.id)) for n in nodes_of_label(store, "Department")
                  if n.props.get("function") == selection.function]

@@ -268,7 +268,9 @@ def _focus_and_tasks(graph: PolicyGraph, idx: _Index, sel: Selection,
         docs = _require(graph, sel.document, "Document")
         named += docs
         focus += docs
-        task_sets.append([e.target for d in docs for e in idx.out.get(d, ()) if e.type == "HAS_TASK"])
+        own = [e.target for d in docs for e in idx.out.get(d, ()) if e.type == "HAS_TASK"]
+        # a school's measures answer its document's rows: they are the document's too (as counted unfiltered)
+        task_sets.append(own + [e.target for t in own for e in idx.out.get(t, ()) if e.type == "HAS_MEASURE"])
     if sel.function is not None:
         funcs = find_nodes(graph, sel.function, "Function")
         depts = [n.id for n in graph.nodes_by_label("Department") if n.props.get("function") == sel.function]
