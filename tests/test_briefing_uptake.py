@@ -61,6 +61,7 @@ def test_who_has_taken_up_each_national_task(graph, tmp_path):
         ("　", TITLES["003"], "19", "江阴市", False),
         ("", TITLES["002"], "38", "江西省", False),
         ("", TITLES["004"], "26", "辽宁省", False),
+        ("", TITLES["004"], "48", "辽宁省", False),   # tax breaks for the enterprises it cultivates (test_chain_tree)
         ("", TITLES["003"], "13", "江阴市", False),
     ]
     assert row.cells[2].text == "学校/单位：锦州师范高等专科学校"
