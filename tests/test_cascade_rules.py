@@ -68,6 +68,9 @@ def test_overlap_of_phrases_with_no_two_characters_together_is_zero():
     assert ct.overlap("甲，乙，丙", "丁，丙") == 0.0
     assert ct.overlap("甲，乙，丙", "丁戊，丙") == 0.0      # one side has a bigram, the other none
     assert ct.overlap("丁戊，丙", "甲，乙，丙") == 0.0
+    # ... but a phrase inside the other is covered whole, bigrams or not
+    assert ct.overlap("丙，乙", "甲丙，乙") == 1.0
+    assert ct.overlap("甲丙，乙", "丙，乙") == 1.0
 
 
 # -- text.py: classes and themes ----------------------------------------------------------------------------
@@ -451,6 +454,17 @@ def test_weigh_gives_the_idf_of_each_gram_and_the_mass_of_item_and_clauses():
     assert low.weight == pytest.approx(7 * known + 7 * unseen)
     assert low.seg_weights.tolist() == pytest.approx([7 * known, 7 * unseen])
     assert (low.positions >= 0).sum() == 7
+
+
+def test_the_mass_of_a_short_clause_and_of_an_empty_one():
+    short = _item("h", "甲乙丙")                       # one clause of three grams: 甲乙 乙丙 甲乙丙
+    index = NgramIndex([short.ids])
+    weigh(short, index)
+    assert short.seg_weights.tolist() == pytest.approx([3 * _idf(1, 1)])   # 0.86: below 1, kept as it is
+    assert short.weight == pytest.approx(3 * _idf(1, 1))
+    empty = _item("e", "甲")                           # no gram at all: the clause weighs 1, not 0
+    weigh(empty, index)
+    assert empty.seg_weights.tolist() == [1.0] and empty.weight == 1.0
 
 
 def test_a_verbatim_restatement_covers_everything():
