@@ -42,6 +42,12 @@ pages = [st.Page(PAGES / file, title=t(key), url_path=path if i else "home", def
 pages.append(st.Page(lambda: st.switch_page(pages[0]), title=t("page_overview"), url_path=_PAGES[0][2],
                      visibility="hidden"))
 navigation = st.navigation(pages)
+# On another page, what the address last said (app/explorer_widgets.py: from_address) is forgotten: the new page's
+# address is read afresh, even where a parameter of the same name held the same value on the page before.
+if st.session_state.get("_explorer_page") != navigation.url_path:
+    st.session_state["_explorer_page"] = navigation.url_path
+    for marker in [k for k in st.session_state if str(k).startswith("_address_")]:
+        del st.session_state[marker]
 
 with st.sidebar:
     opened = data.attempt(data.store)

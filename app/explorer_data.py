@@ -504,6 +504,42 @@ def parameter_options(ptype: str) -> list[tuple[str, str]] | None:
     return [(j, j) for j in ch.jurisdictions]
 
 
+def parameter_from_address(param) -> Callable[[str], Any]:
+    """How a saved query's parameter is read back from the page address: typed as the query takes it
+    (``Parameter.coerce``); a value a dropdown does not offer is refused (ValueError), so the widget keeps its own."""
+    options = parameter_options(param.type)
+
+    def parse(text: str):
+        from policykg.queries.registry import QueryError
+
+        try:
+            value = param.coerce(text)
+        except QueryError as exc:
+            raise ValueError(str(exc)) from None
+        if options is not None and value not in {v for v, _ in options}:
+            raise ValueError(f"{text!r} is not one of the {param.type} choices")
+        return value
+
+    return parse
+
+
+def parameter_default(param) -> Any:
+    """A parameter's declared default, typed as its widget holds it (a date as a date)."""
+    try:
+        return param.coerce(param.default)
+    except Exception:   # noqa: BLE001 - a default the type refuses: compared as it is
+        return param.default
+
+
+def parameter_to_address(value: Any) -> str:
+    """A parameter's value as the page address holds it: dates as 2022-12-31, booleans as true / false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
 def parameter_widget(param, key: str):
     """One form field for a canned query parameter: a dropdown where the data can list the values."""
     label = column_label(param.name) + (" *" if param.required else "")
@@ -648,6 +684,48 @@ def extraction_frame(result):
         "location": location_name(task.provenance.location, lang()) if task.provenance else "",
     } for task in result.tasks])
     return frame.rename(columns={c: column_label(c) for c in frame.columns})
+
+
+# What the readers report about a row they could not read (loaders: segment, paragraphs, extract), as patterns of
+# their English reasons -> the i18n key of the sentence shown in Chinese; a reason not listed gets i_problem_other.
+_PROBLEM_REASONS = (
+    (re.compile(r"(?P<name>'.*'|\".*\") is not kept as a department: (?P<why>.+)"), "i_problem_unit"),
+    (re.compile(r"a responsibility annotation before any numbered item: not attached to a task"), "i_problem_orphan"),
+    (re.compile(r"number cell (?P<name>'.*'|\".*\") is not a task number"), "i_problem_number"),
+    (re.compile(r"row has no task text"), "i_problem_no_text"),
+)
+# why a string is no department name (core/lexicon.py: why_not_unit) -> the i18n key of its Chinese words
+_NOT_A_UNIT = (
+    (re.compile(r"too short for a department name"), "i_unit_short"),
+    (re.compile(r"longer than (?P<n>\d+) characters: a sentence, not a department name"), "i_unit_long"),
+    (re.compile(r"unbalanced brackets"), "i_unit_brackets"),
+    (re.compile(r"holds sentence words or a date, not a department name"), "i_unit_sentence"),
+    (re.compile(r"does not end like a department name.*"), "i_unit_ending"),
+)
+
+
+def problem_sentence(problem) -> str:
+    """A reader's warning about one row (``core.records.Problem``) as a sentence in the chosen language: where in
+    the file (表1第2行, 第3段 in Chinese) and what was not read, saying what to check; Markdown, the file's words
+    escaped. The preview names the file."""
+    from ast import literal_eval
+
+    from policykg.graph.views.network_page import location_name
+
+    where = t("i_problem_file") if problem.location == "file" else location_name(problem.location, lang())
+    for pattern, key in _PROBLEM_REASONS:
+        m = pattern.fullmatch(problem.reason.strip())
+        if m is None:
+            continue
+        values = m.groupdict()
+        name = literal_eval(values["name"]) if values.get("name") else ""
+        why = ""
+        if key == "i_problem_unit":
+            found = next(((k, w.fullmatch(values["why"])) for w, k in _NOT_A_UNIT if w.fullmatch(values["why"])),
+                         None)
+            why = t(found[0], **found[1].groupdict()) if found else t("i_unit_other")
+        return t(key, where=esc(where), name=esc(name), why=why)   # Markdown: the file's words escaped
+    return t("i_problem_other", where=esc(where))
 
 
 def write_extraction(result):
@@ -814,9 +892,33 @@ def task_options(level: str | None) -> list[tuple[str, str]]:
         number = int(row[4]) if str(row[4] or "").isdigit() else 10 ** 6
         return (level_rank(doc.first_level()), row[3], number, row[1])
 
-    return [(r[1], f"{quoted(document_name({'title': docs[r[3]].title}))}第{r[4]}项 · {r[2] or ''}"
-             if lang() == "zh" else f"{quoted(document_name({'title': docs[r[3]].title}))} No. {r[4]} · {r[2] or ''}")
+    def ref(doc_id: str, number) -> str:   # DOC-NUMBER as the command line takes it: 001-7
+        head = doc_id.split("_")[0]
+        return f"{head if sum(1 for d in docs if d.startswith(head)) == 1 else doc_id}-{number}"
+
+    return [(r[1], f"{quoted(document_name({'title': docs[r[3]].title}))}第{r[4]}项（{ref(r[3], r[4])}） · {r[2] or ''}"
+             if lang() == "zh" else
+             f"{quoted(document_name({'title': docs[r[3]].title}))} No. {r[4]} ({ref(r[3], r[4])}) · {r[2] or ''}")
             for r in sorted(picked, key=order)]
+
+
+def find_task(words: str) -> list[str]:
+    """The tasks a search names, of any level, in document order: one task for DOC-NUMBER as the command line
+    takes it (001-7, 江西省工作任务清单 第5项, 《江西省工作任务清单》第5项, a title and #5); otherwise every task whose
+    document, number or whole text contains each of the words (separated by spaces)."""
+    from policykg.queries.lookup import DOC_NUMBER, Lookup, NoSuchName
+
+    given = words.strip()
+    if not given:
+        return []
+    bare = given.replace("《", "").replace("》", "")
+    if DOC_NUMBER.fullmatch(bare):
+        try:
+            return [Lookup(store()).task(bare)[0]]
+        except NoSuchName:   # no such document or number: the words may still be in a task's text
+            pass
+    parts = given.split()
+    return [task for task, label in task_options(None) if all(part in label for part in parts)]
 
 
 def chain_tree(task_id: str, suggestions: bool):

@@ -83,8 +83,11 @@ def test_browse_keyword_highlights_and_counts(app, corpus):
     goto(app, "browse")
     app.text_input(key="browse_kw").input("在线开放课程").run()
     expected = sum("在线开放课程" in t.text for r in corpus["results"] for t in r.tasks)
+    measures = sum(1 for r in corpus["results"] for t in r.tasks if t.school_measures is not None and "在线开放课程"
+                   in (t.school_measures.measure or "") + "".join(t.school_measures.goals))
     assert expected > 0
-    assert f"共 {expected} 项任务" in markdown(app)
+    # what each count counts: tasks and school measures apart
+    assert f"共 {expected + measures} 项（任务 {expected} 项、学校举措 {measures} 项）" in markdown(app)
     assert "<mark>在线开放课程</mark>" in markdown(app)
     located = [t for r in corpus["results"] for t in r.tasks if "在线开放课程" in t.text]
     # the source: document and row/paragraph, in words ("paragraph 10" reads 第10段, "table 1, row 7" 表1第7行)
@@ -116,15 +119,15 @@ def test_browse_department_rollup_matches_the_canned_query(app, corpus):
     n_rolled = len({(r[docs_col], r[no_col]) for r in with_units.rows})
     n_alone = len({(r[docs_col], r[no_col]) for r in alone.rows})
     assert n_rolled > n_alone
-    assert f"共 {n_rolled} 项任务" in rolled
-    assert f"共 {n_alone} 项任务" in own
+    assert f"共 {n_rolled} 项（" in rolled
+    assert f"共 {n_alone} 项（" in own
 
 
 def test_hostile_text_is_shown_not_run(app):
     goto(app, "browse")
     app.selectbox(key="browse_doc").select(HOSTILE_DOC).run()
     shown = markdown(app)
-    assert "共 2 项任务" in shown
+    assert "共 2 项（任务 2 项、学校举措 0 项）" in shown
     assert "<script" not in shown and "<img" not in shown and "<b>" not in shown
     assert "&lt;script&gt;" in shown and "&#42;&#42;加粗&#42;&#42;" in shown and "&#36;x&#36;" in shown
     # what the reader sees is the text exactly as written
@@ -219,17 +222,39 @@ def test_timeline_marks_overdue_as_of_a_date(app, corpus):
     goto(app, "timeline")
     as_of = date(2023, 1, 1)
     app.date_input(key="timeline_as_of").set_value(as_of).run()
-    expected = 0
+    expected, late_tasks = 0, 0
     for r in corpus["results"]:
         for t in r.tasks:
-            for d in t.deadlines:
-                due = d.end or d.start
-                if due and date.fromisoformat(due) < as_of and d.kind.value not in ("ongoing", "recurring"):
-                    expected += 1
-    assert f"已逾期 {expected} 项" in markdown(app)
+            late = [d for d in t.deadlines if (d.end or d.start) and date.fromisoformat(d.end or d.start) < as_of
+                    and d.kind.value not in ("ongoing", "recurring")]
+            expected += len(late)
+            late_tasks += bool(late)
+    # deadlines counted apart from the tasks they belong to (a task may have several); school measures apart
+    assert f"已逾期的时限 {expected} 个（任务 {late_tasks} 项、学校举措 0 项）" in markdown(app)
     assert len(charts(app)) == 1
     frame = app.dataframe[0].value
     assert (frame["状态"] == "逾期").sum() == expected
+
+
+def test_timeline_browse_and_overview_count_alike(app, corpus):
+    """Every count says what it counts, and the pages agree: tasks and school measures apart (as extracted),
+    deadlines apart from the items they belong to."""
+    tasks = [t for r in corpus["results"] for t in r.tasks]
+    measures = sum(1 for t in tasks if t.school_measures is not None)
+    whole = f"共 {len(tasks) + measures} 项（任务 {len(tasks)} 项、学校举措 {measures} 项）"
+    assert {m.label: m.value for m in app.metric}["学校举措"] == str(measures) > "0"
+    goto(app, "browse")
+    assert whole in markdown(app)
+    goto(app, "timeline")
+    assert markdown(app).startswith(f"**{whole}；在时间线上：任务 ")
+    assert "学校举措的完成时间按原文列在浏览页和部门任务页" in "\n".join(c.value for c in app.caption)
+    assert set(app.dataframe[0].value["任务或学校举措"]) == {"任务"}
+    # one document: the Liaoning list with a school's measures beside its rows
+    liaoning = next(r for r in corpus["results"] if r.meta.doc == "004_2a2449f2b149ce8a")
+    mine = sum(1 for t in liaoning.tasks if t.school_measures is not None)
+    app.selectbox(key="timeline_doc").select("004_2a2449f2b149ce8a").run()
+    assert markdown(app).startswith(f"**共 {len(liaoning.tasks) + mine} 项（任务 {len(liaoning.tasks)} 项、"
+                                    f"学校举措 {mine} 项）")
 
 
 def test_ingest_previews_then_writes(corpus, monkeypatch, tmp_path):

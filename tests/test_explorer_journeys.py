@@ -50,6 +50,17 @@ def goto(at: AppTest, page: str, **params) -> AppTest:
     return at
 
 
+def opened(page: str, **params) -> AppTest:
+    """A new session (a colleague opening a shared link) at ``page`` with the address ``params``."""
+    at = AppTest.from_file(ENTRY, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(f"explorer_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def shown(at: AppTest) -> str:
     """Every text the page shows (markdown, captions, titles, metrics, messages), unescaped."""
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
@@ -78,16 +89,17 @@ def test_national_task_20_down_the_levels(app):
     text = shown(app)
     assert app.radio(key="chain_level").value == "national"
     assert app.selectbox(key="chain_task").value == TASK_20
-    # as read from the examples: 江苏省 34 (with 江阴市 19 under it), 江西省 38, 辽宁省 26, 江阴市 13
+    # as read from the examples: 江苏省 34 (with 江阴市 19 under it), 江西省 38, 辽宁省 26 and 48 (its incentive for
+    # the 产教融合型企业 it cultivates; tests/test_chain_tree.py), 江阴市 13
     tree = re.findall(r"^( *)- \*\*(.+?)\*\*", "\n".join(m.value for m in app.markdown), flags=re.MULTILINE)
     heads = [(len(indent) // 4, html.unescape(h)) for indent, h in tree]
     assert [(depth, h.split(" · ")[1], re.search(r"第(\d+)项", h).group(1)) for depth, h in heads] == [
         (0, "全国", "20"), (1, "江苏省", "34"), (2, "江阴市", "19"), (1, "江西省", "38"), (1, "辽宁省", "26"),
-        (1, "江阴市", "13")]
+        (1, "辽宁省", "48"), (1, "江阴市", "13")]
     assert "学校/单位：锦州师范高等专科学校" in text and "尚未承接" in text
     # the drawing: one node per task, labelled with jurisdiction and number; a legend
     page = app.get("iframe")[0].proto.srcdoc
-    assert page.count('"shape": "box"') == 6 and "江苏省\\n第34项" in page and "江阴市\\n第19项" in page
+    assert page.count('"shape": "box"') == 7 and "江苏省\\n第34项" in page and "江阴市\\n第19项" in page
     assert "确定的落实关系" in page
 
 
@@ -115,6 +127,53 @@ def test_the_task_picker_searches_the_whole_text(app):
     app.radio(key="graph_kind").set_value("Task").run()
     app.selectbox(key="graph_task_doc").select("doc/001_8158844c7a4eb5af").run()
     assert any("遴选100个左右德育特色案例" in o for o in app.selectbox(key="graph_pick").options)
+
+
+# as read: the tasks of the examples a search names (DOC-NUMBER, title and number, words of the whole text)
+JX_38 = "task/002_9942bf19912af7cb/38"     # 江西省工作任务清单 No. 38: 建立江西省产教融合型企业认证制度 …
+JY_19 = "task/003_7fdab2a4388eb7e7/19"     # 江阴市 No. 19: 健全支持民办职业学校发展的相关政策 (restates 江苏 No. 34)
+
+
+@pytest.mark.parametrize("words, task, level", [
+    ("001-20", TASK_20, "national"),                                   # DOC-NUMBER, as the command line takes it
+    ("江西省工作任务清单 第38项", JX_38, "provincial"),                  # a title and a number
+    ("《江西省工作任务清单》第38项", JX_38, "provincial"),
+    ("健全支持民办职业学校发展的相关政策", JY_19, "municipal"),           # words of one task's text, any level
+    ("抵免该企业当年应缴教育费附加", JX_38, "provincial"),                # words from the end of a long text
+])
+def test_the_tree_starts_from_any_task_found_by_reference_or_words(app, words, task, level):
+    goto(app, "chain")
+    app.text_input(key="chain_find").input(words).run()
+    assert app.selectbox(key="chain_task").value == task
+    assert app.radio(key="chain_level").value == level
+    assert param(app, "task") == [task]
+    assert not app.warning and not app.error
+
+
+def test_a_search_naming_several_tasks_offers_them_to_choose(app):
+    goto(app, "chain")
+    # as read: 产教融合型企业 is in national tasks 20 and 27 (the national list comes first), 江西省's No. 38,
+    # 江阴市's No. 13 and rows of 辽宁省's list
+    app.text_input(key="chain_find").input("产教融合型企业").run()
+    found = app.selectbox(key="chain_found_pick")
+    assert found.options[:2] == [
+        "《重点任务（项目）一览表》第20项（001-20） · 遴选建设一批产教融合型城市，培育数以万计的产教融合型企业",
+        "《重点任务（项目）一览表》第27项（001-27） · 建立健全省级产教融合型企业认证制度，落实“金融+财政+土地+信用”的组合式激励政策"]
+    assert all("产教融合型企业" in option for option in found.options)
+    assert re.fullmatch(r"找到 \d+ 项任务，请选择其中一项（输入更多词语可缩小范围）", found.label)
+    found.select_index(next(i for i, o in enumerate(found.options) if "第13项（003-13）" in o)).run()
+    picked = app.selectbox(key="chain_task")
+    assert picked.options[picked.index] == \
+        "《江阴市推进职业教育改革创新 打造高质量发展样板的实施方案》第13项（003-13） · 培育不少于3家省级产教融合型企业。"
+    assert app.radio(key="chain_level").value == "municipal" and param(app, "task") == [picked.value]
+
+
+def test_a_search_that_finds_nothing_says_what_to_do(app):
+    goto(app, "chain")
+    app.text_input(key="chain_find").input("001-999").run()
+    assert [w.value for w in app.warning] == [
+        "没有找到“001&#45;999”。请检查文件编号和序号（如 001-7），或换用任务内容中的其他词语。"]
+    assert param(app, "task") == [app.selectbox(key="chain_task").value]   # the picker keeps its task
 
 
 def test_follow_the_chain_from_the_graph_page(app):
@@ -203,7 +262,7 @@ def test_the_overview_keeps_named_departments_apart_from_placeholders(app):
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["任务"] == f"{counts['Task']:,}" and metrics["学校举措"] == f"{counts['SchoolMeasure']:,}"
     goto(app, "browse")
-    assert (f"共 {counts['Task'] + counts['SchoolMeasure']} 项任务（任务 {counts['Task']} 项、"
+    assert (f"共 {counts['Task'] + counts['SchoolMeasure']} 项（任务 {counts['Task']} 项、"
             f"学校举措 {counts['SchoolMeasure']} 项）") in shown(app)
     # documents by their titles, never their ids
     goto(app, "overview")
@@ -225,6 +284,57 @@ def test_filters_live_in_the_address(app):
     assert app.date_input(key="q_due-by_date").value is not None
 
 
+def test_a_saved_query_with_its_parameters_is_shared_by_its_address(app):
+    national = "001_8158844c7a4eb5af"
+    goto(app, "queries", q="search-tasks")
+    app.text_input(key="q_search-tasks_keyword").input("产教融合型企业")
+    app.selectbox(key="q_search-tasks_document").select(national)
+    app.button[0].click().run()
+    assert (param(app, "keyword"), param(app, "document"), param(app, "run")) == (["产教融合型企业"], [national], ["1"])
+    assert param(app, "limit") == []   # a default is left out
+    # a colleague opening the address sees the same question, values and answer without running it again: as
+    # read, 产教融合型企业 is in the national list's tasks 20 and 27
+    shared = opened("queries", q="search-tasks", keyword="产教融合型企业", document=national, run="1")
+    assert shared.selectbox(key="q_name").value == "search-tasks"
+    assert shared.text_input(key="q_search-tasks_keyword").value == "产教融合型企业"
+    assert shared.selectbox(key="q_search-tasks_document").value == national
+    table = shared.dataframe[0].value
+    assert list(table["序号"]) == ["20", "27"] and set(table["文件"]) == {"重点任务（项目）一览表"}
+    # another question picked there starts from its own defaults, and the address follows
+    shared.selectbox(key="q_name").select("due-by").run()
+    assert param(shared, "q") == ["due-by"] and param(shared, "keyword") == [] and param(shared, "run") == []
+    assert not shared.dataframe
+
+
+def test_a_date_parameter_is_in_the_address_and_a_bad_value_is_left_out(app):
+    shared = opened("queries", q="due-by", date="2022-12-31", run="1")
+    assert shared.date_input(key="q_due-by_date").value == date(2022, 12, 31)
+    assert shared.dataframe and param(shared, "date") == ["2022-12-31"]
+    # a value the question cannot take is not put into the form (the form keeps its default)
+    shared = opened("queries", q="top-departments", level="citywide")
+    assert shared.selectbox(key="q_top-departments_level").value is None and not shared.error
+
+
+def test_the_graph_view_is_shared_by_its_address(app):
+    goto(app, "graph", node=JX, depth="1", cap="100")
+    app.multiselect(key="graph_rels").set_value(["LEAD", "SUPPORT"]).run()
+    assert (param(app, "node"), param(app, "depth"), param(app, "cap"), param(app, "rel")) == \
+        ([JX], ["1"], ["100"], ["LEAD", "SUPPORT"])
+    shared = opened("graph", node=JX, depth="1", cap="100", rel=["LEAD", "SUPPORT"])
+    assert shared.radio(key="graph_kind").value == "Department" and shared.selectbox(key="graph_pick").value == JX
+    assert (shared.slider(key="graph_depth").value, shared.number_input(key="graph_cap").value) == (1, 100)
+    assert shared.multiselect(key="graph_rels").value == ["LEAD", "SUPPORT"]
+
+
+def test_the_tree_and_the_timeline_are_shared_by_their_address(app):
+    shared = opened("chain", task=JY_19, suggestions="1")
+    assert shared.selectbox(key="chain_task").value == JY_19 and shared.radio(key="chain_level").value == "municipal"
+    assert shared.toggle(key="chain_suggestions").value is True
+    shared = opened("timeline", as_of="2023-01-01", dept=JX, units="0")
+    assert shared.date_input(key="timeline_as_of").value == date(2023, 1, 1)
+    assert shared.selectbox(key="timeline_dept").value == JX and shared.checkbox(key="timeline_units").value is False
+
+
 # ---- messages: sentences that say what to do, in the chosen language ---------------------------------------------
 
 DEVELOPER_TEXT = re.compile(r"\b(?:table \d|paragraph \d|by-date|doc_id|task_no|[A-Z][a-zA-Z]+Error|Traceback|"
@@ -243,6 +353,42 @@ def test_every_chinese_string_is_chinese():
         assert set(entry) == {"zh", "en"}, key
         latin = set(re.findall(r"[A-Za-z][A-Za-z0-9_-]*", re.sub(r"\{[a-z_]+\}", "", entry["zh"])))
         assert latin <= ALLOWED_LATIN, (key, latin - ALLOWED_LATIN)
+
+
+# Two uploads whose unread rows were found by reading them: a text list with an annotation before its first item
+# (paragraph 3) and a date in a department column (paragraph 5); a pipe table with a row without text (row 3,
+# the header being row 1) and a number cell 第三 (row 4).
+UNREAD_PARAGRAPHS = """附件
+省教育厅测试任务清单
+（责任单位：省教育厅）
+一、基础建设
+1. 建设示范性虚拟仿真实训基地10个。（责任单位：省教育厅、2023年底前完成）
+2. 完成教材建设。（责任单位：职教处）
+"""
+UNREAD_ROWS = """省教育厅测试任务清单
+| 序号 | 重点任务 | 责任单位 | 完成时限 |
+| 1 | 建设示范性虚拟仿真实训基地10个 | 省教育厅 | 2023年底 |
+| 2 |  | 省教育厅 | 2023年底 |
+| 第三 | 完成教材建设 | 省财政厅 | 2024年底 |
+| 4 | 推进产教融合 | 省发展改革委 | 2024年底 |
+"""
+
+
+def test_ingest_warnings_say_where_and_what_in_chinese(app):
+    goto(app, "ingest")
+    app.file_uploader[0].set_value([("段落.txt", UNREAD_PARAGRAPHS.encode(), "text/plain"),
+                                    ("表格.txt", UNREAD_ROWS.encode(), "text/plain")]).run()
+    assert [e.label for e in app.expander] == ["段落.txt：2 项任务，2 条警告", "表格.txt：2 项任务，2 条警告"]
+    assert [html.unescape(w.value) for w in app.warning] == [
+        "第3段：这条责任单位标注在第一个编号事项之前，没有归入任何任务。请打开文件核对它属于哪项任务。",
+        "第5段：“2023年底前完成”含有句子中的词语或日期，不是部门名称，没有作为责任单位保存。请打开文件核对这一行的责任单位。",
+        "表1第3行：这一行没有任务内容，没有读取。请打开文件核对这一行。",
+        "表1第4行：序号栏“第三”不是任务序号，这一行没有读取。请打开文件核对这一行的序号。"]
+    app.sidebar.toggle[0].set_value(True).run()
+    assert [html.unescape(w.value) for w in app.warning][2:] == [
+        "table 1, row 3: the row has no task text and was not read. Check this row in the file.",
+        "table 1, row 4: the number cell “第三” is no task number, and the row was not read. Check this row's "
+        "number in the file."]
 
 
 @pytest.mark.parametrize("exc, words", [
@@ -272,6 +418,7 @@ def test_every_page_in_both_languages(app, page, params):
     goto(app, page, **params)
     chinese = shown(app)
     assert not DEVELOPER_TEXT.search(chinese), DEVELOPER_TEXT.search(chinese)
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", chinese)   # documents by their titles, never their ids
     assert not app.error
     app.sidebar.toggle[0].set_value(True).run()
     english = shown(app)

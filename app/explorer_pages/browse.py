@@ -22,7 +22,7 @@ from_address("browse_page", "page", int)
 selection, keyword, graph, found = filtered_tasks(ch, "browse", None, expanded=True)
 every, total = found
 measures = sum(1 for task in every if task.kind == "SchoolMeasure")
-summary = t("tasks_found", total=total) + t("tasks_split", tasks=total - measures, measures=measures)
+summary = t("tasks_found", total=total, tasks=total - measures, measures=measures)   # as the overview counts
 st.markdown(f"**{summary}**")
 pages = max(1, -(-total // PAGE_SIZE))
 if st.session_state.get("browse_page", 1) > pages:
@@ -49,7 +49,8 @@ for task in tasks:
             (t("lead"), "、".join(task.lead) or t("none")),
             (t("support"), "、".join(task.support) or t("none")),
             (t("deadline"), "；".join(task.deadlines) or t("none")),
-            (t("targets"), "、".join(task.targets) or t("none")),
+            # a school measure's goals are its targets (a keyword found there shows here)
+            (t("targets"), "、".join(task.targets or graph.nodes[task.id].props.get("goals") or []) or t("none")),
             (t("section"), task.section or t("none")),
             (t("source"), " ".join(x for x in (quoted(document_name({"title": task.doc_title, "doc_id": task.doc_id})),
                                                location_name(task.location, data.lang())) if x)),

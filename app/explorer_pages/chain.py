@@ -23,15 +23,47 @@ if not places:
     st.info(t("no_data" if data.writes_allowed() else "no_data_read_only"))
     st.stop()
 
+
+def choose(task_id: str) -> bool:
+    """Start the tree from ``task_id``: its level and the task picked (before those widgets are drawn, or in a
+    dropdown's callback). False when no stored document holds it."""
+    doc = next((p for p in places if task_id.count("/") >= 2 and p.doc_id == task_id.split("/")[1]), None)
+    if doc is None:
+        return False
+    st.session_state["chain_level"] = "institution" if task_id.startswith("measure/") else doc.first_level()
+    st.session_state["chain_task"] = task_id
+    return True
+
+
 # a task named in the address (a shared link, "follow the chain" on the graph page) picks its own level
 asked = st.query_params.get("task")
 if asked and asked != st.session_state.get("_chain_asked"):
     st.session_state["_chain_asked"] = asked
-    doc = next((p for p in places if asked.count("/") >= 2 and p.doc_id == asked.split("/")[1]), None)
-    if doc is not None:
-        st.session_state["chain_level"] = "institution" if asked.startswith("measure/") else doc.first_level()
-        st.session_state["chain_task"] = asked
+    choose(asked)
 from_address("chain_level", "level")
+
+# any task of any level, found by DOC-NUMBER as the command line takes it (001-7) or by words of its whole text
+search = st.text_input(t("c_find"), key="chain_find", placeholder=t("c_find_placeholder"), help=t("c_find_help"))
+if search.strip() and search != st.session_state.get("_chain_searched"):
+    st.session_state["_chain_searched"] = search
+    st.session_state["_chain_found"] = data.attempt(data.find_task, search)
+    if isinstance(st.session_state["_chain_found"], list) and len(st.session_state["_chain_found"]) == 1:
+        choose(st.session_state["_chain_found"][0])
+elif not search.strip():
+    st.session_state.pop("_chain_searched", None)
+    st.session_state.pop("_chain_found", None)
+found = st.session_state.get("_chain_found")
+if search.strip() and not data.show_failure(found):
+    if not found:
+        st.warning(t("c_find_none", words=data.esc(search.strip())))
+    elif len(found) > 1:
+        every = data.attempt(data.task_options, None)
+        labels = dict(every) if isinstance(every, list) else {}
+        # a dropdown, not buttons: its options are plain text (task text is untrusted, never Markdown)
+        st.selectbox(t("c_find_many", n=len(found)), found, index=None, key="chain_found_pick",
+                     format_func=lambda i: labels.get(i, i), placeholder=t("c_find_pick"),
+                     on_change=lambda: choose(st.session_state["chain_found_pick"])
+                     if st.session_state.get("chain_found_pick") else None)
 from_address("chain_suggestions", "suggestions", parse_bool)
 
 levels = [lv for lv in LEVEL_ORDER if any(p.first_level() == lv for p in places)]

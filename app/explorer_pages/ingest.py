@@ -30,7 +30,7 @@ if uploads:
         with st.expander(t("i_preview", name=upload.name, tasks=len(preview.tasks), problems=len(preview.problems)),
                          expanded=len(uploads) == 1):
             for problem in preview.problems:
-                st.warning(str(problem))
+                st.warning(data.problem_sentence(problem))   # where and what, in the chosen language
             st.dataframe(data.extraction_frame(preview), hide_index=True, width="stretch")
     if previews and st.button(t("i_write"), type="primary", key="ingest_write"):
         bar = st.progress(0.0)

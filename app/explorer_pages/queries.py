@@ -11,6 +11,7 @@ registry = data.attempt(data.registry)
 if data.show_failure(registry):
     st.stop()
 queries = {q.name: q for q in registry}
+addressed = st.query_params.get("q") or next(iter(queries))   # the question the address names
 from_address("q_name", "q")
 name = st.selectbox(t("q_pick"), list(queries), key="q_name", filter_mode="contains",
                     format_func=lambda n: queries[n].title[data.lang()]
@@ -18,6 +19,15 @@ name = st.selectbox(t("q_pick"), list(queries), key="q_name", filter_mode="conta
 to_address("q", name, default=next(iter(queries)))
 query = queries[name]
 st.caption(query.description[data.lang()])
+
+# the parameters and whether the query was run are in the address too (?q=due-by&date=2022-12-31&run=1), so a
+# shared link opens the same question with the same values and its answer (another question picked here starts
+# from its own defaults)
+if addressed == name:
+    for param in query.parameters:
+        from_address(f"q_{name}_{param.name}", param.name, data.parameter_from_address(param))
+    if st.query_params.get("run") == "1":
+        st.session_state["q_last"] = name
 
 with st.form(f"q_form_{name}"):
     values = {}
@@ -29,7 +39,14 @@ with st.form(f"q_form_{name}"):
                 values[param.name] = data.parameter_widget(param, f"q_{name}_{param.name}")
     submitted = st.form_submit_button(t("q_run"), type="primary")
 
-if submitted or st.session_state.get("q_last") == name:
+ran = submitted or st.session_state.get("q_last") == name
+for other in {p.name for q in queries.values() for p in q.parameters} - {p.name for p in query.parameters}:
+    to_address(other, None)   # another question's values leave the address with it
+for param in query.parameters:   # the values run with (a date always: "today" is not the same day tomorrow)
+    to_address(param.name, values[param.name] if ran else None, default=data.parameter_default(param),
+               show=data.parameter_to_address)
+to_address("run", "1" if ran else None)
+if ran:
     st.session_state["q_last"] = name
     result = data.run_canned(name, values)
     if not data.show_failure(result):

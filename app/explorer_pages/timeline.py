@@ -23,18 +23,36 @@ as_of = st.date_input(t("t_as_of"), value=date.today(), key="timeline_as_of", wi
 to_address("as_of", as_of, default=date.today(), show=date.isoformat)
 selection, keyword, graph, found = filtered_tasks(ch, "timeline", None, expanded=False)
 tasks, total = found
+# every count says what it counts: tasks and school measures apart, as the overview and browse pages count them;
+# deadlines (a task may have several) apart from the items they belong to
+kinds = {task.id: task.kind for task in tasks}
+measures = sum(1 for kind in kinds.values() if kind == "SchoolMeasure")
+found_words = t("tasks_found", total=total, tasks=total - measures, measures=measures)
 rows = timeline(graph, [task.id for task in tasks], as_of)
 if not rows:
+    st.markdown(f"**{found_words}**")
     st.info(t("t_none"))
     st.stop()
 
 frame = data.timeline_frame(rows)
-overdue = int(frame["overdue"].sum())
-summary = t("tasks_found", total=frame["task"].nunique())
+
+
+def _split(ids) -> dict[str, int]:
+    ids = set(ids)
+    apart = sum(1 for i in ids if kinds.get(i) == "SchoolMeasure")
+    return {"tasks": len(ids) - apart, "measures": apart}
+
+
+overdue = t("t_overdue", n=int(frame["overdue"].sum()), **_split(frame.loc[frame["overdue"], "task"]))
+summary = f"{found_words}；{t('t_dated', deadlines=len(frame), **_split(frame['task']))}" if data.lang() == "zh" \
+    else f"{found_words}; {t('t_dated', deadlines=len(frame), **_split(frame['task']))}"
 if len(frame) > LIMIT:   # the most pressing first: overdue, then by due date
     frame = frame.sort_values(["overdue", "end"], ascending=[False, True]).head(LIMIT)
-    summary += " · " + t("tasks_shown", shown=frame["task"].nunique())
-st.markdown(f"**{summary}** · :red[{t('t_overdue', n=overdue)}]")
+    summary += ("（" + t("t_shown", deadlines=len(frame)) + "）") if data.lang() == "zh" \
+        else f" ({t('t_shown', deadlines=len(frame))})"
+st.markdown(f"**{data.esc(summary)}** · :red[{data.esc(overdue)}]")
+if measures:
+    st.caption(t("t_no_dates_note"))
 status_names = {"overdue": t("t_status_overdue"), "open": t("t_status_open"), "ongoing": t("t_status_ongoing")}
 frame[t("t_status")] = frame["status"].map(status_names)
 frame[t("t_task")] = frame["caption"]
@@ -55,7 +73,8 @@ rule = alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of)]})).mark_rule(color
 chart = (bars + points + rule).properties(height=max(200, 22 * frame[t("t_task")].nunique()))
 st.altair_chart(chart, width="stretch")
 frame["kind"] = frame["kind"].map(lambda k: name_of(KIND_NAMES, k, data.lang()))
-table = frame[[t("t_task"), t("deadline"), "kind", "start", "end", t("t_status"), "departments"]].rename(
+frame[t("t_item")] = frame["task"].map(lambda i: data.type_name(kinds.get(i, "Task")))
+table = frame[[t("t_task"), t("t_item"), t("deadline"), "kind", "start", "end", t("t_status"), "departments"]].rename(
     columns={"kind": data.column_label("kind"), "start": t("t_start"), "end": t("t_end"),
              "departments": data.column_label("departments")})
 st.dataframe(table, hide_index=True, width="stretch",

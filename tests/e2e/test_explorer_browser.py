@@ -26,7 +26,7 @@ SHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {
     "overview": "document.querySelectorAll('[data-testid=stMetric]').length >= 5 && "
                 "document.querySelector('[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg')",
-    "browse": "document.body.innerText.includes('项任务') && document.querySelectorAll('.policykg-text').length > 3",
+    "browse": "document.body.innerText.includes('项（任务 ') && document.querySelectorAll('.policykg-text').length > 3",
     "graph": "(() => { const f = document.querySelector('iframe'); const w = f && f.contentWindow;"
              " return w && w.policyNetwork && w.document.querySelector('#graph canvas') &&"
              " w.policyNetwork.body.data.nodes.length; })()",
@@ -125,7 +125,7 @@ def test_hostile_text_shows_and_runs_nothing(server, browser):
     browser.call("Input.insertText", text="pwned")
     for kind in ("keyDown", "keyUp"):
         browser.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13)
-    browser.wait_for("document.body.innerText.includes('共 1 项任务')", timeout=60, settle=1)
+    browser.wait_for("document.body.innerText.includes('共 1 项（任务 1 项、学校举措 0 项）')", timeout=60, settle=1)
     text = browser.evaluate("document.body.innerText")
     assert "<script>window.__pwned=1</script>" in text and "**加粗**" in text
     assert browser.evaluate("window.__pwned === undefined && !document.querySelector('.policykg-text script, "

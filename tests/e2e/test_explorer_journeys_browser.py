@@ -5,10 +5,13 @@ test-output/screenshots/journey-*.png:
    shown dashed when switched on;
 2. what a department owes: its page, lead/support and deadline filters, paging through every task, the view
    in the address;
-3. a briefing download: "who has taken up this task" in the Word file.
+3. a briefing download: "who has taken up this task" in the Word file;
+4. shared addresses: a saved query run with its parameters, and a task found by DOC-NUMBER, opened afresh from
+   their addresses show the same view.
 
 National task 20's tree was written by READING the examples (tests/test_chain_tree.py's docstring):
-全国 No. 20 ← 江苏省 No. 34 (← 江阴市 No. 19), 江西省 No. 38, 辽宁省 No. 26, 江阴市 No. 13; 锦州师范高等专科学校 not.
+全国 No. 20 ← 江苏省 No. 34 (← 江阴市 No. 19), 江西省 No. 38, 辽宁省 No. 26 and No. 48, 江阴市 No. 13; 锦州师范高等专科学校
+not.
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ TASK_20 = "task/001_8158844c7a4eb5af/20"
 JX = "dept/provincial/江西省/education"
 # as read: (vis level band, label) of each node of the confident tree
 EXPECTED_NODES = {
-    (0, "全国\n第20项"), (1, "江苏省\n第34项"), (1, "江西省\n第38项"), (1, "辽宁省\n第26项"),
+    (0, "全国\n第20项"), (1, "江苏省\n第34项"), (1, "江西省\n第38项"), (1, "辽宁省\n第26项"), (1, "辽宁省\n第48项"),
     (2, "江阴市\n第19项"), (2, "江阴市\n第13项"),
 }
 NETWORK = "document.querySelector('iframe') && document.querySelector('iframe').contentWindow.policyNetwork"
@@ -197,9 +200,48 @@ def test_journey_a_briefing_download(server, browser, tmp_path):
     taken = [re.match(r"(　*)([①-⑩])第(\d+)项　(\S+?)(（学校举措）)?$", line).groups()
              for line in row.cells[1].text.split("\n")]
     assert [(indent, no, who) for indent, _, no, who, _ in taken] == [
-        ("", "34", "江苏省"), ("　", "19", "江阴市"), ("", "38", "江西省"), ("", "26", "辽宁省"), ("", "13", "江阴市")]
+        ("", "34", "江苏省"), ("　", "19", "江阴市"), ("", "38", "江西省"), ("", "26", "辽宁省"), ("", "48", "辽宁省"),
+        ("", "13", "江阴市")]
     assert labels[taken[0][1]] == "《省教育厅重点任务清单》" and labels[taken[2][1]] == "《江西省工作任务清单》"
     assert row.cells[2].text == "学校/单位：锦州师范高等专科学校"
+
+
+def test_journey_shared_addresses_restore_the_view(server, browser):
+    """A saved query run with its parameters, and a task found by its reference: the address holds the view, and
+    opening it afresh (a colleague's browser) shows the same."""
+    browser.goto(f"{server}/queries?q=search-tasks")
+    browser.wait_for("document.querySelector('[data-testid=stForm] [data-testid=stTextInput] input')", timeout=120,
+                     settle=2)
+    browser.evaluate("document.querySelector('[data-testid=stForm] [data-testid=stTextInput] input').focus()")
+    browser.call("Input.insertText", text="乡村振兴人才培养优质校")
+    click_text(browser, "button", "运行")
+    browser.wait_for("location.search.includes('run=1') && location.search.includes('keyword=')", timeout=60,
+                     settle=1)
+    url = browser.evaluate("location.href")
+    assert f"keyword={quote('乡村振兴人才培养优质校')}" in url
+    browser.goto("about:blank")
+    browser.goto(url)
+    # as read: only the national list's task 26 (建设100所乡村振兴人才培养优质校) has these words
+    browser.wait_for("document.body.innerText.includes('1 行结果')", timeout=120, settle=2)
+    assert browser.evaluate("document.querySelector('[data-testid=stForm] [data-testid=stTextInput] input').value") \
+        == "乡村振兴人才培养优质校"
+    browser.screenshot(SHOTS / "journey-shared-query.png")
+
+    browser.goto(f"{server}/chain")
+    browser.wait_for("document.querySelector('input[aria-label=\"查找任务（任意层级）\"]')", timeout=120, settle=2)
+    browser.evaluate("document.querySelector('input[aria-label=\"查找任务（任意层级）\"]').focus()")
+    browser.call("Input.insertText", text="江西省工作任务清单 第38项")
+    for kind in ("keyDown", "keyUp"):
+        browser.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13)
+    jx_38 = "task/002_9942bf19912af7cb/38"
+    browser.wait_for(f"location.search.includes({quote(jx_38, safe='')!r})", timeout=60, settle=2)
+    url = browser.evaluate("location.href")
+    browser.goto("about:blank")
+    browser.goto(url)
+    browser.wait_for(f"{NETWORK} && document.body.innerText.includes('尚未承接')", timeout=120, settle=2)
+    nodes, _ = drawn(browser)
+    assert "江西省\n第38项" in {label for _, label in nodes}
+    browser.screenshot(SHOTS / "journey-shared-tree.png")
 
 
 def test_the_overview_link_and_nothing_leaves_the_machine(server, browser):
