@@ -222,15 +222,20 @@ def test_timeline_marks_overdue_as_of_a_date(app, corpus):
     goto(app, "timeline")
     as_of = date(2023, 1, 1)
     app.date_input(key="timeline_as_of").set_value(as_of).run()
-    expected, late_tasks = 0, 0
+    expected, late_tasks, late_measures = 0, 0, 0
     for r in corpus["results"]:
         for t in r.tasks:
             late = [d for d in t.deadlines if (d.end or d.start) and date.fromisoformat(d.end or d.start) < as_of
                     and d.kind.value not in ("ongoing", "recurring")]
             expected += len(late)
             late_tasks += bool(late)
-    # deadlines counted apart from the tasks they belong to (a task may have several); school measures apart
-    assert f"已逾期的时限 {expected} 个（任务 {late_tasks} 项、学校举措 0 项）" in markdown(app)
+            if t.school_measures is not None:   # the school's completion times are years as printed: 2021年
+                years = [int(re.fullmatch(r"(\d{4})年", d).group(1)) for d in t.school_measures.deadlines]
+                expected += sum(1 for y in years if y < as_of.year)
+                late_measures += any(y < as_of.year for y in years)
+    assert late_measures > 0
+    # deadlines counted apart from the tasks and school measures they belong to (a task may have several)
+    assert f"已逾期的时限 {expected} 个（任务 {late_tasks} 项、学校举措 {late_measures} 项）" in markdown(app)
     assert len(charts(app)) == 1
     frame = app.dataframe[0].value
     assert (frame["状态"] == "逾期").sum() == expected
@@ -245,16 +250,39 @@ def test_timeline_browse_and_overview_count_alike(app, corpus):
     assert {m.label: m.value for m in app.metric}["学校举措"] == str(measures) > "0"
     goto(app, "browse")
     assert whole in markdown(app)
+    # every item reachable, a page of 50 at a time (the last page in the address too)
+    total, pages = len(tasks) + measures, -(-(len(tasks) + measures) // 50)
+    app.number_input(key="browse_page").set_value(pages).run()
+    assert f"第 {50 * (pages - 1) + 1}–{total} 项，共 {total} 项（按文件和序号排列）" in [c.value for c in app.caption]
+    assert app.query_params.get("page") in (str(pages), [str(pages)])
     goto(app, "timeline")
     assert markdown(app).startswith(f"**{whole}；在时间线上：任务 ")
-    assert "学校举措的完成时间按原文列在浏览页和部门任务页" in "\n".join(c.value for c in app.caption)
-    assert set(app.dataframe[0].value["任务或学校举措"]) == {"任务"}
+    assert set(app.dataframe[0].value["任务或学校举措"]) == {"任务", "学校举措"}   # a school's years are dates too
     # one document: the Liaoning list with a school's measures beside its rows
     liaoning = next(r for r in corpus["results"] if r.meta.doc == "004_2a2449f2b149ce8a")
     mine = sum(1 for t in liaoning.tasks if t.school_measures is not None)
     app.selectbox(key="timeline_doc").select("004_2a2449f2b149ce8a").run()
     assert markdown(app).startswith(f"**共 {len(liaoning.tasks) + mine} 项（任务 {len(liaoning.tasks)} 项、"
                                     f"学校举措 {mine} 项）")
+
+
+def test_a_school_units_measures_fall_due_by_their_years(app, corpus):
+    """What a school's 教务处 owes: the school's measures beside the Liaoning list's rows, led by the first unit
+    named, due at the end of the year printed (2021年: overdue by mid-2022; 2023年, 2025年: later), never
+    counted as having no deadline."""
+    measures = [t.school_measures for r in corpus["results"] for t in r.tasks
+                if t.school_measures is not None and "教务处" in t.school_measures.units]
+    lead = sum(1 for m in measures if m.units[0] == "教务处")
+    earliest = [min(int(re.fullmatch(r"(\d{4})年", d).group(1)) for d in m.deadlines) for m in measures]
+    app.query_params["dept"] = "dept/institution/锦州师范高等专科学校/教务处"
+    app.query_params["as_of"] = "2022-06-30"
+    goto(app, "department")
+    assert (f"共 {len(measures)} 项（任务 0 项、学校举措 {len(measures)} 项）：牵头 {lead} 项，"
+            f"配合 {len(measures) - lead} 项") in html.unescape(markdown(app))
+    metrics = {m.label: int(m.value) for m in app.metric}
+    assert metrics == {"已逾期": sum(1 for y in earliest if y < 2022), "30天内到期": 0, "31至90天内到期": 0,
+                       "90天后到期": sum(1 for y in earliest if y >= 2022), "无明确时限": 0}
+    assert metrics["已逾期"] > 0
 
 
 def test_ingest_previews_then_writes(corpus, monkeypatch, tmp_path):

@@ -51,8 +51,6 @@ if len(frame) > LIMIT:   # the most pressing first: overdue, then by due date
     summary += ("（" + t("t_shown", deadlines=len(frame)) + "）") if data.lang() == "zh" \
         else f" ({t('t_shown', deadlines=len(frame))})"
 st.markdown(f"**{data.esc(summary)}** · :red[{data.esc(overdue)}]")
-if measures:
-    st.caption(t("t_no_dates_note"))
 status_names = {"overdue": t("t_status_overdue"), "open": t("t_status_open"), "ongoing": t("t_status_ongoing")}
 frame[t("t_status")] = frame["status"].map(status_names)
 frame[t("t_task")] = frame["caption"]

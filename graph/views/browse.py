@@ -166,6 +166,25 @@ def chain_links(graph: PolicyGraph, task_id: str) -> list[ChainLink]:
     return sorted(links, key=lambda c: (c.direction != "up", -(c.score or 0), c.other))
 
 
+def item_deadlines(graph: PolicyGraph, item_id: str) -> list[tuple[str, str, date | None, date | None]]:
+    """(as printed, kind, start, end) of each deadline of a task or school measure. A task's are its Deadline
+    nodes; a school measure keeps its completion times as printed (``deadline_text``, 2023年；2025年), read here
+    as a deadline column is read (loaders.deadlines), so its dates count as a task's do."""
+    out = []
+    for e in _index(graph).out.get(item_id, ()):
+        if e.type == "HAS_DEADLINE":
+            d = graph.nodes[e.target].props
+            out.append((str(d.get("text") or ""), str(d.get("kind") or ""), _as_date(d.get("start")),
+                        _as_date(d.get("end"))))
+    printed = graph.nodes[item_id].props.get("deadline_text")
+    if not out and printed:
+        from policykg.loaders.deadlines import column_deadlines
+
+        out = [(d.text, getattr(d.kind, "value", str(d.kind)), _as_date(d.start), _as_date(d.end))
+               for d in column_deadlines(str(printed))]
+    return out
+
+
 def timeline(graph: PolicyGraph, task_ids: Iterable[str], as_of: date) -> list[TimelineRow]:
     """One row per task deadline, for a Gantt-style chart; undated ongoing/recurring tasks get no dates."""
     idx = _index(graph)
@@ -177,14 +196,9 @@ def timeline(graph: PolicyGraph, task_ids: Iterable[str], as_of: date) -> list[T
         title = document_name({"title": view.doc_title, "doc_id": view.doc_id})
         caption = f"{title[:12]} 第{view.task_no}项 · {view.text[:20]}"
         depts = "、".join(view.lead + view.support)
-        for e in idx.out.get(task_id, ()):
-            if e.type != "HAS_DEADLINE":
-                continue
-            d = graph.nodes[e.target].props
-            start, end = _as_date(d.get("start")), _as_date(d.get("end"))
-            kind = str(d.get("kind") or "")
+        for text, kind, start, end in item_deadlines(graph, task_id):
             due = end or start
-            rows.append(TimelineRow(task_id, caption, view.doc_id, str(d.get("text") or ""), kind, start, end,
+            rows.append(TimelineRow(task_id, caption, view.doc_id, text, kind, start, end,
                                     overdue=due is not None and due < as_of and kind not in _ONGOING_KINDS,
                                     departments=depts))
         if node.props.get("frequencies") and not any(r.task == task_id for r in rows):

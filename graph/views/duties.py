@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from policykg.graph.views.browse import reading_order, task_view
+from policykg.graph.views.browse import item_deadlines, reading_order, task_view
 from policykg.graph.model import PolicyGraph
 from policykg.graph.views.subgraph import (
     Selection,
     SelectionError,
-    _as_date,
     _index,
     find_nodes,
     matching_tasks,
@@ -87,13 +86,8 @@ def department_duties(graph: PolicyGraph, department: str, with_units: bool, as_
                 and e.target in units]
         roles = {kind for kind, _ in mine}
         names = list(dict.fromkeys(str(graph.nodes[d].props.get("name") or d) for _, d in mine))
-        dates = []
-        for e in idx.out.get(task_id, ()):
-            if e.type == "HAS_DEADLINE":
-                p = graph.nodes[e.target].props
-                day = _as_date(p.get("end")) or _as_date(p.get("start"))
-                if day is not None and str(p.get("kind") or "") not in _UNDATED_KINDS:
-                    dates.append(day)
+        dates = [end or start for _, kind, start, end in item_deadlines(graph, task_id)   # a measure's too
+                 if (end or start) is not None and kind not in _UNDATED_KINDS]
         due = min(dates) if dates else None
         duties.append((position, Duty(
             task_id, view.kind, "lead" if "LEAD" in roles else "support", names, view.doc_id, view.doc_title,
