@@ -269,6 +269,27 @@ def test_the_overview_keeps_named_departments_apart_from_placeholders(app):
     assert "001_8158844c7a4eb5af" not in "".join(str(v) for f in app.dataframe for v in f.value.to_numpy().ravel())
 
 
+def test_level_colours_are_fixed_per_level_in_both_languages(app):
+    """The overview's chart colours each level by the level, never by the order or the language: 国家级 and
+    National are one colour, and so on for every level."""
+    import json
+
+    from policykg.graph.views.network_page import LEVEL_COLOURS
+
+    def colours() -> dict[str, str]:
+        scale = json.loads(app.get("vega_lite_chart")[0].proto.spec)["encoding"]["color"]["scale"]
+        return dict(zip(scale["domain"], scale["range"]))
+
+    chinese = colours()
+    app.sidebar.toggle[0].set_value(True).run()
+    english = colours()
+    assert list(chinese) == ["国家级", "省级", "市级", "县级", "学校/单位"]
+    assert list(english) == ["National", "Provincial", "Municipal", "County", "Institution"]
+    assert list(chinese.values()) == list(english.values()) == [LEVEL_COLOURS[lv] for lv in (
+        "national", "provincial", "municipal", "county", "institution")]
+    assert len(set(chinese.values())) == 5
+
+
 # ---- the address holds the view -----------------------------------------------------------------------------------
 
 def test_filters_live_in_the_address(app):
