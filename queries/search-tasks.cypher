@@ -1,15 +1,27 @@
 // Tasks and school measures whose text contains $keyword, in document order (the document id's first fifteen
-// characters, then the item's place in it).
-MATCH (item)
-WHERE (item:Task OR item:SchoolMeasure)
-  AND coalesce(item.text, item.measure) CONTAINS $keyword
-  AND ($document IS NULL OR item.doc_id = $document)
+// characters, then the item's place in it). The documents are sorted first (a few thousand), so the items are
+// read a document at a time in that order and the sort stops at the limit (a partial top).
+MATCH (doc:Document)
+WHERE $document IS NULL OR doc.doc_id = $document
+WITH doc.doc_id AS document, left(doc.doc_id, 15) AS head
+ORDER BY head
+CALL {
+  WITH document
+  MATCH (item:Task {doc_id: document})
+  WHERE item.text CONTAINS $keyword
+  RETURN item
+  UNION
+  WITH document
+  MATCH (item:SchoolMeasure {doc_id: document})
+  WHERE coalesce(item.text, item.measure) CONTAINS $keyword
+  RETURN item
+}
 OPTIONAL MATCH (parent:Task)-[:HAS_MEASURE]->(item)
-WITH item, parent, coalesce(item.seq, parent.seq, -1) AS seq
-ORDER BY left(item.doc_id, 15), seq, item.doc_id, item.task_no, item.id
+WITH head, document, item, parent, coalesce(item.seq, parent.seq, -1) AS seq
+ORDER BY head, seq, document, item.task_no, item.id
 LIMIT $limit
 OPTIONAL MATCH (item)-[:LEAD|SUPPORT]->(d:Department)
-WITH item, parent, seq, collect(DISTINCT d.name) AS departments
-RETURN item.doc_id AS document, item.task_no AS task_no, coalesce(item.section, parent.section) AS section,
+WITH head, document, item, parent, seq, collect(DISTINCT d.name) AS departments
+RETURN document, item.task_no AS task_no, coalesce(item.section, parent.section) AS section,
        coalesce(item.text, item.measure) AS text, departments, item.deadline_text AS deadline
-ORDER BY left(document, 15), seq, document, task_no, item.id
+ORDER BY head, seq, document, task_no, item.id
