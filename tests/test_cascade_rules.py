@@ -16,11 +16,29 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-
+from policykg.graph.cascade import features as cf
+from policykg.graph.cascade import index as cindex
+from policykg.graph.cascade import linker as cl
 from policykg.graph.cascade import scoring
 from policykg.graph.cascade import text as ct
-from policykg.graph.cascade.scope import (_ancestors_table, contains, containing, main_jurisdiction, may_implement,
-                                          short_name, split_level)
+from policykg.graph.cascade.features import (
+    FEATURES,
+    make_item,
+    pair_features,
+    relative_features,
+    weigh,
+)
+from policykg.graph.cascade.index import NgramIndex, gram_ids
+from policykg.graph.cascade.scope import (
+    _ancestors_table,
+    containing,
+    contains,
+    main_jurisdiction,
+    may_implement,
+    short_name,
+    split_level,
+)
+from policykg.graph.model import Edge, Node, PolicyGraph
 
 # -- text.py: normalisation ---------------------------------------------------------------------------------
 
@@ -281,8 +299,6 @@ def test_use_replaces_the_model_and_none_restores_the_shipped_one():
 
 # -- index.py: the n-gram index and its BM25 ----------------------------------------------------------------
 
-from policykg.graph.cascade import index as cindex  # noqa: E402
-from policykg.graph.cascade.index import NgramIndex, gram_ids  # noqa: E402
 
 
 def test_gram_ids_are_the_sorted_unique_crc32_of_the_grams():
@@ -399,8 +415,6 @@ def test_top_scores_bm25_over_the_query_terms():
 
 # -- features.py: items and the features of hand-made pairs ---------------------------------------------------
 
-from policykg.graph.cascade import features as cf  # noqa: E402
-from policykg.graph.cascade.features import make_item, pair_features, relative_features, weigh  # noqa: E402
 
 
 def _item(id_, text, rank=1, jurisdiction="江苏省", functions=(), targets=(), row_task=None, doc="d"):
@@ -631,9 +645,6 @@ def test_relative_features_of_a_pair_with_no_shared_text():
 
 # -- linker.py: reading a graph, scoring with a hand-made model, linking a store -------------------------------
 
-from policykg.graph.cascade import linker as cl  # noqa: E402
-from policykg.graph.cascade.features import FEATURES  # noqa: E402
-from policykg.graph.model import Edge, Node, PolicyGraph  # noqa: E402
 
 
 @pytest.fixture
