@@ -43,6 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most rows a user query returns; further rows are not read and the result says it was cut."),
     Setting("query_memory_mb", "2048", "POLICYKG_QUERY_MEMORY_MB",
             "Memory, in MB, a user query on the embedded store may use (its worker process is stopped past it)."),
+    Setting("ingest_batch", "50", "POLICYKG_INGEST_BATCH",
+            "Documents `policykg ingest` reads, builds and writes together (one store transaction per batch where "
+            "the store allows; a failed document is retried alone). Memory grows with it, not with the corpus."),
     Setting("explorer_read_only", "false", "POLICYKG_EXPLORER_READ_ONLY",
             "true: the explorer offers no ingest page, upload or saving of queries (a shared, read-only deployment)."),
 )

@@ -7,7 +7,7 @@ explorer and the departments command.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from policykg.loaders.source import printable
 from policykg.loaders import LoaderError, extract_file, iter_input_files
@@ -95,15 +95,15 @@ def input_files(paths: Iterable) -> tuple[list[InputFile], list[Problem]]:
     return files, problems
 
 
-def store_document(store, result: ExtractionResult, known: dict[str, tuple[str, str | None]]) -> WriteOutcome:
-    """Write one extracted document (``GraphStore.replace_document``) after checking its identity against
-    ``known`` (doc -> (sha256, source file) of the stored documents; updated here):
+def check_identity(result: ExtractionResult, known: dict[str, tuple[str, str | None]]) -> WriteOutcome | None:
+    """Check an extracted document's identity against ``known`` (doc -> (sha256, source file) of the stored
+    documents) before it is written:
 
-    - the same content already stored under another id (the same file ingested from another folder): unchanged;
+    - the same content already stored under another id (the same file ingested from another folder): an
+      "unchanged" outcome, nothing to write;
     - its id stored from a different file that still exists: DocumentClash, nothing written (a changed file at
-      the same place, or one whose old place is gone, replaces the document as before)."""
-    from policykg.graph.build import build
-
+      the same place, or one whose old place is gone, replaces the document as before);
+    - otherwise None: write it."""
     doc, sha, file = result.meta.doc, result.meta.sha256, result.meta.file
     if doc not in known:
         twin = next((d for d, (h, _f) in sorted(known.items()) if h == sha), None)
@@ -113,9 +113,172 @@ def store_document(store, result: ExtractionResult, known: dict[str, tuple[str, 
             and Path(known[doc][1]).is_file():
         raise DocumentClash(f"document {doc!r} is already stored from {known[doc][1]}, a different file; ingest the "
                             "folder that holds both so that their paths tell them apart, or rename one")
+    return None
+
+
+def store_document(store, result: ExtractionResult, known: dict[str, tuple[str, str | None]]) -> WriteOutcome:
+    """Write one extracted document (``GraphStore.replace_document``) after ``check_identity``; ``known`` is
+    updated."""
+    from policykg.graph.build import build
+
+    outcome = check_identity(result, known)
+    if outcome is not None:
+        return outcome
+    doc, sha, file = result.meta.doc, result.meta.sha256, result.meta.file
     outcome = store.replace_document(doc, sha, build([result]))
     known[doc] = (sha, file)
     return outcome
+
+
+# -- streaming ingest, batch by batch ---------------------------------------------------------------------------
+class FileOutcome(NamedTuple):
+    """What ingest did with one input file: "added", "replaced", "unchanged" or "failed" (``detail`` says why)."""
+
+    file: InputFile
+    action: str
+    detail: str
+    tasks: int = 0
+
+
+def batch_size() -> int:
+    """Documents read, built and written together (POLICYKG_INGEST_BATCH)."""
+    from policykg.core import settings
+
+    size = int(settings.get_number("ingest_batch"))
+    if size < 1:
+        raise ValueError(f"setting ingest_batch (POLICYKG_INGEST_BATCH) must be at least 1, got {size}")
+    return size
+
+
+def ingest_files(store, files: Iterable[InputFile], manifest=None, size: int | None = None,
+                 on_start: Callable[[InputFile], None] | None = None) -> Iterator[FileOutcome]:
+    """Extract, resolve, build and write ``files``, ``size`` documents at a time (default: ``batch_size()``),
+    yielding each file's outcome as its batch is written; only one batch is in memory at once.
+
+    A batch goes to the store's ``write_documents`` (one transaction for the batch where the store has one);
+    when the batch fails as a whole, its documents are written again one at a time, so a failed document
+    fails alone, named, and leaves the store as it was. Re-ingest stays idempotent: a document whose hash is
+    stored is "unchanged". ``on_start(file)`` is called before each file is read (progress).
+    Errors that are no fault of a document (the store unreachable, resolution missing: RuntimeError) stop the
+    run and propagate."""
+    size = size or batch_size()
+    known = stored_documents(store)
+    batch: list[tuple[InputFile, ExtractionResult]] = []
+    for file in files:
+        if on_start is not None:
+            on_start(file)
+        try:
+            result = process_file(file.path, manifest, file.doc)
+            early = check_identity(result, known)
+        except (LoaderError, ValueError) as exc:      # BuildError and DocumentClash are ValueErrors
+            yield FileOutcome(file, "failed", getattr(exc, "reason", None) or str(exc))
+            continue
+        if early is not None:
+            yield FileOutcome(file, early.action, _detail(result, early), len(result.tasks))
+            continue
+        if any(r.meta.doc == result.meta.doc for _f, r in batch):    # the same id twice: write the first first
+            yield from _write_batch(store, batch, known)
+            batch = []
+        batch.append((file, result))
+        known[result.meta.doc] = (result.meta.sha256, result.meta.file)   # later twins in the batch see it
+        if len(batch) >= size:
+            yield from _write_batch(store, batch, known)
+            batch = []
+    if batch:
+        yield from _write_batch(store, batch, known)
+
+
+def _detail(result: ExtractionResult, outcome: WriteOutcome) -> str:
+    detail = f"{len(result.tasks)} task(s)"
+    return detail + f" ({outcome.note})" if outcome.note else detail
+
+
+def _write_batch(store, batch: list[tuple[InputFile, ExtractionResult]],
+                 known: dict[str, tuple[str, str | None]]) -> Iterator[FileOutcome]:
+    from policykg.graph.build import build
+
+    items, outcomes = [], {}
+    for i, (file, result) in enumerate(batch):
+        try:
+            items.append((i, (result.meta.doc, result.meta.sha256, build([result]))))
+        except ValueError as exc:
+            outcomes[i] = WriteOutcome(result.meta.doc, "failed", note=str(exc))
+    written = write_items(store, [item for _i, item in items])
+    outcomes.update((i, outcome) for (i, _item), outcome in zip(items, written))
+    for i, (file, result) in enumerate(batch):
+        outcome = outcomes[i]
+        if outcome.action == "failed":
+            known.pop(result.meta.doc, None)     # nothing of it was written
+            yield FileOutcome(file, "failed", outcome.note)
+        else:
+            yield FileOutcome(file, outcome.action, _detail(result, outcome), len(result.tasks))
+
+
+def write_items(store, items: list[tuple[str, str, object]]) -> list[WriteOutcome]:
+    """Each item's outcome: the batch in one ``write_documents`` call, or (a store without it, or a batch that
+    failed as a whole) one ``replace_document`` per document, a failure named as that document's."""
+    if not items:
+        return []
+    write_documents = getattr(store, "write_documents", None)
+    if write_documents is not None and len(items) > 1:
+        try:
+            return write_documents(items)
+        except ValueError:
+            pass          # one document at fault: find it by writing them one at a time
+    outcomes = []
+    for doc, sha, graph in items:
+        try:
+            outcome = write_documents([(doc, sha, graph)])[0] if write_documents is not None \
+                else store.replace_document(doc, sha, graph)
+        except ValueError as exc:
+            outcome = WriteOutcome(doc, "failed", note=str(exc))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
+                on_start: Callable[[InputFile], None] | None = None,
+                on_outcome: Callable[[FileOutcome], None] | None = None) -> dict[str, int]:
+    """A first load of ``files`` into an EMPTY embedded store through its bulk loader (``OxigraphStore.bulk_load``,
+    `policykg ingest --bulk`): streamed, each document extracted, built and handed to the loader in turn, no
+    transaction per document. A file that cannot be read or encoded is "failed" alone (``on_outcome``), the
+    others are "added" (or "unchanged": the same content as an earlier file). The store refuses (StoreNotEmpty)
+    before anything is read when it holds anything already. Returns the loader's counts."""
+    import gc
+
+    from policykg.graph.build import build
+
+    if not hasattr(store, "bulk_load"):
+        raise ValueError(f"--bulk loads the embedded Oxigraph store only, not the {store.description}")
+    report = on_outcome or (lambda outcome: None)
+    known: dict[str, tuple[str, str | None]] = {}
+    tasks: dict[str, tuple[InputFile, int]] = {}
+
+    def items():
+        for n, file in enumerate(files, start=1):
+            if on_start is not None:
+                on_start(file)
+            if n % 100 == 0:
+                gc.collect()   # the loader runs with the cyclic collector paused; extraction makes cycles
+            try:
+                result = process_file(file.path, manifest, file.doc)
+                early = check_identity(result, known)
+                if early is not None:
+                    report(FileOutcome(file, early.action, _detail(result, early), len(result.tasks)))
+                    continue
+                graph = build([result])
+            except (LoaderError, ValueError) as exc:
+                report(FileOutcome(file, "failed", getattr(exc, "reason", None) or str(exc)))
+                continue
+            known[result.meta.doc] = (result.meta.sha256, result.meta.file)
+            tasks[result.meta.doc] = (file, len(result.tasks))
+            yield result.meta.doc, result.meta.sha256, graph
+
+    def written(doc: str, error: str | None) -> None:
+        file, n = tasks.pop(doc)
+        report(FileOutcome(file, "failed", error) if error else FileOutcome(file, "added", f"{n} task(s)", n))
+
+    return store.bulk_load(items(), written)
 
 
 def stored_documents(store) -> dict[str, tuple[str, str | None]]:

@@ -1,4 +1,5 @@
-"""`policykg ingest`: extract, resolve and write task lists into the graph store, one document at a time."""
+"""`policykg ingest`: extract, resolve and write task lists into the graph store, a batch of documents at a time
+(or, with --bulk, through the embedded store's bulk loader)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.app.commands.unplaced import unplaced_documents, unplaced_lines
 from policykg.graph.cascade import linker as cascade
-from policykg.graph.build import BuildError
-from policykg.graph.pipeline import input_files, process_file, store_document, stored_documents
+from policykg.graph.pipeline import FileOutcome, bulk_ingest, ingest_files, input_files
 from policykg.loaders import LoaderError, load_manifest
 from policykg.loaders.reader import FORMATS
 from policykg.loaders.source import printable
@@ -29,6 +29,10 @@ Each document's level and jurisdiction are read from its own text (title, issuer
 
 The store is the embedded Oxigraph folder (--store, POLICYKG_STORE, default ./policykg-data), or --neo4j URI, or --sparql URL.
 
+Files are read, built and written POLICYKG_INGEST_BATCH documents at a time (default 50; one transaction per batch where the store allows), so memory does not grow with the corpus; when a batch fails, its documents are written again one at a time and only the faulty one fails.
+
+--bulk: a first load of a large corpus into an EMPTY embedded store through Oxigraph's bulk loader (no transaction per document, several times faster); refused on a store that holds anything, on Neo4j and on a SPARQL endpoint. A file that cannot be read or encoded fails alone; a loader failure (disk full, killed) leaves a partial store: delete the folder and load again. Linking follows as usual.
+
 Example:
 
     policykg ingest examples/
@@ -38,6 +42,8 @@ Example:
     policykg ingest examples/ --sparql http://localhost:3030/ds/query
 
     NEO4J_PASSWORD=secret policykg ingest examples/ --neo4j bolt://localhost:7687
+
+    policykg ingest national-corpus/ --store ./national-kg --bulk
 """
 
 
@@ -51,6 +57,7 @@ def register(app: typer.Typer) -> None:
         manifest: Optional[Path] = typer.Option(None, "--manifest", "-m", help="YAML manifest of document metadata."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary line."),
         no_link: bool = typer.Option(False, "--no-link", help="Do not link tasks to the higher-level tasks they implement (see `policykg link`)."),
+        bulk: bool = typer.Option(False, "--bulk", help="First load into an EMPTY embedded store through the bulk loader (see above)."),
     ) -> None:
         # one line per file, never wrapped: the outcome lines are read by scripts too
         err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -67,30 +74,40 @@ def register(app: typer.Typer) -> None:
         tally = {"added": 0, "replaced": 0, "unchanged": 0, "failed": len(problems)}
         for problem in problems:
             out.print(f"failed     {problem.file}: {problem.reason}", markup=False)
+        if bulk and (neo4j is not None or sparql is not None):
+            err.print("policykg: --bulk loads the embedded Oxigraph store only (--store); for Neo4j see README "
+                      "\"Beyond one machine\" (neo4j-admin database import)", markup=False)
+            raise typer.Exit(2)
         target = open_chosen(store, neo4j, sparql)
+        if bulk and target.kind != "oxigraph":
+            target.close()
+            err.print(f"policykg: --bulk loads the embedded Oxigraph store only, not the {target.description}",
+                      markup=False)
+            raise typer.Exit(2)
         progress = Progress(TextColumn("ingesting {task.fields[name]}"), BarColumn(), MofNCompleteColumn(),
                             console=err, transient=True, disable=quiet or not err.is_terminal)
+
+        def report(outcome: FileOutcome) -> None:
+            tally[outcome.action] += 1
+            if not quiet or outcome.action == "failed":
+                out.print(f"{outcome.action:<10} {printable(outcome.file.path)}: {outcome.detail}", markup=False)
+            progress.advance(bar)
+
+        def reading(file) -> None:
+            progress.update(bar, name=file.path.name)
+
         try:
             with progress:
                 bar = progress.add_task("ingest", total=len(files), name="")
-                known = stored_documents(target)
-                for path, doc in files:
-                    progress.update(bar, name=path.name)
-                    try:
-                        result = process_file(path, loaded, doc)
-                        outcome = store_document(target, result, known)
-                        action, detail = outcome.action, f"{len(result.tasks)} task(s)"
-                        if outcome.note:
-                            detail += f" ({outcome.note})"
-                    except (LoaderError, BuildError, ValueError) as exc:
-                        action, detail = "failed", getattr(exc, "reason", None) or str(exc)
-                    except RuntimeError as exc:   # resolution missing, store unreachable: stop, say why
-                        err.print(f"policykg: {exc}", markup=False)
-                        raise typer.Exit(2)
-                    tally[action] += 1
-                    if not quiet or action == "failed":
-                        out.print(f"{action:<10} {printable(path)}: {detail}", markup=False)
-                    progress.advance(bar)
+                try:
+                    if bulk:
+                        bulk_ingest(target, files, loaded, on_start=reading, on_outcome=report)
+                    else:
+                        for outcome in ingest_files(target, files, loaded, on_start=reading):
+                            report(outcome)
+                except (RuntimeError, ValueError) as exc:  # resolution missing, store unreachable or not empty
+                    err.print(f"policykg: {exc}", markup=False)
+                    raise typer.Exit(2)
             # linking runs whenever the stored links are not those of the stored documents: after new or changed
             # documents, and after an earlier ingest that stopped (or was killed) before its links were written
             status = cascade.link_status(target)

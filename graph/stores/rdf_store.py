@@ -38,6 +38,10 @@ class StoreBusy(StoreError):
     """Another process holds the embedded store's write lock (readers never take it)."""
 
 
+class StoreNotEmpty(StoreError):
+    """A bulk load was asked of a store that already holds quads."""
+
+
 class QuerySyntaxError(ValueError):
     """The query text is not valid SPARQL."""
 
@@ -356,10 +360,17 @@ class OxigraphStore(SparqlGraphStore):
         Every value is checked before anything is written; a failed transaction leaves the store as it was."""
         return [WriteOutcome(doc, action) for (doc, _sha, _g), action in zip(items, self.writer.write(items))]
 
-    def bulk_load(self, items) -> dict[str, int]:
-        """A first load of documents the store does not hold, through the bulk loader (no transactions: for an
-        empty store or a new folder of documents; `policykg ingest --bulk`)."""
-        return self.writer.bulk_load(items)
+    def bulk_load(self, items, on_document=None) -> dict[str, int]:
+        """A first load into an EMPTY store through the bulk loader (no transactions; `policykg ingest --bulk`):
+        StoreNotEmpty otherwise, before anything is read. ``on_document``: see NativeWriter.bulk_load."""
+        if not self.is_empty():
+            raise StoreNotEmpty(f"the Oxigraph store at {self.path} is not empty: a bulk load is only for a first "
+                                "load into an empty store; ingest without --bulk to add or replace documents, or "
+                                "give a new folder with --store")
+        return self.writer.bulk_load(items, on_document)
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         from policykg.graph.stores.rdf_write import state_quads
@@ -454,4 +465,4 @@ def folder_generation(path: Path) -> str:
 
 
 __all__ = ["OxigraphStore", "QuerySyntaxError", "ReadOnlyViolation", "SparqlGraphStore", "StoreBusy", "StoreError",
-           "StoreMissing", "check_read_only", "folder_generation", "result_of", "with_prefixes"]
+           "StoreMissing", "StoreNotEmpty", "check_read_only", "folder_generation", "result_of", "with_prefixes"]

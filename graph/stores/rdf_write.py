@@ -22,7 +22,7 @@ import json
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
@@ -285,11 +285,16 @@ class NativeWriter:
         for iri, quads in planned.shared_written.items():
             self._remember(iri, quads)
 
-    def bulk_load(self, items: Iterable[tuple[str, str, PolicyGraph]]) -> dict[str, int]:
-        """A first load through the bulk loader (no transactions: a failure leaves a partial store, so it is for
-        documents the store does not hold). Shared nodes are written once; a shared node that later documents
-        describe differently is corrected in one update at the end (last writer wins, as in ``write``)."""
-        counts = {"documents": 0, "quads": 0}
+    def bulk_load(self, items: Iterable[tuple[str, str, PolicyGraph]],
+                  on_document: Callable[[str, str | None], None] | None = None) -> dict[str, int]:
+        """A first load through the bulk loader (no transactions: a failure of the loader leaves a partial store,
+        so it is for documents the store does not hold). Each document is encoded whole before any of its quads
+        go to the loader, so a document whose values do not fit the mapping is left out alone:
+        ``on_document(doc, None)`` after a document is handed to the loader, ``on_document(doc, reason)`` for
+        one left out (without it, the error is raised). Shared nodes are written once; a shared node that later
+        documents describe differently is corrected in one update at the end (last writer wins, as in
+        ``write``)."""
+        counts = {"documents": 0, "quads": 0, "failed": 0}
         seen: dict[str, int] = {}                 # shared node IRI -> hash of the quads written for it
         later: dict[str, dict[str, Quad]] = {}    # shared nodes described differently after they were written
 
@@ -301,8 +306,15 @@ class NativeWriter:
                 if self.stored_hash(doc) is not None:
                     raise ValueError(f"bulk load: document {doc!r} is already stored; ingest without --bulk "
                                      "to replace documents")
-                sub = graph.document_subgraph(doc)
-                owned, shared = document_quads(sub, doc, self.m)
+                try:
+                    sub = graph.document_subgraph(doc)
+                    owned, shared = document_quads(sub, doc, self.m)
+                except ValueError as exc:        # CodecError: a value that does not fit the mapping
+                    if on_document is None:
+                        raise
+                    counts["failed"] += 1
+                    on_document(doc, f"document {doc!r} was not written: {exc}")
+                    continue
                 counts["documents"] += 1
                 counts["quads"] += len(owned)
                 yield from owned
@@ -315,6 +327,8 @@ class NativeWriter:
                     elif seen[iri] != h:
                         seen[iri] = h
                         later.setdefault(iri, {}).update((key(q), q) for q in qs)
+                if on_document is not None:
+                    on_document(doc, None)
 
         with no_gc():
             self.store.bulk_extend(quads())

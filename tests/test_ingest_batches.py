@@ -1,0 +1,93 @@
+"""Ingest in batches (graph.pipeline.ingest_files, POLICYKG_INGEST_BATCH) and `policykg ingest --bulk`, on the real
+embedded store: the batch size changes nothing stored, a document that fails inside a batch fails alone and
+named, re-ingest stays idempotent, and a bulk first load stores exactly what the ingest path stores."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from policykg.app.cli import app
+from policykg.graph.build import build
+from policykg.graph.pipeline import ingest_files, input_files, process_files, write_items
+from policykg.graph.stores.rdf_store import OxigraphStore
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+runner = CliRunner()
+
+
+def dump(path: Path) -> bytes:
+    store = OxigraphStore(path)
+    try:
+        return store.dump_nquads()
+    finally:
+        store.close()
+
+
+def ingest(path: Path, size: int) -> list[tuple[str, str]]:
+    files, problems = input_files([EXAMPLES])
+    assert not problems
+    store = OxigraphStore(path)
+    try:
+        return [(o.file.doc, o.action) for o in ingest_files(store, files, size=size)]
+    finally:
+        store.close()
+
+
+def test_the_batch_size_changes_nothing_stored_and_reingest_is_unchanged(tmp_path):
+    one = ingest(tmp_path / "one", 1)
+    two = ingest(tmp_path / "two", 2)
+    assert [a for _d, a in one] == [a for _d, a in two] == ["added"] * 5
+    assert dump(tmp_path / "one") == dump(tmp_path / "two")
+    before = dump(tmp_path / "two")
+    assert [a for _d, a in ingest(tmp_path / "two", 50)] == ["unchanged"] * 5
+    assert dump(tmp_path / "two") == before
+
+
+def test_a_document_failing_inside_a_batch_fails_alone_and_named(tmp_path):
+    results, _ = process_files([EXAMPLES])
+    items = [(r.meta.doc, r.meta.sha256, build([r])) for r in results[:3]]
+    bad_doc, _sha, bad = items[1]
+    bad.nodes[f"doc/{bad_doc}"].props["date"] = "2021年"       # no date: the codec refuses it
+    store = OxigraphStore(tmp_path / "kg")
+    try:
+        outcomes = write_items(store, items)
+        assert [o.action for o in outcomes] == ["added", "failed", "added"]
+        assert bad_doc in outcomes[1].note and "2021年" in outcomes[1].note
+        assert sorted(store.document_hashes()) == sorted([items[0][0], items[2][0]])
+    finally:
+        store.close()
+
+
+def test_bulk_first_load_stores_what_the_ingest_path_stores(tmp_path):
+    ingested = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "a")])
+    bulk = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "b"), "--bulk"])
+    assert ingested.exit_code == 0 and bulk.exit_code == 0, bulk.output
+    assert bulk.stdout.count("added ") == 5 and "linked:" in bulk.output
+    assert dump(tmp_path / "a") == dump(tmp_path / "b")
+
+
+def test_bulk_refuses_a_store_that_is_not_empty_and_other_stores(tmp_path):
+    assert runner.invoke(app, ["ingest", str(EXAMPLES / "000_e0bd7c87301b5859.txt"),
+                               "--store", str(tmp_path / "kg")]).exit_code == 0
+    before = dump(tmp_path / "kg")
+    again = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "kg"), "--bulk"])
+    assert again.exit_code == 2
+    assert "is not empty" in again.output and "without --bulk" in again.output
+    assert dump(tmp_path / "kg") == before
+    other = runner.invoke(app, ["ingest", str(EXAMPLES), "--neo4j", "bolt://127.0.0.1:1", "--bulk"])
+    assert other.exit_code == 2 and "embedded Oxigraph store only" in other.output
+
+
+def test_the_batch_size_setting_is_checked(monkeypatch, tmp_path):
+    monkeypatch.setenv("POLICYKG_INGEST_BATCH", "0")
+    result = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "kg")])
+    assert result.exit_code == 2 and "POLICYKG_INGEST_BATCH" in result.output
+
+
+@pytest.mark.parametrize("size", ["many"])
+def test_a_batch_size_that_is_no_number_is_named(monkeypatch, tmp_path, size):
+    monkeypatch.setenv("POLICYKG_INGEST_BATCH", size)
+    result = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "kg")])
+    assert result.exit_code == 2 and "POLICYKG_INGEST_BATCH" in result.output
