@@ -94,48 +94,51 @@ def copies(base: PolicyGraph, min_tasks: int):
             yield None, None, _copy_links(base, links, prefix)
 
 
-def fill(store, base: PolicyGraph, min_tasks: int) -> tuple[int, int, float]:
-    """Write the copies through the store's own writer; returns (documents, tasks, seconds)."""
+def fill(store, base: PolicyGraph, min_tasks: int, batch: int = 50) -> tuple[int, int, float]:
+    """Write the copies through the store's own batched writer (``write_documents``, ``batch`` documents a call,
+    as `policykg ingest` does); returns (documents, tasks, seconds)."""
     started, n_docs, n_tasks = time.perf_counter(), 0, 0
+    pending: list = []
     for doc, sha, g in copies(base, min_tasks):
         if doc is None:
+            store.write_documents(pending)     # a copy's links need its documents stored
+            pending = []
             store.add_links(g)
             continue
-        store.replace_document(doc, sha, g)
+        pending.append((doc, sha, g))
         n_docs += 1
         n_tasks += sum(1 for _ in g.nodes_by_label("Task"))
+        if len(pending) >= batch:
+            store.write_documents(pending)
+            pending = []
         if n_docs % 500 == 0:
             print(f"  {store.kind}: {n_tasks:,} tasks written", file=sys.stderr)
+    if pending:
+        store.write_documents(pending)
     return n_docs, n_tasks, time.perf_counter() - started
 
 
 def fill_oxigraph_bulk(path: Path, base: PolicyGraph, min_tasks: int) -> tuple[OxigraphStore, int, int, float]:
-    """The same quads the Oxigraph store's writer produces (rdf_codec), bulk-loaded: its one-update-per-document
-    writer runs at ~0.5 s per document here, which would spend half an hour before the first query."""
-    from pyoxigraph import Store
-
-    from policykg.graph.stores.rdf_codec import edge_quads, graph_quads
-    from policykg.ontology.mapping import load_mapping
-
-    m = load_mapping()
+    """The copies through the store's bulk loader (``OxigraphStore.bulk_load``, what `policykg ingest --bulk`
+    uses), then each copy's links."""
     started, n_docs, n_tasks = time.perf_counter(), 0, 0
+    links: list[PolicyGraph] = []
 
-    def quads():
+    def items():
         nonlocal n_docs, n_tasks
-        for doc, _sha, g in copies(base, min_tasks):
+        for doc, sha, g in copies(base, min_tasks):
             if doc is None:
-                for e in g.edges.values():
-                    yield from edge_quads(e, m, graph_iri=m.links_graph)
+                links.append(g)
                 continue
             n_docs += 1
             n_tasks += sum(1 for _ in g.nodes_by_label("Task"))
-            yield from graph_quads(g, m)
+            yield doc, sha, g
 
-    raw = Store(str(path))
-    raw.bulk_extend(quads())
-    raw.flush()
-    del raw
-    return OxigraphStore(path), n_docs, n_tasks, time.perf_counter() - started
+    store = OxigraphStore(path)
+    store.bulk_load(items())
+    for g in links:
+        store.add_links(g)
+    return store, n_docs, n_tasks, time.perf_counter() - started
 
 
 def _copy_links(base: PolicyGraph, links: list[Edge], prefix: str) -> PolicyGraph:
