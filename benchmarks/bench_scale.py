@@ -356,11 +356,16 @@ def measure(tasks: int, args, neo4j_uri: str | None) -> dict:
 
     folder = corpus(tasks)
     work = Path(tempfile.mkdtemp(prefix=f"scale-{tasks}-", dir=args.work))
-    say = lambda text: print(f"[{tasks:,}] {text}", file=sys.stderr, flush=True)   # noqa: E731
+    f = {"size": tasks, "batch": batch_size(), "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+         "load_average": os.getloadavg()[0]}
+    partial = OUT / f"partial-{tasks}.json"     # each step's figures as soon as they exist: a stopped run keeps them
+
+    def say(text: str) -> None:
+        print(f"[{tasks:,}] {text}", file=sys.stderr, flush=True)
+        partial.write_text(json.dumps(f, indent=1, ensure_ascii=False))
+
     try:
         say("ingest + link (child process)")
-        f = {"size": tasks, "batch": batch_size(), "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-         "load_average": os.getloadavg()[0]}
         f |= in_child("ingest", folder, work / "ingest", work / "written.nq")
         say(f"  {f['tasks']:,} tasks, {f['quads']:,} quads: write {f['write_s']:.1f} s, link {f['link_s']:.1f} s")
         say("--bulk (child process)")
@@ -382,10 +387,9 @@ def measure(tasks: int, args, neo4j_uri: str | None) -> dict:
         f["oxigraph_ingest_qps_cpu"] = f["quads"] / f["write_cpu"]
         f["oxigraph_bulk_qps_cpu"] = f["bulk_quads"] / f["bulk_load_cpu"]
         f["raw_bulk_qps_cpu"] = f["raw_quads"] / f["raw_cpu"]
-        f["ingest_peak_rss_mb"] = f["ingest_peak_rss_mb"]
         stores = [OxigraphStore(work / "ingest")]
         if neo4j_uri:
-            say("Neo4j write (batched, and one MERGE per row on a sample) and link")
+            say("Neo4j write (batched, and one MERGE per row on a sample), links copied from Oxigraph")
             figures, neo4j = neo4j_figures(neo4j_uri, work / "ingest", args.naive_tasks, f["batch"], args.server_pid)
             f |= figures
             if f.get("neo4j_write_cpu"):
@@ -420,6 +424,8 @@ def verdict(key: str, value: float | None, last: bool) -> str:
         return ""
     op, target, unit = TARGETS[key]
     ok = value >= target if op == ">=" else value <= target
+    if key == "ingest_peak_rss_mb" and ok:      # its target is at 1,000,000 tasks: a smaller run cannot meet it
+        return f"not judged: {op} {target:,} {unit}, not run at that size"
     return f"meets {op} {target:,} {unit}" if ok else f"**misses** {op} {target:,} {unit}"
 
 
@@ -469,20 +475,24 @@ def table(results: list[dict], context: str) -> str:
         row("Neo4j write, tasks per CPU-second (client + server)", "neo4j_tasks_per_cpu_s",
             base="neo4j_naive_tasks_per_cpu_s", base_name="one MERGE per row (first tasks)",
             time_key="neo4j_write_cpu", target_key="neo4j_tasks_per_s")
-    kinds = [k for k in ("oxigraph", "neo4j") if all(k in q for r in results for q in r["queries"].values())]
+    measured = [r for r in results if r.get("queries")]
+    if not measured:
+        return f"{context}\n\n" + "\n".join(lines) + "\n"
+    kinds = [k for k in ("oxigraph", "neo4j") if all(k in q for r in measured for q in r["queries"].values())]
     lines += ["", "Canned queries, median / p95 ms " + " | ".join(kinds) + " (rows), growth exponent of the median:", "",
               "| query | " + " | ".join(f"{k} {t:,}" for t in tasks for k in kinds) + " | "
               + " | ".join(f"exponent {k}" for k in kinds) + " | target |",
               "|---|" + "---|" * (len(tasks) * len(kinds) + len(kinds) + 1)]
-    for name in results[-1]["queries"]:
+    for name in measured[-1]["queries"]:
         cells, exps, misses = [], [], []
         for r in results:
             for k in kinds:
-                q = r["queries"][name][k]
-                cells.append(f"{_ms(q)} ({q['rows'] if q['rows'] is not None else '?'})")
+                q = r.get("queries", {}).get(name, {}).get(k)
+                cells.append("not run" if q is None else f"{_ms(q)} ({q['rows'] if q['rows'] is not None else '?'})")
         for k in kinds:
-            exps.append(fmt(exponent(tasks, [r["queries"][name][k]["median_ms"] for r in results]), 2))
-            p95 = results[-1]["queries"][name][k]["p95_ms"]
+            exps.append(fmt(exponent([r["tasks"] for r in measured],
+                                     [r["queries"][name][k]["median_ms"] for r in measured]), 2))
+            p95 = measured[-1]["queries"][name][k]["p95_ms"]
             limit = TARGETS[f"query_p95_{k}_ms"][1]
             if p95 is None or p95 > limit:
                 misses.append(f"**misses** {k} p95 ≤ {limit:,} ms")
