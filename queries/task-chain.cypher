@@ -1,8 +1,12 @@
 // A task's chain: "up" = links from the task or anything it implements (transitively), "down" = links into
 // the task or anything that implements it. Level = the document's level (first part of a combined level),
 // or 'institution' for a school measure.
-MATCH (start)
-WHERE start.id = $task
+// The start is found through the id indexes of the two labels a task id can name (not a scan of every node).
+CALL {
+  MATCH (t:Task {id: $task}) RETURN t AS start
+  UNION
+  MATCH (m:SchoolMeasure {id: $task}) RETURN m AS start
+}
 CALL {
   WITH start
   MATCH (start)-[:IMPLEMENTS*0..]->(lower)-[r:IMPLEMENTS]->(higher)
