@@ -31,7 +31,7 @@ The store is the embedded Oxigraph folder (--store, POLICYKG_STORE, default ./po
 
 Files are read, built and written POLICYKG_INGEST_BATCH documents at a time (default 50; one transaction per batch where the store allows), so memory does not grow with the corpus; when a batch fails, its documents are written again one at a time and only the faulty one fails.
 
---bulk: a first load of a large corpus into an EMPTY embedded store through Oxigraph's bulk loader (no transaction per document, several times faster); refused on a store that holds anything, on Neo4j and on a SPARQL endpoint. A file that cannot be read or encoded fails alone; a loader failure (disk full, killed) leaves a partial store: delete the folder and load again. Linking follows as usual.
+--bulk: a first load of a large corpus into an EMPTY embedded store through Oxigraph's bulk loader (no transaction per document; measured about twice the write rate of the ingest path, benchmarks/bench_scale.py); refused on a store that holds anything, on Neo4j and on a SPARQL endpoint. A file that cannot be read or encoded fails alone; a loader failure (disk full, killed) leaves a partial store: delete the folder and load again. Linking follows as usual.
 
 Example:
 
