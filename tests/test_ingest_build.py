@@ -85,3 +85,17 @@ def test_unresolved_records_are_refused_with_the_task_named():
     r.tasks[0].resolved = []
     with pytest.raises(BuildError, match=r"d1 task 1 \(#1\): 3 department mentions but 0 resolved"):
         build([r])
+
+
+def test_a_school_measure_is_led_by_its_first_unit_and_supported_by_the_others():
+    base = result()
+    t2 = base.tasks[1]
+    t2.school_measures = SchoolMeasure("做好", ["目标一"], ["教务处", "学生处", "团委"], ["2023年"], "single",
+                                       resolved_units=[dept("教务处", "jzsz/教务处", "division"),
+                                                       dept("学生处", "jzsz/学生处", "division"),
+                                                       dept("团委", "jzsz/团委", "division")])
+    g = build([base])
+    roles = {(e.type, e.target, e.props["position"]) for e in g.edges.values() if e.source == "measure/d1/2"
+             and e.type in ("LEAD", "SUPPORT")}
+    assert roles == {("LEAD", "dept/jzsz/教务处", 1), ("SUPPORT", "dept/jzsz/学生处", 2),
+                     ("SUPPORT", "dept/jzsz/团委", 3)}

@@ -373,3 +373,23 @@ def test_a_crashing_conversion_and_a_missing_libreoffice(tmp_path, monkeypatch):
         read(doc)
     assert "apt-get install libreoffice-writer" in str(e.value) and "save the file as .docx" in str(e.value)
     assert not list(tmp_path.glob("*.docx"))                   # nothing is ever written beside the file
+
+
+def test_xlsx_rows_name_their_sheet_row(tmp_path):
+    """A workbook written by openpyxl: a title in row 1, the header in row 2, tasks in rows 3 and 4 of sheet
+    任务清单; each task's source names that sheet row (counted as Excel shows it, from 1)."""
+    from openpyxl import Workbook
+
+    path = tmp_path / "list.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务清单"
+    ws.append(["某市2024年职业教育重点任务清单"])
+    ws.append(["序号", "重点任务", "责任单位", "完成时间"])
+    ws.append([1, "建设实训基地20个。", "市教育局", "2024年底前"])
+    ws.append([2, "培育产教融合型企业10家。", "市发展改革委、市教育局", "2025年6月底前"])
+    wb.save(path)
+    tasks = extract_file(path).tasks
+    assert [t.provenance.location for t in tasks] == ["table 1, row 2 (sheet 任务清单, row 3)",
+                                                      "table 1, row 3 (sheet 任务清单, row 4)"]
+    assert [t.departments for t in tasks] == [["市教育局"], ["市发展改革委", "市教育局"]]
