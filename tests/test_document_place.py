@@ -111,12 +111,26 @@ def test_a_manifest_still_overrides(tmp_path):
     ("国办发〔2015〕71号", ("national", "全国")),
     # 青政办发 is printed by 青海省 and 青岛市: the place the text names settles it
     ("青政办发〔2016〕33号\n为推进青岛市中小学美育工作，提出如下分工。", ("municipal", "青岛市")),
+    # the longest prefix decides: 苏府 is 苏州市's, 苏 alone 江苏省's; 吉市 is 吉林市's, 吉 alone 吉林省's
+    ("苏府办〔2021〕8号", ("municipal", "苏州市")),
+    ("吉市政办发〔2019〕5号", ("municipal", "吉林市")),
+    ("苏政办发〔2021〕8号", ("provincial", "江苏省")),
+    # 澄 is 江阴市, a county-level city: its own documents sit at the municipal level
+    ("澄政办发〔2022〕3号", ("municipal", "江阴市")),
 ])
 def test_a_document_number_places_a_document_that_says_nothing_else(tmp_path, head, expected):
     path = tmp_path / "x.txt"
     path.write_text(f"工作任务分工\n{head}\n1. 加强统筹协调，建立工作机制。（责任单位：有关部门）\n", encoding="utf-8")
     meta = _placed(path)
     assert (meta.level, meta.jurisdiction, meta.level_source) == (*expected, "doc_number")
+
+
+def test_a_shared_prefix_with_both_places_named_equally_decides_nothing(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_text("工作任务分工\n青政办发〔2016〕33号\n青海省与青岛市结对开展中小学美育工作。\n"
+                    "1. 加强统筹协调，建立工作机制。（责任单位：有关部门）\n", encoding="utf-8")
+    meta = _placed(path)
+    assert meta.level_source != "doc_number" and meta.jurisdiction_source != "doc_number"
 
 
 def test_an_unplaced_document_is_named_by_ingest_and_listed_by_validate(tmp_path):
