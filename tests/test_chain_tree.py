@@ -64,6 +64,19 @@ def shape(tree):
     return [(r.depth, r.item.id, r.parent, r.review) for r in tree.rows]
 
 
+def test_of_two_confident_parents_at_the_same_level_the_better_scored_one_holds_the_row():
+    items = {i.id: i for i in (_item("task/n/1", "national", "全国", "1"), _item("task/js/4", "provincial", "江苏省", "4"),
+                               _item("task/js/5", "provincial", "江苏省", "5"),
+                               _item("task/jy/2", "municipal", "江阴市", "2"))}
+    links = [ChainLink("task/js/4", "task/n/1", 0.9, False), ChainLink("task/js/5", "task/n/1", 0.9, False),
+             ChainLink("task/jy/2", "task/js/4", 0.6, False),     # restates both of 江苏's tasks, No. 5 better
+             ChainLink("task/jy/2", "task/js/5", 0.85, False)]
+    tree = build_tree("task/n/1", items, links, PLACES, institutions=SCHOOLS)
+    row = next(r for r in tree.rows if r.item.id == "task/jy/2")
+    assert row.parent == "task/js/5"
+    assert [(a.id, review) for a, review in row.also] == [("task/js/4", False)]
+
+
 def test_confident_tree_by_level_with_the_closest_level_as_parent():
     tree = build_tree("task/n/1", ITEMS, LINKS, PLACES, institutions=SCHOOLS)
     assert shape(tree) == [
