@@ -86,6 +86,16 @@ def test_function_across_levels_and_level_filter():
     assert "dept/jyt" not in national.nodes and "fn/education" in national.nodes
 
 
+def test_a_combined_list_matches_either_of_its_levels():
+    """A province's list printed with a school's own columns is 'provincial+institution': a filter on either
+    level keeps its tasks, a filter on another level does not."""
+    g = make_graph()
+    g.nodes["doc/p"].props["level"] = "provincial+institution"
+    for level in ("provincial", "institution"):
+        assert ids(select(g, Selection(levels=(level,))), "Task") == ["task/p/1", "task/p/2", "task/p/3"], level
+    assert ids(select(g, Selection(levels=("national",))), "Task") == ["task/n/1"]
+
+
 def test_deadline_range_and_jurisdiction():
     g = make_graph()
     sub = select(g, Selection(deadline_from=date(2025, 1, 1), deadline_to=date(2025, 12, 31)))
