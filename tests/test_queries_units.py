@@ -207,3 +207,19 @@ def test_exactly_the_rows_asked_for_is_not_truncated():
     assert normalise(q, raw, "cypher", limit=3).truncated is False
     assert normalise(q, raw, "cypher", limit=4).truncated is True
     assert normalise(q, QueryResult(raw.columns, raw.rows), "cypher", limit=4).truncated is False
+
+
+# -- LIMIT ?limit: the one value written into a SPARQL text -----------------------------------------------------
+
+def test_a_sparql_limit_slot_takes_a_whole_number_from_zero_up():
+    from policykg.queries.runner import query_text
+
+    query = Registry.load().get("coordination-burden")
+    assert "LIMIT ?limit" in query.text("sparql")
+    assert "LIMIT 0" in query_text(query, "sparql", {"limit": 0})          # nothing asked for: nothing returned
+    assert "LIMIT 25" in query_text(query, "sparql", {"limit": 25})
+    assert "?limit" not in query_text(query, "sparql", {"limit": 25})
+    for bad in (-1, True, "10; DROP ALL", 2.5, None):
+        with pytest.raises(QueryError, match="parameter 'limit' must be a whole number"):
+            query_text(query, "sparql", {"limit": bad})
+    assert query_text(query, "cypher", {"limit": 25}) == query.text("cypher")   # Cypher binds $limit itself
