@@ -40,7 +40,9 @@ fi
 if ! .venv/bin/python -c "import policykg.app.cli" 2>/dev/null || [ pyproject.toml -nt .venv/.installed ]; then
   echo "== installing policykg and its Python dependencies"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".[test,fast]"
+  # setuptools warns on every editable install of a package whose folders are mapped (pyproject's package-dir):
+  # a notice about its own mechanism, not about this project; kept off the install's output.
+  PYTHONWARNINGS="ignore::UserWarning" .venv/bin/pip install -q -e ".[test,fast]"
   touch .venv/.installed
 fi
 scripts/link-command.sh --quiet   # policykg on the PATH when ~/.local/bin is on it
