@@ -5,7 +5,6 @@ the synonym table).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from math import fsum
 from dataclasses import dataclass, field

@@ -2,7 +2,6 @@
 idempotent per document, atomic on failure, hostile values kept as data, read-only queries."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ from policykg.graph.views.network_page import TYPE_COLOURS, render_html
 
 
 def _data(page: str, name: str) -> list[dict]:
-    match = re.search(rf"var nodes = (\[.*?\]), edges = (\[.*?\]);\n", page, re.S)
+    match = re.search(r"var nodes = (\[.*?\]), edges = (\[.*?\]);\n", page, re.S)
     assert match, "node/edge data not found"
     return json.loads(match.group(1 if name == "nodes" else 2))
 

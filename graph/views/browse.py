@@ -187,7 +187,6 @@ def item_deadlines(graph: PolicyGraph, item_id: str) -> list[tuple[str, str, dat
 
 def timeline(graph: PolicyGraph, task_ids: Iterable[str], as_of: date) -> list[TimelineRow]:
     """One row per task deadline, for a Gantt-style chart; undated ongoing/recurring tasks get no dates."""
-    idx = _index(graph)
     rows: list[TimelineRow] = []
     for task_id in task_ids:
         node = graph.nodes[task_id]
