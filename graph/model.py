@@ -101,6 +101,15 @@ class PolicyGraph:
             sub.add_edge(e)
         return sub
 
+    def written_subgraph(self, doc: str) -> "PolicyGraph":
+        """``document_subgraph(doc)``, checked to hold exactly one Document of its own, ``doc``: what every store
+        writes for one document."""
+        sub = self.document_subgraph(doc)
+        docs = {n.props.get("doc_id") for n in sub.nodes_by_label("Document") if n.doc == doc}
+        if docs != {doc}:
+            raise ValueError(f"the graph for {doc!r} holds the documents {sorted(d for d in docs if d)}")
+        return sub
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for n in self.nodes.values():

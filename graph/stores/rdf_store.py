@@ -106,10 +106,7 @@ class SparqlGraphStore:
         previous = self.document_hashes().get(doc)
         if previous == sha256:
             return WriteOutcome(doc, "unchanged")
-        sub = graph.document_subgraph(doc)
-        docs = {n.props.get("doc_id") for n in sub.nodes_by_label("Document") if n.doc == doc}
-        if docs != {doc}:
-            raise ValueError(f"the graph for {doc!r} holds the documents {sorted(d for d in docs if d)}")
+        sub = graph.written_subgraph(doc)
         owned, shared = document_quads(sub, doc, self.m)
         candidates = self._orphan_candidates(doc) if previous is not None else []
         self._update(self._replace_text(doc, owned, shared, previous is not None, candidates))
