@@ -351,6 +351,12 @@ def test_the_tree_and_the_timeline_are_shared_by_their_address(app):
     shared = opened("chain", task=JY_19, suggestions="1")
     assert shared.selectbox(key="chain_task").value == JY_19 and shared.radio(key="chain_level").value == "municipal"
     assert shared.toggle(key="chain_suggestions").value is True
+    # the search words travel too: a link made while several tasks were offered offers them again
+    app_search = opened("chain", find="产教融合型企业")
+    assert app_search.text_input(key="chain_find").value == "产教融合型企业"
+    assert all("产教融合型企业" in o for o in app_search.selectbox(key="chain_found_pick").options)
+    shared = opened("chain", find="001-20")
+    assert shared.selectbox(key="chain_task").value == TASK_20 and param(shared, "find") == ["001-20"]
     shared = opened("timeline", as_of="2023-01-01", dept=JX, units="0")
     assert shared.date_input(key="timeline_as_of").value == date(2023, 1, 1)
     assert shared.selectbox(key="timeline_dept").value == JX and shared.checkbox(key="timeline_units").value is False

@@ -1,7 +1,7 @@
 """A task down the levels: the national task (or any task) at the top, the provinces' tasks that restate it below,
 then cities, counties and schools, as a tree by level; confident links solid, suggestions dashed and only when
-asked for; the places that have not taken the task up listed beside it. The task and the switch live in the
-page address, so the view can be shared."""
+asked for; the places that have not taken the task up listed beside it. The task, the search words and the
+switch live in the page address, so the view can be shared."""
 import streamlit as st
 from policykg.app import explorer_data as data
 from policykg.app.explorer_data import level_name, t
@@ -42,7 +42,9 @@ if asked and asked != st.session_state.get("_chain_asked"):
     choose(asked)
 from_address("chain_level", "level")
 
-# any task of any level, found by DOC-NUMBER as the command line takes it (001-7) or by words of its whole text
+# any task of any level, found by DOC-NUMBER as the command line takes it (001-7) or by words of its whole text;
+# the words live in the address too, so a shared link shows the same search
+from_address("chain_find", "find")
 search = st.text_input(t("c_find"), key="chain_find", placeholder=t("c_find_placeholder"), help=t("c_find_help"))
 if search.strip() and search != st.session_state.get("_chain_searched"):
     st.session_state["_chain_searched"] = search
@@ -83,6 +85,7 @@ with c2:
 suggestions = st.toggle(t("c_suggestions"), key="chain_suggestions", help=t("c_suggestions_help"))
 to_address("level", level, default=levels[0])
 to_address("task", task)
+to_address("find", search.strip())
 to_address("suggestions", suggestions, default=False, show=show_bool)
 if not task:
     st.stop()
