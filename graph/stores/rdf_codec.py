@@ -338,9 +338,8 @@ def packed_props(edge: Edge, m: Mapping) -> dict[str, Any]:
     return out
 
 
-def graph_quads(graph: PolicyGraph, m: Mapping | None = None, interop: bool = False) -> list[Quad]:
-    """The stored form of ``graph``; ``interop`` adds the vocabulary alignment RDF exports write out."""
-    m = m or load_mapping()
+def _packed_by_source(graph: PolicyGraph, m: Mapping) -> dict[str, dict]:
+    """source -> relationship type -> target -> the properties packed into one literal (``rdf.packed``)."""
     packed_types = set(m.layout.packed)
     packed: dict[str, dict] = {}
     for e in graph.edges.values():
@@ -348,6 +347,13 @@ def graph_quads(graph: PolicyGraph, m: Mapping | None = None, interop: bool = Fa
             props = packed_props(e, m)
             if props:
                 packed.setdefault(e.source, {}).setdefault(e.type, {})[e.target] = props
+    return packed
+
+
+def graph_quads(graph: PolicyGraph, m: Mapping | None = None, interop: bool = False) -> list[Quad]:
+    """The stored form of ``graph``; ``interop`` adds the vocabulary alignment RDF exports write out."""
+    m = m or load_mapping()
+    packed = _packed_by_source(graph, m)
     reached = _typed_by_edge(graph, m)
     out: list[Quad] = []
     for node in graph.nodes.values():
@@ -533,13 +539,7 @@ def document_quads(sub: PolicyGraph, doc: str, m: Mapping | None = None) -> tupl
 
     m = m or load_mapping()
     sub = with_summaries(sub, doc, m)
-    packed_types = set(m.layout.packed)
-    packed: dict[str, dict] = {}
-    for e in sub.edges.values():
-        if e.type in packed_types and e.props:
-            props = packed_props(e, m)
-            if props:
-                packed.setdefault(e.source, {}).setdefault(e.type, {})[e.target] = props
+    packed = _packed_by_source(sub, m)
     owned: list[Quad] = []
     shared: dict[str, list[Quad]] = {}
     terms = _terms(m)
