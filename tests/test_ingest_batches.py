@@ -13,16 +13,12 @@ from policykg.graph.build import build
 from policykg.graph.pipeline import ingest_files, input_files, process_files, write_items
 from policykg.graph.stores.rdf_store import OxigraphStore
 
+from helpers.stores import dump
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 runner = CliRunner()
 
 
-def dump(path: Path) -> bytes:
-    store = OxigraphStore(path)
-    try:
-        return store.dump_nquads()
-    finally:
-        store.close()
 
 
 def ingest(path: Path, size: int) -> list[tuple[str, str]]:

@@ -11,7 +11,8 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from policykg.app.cli import app
-from policykg.graph.stores.rdf_store import OxigraphStore
+
+from helpers.stores import dump
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 OUT = Path(__file__).resolve().parents[1] / "test-output" / "rdf"
@@ -22,12 +23,6 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def dump(path: Path) -> bytes:
-    store = OxigraphStore(path)
-    try:
-        return store.dump_nquads()
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")
