@@ -151,6 +151,25 @@ def test_failed_document_leaves_store_as_it_was(neo4j_store):
     assert neo4j_store.document_hashes() == {"A": "1", "B": "1"}
 
 
+def test_a_document_the_server_refuses_inside_a_batch_fails_alone(neo4j_store):
+    """The batch is one transaction: the server refuses it whole, then ingest's write_items writes the documents
+    one at a time, so the faulty one alone fails, named, and the others are stored."""
+    from policykg.graph.pipeline import write_items
+
+    neo4j_store.replace_document("B", "1", hand_graph("B", ["Y"], "1"))
+    bad = hand_graph("A", ["Z"], "2")
+    clash = bad.add_node(Node("task/B/1", "Task", {"doc_id": "A", "text": "clash"}, doc="A"))   # B's task id
+    bad.add_edge(Edge("doc/A", "HAS_TASK", clash.id, doc="A"))
+    with pytest.raises(DocumentWriteError):
+        neo4j_store.write_documents([("C", "1", hand_graph("C", ["X"], "1")), ("A", "2", bad)])
+    assert neo4j_store.document_hashes() == {"B": "1"}          # the refused batch left nothing
+    outcomes = write_items(neo4j_store, [("C", "1", hand_graph("C", ["X"], "1")), ("A", "2", bad),
+                                         ("D", "1", hand_graph("D", ["W"], "1"))])
+    assert [o.action for o in outcomes] == ["added", "failed", "added"]
+    assert "'A' was not written" in outcomes[1].note
+    assert neo4j_store.document_hashes() == {"B": "1", "C": "1", "D": "1"}
+
+
 def test_bad_values_are_refused_before_writing(neo4j_store):
     g = hand_graph("A", ["X"], "1")
     g.add_node(Node("task/A/1", "Task", {"seq": "not a number"}, doc="A"))

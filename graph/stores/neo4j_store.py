@@ -96,8 +96,10 @@ class Neo4jStore:
         return outcome
 
     def write_documents(self, items: list[tuple[str, str, PolicyGraph]]) -> list[WriteOutcome]:
-        """Write documents in one transaction (see neo4j_write); a document whose values do not fit the mapping,
-        or that the server refuses, is "failed" (``note`` says why) and the others are written."""
+        """Write documents in one transaction (see neo4j_write). A document whose values do not fit the mapping is
+        "failed" (``note`` says why) and the others are written; when the server refuses the batch, nothing is
+        written and DocumentWriteError is raised (``graph.pipeline.write_items`` then writes the documents one at
+        a time, as for the embedded store); a single document the server refuses is "failed"."""
         planned: list[DocumentRows] = []
         outcomes: dict[int, WriteOutcome] = {}
         for i, (doc, sha256, graph) in enumerate(items):
@@ -111,15 +113,9 @@ class Neo4jStore:
             try:
                 actions = self._write(planned)
             except DocumentWriteError as exc:
-                if len(planned) == 1:
-                    actions = {planned[0].doc: exc}
-                else:       # one document at fault: write them one by one, so that it alone fails
-                    actions = {}
-                    for rows in planned:
-                        try:
-                            actions.update(self._write([rows]))
-                        except DocumentWriteError as one:
-                            actions[rows.doc] = one
+                if len(planned) > 1:
+                    raise      # which document is at fault: the caller writes them one at a time (pipeline)
+                actions = {planned[0].doc: exc}
             for doc, action in actions.items():
                 outcomes[position[doc]] = (WriteOutcome(doc, "failed", note=str(action))
                                            if isinstance(action, Exception) else WriteOutcome(doc, action))
