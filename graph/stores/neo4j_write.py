@@ -19,7 +19,6 @@ document at fault is named and every other one is written.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
 
 from policykg.graph.stores import cypher_codec as cc
 from policykg.graph.model import Edge, PolicyGraph
@@ -92,7 +91,7 @@ class BatchWrite:
         actions = {}
         todo = []
         for r in self.rows:
-            if stored.get(r.doc, None) == r.sha256 and r.doc in stored:
+            if r.doc in stored and stored[r.doc] == r.sha256:
                 actions[r.doc] = "unchanged"
             else:
                 actions[r.doc] = "replaced" if r.doc in stored else "added"
@@ -164,15 +163,4 @@ def remove_orphans(tx, candidates: dict[str, list[str]], up: str) -> None:
             tx.run(f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) DETACH DELETE n", ids=ids).consume()
 
 
-def batches(items: Iterable, size: int) -> Iterable[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-__all__ = ["BatchWrite", "DocumentRows", "DocumentWriteError", "batches", "expect", "remove_orphans"]
+__all__ = ["BatchWrite", "DocumentRows", "DocumentWriteError", "expect", "remove_orphans"]
