@@ -205,6 +205,17 @@ def merge_nodes(label: str) -> str:
             f"SET n += row RETURN count(n) AS n")
 
 
+def read_nodes(label: str) -> str:
+    """The stored properties of the nodes ``$ids`` names (those stored): rows (id, properties)."""
+    return f"UNWIND $ids AS id MATCH (n:{ident(label)} {{{ident(ID)}: id}}) RETURN id, properties(n)"
+
+
+def read_edges(rel_type: str, source_label: str) -> str:
+    """The stored ``rel_type`` edges from the nodes ``$ids`` names: rows (source id, target id, properties)."""
+    return (f"UNWIND $ids AS id MATCH (a:{ident(source_label)} {{{ident(ID)}: id}})-[r:{ident(rel_type)}]->(b) "
+            f"RETURN id, b.{ident(ID)}, properties(r)")
+
+
 def _ends(source_label: str, target_label: str) -> str:
     return (f"MATCH (a:{ident(source_label)} {{{ident(ID)}: row.s}}) "
             f"MATCH (b:{ident(target_label)} {{{ident(ID)}: row.t}}) ")

@@ -7,9 +7,11 @@ database is touched), then written in ONE transaction:
 2. for documents that replace stored ones: note the shared nodes their old versions reach, delete the nodes
    they own (their edges go with them);
 3. MERGE the shared nodes the batch touches once each (departments, functions, jurisdictions; last writer wins
-   per property), by their ``id`` (a uniqueness constraint per label backs every MERGE);
+   per property), by their ``id`` (a uniqueness constraint per label backs every MERGE): only those whose
+   stored values differ, read first (in a large load nearly all are stored already and unchanged);
 4. CREATE the owned nodes, one statement per label for the whole batch;
-5. single-valued links among shared nodes (a department's parent): other targets dropped, then MERGEd;
+5. single-valued links among shared nodes (a department's parent): where the stored link differs, other
+   targets dropped, then MERGEd;
 6. CREATE the owned edges, one statement per (type, source label, target label);
 7. delete the noted shared nodes that nothing refers to any more.
 
@@ -85,17 +87,8 @@ class BatchWrite:
         self.rows, self.owned_labels, self.up = rows, owned_labels, up
 
     def __call__(self, tx) -> dict[str, str]:
-        docs = [r.doc for r in self.rows]
-        stored = {d: sha for d, sha in tx.run("UNWIND $docs AS d MATCH (x:`Document` {_doc: d}) "
-                                              "RETURN d, x.sha256", docs=docs)}
-        actions = {}
-        todo = []
-        for r in self.rows:
-            if r.doc in stored and stored[r.doc] == r.sha256:
-                actions[r.doc] = "unchanged"
-            else:
-                actions[r.doc] = "replaced" if r.doc in stored else "added"
-                todo.append(r)
+        actions = self._sort_out(tx)
+        todo = [r for r in self.rows if actions[r.doc] != "unchanged"]
         replaced = [r.doc for r in todo if actions[r.doc] == "replaced"]
         candidates: dict[str, list[str]] = {}
         if replaced:                # a new document has nothing to delete and can orphan nothing
@@ -103,35 +96,24 @@ class BatchWrite:
             for label in self.owned_labels:
                 tx.run(f"MATCH (n:{cc.ident(label)}) WHERE n.{cc.ident(cc.DOC)} IN $docs DETACH DELETE n",
                        docs=replaced).consume()
-        shared: dict[str, dict[str, dict]] = defaultdict(dict)
-        owned: dict[str, list[dict]] = defaultdict(list)
-        single: dict[tuple[str, str, str], dict[str, dict]] = defaultdict(dict)
-        edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-        for r in todo:
-            for label, rows in r.shared.items():
-                merged = shared[label]
-                for row in rows:           # each shared node once per batch; later documents' values win
-                    merged[row[cc.ID]] = {**merged.get(row[cc.ID], {}), **row}
-            for label, rows in r.owned.items():
-                owned[label].extend(rows)
-            for key, rows in r.single.items():
-                for row in rows:
-                    single[key][row["s"]] = row
-            for key, rows in r.edges.items():
-                edges[key].extend(rows)
-        for label, merged in sorted(shared.items()):
-            expect(tx, cc.merge_nodes(label), list(merged.values()), f"{label} nodes")
-        for label, rows in sorted(owned.items()):
-            expect(tx, cc.create_nodes(label), rows, f"{label} nodes")
-        for (rel_type, src, dst), by_source in sorted(single.items()):
-            rows = list(by_source.values())
-            tx.run(cc.drop_other_edges(rel_type, src), rows=[{"s": row["s"], "ts": [row["t"]]} for row in rows]).consume()
-            expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} edges")
-        for (rel_type, src, dst), rows in sorted(edges.items()):
-            expect(tx, cc.create_edges(rel_type, src, dst), rows, f"{rel_type} edges")
+        rows = BatchRows(todo)
+        write_shared_nodes(tx, rows.shared)
+        for label, owned in sorted(rows.owned.items()):
+            expect(tx, cc.create_nodes(label), owned, f"{label} nodes")
+        write_single_edges(tx, rows.single)
+        for (rel_type, src, dst), edges in sorted(rows.edges.items()):
+            expect(tx, cc.create_edges(rel_type, src, dst), edges, f"{rel_type} edges")
         if candidates:
             remove_orphans(tx, candidates, self.up)
         return actions
+
+    def _sort_out(self, tx) -> dict[str, str]:
+        """Each document's action from its stored hash: "unchanged", "replaced" or "added"."""
+        docs = [r.doc for r in self.rows]
+        stored = {d: sha for d, sha in tx.run("UNWIND $docs AS d MATCH (x:`Document` {_doc: d}) "
+                                              "RETURN d, x.sha256", docs=docs)}
+        return {r.doc: ("unchanged" if stored[r.doc] == r.sha256 else "replaced") if r.doc in stored else "added"
+                for r in self.rows}
 
     def _orphan_candidates(self, tx, docs: list[str]) -> dict[str, list[str]]:
         """Shared nodes the stored versions reach (directly, or above them): only these can become orphans."""
@@ -144,6 +126,56 @@ class BatchWrite:
                 for lab in labels:
                     found[lab].add(node_id)
         return {label: sorted(ids) for label, ids in found.items()}
+
+
+class BatchRows:
+    """The rows of a batch's documents put together: one list per label and relationship type."""
+
+    def __init__(self, rows: list[DocumentRows]) -> None:
+        self.shared: dict[str, dict[str, dict]] = defaultdict(dict)
+        self.owned: dict[str, list[dict]] = defaultdict(list)
+        self.single: dict[tuple[str, str, str], dict[str, dict]] = defaultdict(dict)
+        self.edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for r in rows:
+            for label, nodes in r.shared.items():
+                merged = self.shared[label]
+                for row in nodes:          # each shared node once per batch; later documents' values win
+                    merged[row[cc.ID]] = {**merged.get(row[cc.ID], {}), **row}
+            for label, nodes in r.owned.items():
+                self.owned[label].extend(nodes)
+            for key, edges in r.single.items():
+                for row in edges:
+                    self.single[key][row["s"]] = row
+            for key, edges in r.edges.items():
+                self.edges[key].extend(edges)
+
+
+def write_shared_nodes(tx, shared: dict[str, dict[str, dict]]) -> None:
+    """MERGE the shared nodes whose stored values differ from the batch's (most are stored already, unchanged:
+    one read of them costs the server far less than a MERGE and SET of each)."""
+    for label, merged in sorted(shared.items()):
+        stored = {node_id: props for node_id, props in tx.run(cc.read_nodes(label), ids=list(merged))}
+        changed = [row for node_id, row in merged.items() if not _holds(stored.get(node_id), row)]
+        if changed:
+            expect(tx, cc.merge_nodes(label), changed, f"{label} nodes")
+
+
+def write_single_edges(tx, single: dict[tuple[str, str, str], dict[str, dict]]) -> None:
+    """Single-valued links among shared nodes (a department's parent): where the stored link is not the batch's
+    (and only that one), the other targets are dropped and the batch's MERGEd."""
+    for (rel_type, src, dst), by_source in sorted(single.items()):
+        stored: dict[str, list] = defaultdict(list)
+        for source, target, props in tx.run(cc.read_edges(rel_type, src), ids=list(by_source)):
+            stored[source].append((target, props))
+        changed = [row for source, row in by_source.items() if stored.get(source) != [(row["t"], row["p"])]]
+        if changed:
+            tx.run(cc.drop_other_edges(rel_type, src), rows=[{"s": row["s"], "ts": [row["t"]]} for row in changed]).consume()
+            expect(tx, cc.merge_edges(rel_type, src, dst), changed, f"{rel_type} edges")
+
+
+def _holds(stored: dict | None, row: dict) -> bool:
+    # a value read back in another type (a date) counts as different: written again, never wrongly skipped
+    return stored is not None and all(stored.get(k) == v for k, v in row.items())
 
 
 def remove_orphans(tx, candidates: dict[str, list[str]], up: str) -> None:
@@ -163,4 +195,5 @@ def remove_orphans(tx, candidates: dict[str, list[str]], up: str) -> None:
             tx.run(f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) DETACH DELETE n", ids=ids).consume()
 
 
-__all__ = ["BatchWrite", "DocumentRows", "DocumentWriteError", "expect", "remove_orphans"]
+__all__ = ["BatchRows", "BatchWrite", "DocumentRows", "DocumentWriteError", "expect", "remove_orphans",
+           "write_shared_nodes", "write_single_edges"]
