@@ -24,7 +24,8 @@ def chain_tree(store, registry, task: str, columns: Sequence[str], rows: Sequenc
     root = None
     if not any(task in (str(r[list(columns).index("lower")]), str(r[list(columns).index("higher")])) for r in rows):
         doc_id = task.split("/")[1] if task.count("/") >= 2 else None
-        names = run(registry.get("names"), store, {"kind": "task", **({"document": doc_id} if doc_id else {})})
+        names = run(registry.get("names"), store, {"kind": "task", "limit": 1_000_000,
+                                                   **({"document": doc_id} if doc_id else {})})
         root = ct.root_from_names(task, names.rows, documents)
     return ct.from_rows(task, columns, rows, documents, suggestions=suggestions, root=root)
 

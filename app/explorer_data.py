@@ -884,7 +884,7 @@ def task_options(level: str | None) -> list[tuple[str, str]]:
     from policykg.graph.views.network_page import document_name, quoted
 
     docs = {d.doc_id: d for d in document_places()}
-    rows = _rows("names", {"kind": "task"})[1]
+    rows = _rows("names", {"kind": "task", "limit": EVERYTHING})[1]
     picked = [r for r in rows if r[3] in docs and (level is None or docs[r[3]].first_level() == level)]
 
     def order(row):
@@ -930,7 +930,7 @@ def chain_tree(task_id: str, suggestions: bool):
     root = None
     if not any(task_id in (r[columns.index("lower")], r[columns.index("higher")]) for r in rows):
         doc_id = task_id.split("/")[1] if task_id.count("/") >= 2 else None
-        names = _rows("names", {"kind": "task", **({"document": doc_id} if doc_id else {})})[1]
+        names = _rows("names", {"kind": "task", "limit": EVERYTHING, **({"document": doc_id} if doc_id else {})})[1]
         root = ct.root_from_names(task_id, names, documents)
     return ct.from_rows(task_id, columns, rows, documents, suggestions=suggestions, root=root)
 

@@ -50,6 +50,9 @@ def check_before_store(query: CannedQuery, params: dict[str, Any]) -> None:
     query.bind({**params, **{name: _PLACEHOLDER_TASK for name in task_references(query, params)}})
 
 
+EVERY_NAME = 10 ** 9     # a lookup compares with every name of a kind, not one page of the names query
+
+
 class Lookup:
     """The names of one store, read once each when first needed."""
 
@@ -62,7 +65,7 @@ class Lookup:
         """Rows [kind, id, name, document, task_no] of the ``names`` query."""
         key = (kind, document)
         if key not in self._names:
-            params = {"kind": kind, **({"document": document} if document else {})}
+            params = {"kind": kind, "limit": EVERY_NAME, **({"document": document} if document else {})}
             self._names[key] = run(self.registry.get("names"), self.store, params).rows
         return self._names[key]
 

@@ -108,6 +108,7 @@ CASES: list[tuple[str, dict]] = [
     ("names", {"kind": "document", "document": "js"}),
     ("names", {"kind": "task"}),
     ("names", {"kind": "task", "document": "js", "limit": 2}),
+    ("names", {"kind": "department", "after": "js-edu", "limit": 3}),
 ]
 CASE_IDS = [f"{q}{p}" for q, p in CASES]
 

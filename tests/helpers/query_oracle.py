@@ -19,9 +19,20 @@ import yaml
 
 ITEM_LABELS = ("Task", "SchoolMeasure")
 LEVELS = ("national", "provincial", "municipal", "county", "institution")
-DEFAULT_LIMITS = {"top-departments": 20, "department-obligations": 200, "co-responsibility": 20,
-                  "coordination-burden": 20, "no-deadline": 50, "targets": 100, "documents": 100,
-                  "search-tasks": 50, "due-by": 100, "names": 100000}
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
+
+
+def _default_limits() -> dict[str, int]:
+    """Each query's default ``limit``, as its queries/NAME.yaml declares it."""
+    out = {}
+    for path in sorted(QUERIES.glob("*.yaml")):
+        for p in yaml.safe_load(path.read_text(encoding="utf-8")).get("parameters") or []:
+            if p["name"] == "limit" and p.get("default") is not None:
+                out[path.stem] = p["default"]
+    return out
+
+
+DEFAULT_LIMITS = _default_limits()
 
 
 class Mini:
@@ -320,6 +331,7 @@ def names(g: Mini, p: dict) -> list:
             rows.append(["document", n["doc_id"], n.get("title"), n["doc_id"], None])
         elif p["kind"] == "task" and n["label"] == "Task" and p.get("document") in (None, n["doc_id"]):
             rows.append(["task", i, n.get("text"), n["doc_id"], n.get("task_no")])
+    rows = [r for r in rows if p.get("after") is None or r[1] > p["after"]]
     return _limit("names", p, sorted(rows, key=lambda r: r[1]))
 
 
