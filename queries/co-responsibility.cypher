@@ -1,17 +1,11 @@
-// Unordered pairs (each once: the node with the smaller id first) with their shared tasks. Each item's
-// departments are read once (with their ids and whether they are the department asked for), and its pairs are
-// made from that list: an item counts once per pair, so count(*) is the number of distinct items.
-MATCH (item)-[:LEAD|SUPPORT]->(d:Department)
-WHERE $document IS NULL OR item.doc_id = $document
-WITH item, collect(DISTINCT d) AS named
-WHERE size(named) > 1
-WITH [d IN named | {n: d, id: d.id,
-                    hit: $department IS NULL OR d.name = $department OR d.key = $department}] AS ds
-UNWIND ds AS a
-UNWIND ds AS b
-WITH a, b
-WHERE a.id < b.id AND (a.hit OR b.hit)
-WITH a.n AS a, b.n AS b, count(*) AS shared
+// Unordered pairs (each once: the department with the smaller id first) with the items they share, summed over
+// the pair summaries every document write keeps (per document and pair: the distinct items naming both; an
+// item belongs to one document, so the counts add up).
+MATCH (s:PairSummary)
+WHERE $document IS NULL OR s.doc_id = $document
+MATCH (s)-[:FIRST_OF_PAIR]->(a:Department), (s)-[:SECOND_OF_PAIR]->(b:Department)
+WHERE $department IS NULL OR $department IN [a.name, a.key, b.name, b.key]
+WITH a, b, sum(s.shared) AS shared
 WHERE shared >= $min_shared
 RETURN a.name AS department_a, b.name AS department_b, shared
 ORDER BY shared DESC, department_a, department_b, a.id, b.id

@@ -10,6 +10,8 @@ section of mapping.yaml:
 - FunctionSummary, per function of those departments: the distinct items naming a department of that function
   at each level, and at any level;
 - DeadlineSummary, per deadline year and kind: the distinct items with such a deadline;
+- PairSummary, per pair of departments named on the same items (lead or support; the department with the smaller
+  id first): the distinct items naming both;
 
 and on each task the number of departments it names (``department_count``, a task property).
 
@@ -65,6 +67,12 @@ def document_summaries(sub: PolicyGraph, doc: str) -> tuple[list[Node], list[Edg
                  "items": len(set().union(*per_level.values()))}
         props.update({level: len(per_level[level]) for level in LEVELS if per_level.get(level)})
         nodes.append(Node(summary_id("function", doc, code), "FunctionSummary", props, doc=doc))
+    for (first, second), items in sorted(department_pairs(roles).items()):
+        node = Node(summary_id("pair", doc, f"{first}|{second}"), "PairSummary",
+                    {"doc_id": doc, "shared": len(items)}, doc=doc)
+        nodes.append(node)
+        edges.append(Edge(node.id, "FIRST_OF_PAIR", first, doc=doc))
+        edges.append(Edge(node.id, "SECOND_OF_PAIR", second, doc=doc))
     for (year, kind), items in sorted(by_year.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1] or "")):
         if kind is None:
             continue
@@ -73,6 +81,22 @@ def document_summaries(sub: PolicyGraph, doc: str) -> tuple[list[Node], list[Edg
             props["year"] = year
         nodes.append(Node(summary_id("deadline", doc, f"{year or ''}/{kind}"), "DeadlineSummary", props, doc=doc))
     return nodes, edges
+
+
+def department_pairs(roles: dict[str, dict[str, set[str]]]) -> dict[tuple[str, str], set[str]]:
+    """(first department id, second) -> the items naming both, from dept -> role -> items; first < second."""
+    named: dict[str, set[str]] = defaultdict(set)      # item -> the departments it names
+    for dept_id, by_role in roles.items():
+        for items in by_role.values():
+            for item in items:
+                named[item].add(dept_id)
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for item, depts in named.items():
+        ordered = sorted(depts)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1:]:
+                pairs[(first, second)].add(item)
+    return pairs
 
 
 def department_counts(sub: PolicyGraph, doc: str) -> dict[str, int]:
@@ -121,4 +145,4 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
     return out
 
 
-__all__ = ["document_summaries", "department_counts", "sort_key", "summary_id", "with_summaries"]
+__all__ = ["document_summaries", "department_counts", "department_pairs", "sort_key", "summary_id", "with_summaries"]
