@@ -137,6 +137,23 @@ def test_replace_removes_orphaned_shared_nodes_like_oxigraph(neo4j_store, tmp_pa
     oxigraph.close()
 
 
+def test_replace_in_a_batch_gives_what_a_fresh_write_gives(neo4j_store, tmp_path):
+    # the nodes a new version still holds are overwritten in place, not re-created: a dropped task, a dropped
+    # property and moved LEAD edges must be gone all the same, as on Oxigraph (whose graph is replaced whole)
+    oxigraph = OxigraphStore(tmp_path / "ox")
+    new = hand_graph("A", ["Y", "X"], "2", text="新")
+    del new.nodes["task/A/1"].props["text"]
+    for store in (neo4j_store, oxigraph):
+        store.write_documents([("A", "1", hand_graph("A", ["X", "Y", "Z"], "1", text="旧")),
+                               ("B", "1", hand_graph("B", ["Y"], "1"))])
+        outcomes = store.write_documents([("A", "2", new), ("C", "1", hand_graph("C", ["X"], "1"))])
+        assert [o.action for o in outcomes] == ["replaced", "added"]
+    nodes, _ = snapshot(neo4j_store)
+    assert "task/A/3" not in nodes and "text" not in nodes["task/A/1"][2] and "dept/Z" not in nodes
+    assert snapshot(neo4j_store) == snapshot(oxigraph)
+    oxigraph.close()
+
+
 def test_failed_document_leaves_store_as_it_was(neo4j_store):
     neo4j_store.replace_document("A", "1", hand_graph("A", ["X"], "1"))
     neo4j_store.replace_document("B", "1", hand_graph("B", ["Y"], "1"))

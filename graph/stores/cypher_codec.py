@@ -199,6 +199,12 @@ def create_nodes(label: str) -> str:
     return f"UNWIND $rows AS row CREATE (n:{ident(label)}) SET n = row RETURN count(n) AS n"
 
 
+def overwrite_nodes(label: str) -> str:
+    # an owned node kept from a replaced version: its properties become the new version's, all of them
+    return (f"UNWIND $rows AS row MATCH (n:{ident(label)} {{{ident(ID)}: row.{ID}}}) "
+            f"SET n = row RETURN count(n) AS n")
+
+
 def merge_nodes(label: str) -> str:
     # shared nodes: the properties written now replace those values, others stay (last writer wins)
     return (f"UNWIND $rows AS row MERGE (n:{ident(label)} {{{ident(ID)}: row.{ID}}}) "

@@ -1,8 +1,9 @@
 """The Neo4j store: the property-graph form of ``ontology/mapping.yaml`` written over Bolt with the official driver.
 
 Documents are written many per transaction (``write_documents``, see neo4j_write): each document's stored hash
-is read first (same hash: nothing to do), the nodes a replaced document owns are deleted (their edges go with
-them), the shared nodes the batch touches (departments, functions, jurisdictions) are MERGEd once each, every
+is read first (same hash: nothing to do), the edges touching the nodes a replaced document owns are deleted and
+the nodes its new version no longer holds (the others are overwritten in place), the shared nodes the batch
+touches (departments, functions, jurisdictions) are MERGEd once each where their stored values differ, every
 label and relationship type is written with one ``UNWIND`` for the whole batch, and shared nodes no document
 refers to any more are removed. Any error rolls the transaction back; the batch is then written again one
 document per transaction, so a failed document leaves the database as it was and names itself. Queries run in

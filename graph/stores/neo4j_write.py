@@ -4,12 +4,13 @@ A batch is planned document by document first (every value checked: a bad docume
 database is touched), then written in ONE transaction:
 
 1. read the stored hashes of the batch's documents: an unchanged document drops out of the batch;
-2. for documents that replace stored ones: note the shared nodes their old versions reach, delete the nodes
-   they own (their edges go with them);
+2. for documents that replace stored ones: note the shared nodes their old versions reach, delete every edge
+   touching a node they own and the owned nodes the new versions no longer hold (the others are updated in
+   place in step 4);
 3. MERGE the shared nodes the batch touches once each (departments, functions, jurisdictions; last writer wins
    per property), by their ``id`` (a uniqueness constraint per label backs every MERGE): only those whose
    stored values differ, read first (in a large load nearly all are stored already and unchanged);
-4. CREATE the owned nodes, one statement per label for the whole batch;
+4. CREATE the owned nodes (SET the kept ones), one statement per label for the whole batch;
 5. single-valued links among shared nodes (a department's parent): where the stored link differs, other
    targets dropped, then MERGEd;
 6. CREATE the owned edges, one statement per (type, source label, target label);
@@ -90,16 +91,15 @@ class BatchWrite:
         actions = self._sort_out(tx)
         todo = [r for r in self.rows if actions[r.doc] != "unchanged"]
         replaced = [r.doc for r in todo if actions[r.doc] == "replaced"]
+        rows = BatchRows(todo)
         candidates: dict[str, list[str]] = {}
+        kept: dict[str, set[str]] = {}
         if replaced:                # a new document has nothing to delete and can orphan nothing
             candidates = self._orphan_candidates(tx, replaced)
-            for label in self.owned_labels:
-                tx.run(f"MATCH (n:{cc.ident(label)}) WHERE n.{cc.ident(cc.DOC)} IN $docs DETACH DELETE n",
-                       docs=replaced).consume()
-        rows = BatchRows(todo)
+            kept = clear_replaced(tx, self.owned_labels, replaced, rows.owned)
         write_shared_nodes(tx, rows.shared)
         for label, owned in sorted(rows.owned.items()):
-            expect(tx, cc.create_nodes(label), owned, f"{label} nodes")
+            write_owned_nodes(tx, label, owned, kept.get(label, set()))
         write_single_edges(tx, rows.single)
         for (rel_type, src, dst), edges in sorted(rows.edges.items()):
             expect(tx, cc.create_edges(rel_type, src, dst), edges, f"{rel_type} edges")
@@ -150,6 +150,37 @@ class BatchRows:
                 self.edges[key].extend(edges)
 
 
+def clear_replaced(tx, labels: list[str], docs: list[str], owned: dict[str, list[dict]]) -> dict[str, set[str]]:
+    """Empty the stored versions of ``docs``: every edge touching a node they own is deleted, and the owned
+    nodes their new versions (``owned``, per label) do not hold; returns the ids kept, per label.
+
+    Kept nodes are overwritten in place (write_owned_nodes) instead of deleted and created again: a node
+    deleted and created under the same id in one transaction costs the server several times a new one (the
+    uniqueness check and every look-up by id go through the transaction's removed index entries)."""
+    doc = cc.ident(cc.DOC)
+    kept: dict[str, set[str]] = {}
+    for label in labels:
+        node = f"(n:{cc.ident(label)})"
+        # an edge between two nodes of the label is matched from both ends: DISTINCT deletes it once
+        tx.run(f"MATCH {node}-[r]-() WHERE n.{doc} IN $docs WITH DISTINCT r DELETE r", docs=docs).consume()
+        stored = {r[0] for r in tx.run(f"MATCH {node} WHERE n.{doc} IN $docs RETURN n.{cc.ident(cc.ID)}", docs=docs)}
+        new = {row[cc.ID] for row in owned.get(label, ())}
+        kept[label] = stored & new
+        if stored - new:
+            tx.run(f"UNWIND $ids AS id MATCH {node} WHERE n.{cc.ident(cc.ID)} = id DELETE n",
+                   ids=sorted(stored - new)).consume()
+    return kept
+
+
+def write_owned_nodes(tx, label: str, rows: list[dict], kept: set[str]) -> None:
+    """CREATE the label's new owned nodes; overwrite (SET n = row) those kept from a replaced version."""
+    again = [row for row in rows if row[cc.ID] in kept]
+    if again:
+        expect(tx, cc.overwrite_nodes(label), again, f"{label} nodes")
+    if len(again) < len(rows):
+        expect(tx, cc.create_nodes(label), [row for row in rows if row[cc.ID] not in kept], f"{label} nodes")
+
+
 def write_shared_nodes(tx, shared: dict[str, dict[str, dict]]) -> None:
     """MERGE the shared nodes whose stored values differ from the batch's (most are stored already, unchanged:
     one read of them costs the server far less than a MERGE and SET of each)."""
@@ -195,5 +226,5 @@ def remove_orphans(tx, candidates: dict[str, list[str]], up: str) -> None:
             tx.run(f"UNWIND $ids AS id MATCH (n:{cc.ident(label)} {{id: id}}) DETACH DELETE n", ids=ids).consume()
 
 
-__all__ = ["BatchRows", "BatchWrite", "DocumentRows", "DocumentWriteError", "expect", "remove_orphans",
-           "write_shared_nodes", "write_single_edges"]
+__all__ = ["BatchRows", "BatchWrite", "DocumentRows", "DocumentWriteError", "clear_replaced", "expect",
+           "remove_orphans", "write_owned_nodes", "write_shared_nodes", "write_single_edges"]
