@@ -27,6 +27,7 @@ QUERY_INDEXES: dict[str, tuple[str, ...]] = {
     "DepartmentSummary": ("doc_id",),
     "FunctionSummary": ("doc_id", "function"),
     "DeadlineSummary": ("doc_id",),
+    "PairSummary": ("doc_id",),
     "SchoolMeasure": ("doc_id",),
     "Department": ("name", "key", "level", "function"),
     "Function": ("code",),
