@@ -41,6 +41,38 @@ def test_the_batch_size_changes_nothing_stored_and_reingest_is_unchanged(tmp_pat
     assert dump(tmp_path / "two") == before
 
 
+def test_flushing_the_write_buffers_changes_nothing_stored(tmp_path, monkeypatch):
+    """The writer flushes Oxigraph's write buffers every FLUSH_EVERY quads (memory stays flat in a national
+    load): flushing after every write stores exactly what never flushing stores, and the flush does happen."""
+    import policykg.graph.stores.rdf_write as rdf_write
+
+    monkeypatch.setattr(rdf_write, "FLUSH_EVERY", 10**12)
+    ingest(tmp_path / "never", 1)
+    monkeypatch.setattr(rdf_write, "FLUSH_EVERY", 1)
+    flushes = []
+    store = OxigraphStore(tmp_path / "always")
+    writer = store.writer
+    real = writer.store
+
+    class Counting:        # pyoxigraph's Store cannot take attributes: count flushes around it
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def flush(self):
+            flushes.append(len(real))
+            real.flush()
+
+    writer.store = Counting()
+    files, _ = input_files([EXAMPLES])
+    try:
+        assert [o.action for o in ingest_files(store, files, size=2)] == ["added"] * 5
+    finally:
+        store.close()
+        writer = real = None     # the last references to the pyoxigraph Store: its folder lock goes with them
+    assert len(flushes) == 3 and flushes == sorted(flushes) and flushes[0] > 0     # batches of 2, 2 and 1
+    assert dump(tmp_path / "always") == dump(tmp_path / "never")
+
+
 def test_a_document_failing_inside_a_batch_fails_alone_and_named(tmp_path):
     results, _ = process_files([EXAMPLES])
     items = [(r.meta.doc, r.meta.sha256, build([r])) for r in results[:3]]
