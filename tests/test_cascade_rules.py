@@ -28,7 +28,7 @@ from policykg.graph.cascade.features import (
     relative_features,
     weigh,
 )
-from policykg.graph.cascade.index import NgramIndex, gram_ids
+from policykg.graph.cascade.index import CorpusStats, NgramIndex, gram_ids
 from policykg.graph.cascade.scope import (
     _ancestors_table,
     containing,
@@ -329,6 +329,36 @@ def test_index_postings_document_frequencies_and_idf():
     assert index.idf.tolist() == pytest.approx([_idf(3, 1), _idf(3, 2), _idf(3, 3), _idf(3, 1)])
     assert index.max_df == 2                                          # max(2, min(0.1 × 3, 2000))
     assert index.unseen_idf == pytest.approx(math.log(8))             # log(1 + 3.5 / 0.5)
+
+
+def test_corpus_stats_count_each_gram_once_per_item_across_batches():
+    stats = CorpusStats()
+    stats.add(SMALL[:2])
+    stats.add(SMALL[2:])
+    stats.add([])
+    assert (stats.size, stats.total_length) == (3, 7)
+    assert stats.keys.tolist() == [1, 2, 3, 4] and stats.df.tolist() == [1, 2, 3, 1]
+    assert stats.frequencies(np.array([0, 3, 4, 9])).tolist() == [0, 3, 1, 0]
+    assert CorpusStats().frequencies(np.array([1])).tolist() == [0]
+
+
+def test_an_index_over_part_of_a_corpus_scores_as_the_whole_index_does():
+    """Items 1 and 2 of SMALL indexed with the stats of all three: the idf, weights, lookups and ranking of the
+    whole index (item 0 left out), so linking a province against its part gives the links of one index."""
+    stats = CorpusStats()
+    stats.add(SMALL)
+    whole, part = NgramIndex(SMALL), NgramIndex(SMALL[1:], stats)
+    assert part.keys.tolist() == [2, 3, 4] and part.df.tolist() == [2, 3, 1]       # the corpus frequencies
+    assert part.idf.tolist() == pytest.approx([_idf(3, 2), _idf(3, 3), _idf(3, 1)])
+    assert (part.max_df, part.unseen_idf) == (whole.max_df, whole.unseen_idf)
+    assert part.weights.tolist() == pytest.approx(whole.weights[whole.postings != 0].tolist())   # item 0's gone
+    query = np.array([1, 3, 4, 7])
+    pos, idf = part.lookup(query)
+    assert pos.tolist() == [-1, 1, 2, -1]
+    assert idf.tolist() == pytest.approx(whole.lookup(query)[1].tolist())        # gram 1: corpus idf, not unseen
+    assert idf[0] == pytest.approx(_idf(3, 1)) and idf[3] == pytest.approx(whole.unseen_idf)
+    q = np.array([2, 4])
+    assert part.top(part.lookup(q)[0], None, 2) == [i - 1 for i in whole.top(whole.lookup(q)[0], np.array([False, True, True]), 2)]
 
 
 def test_index_weights_are_bm25_with_one_occurrence_per_gram():
@@ -828,6 +858,39 @@ def test_link_store_writes_batch_by_batch_and_the_state_last(verbatim_model):
                             ([], False, {**state, "links": 1})]
     quiet = cl.link_store(_DocStore(store.docs), batch=2, keep=False)
     assert list(quiet) == [] and quiet.counts == edges.counts
+
+
+def test_link_store_reads_for_each_province_only_the_tasks_it_may_implement(verbatim_model):
+    """Linking goes province by province: a Wuxi list is linked against the national and Jiangsu lists only
+    (Jiangxi's are never read for it), a place the reference data does not know against every higher list;
+    the links are those of linking the whole graph at once."""
+    a, b, c = "建设一批高水平实训基地", "推进职业启蒙教育和劳动教育", "实施职业技能提升行动计划"
+    docs = {"N": _doc_graph("N", "national", "全国", [(1, "完善督导评估制度")]),
+            "JS": _doc_graph("JS", "provincial", "江苏省", [(1, a)]),
+            "WX": _doc_graph("WX", "municipal", "无锡市", [(1, a)]),
+            "JX": _doc_graph("JX", "provincial", "江西省", [(1, b), (2, c)]),
+            "LN": _doc_graph("LN", "county", "龙南市", [(1, b)]),            # 龙南县 in the reference data
+            "XX": _doc_graph("XX", "county", "火星县", [(1, c)])}            # unknown: may implement anything
+    reads = []
+
+    class Recording(_DocStore):
+        def load_documents(self, batch):
+            reads.append(sorted(batch))
+            return super().load_documents(batch)
+
+    edges = cl.link_store(Recording(docs), batch=10)
+    whole = PolicyGraph()
+    for g in docs.values():
+        whole.merge(g)
+    assert sorted(e.key for e in edges) == sorted(e.key for e in cl.link(whole))
+    pairs = {(e.source, e.target) for e in edges}
+    assert pairs == {("task/WX/1", "task/JS/1"), ("task/LN/1", "task/JX/1"), ("task/XX/1", "task/JX/2")}
+    # the survey of every document, then per group: its higher documents, then its lower ones
+    # (a county or city list is a higher list too: a school may implement it; the unplaced XX may be anyone's)
+    assert reads == [["JS", "JX", "LN", "N", "WX", "XX"],
+                     ["JS", "N", "WX", "XX"], ["JS", "WX"],             # 江苏
+                     ["JX", "LN", "N", "XX"], ["JX", "LN"],             # 江西
+                     ["JS", "JX", "LN", "N", "WX", "XX"], ["XX"]]       # the unknown place, against everything
 
 
 def test_link_store_on_an_empty_store_still_writes_its_state():

@@ -28,14 +28,50 @@ def gram_ids(grams) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64, count=len(grams)))
 
 
-class NgramIndex:
-    """Inverted index over the higher items' n-gram id arrays, with the idf used by every scoring feature."""
+class CorpusStats:
+    """Document frequencies of the n-grams over ALL higher items, gathered a batch at a time (memory grows with
+    the vocabulary, not the corpus), so that an index over one part of them scores as the whole would."""
 
-    def __init__(self, id_arrays: list[np.ndarray]) -> None:
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.df = np.zeros(0, dtype=np.int64)
+        self.size = 0
+        self.total_length = 0
+
+    def add(self, id_arrays: list[np.ndarray]) -> None:
+        if not id_arrays:
+            return
+        self.size += len(id_arrays)
+        self.total_length += sum(len(a) for a in id_arrays)
+        batch, counts = np.unique(np.concatenate(id_arrays), return_counts=True)
+        keys, inverse = np.unique(np.concatenate([self.keys, batch]), return_inverse=True)
+        self.df = np.bincount(inverse, weights=np.concatenate([self.df, counts]),
+                              minlength=len(keys)).astype(np.int64)
+        self.keys = keys
+
+    def frequencies(self, ids: np.ndarray) -> np.ndarray:
+        """Each id's document frequency (0 for an id no higher item has)."""
+        if not len(self.keys):
+            return np.zeros(len(ids), dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.keys, ids), len(self.keys) - 1)
+        return np.where(self.keys[pos] == ids, self.df[pos], 0)
+
+
+class NgramIndex:
+    """Inverted index over the higher items' n-gram id arrays, with the idf used by every scoring feature.
+    ``stats``: the frequencies of a larger corpus these items are part of (the index then scores and weighs
+    exactly as an index over that whole corpus would, for the items it holds); default: these items alone."""
+
+    def __init__(self, id_arrays: list[np.ndarray], stats: CorpusStats | None = None) -> None:
         self.size = len(id_arrays)
-        n = max(self.size, 1)
+        self.stats = stats
         lengths = np.array([len(a) for a in id_arrays], dtype=np.float64)
-        avg = float(lengths.mean()) if self.size else 1.0
+        if stats is None:
+            n = max(self.size, 1)
+            avg = float(lengths.mean()) if self.size else 1.0
+        else:
+            n = max(stats.size, 1)
+            avg = stats.total_length / stats.size if stats.size else 1.0
         if self.size:
             flat = np.concatenate(id_arrays) if id_arrays else np.zeros(0, dtype=np.int64)
             owner = np.repeat(np.arange(self.size, dtype=np.int32), lengths.astype(np.int64))
@@ -43,14 +79,15 @@ class NgramIndex:
             flat, owner = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
         order = np.argsort(flat, kind="stable")          # postings grouped by gram, owners ascending in each
         flat, owner = flat[order], owner[order]
-        self.keys, starts, df = np.unique(flat, return_index=True, return_counts=True)
+        self.keys, starts, counts = np.unique(flat, return_index=True, return_counts=True)
         self.indptr = np.append(starts, len(flat)).astype(np.int64)
         self.postings = owner
+        df = counts if stats is None else stats.frequencies(self.keys)
         self.df = df.astype(np.int32)
         self.idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         norm = K1 * (1 - B + B * lengths / max(avg, 1.0))
         # each gram occurs once per set, so BM25's tf part is (k1+1)/(1+norm)
-        self.weights = (np.repeat(self.idf, df) * (K1 + 1) / (1 + norm[owner])).astype(np.float32) \
+        self.weights = (np.repeat(self.idf, counts) * (K1 + 1) / (1 + norm[owner])).astype(np.float32) \
             if len(owner) else np.zeros(0, dtype=np.float32)
         self.max_df = max(2, min(int(MAX_DF * n), MAX_DF_CAP))
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)   # idf of a gram no higher task has: the rarest possible
@@ -61,6 +98,10 @@ class NgramIndex:
         pos = np.minimum(pos, max(len(self.keys) - 1, 0))
         known = (self.keys[pos] == ids) if len(self.keys) else np.zeros(len(ids), dtype=bool)
         pos = np.where(known, pos, -1)
+        if self.stats is not None:       # a gram the corpus has outside these items keeps its corpus idf
+            df = self.stats.frequencies(ids)
+            n = max(self.stats.size, 1)
+            return pos, np.where(df > 0, np.log(1 + (n - df + 0.5) / (df + 0.5)), self.unseen_idf)
         idf = np.where(known, self.idf[np.maximum(pos, 0)] if len(self.keys) else 0.0, self.unseen_idf)
         return pos, idf
 

@@ -29,10 +29,10 @@ import numpy as np
 from policykg.graph.cascade import scoring as cascade_model
 from policykg.graph.cascade import text as ct
 from policykg.graph.cascade.features import Item, make_item, pair_features, relative_features, weigh
-from policykg.graph.cascade.index import NgramIndex
+from policykg.graph.cascade.index import CorpusStats, NgramIndex
 from policykg.graph.cascade.read import BATCH, document_graphs
-from policykg.graph.cascade.scope import (NATIONAL_NAMES, RANK, containing, main_jurisdiction, short_name,
-                                          split_level)
+from policykg.graph.cascade.scope import (NATIONAL_NAMES, RANK, containing, main_jurisdiction, provinces,
+                                          short_name, split_level)
 from policykg.graph.model import Edge, Node, PolicyGraph
 
 METHOD = f"char-ngram-bm25+clauses+synonyms+negative-evidence+logreg/{cascade_model.version()}"
@@ -74,9 +74,9 @@ class Linker:
     """The index of the higher tasks, built once; lower tasks are linked in batches of whole documents (the
     rival rule compares links within one document), so a national store streams through it."""
 
-    def __init__(self, highers: list[Item]) -> None:
+    def __init__(self, highers: list[Item], stats: CorpusStats | None = None) -> None:
         self.highers = highers
-        self.index = NgramIndex([h.ids for h in highers])
+        self.index = NgramIndex([h.ids for h in highers], stats)
         for h in highers:
             weigh(h, self.index)
         self.position = {h.id: i for i, h in enumerate(highers)}
@@ -281,50 +281,103 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
     """Link the stored documents and write the links in place of the stored ones (a link this run no longer
     proposes does not linger), then the link state.
 
-    Memory stays flat as the store grows: the store is read ``batch`` documents at a time, twice
-    (cascade_read): first for the higher-level tasks (the index, held compactly), then for the lower ones,
-    linked and written batch by batch (``GraphStore.add_links``; the first write replaces every stored link and
-    marks the state incomplete, the last writes the state). A run that stops in between leaves the links
-    pending, never current. Documents go in sorted order, so the same store gives the same links whatever the
-    order its documents were ingested in. ``keep=False`` returns no edges, only their ``counts`` (the CLI)."""
+    Memory stays flat as the store grows: the store is read ``batch`` documents at a time (cascade_read) and
+    linked one group of provinces at a time. A first pass gathers the n-gram frequencies of every higher-level
+    task (cascade_index.CorpusStats: as large as the vocabulary) and where each document lies; then, for each
+    province (``scope.provinces``), the index holds only the national, unplaced and that province's higher
+    tasks — every task its documents may implement (``Linker.allowed``) — and scores with the whole store's
+    frequencies, so the links are those of one index over everything. A document whose place is unknown may
+    implement any task: its group reads every higher task. Links are written batch by batch
+    (``GraphStore.add_links``; the first write replaces every stored link and marks the state incomplete, the
+    last writes the state). A run that stops in between leaves the links pending, never current. Documents go
+    in sorted order within each group, so the same store gives the same links whatever the order its
+    documents were ingested in. ``keep=False`` returns no edges, only their ``counts`` (the CLI)."""
     check_bounds(threshold, floor)
     # the documents' hashes are read BEFORE the graph: a document written in between makes the state older
     # than the links (a needless re-link next time), never newer (links missing for a document called linked)
     hashes = store.document_hashes()
     docs = sorted(hashes)
-    highers: list[Item] = []
-    for part in document_graphs(store, docs, batch):
-        highers.extend(it for it in collect_items(part) if it.rank < INSTITUTION)
-    linker = Linker(highers)
-    label_of = {h.id: h.label for h in highers}
+    stats, places = _survey(store, docs, batch)
     state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": 0,
              "method": METHOD, "threshold": threshold, "floor": floor}
     out = LinkedEdges()
     counts = {"links": 0, "confident": 0}
     linked: set[str] = set()
     first = True
-    for part in document_graphs(store, docs, batch):
-        items = collect_items(part)
-        label_of.update((it.id, it.label) for it in items)
-        edges = linker.link(items, threshold, floor)
-        written = PolicyGraph()
-        for e in edges:
-            written.add_node(Node(e.source, label_of[e.source], {}))
-            written.add_node(Node(e.target, label_of[e.target], {}))
-            written.add_edge(e)
-        if first:
-            store.add_links(written, replace=True, state={**state, "complete": False})
-            first = False
-        elif edges:
-            store.add_links(written)
-        counts["links"] += len(edges)
-        counts["confident"] += sum(not e.props["review"] for e in edges)
-        linked.update(e.source for e in edges)
-        if keep:
-            out.extend(edges)
+    for lower_docs, higher_docs in _groups(places):
+        highers: list[Item] = []
+        for part in document_graphs(store, higher_docs, batch):
+            highers.extend(it for it in collect_items(part) if it.rank < INSTITUTION)
+        linker = Linker(highers, stats)
+        label_of = {h.id: h.label for h in highers}
+        for part in document_graphs(store, lower_docs, batch):
+            items = collect_items(part)
+            label_of.update((it.id, it.label) for it in items)
+            edges = linker.link(items, threshold, floor)
+            written = PolicyGraph()
+            for e in edges:
+                written.add_node(Node(e.source, label_of[e.source], {}))
+                written.add_node(Node(e.target, label_of[e.target], {}))
+                written.add_edge(e)
+            if first:
+                store.add_links(written, replace=True, state={**state, "complete": False})
+                first = False
+            elif edges:
+                store.add_links(written)
+            counts["links"] += len(edges)
+            counts["confident"] += sum(not e.props["review"] for e in edges)
+            linked.update(e.source for e in edges)
+            if keep:
+                out.extend(edges)
     state["links"] = counts["links"]
     store.add_links(PolicyGraph(), replace=first, state=state)
     out.counts = {**counts, "suggestions": counts["links"] - counts["confident"], "lower_items_linked": len(linked)}
+    return out
+
+
+@dataclass(frozen=True)
+class _Place:
+    """What the link step needs to know of a stored document before reading it whole."""
+
+    provinces: frozenset[str] | None    # scope.provinces of its jurisdiction (None: national or unknown)
+    higher: bool                        # it holds tasks others may implement
+    lower: bool                         # it holds tasks or measures that may implement others
+
+
+def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, _Place]]:
+    """The n-gram frequencies of every higher-level item, and each document's place."""
+    stats = CorpusStats()
+    places: dict[str, _Place] = {}
+    for part in document_graphs(store, docs, batch):
+        items = collect_items(part)
+        stats.add([it.ids for it in items if it.rank < INSTITUTION])
+        ranks: dict[str, set[int]] = {}
+        for it in items:
+            ranks.setdefault(it.doc, set()).add(it.rank)
+        for d in part.nodes_by_label("Document"):
+            held = ranks.get(d.props.get("doc_id", d.doc), set())
+            places[d.doc] = _Place(provinces(main_jurisdiction(d.props.get("jurisdiction"))),
+                                   any(r < INSTITUTION for r in held), any(r > 0 for r in held))
+    return stats, places
+
+
+def _groups(places: dict[str, _Place]) -> list[tuple[list[str], list[str]]]:
+    """(lower documents, the documents whose tasks they may implement) per group of provinces, in a fixed
+    order; the documents of unknown place last, against every higher document."""
+    everywhere = sorted(d for d, p in places.items() if p.higher and p.provinces is None)
+    by_provinces: dict[frozenset[str], list[str]] = {}
+    unplaced = []
+    for doc in sorted(places):
+        p = places[doc]
+        if p.lower:
+            (unplaced if p.provinces is None else by_provinces.setdefault(p.provinces, [])).append(doc)
+    out = []
+    for key in sorted(by_provinces, key=sorted):
+        highers = sorted({*everywhere, *(d for d, p in places.items()
+                                         if p.higher and p.provinces is not None and p.provinces & key)})
+        out.append((by_provinces[key], highers))
+    if unplaced:
+        out.append((unplaced, sorted(d for d, p in places.items() if p.higher)))
     return out
 
 

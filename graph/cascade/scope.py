@@ -45,6 +45,44 @@ def _ancestors_table() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in table.items()}
 
 
+@lru_cache(maxsize=1)
+def _province_table() -> dict[str, frozenset[str]]:
+    """Name or short name -> the short names of the provinces it lies in (one, unless two places share it)."""
+    table: dict[str, set[str]] = {}
+    path = resources.files("policykg.ontology").joinpath("data/jurisdictions.csv")
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            province = _short(row.get("province") or row["name"])
+            for name in (row["name"], row.get("short") or ""):
+                if name:
+                    table.setdefault(name, set()).add(province)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def provinces(jurisdiction: str | None) -> frozenset[str] | None:
+    """Short names of the provinces a jurisdiction lies in; None when it is national, absent or unknown to the
+    reference data (its tasks may then be implemented, or implement, anywhere). Cascade linking reads a
+    national store one group of provinces at a time with it: a task only implements tasks of its own province
+    (``containing``) and national or unplaced ones."""
+    if jurisdiction is None or jurisdiction in NATIONAL_NAMES:
+        return None
+    table = _province_table()
+    return next((table[n] for n in (*_known_as(jurisdiction), _short(jurisdiction)) if n in table), None)
+
+
+def _known_as(name: str) -> tuple[str, ...]:
+    """The name, and for a county-level city or district the county it was made from (撤县设市, 撤县设区:
+    龙南县 became 龙南市 in 2020): the reference data may still hold the county's name."""
+    if len(name) > 2 and name.endswith(("市", "区")):
+        return name, name[:-1] + "县"
+    return (name,)
+
+
+def _ancestors(lower: str) -> frozenset[str] | None:
+    table = _ancestors_table()
+    return next((table[n] for n in _known_as(lower) if n in table), None)
+
+
 def _short(name: str) -> str:
     for suffix in ("省", "市", "自治区", "特别行政区"):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
@@ -60,10 +98,9 @@ def contains(higher: str | None, lower: str | None) -> bool | None:
         return None
     if higher == lower or _short(higher) == _short(lower):
         return True
-    table = _ancestors_table()
-    if lower not in table:
+    ups = _ancestors(lower)
+    if ups is None:
         return None
-    ups = table[lower]
     return higher in ups or any(_short(u) == _short(higher) for u in ups)
 
 
@@ -80,10 +117,10 @@ def containing(lower: str | None) -> frozenset[str] | None:
     decision as ``contains`` for every higher jurisdiction at once: a national store has thousands of them."""
     if lower is None:
         return None
-    table = _ancestors_table()
-    if lower not in table:
+    ups = _ancestors(lower)
+    if ups is None:
         return None
-    return frozenset(_short(n) for n in (lower, *table[lower]))
+    return frozenset(_short(n) for n in (lower, *ups))
 
 
 def short_name(name: str) -> str:
