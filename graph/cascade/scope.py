@@ -34,28 +34,25 @@ def main_jurisdiction(jurisdiction: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def _ancestors_table() -> dict[str, frozenset[str]]:
     """Name -> the names of the jurisdictions that contain it (province, prefecture); short names too."""
-    table: dict[str, set[str]] = {}
-    path = resources.files("policykg.ontology").joinpath("data/jurisdictions.csv")
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            ups = {row.get("province") or "", row.get("prefecture") or ""} - {"", row["name"]}
-            for name in (row["name"], row.get("short") or ""):
-                if name:
-                    table.setdefault(name, set()).update(ups)
-    return {k: frozenset(v) for k, v in table.items()}
+    return _by_name(lambda row: {row.get("province") or "", row.get("prefecture") or ""} - {"", row["name"]})
 
 
 @lru_cache(maxsize=1)
 def _province_table() -> dict[str, frozenset[str]]:
     """Name or short name -> the short names of the provinces it lies in (one, unless two places share it)."""
+    return _by_name(lambda row: {_short(row.get("province") or row["name"])})
+
+
+def _by_name(values) -> dict[str, frozenset[str]]:
+    """Each place's name and short name (ontology/data/jurisdictions.csv) -> the union of ``values(row)``."""
     table: dict[str, set[str]] = {}
     path = resources.files("policykg.ontology").joinpath("data/jurisdictions.csv")
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            province = _short(row.get("province") or row["name"])
+            found = values(row)
             for name in (row["name"], row.get("short") or ""):
                 if name:
-                    table.setdefault(name, set()).add(province)
+                    table.setdefault(name, set()).update(found)
     return {k: frozenset(v) for k, v in table.items()}
 
 
