@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -891,6 +892,17 @@ def test_link_store_reads_for_each_province_only_the_tasks_it_may_implement(verb
                      ["JS", "N", "WX", "XX"], ["JS", "WX"],             # 江苏
                      ["JX", "LN", "N", "XX"], ["JX", "LN"],             # 江西
                      ["JS", "JX", "LN", "N", "WX", "XX"], ["XX"]]       # the unknown place, against everything
+
+
+def test_a_document_read_without_its_owner_mark_is_linked_against_everything(verbatim_model):
+    """A store that hands back a Document node without its owner (``Node.doc``) cannot say where it lies: the
+    document is read with every group's higher tasks and linked, never left out."""
+    a = "建设一批高水平实训基地"
+    docs = {"JS": _doc_graph("JS", "provincial", "江苏省", [(1, a)]),
+            "WX": _doc_graph("WX", "municipal", "无锡市", [(1, a)])}
+    docs["WX"].nodes["doc/WX"] = replace(docs["WX"].nodes["doc/WX"], doc=None)
+    edges = cl.link_store(_DocStore(docs))
+    assert [(e.source, e.target) for e in edges] == [("task/WX/1", "task/JS/1")]
 
 
 def test_link_store_on_an_empty_store_still_writes_its_state():

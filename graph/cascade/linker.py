@@ -348,16 +348,21 @@ def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, 
     """The n-gram frequencies of every higher-level item, and each document's place."""
     stats = CorpusStats()
     places: dict[str, _Place] = {}
-    for part in document_graphs(store, docs, batch):
+    chunks = [docs[i:i + batch] for i in range(0, len(docs), batch)]
+    for chunk, part in zip(chunks, document_graphs(store, docs, batch)):
         items = collect_items(part)
         stats.add([it.ids for it in items if it.rank < INSTITUTION])
         ranks: dict[str, set[int]] = {}
         for it in items:
             ranks.setdefault(it.doc, set()).add(it.rank)
         for d in part.nodes_by_label("Document"):
+            if d.doc not in chunk:
+                continue
             held = ranks.get(d.props.get("doc_id", d.doc), set())
             places[d.doc] = _Place(provinces(main_jurisdiction(d.props.get("jurisdiction"))),
                                    any(r < INSTITUTION for r in held), any(r > 0 for r in held))
+        for doc in chunk:        # a document read without its Document node: anywhere, both ways (never dropped)
+            places.setdefault(doc, _Place(None, True, True))
     return stats, places
 
 
