@@ -49,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench-output" / "scale"
 README = ROOT / "README.md"
+COPY_CHUNK = 20_000   # links per transaction when the benchmark copies them into Neo4j
 MARK_START, MARK_END = "<!-- bench-scale:start -->", "<!-- bench-scale:end -->"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -241,6 +242,7 @@ def copy_links(source, target) -> int:
     same documents there would write, without spending the linking time twice."""
     from pyoxigraph import DefaultGraph, NamedNode
 
+    from policykg.graph.model import PolicyGraph
     from policykg.graph.stores.rdf_codec import quads_to_graph
     from policykg.ontology.mapping import RDF_TYPE
 
@@ -257,8 +259,18 @@ def copy_links(source, target) -> int:
     for end in ends:
         quads.extend(raw.quads_for_pattern(end, NamedNode(RDF_TYPE), None, default))
     graph = quads_to_graph(quads, m)
-    target.add_links(graph, replace=True, state=source.link_state())
-    return len(graph.edges)
+    edges = sorted(graph.edges.values(), key=lambda e: e.key)
+    state = source.link_state()
+    # in chunks, as link_store writes them: 550,000 links in one Neo4j transaction need more than a 2 GB heap
+    for start in range(0, max(len(edges), 1), COPY_CHUNK):
+        part = PolicyGraph()
+        for e in edges[start:start + COPY_CHUNK]:
+            part.add_node(graph.nodes[e.source])
+            part.add_node(graph.nodes[e.target])
+            part.add_edge(e)
+        last = start + COPY_CHUNK >= len(edges)
+        target.add_links(part, replace=start == 0, state=state if last else {**(state or {}), "complete": False})
+    return len(edges)
 
 
 def start_neo4j() -> tuple[subprocess.Popen, str]:
