@@ -36,6 +36,7 @@ from policykg.graph.cascade.scope import (
     contains,
     main_jurisdiction,
     may_implement,
+    provinces,
     short_name,
     split_level,
 )
@@ -258,6 +259,22 @@ def test_containing_gives_the_short_names_of_a_place_and_its_ancestors():
     assert containing(None) is None
     assert short_name("江苏省") == "江苏" and short_name("沛县") == "沛县"
 
+
+
+def test_places_renamed_by_the_usual_upgrades_are_found_under_their_former_names():
+    """jurisdictions.csv still lists 龙南县 (龙南市 since 2020) and 临安市 (临安区 since 2017)."""
+    assert containing("龙南市") == frozenset({"龙南", "赣州", "江西"})
+    assert containing("临安区") == frozenset({"临安区", "杭州", "浙江"})
+    assert contains("江西省", "龙南市") is True and contains("江苏省", "龙南市") is False
+    assert containing("火星区") is None
+
+
+def test_provinces_of_a_place():
+    assert provinces("江阴市") == provinces("江苏省") == provinces("无锡") == frozenset({"江苏"})
+    assert provinces("朝阳区") == frozenset({"北京", "吉林"})        # two districts of that name
+    assert provinces("临安区") == frozenset({"浙江"})
+    for national_or_unknown in ("全国", None, "火星市"):
+        assert provinces(national_or_unknown) is None
 
 # -- scoring.py: the logistic model's arithmetic, on a hand-made model -------------------------------------
 

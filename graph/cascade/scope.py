@@ -68,10 +68,13 @@ def provinces(jurisdiction: str | None) -> frozenset[str] | None:
 
 
 def _known_as(name: str) -> tuple[str, ...]:
-    """The name, and for a county-level city or district the county it was made from (撤县设市, 撤县设区:
-    龙南县 became 龙南市 in 2020): the reference data may still hold the county's name."""
-    if len(name) > 2 and name.endswith(("市", "区")):
+    """The name, and the names it had before the usual upgrades, which the reference data may still hold: a
+    county-level city or district made from a county (撤县设市, 撤县设区: 龙南县 → 龙南市 in 2020), a district
+    made from a county-level or prefecture city (撤市设区: 临安市 → 临安区, 莱芜市 → 莱芜区)."""
+    if len(name) > 2 and name.endswith("市"):
         return name, name[:-1] + "县"
+    if len(name) > 2 and name.endswith("区"):
+        return name, name[:-1] + "市", name[:-1] + "县"
     return (name,)
 
 
