@@ -882,9 +882,10 @@ def task_options(level: str | None) -> list[tuple[str, str]]:
     in document order: the task picker's options, searched by any words of the text."""
     from policykg.graph.cascade.chain_tree import level_rank
     from policykg.graph.views.network_page import document_name, quoted
+    from policykg.queries.lookup import EVERY_NAME
 
     docs = {d.doc_id: d for d in document_places()}
-    rows = _rows("names", {"kind": "task", "limit": EVERYTHING})[1]
+    rows = _rows("names", {"kind": "task", "limit": EVERY_NAME})[1]
     picked = [r for r in rows if r[3] in docs and (level is None or docs[r[3]].first_level() == level)]
 
     def order(row):
@@ -924,13 +925,14 @@ def find_task(words: str) -> list[str]:
 def chain_tree(task_id: str, suggestions: bool):
     """The task's implementation tree (``graph.chain_tree``) from the task-chain and documents canned queries."""
     from policykg.graph.cascade import chain_tree as ct
+    from policykg.queries.lookup import EVERY_NAME
 
     documents = document_places()
     columns, rows = _rows("task-chain", {"task": task_id})
     root = None
     if not any(task_id in (r[columns.index("lower")], r[columns.index("higher")]) for r in rows):
         doc_id = task_id.split("/")[1] if task_id.count("/") >= 2 else None
-        names = _rows("names", {"kind": "task", "limit": EVERYTHING, **({"document": doc_id} if doc_id else {})})[1]
+        names = _rows("names", {"kind": "task", "limit": EVERY_NAME, **({"document": doc_id} if doc_id else {})})[1]
         root = ct.root_from_names(task_id, names, documents)
     return ct.from_rows(task_id, columns, rows, documents, suggestions=suggestions, root=root)
 

@@ -50,7 +50,7 @@ def check_before_store(query: CannedQuery, params: dict[str, Any]) -> None:
     query.bind({**params, **{name: _PLACEHOLDER_TASK for name in task_references(query, params)}})
 
 
-EVERY_NAME = 10 ** 9     # a lookup compares with every name of a kind, not one page of the names query
+EVERY_NAME = 10 ** 9     # a limit that cuts nothing: a lookup compares with every name, not one page of them
 
 
 class Lookup:

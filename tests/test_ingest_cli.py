@@ -23,8 +23,6 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-
-
 @pytest.fixture(scope="module")
 def kg(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "kg"

@@ -28,6 +28,11 @@ def gram_ids(grams) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.int64, count=len(grams)))
 
 
+def bm25_idf(n: int, df: np.ndarray) -> np.ndarray:
+    """BM25's idf of n-grams found in ``df`` of ``n`` higher items."""
+    return np.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
 class CorpusStats:
     """Document frequencies of the n-grams over ALL higher items, gathered a batch at a time (memory grows with
     the vocabulary, not the corpus), so that an index over one part of them scores as the whole would."""
@@ -84,7 +89,7 @@ class NgramIndex:
         self.postings = owner
         df = counts if stats is None else stats.frequencies(self.keys)
         self.df = df.astype(np.int32)
-        self.idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        self.idf = bm25_idf(n, df)
         norm = K1 * (1 - B + B * lengths / max(avg, 1.0))
         # each gram occurs once per set, so BM25's tf part is (k1+1)/(1+norm)
         self.weights = (np.repeat(self.idf, counts) * (K1 + 1) / (1 + norm[owner])).astype(np.float32) \
@@ -100,8 +105,7 @@ class NgramIndex:
         pos = np.where(known, pos, -1)
         if self.stats is not None:       # a gram the corpus has outside these items keeps its corpus idf
             df = self.stats.frequencies(ids)
-            n = max(self.stats.size, 1)
-            return pos, np.where(df > 0, np.log(1 + (n - df + 0.5) / (df + 0.5)), self.unseen_idf)
+            return pos, np.where(df > 0, bm25_idf(max(self.stats.size, 1), df), self.unseen_idf)
         idf = np.where(known, self.idf[np.maximum(pos, 0)] if len(self.keys) else 0.0, self.unseen_idf)
         return pos, idf
 
