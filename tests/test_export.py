@@ -247,7 +247,7 @@ def test_query_export_from_the_cli(store_path, tmp_path):
     (["--department", "不存在的部门"], "no department named"),
     (["--department", "江西省教育厅", "--from", "2040-01-01"], "no tasks"),
     (["--document", JX_DOC, "--level", "national"], "no tasks"),
-    (["--document", JX_DOC, "--format", "trig"], "whole graph"),
+    (["--document", JX_DOC, "--format", "trig"], "whole store"),
     (["--document", JX_DOC, "--format", "csv"], "needs -o"),
     (["--with-units"], "goes with --department"),
 ])
@@ -279,6 +279,32 @@ def test_whole_graph_export_is_unchanged(store_path):
         extras = {(q.subject, q.predicate, q.object) for q in interop_quads(store.load_graph())}
     assert extras and not extras & triples
     assert len(lines) == len(triples | extras)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")     # rdflib's Dataset warns about its own internals
+@pytest.mark.parametrize("fmt", ["nq", "trig"])
+def test_quad_formats_put_each_document_in_a_graph_of_its_own(store_path, stored_graph, fmt):
+    """trig / nq of the whole store, read back by rdflib: each document's own statements in a named graph named by
+    its Document node's IRI; shared nodes and the cross-document links in the default graph; all graphs together
+    are the nt export."""
+    m = load_mapping()
+    links = {m.relationships[r].iri for r in m.layout.links}
+    nt = runner.invoke(app, ["export", "--format", "nt", "--store", str(store_path)])
+    out = runner.invoke(app, ["export", "--format", fmt, "--store", str(store_path)])
+    assert nt.exit_code == 0 and out.exit_code == 0, out.output
+    dataset = rdflib.Dataset()
+    dataset.parse(data=out.stdout, format={"nq": "nquads"}.get(fmt, fmt))
+    graphs = {str(g.identifier): set(g) for g in dataset.graphs() if len(g)}
+    default = graphs.pop(str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID))
+    owner = {m.node_iri(n.id): m.node_iri(f"doc/{n.doc}") for n in stored_graph.nodes.values() if n.doc}
+    documents = {n.doc for n in stored_graph.nodes.values() if n.doc}
+    assert set(graphs) == {m.node_iri(f"doc/{d}") for d in documents}
+    for name, triples in graphs.items():
+        assert triples and all(owner[str(s)] == name and str(p) not in links for s, p, _o in triples)
+    assert all(str(s) not in owner or str(p) in links for s, p, _o in default)
+    assert any(str(p) in links for _s, p, _o in default)          # the store is linked: links stay outside
+    union = set(rdflib.Graph().parse(data=nt.stdout, format="nt"))
+    assert default.union(*graphs.values()) == union
 
 
 def test_function_and_level_filters(store_path, stored_graph, tmp_path):

@@ -16,7 +16,7 @@ from policykg.graph.export.files import GRAPH_FORMATS, ExportError, export_bytes
 from policykg.graph.export.rdf import FORMATS, export_quads, export_rdf
 from policykg.graph.views.subgraph import Selection, SelectionError, TASK_LABELS, select
 
-# Every format once: the graph formats, the RDF formats that keep named graphs (whole graph only), the briefing.
+# Every format once: the graph formats, the RDF formats with a graph per document (whole store only), the briefing.
 ALL_FORMATS = tuple(dict.fromkeys((*GRAPH_FORMATS, *FORMATS, "docx")))
 FormatName = Enum("FormatName", {name: name for name in ALL_FORMATS}, type=str)
 WHOLE_GRAPH_ONLY = tuple(f for f in FORMATS if f not in GRAPH_FORMATS)     # trig, nq
@@ -25,7 +25,7 @@ EVERYTHING = 10 ** 9        # an export is never cut to the explorer's display c
 
 HELP = """Export the stored graph, or one part of it, for other tools; or write a Word briefing on that part.
 
-Without a selector, the whole graph: ttl (Turtle), nt (N-Triples), jsonld (JSON-LD) give the union of all documents' graphs; trig and nq keep each document's named graph.
+Without a selector, the whole graph: ttl (Turtle), nt (N-Triples), jsonld (JSON-LD) give the union of all documents' graphs; trig and nq put each document's own statements in a named graph of its own (named by the document's IRI; shared departments and the cross-document links in the default graph).
 
 Choose a part with one of: --department NAME [--with-units] (its tasks, and its divisions' and units'), --document ID, --function CODE (departments of that function at every level), --query NAME -p k=v ... (the tasks, or else the departments and documents, that a canned query's rows name), --node ID --depth N (a neighbourhood). Narrow it with --level, --jurisdiction, --from/--to (deadline range). A part brings each task's document, departments, targets and deadlines along. A selection with nothing in it is an error, not an empty file.
 
@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
         if fmt_name in NEEDS_FILE and output is None:
             _fail(f"--format {fmt_name} needs -o/--output")
         if fmt_name in WHOLE_GRAPH_ONLY and (selectors or filtered):
-            _fail(f"--format {fmt_name} exports the whole graph with its named graphs; "
+            _fail(f"--format {fmt_name} exports the whole store, a named graph per document; "
                   f"for a selection use ttl, nt or jsonld")
         if with_units and department is None:
             _fail("--with-units goes with --department NAME")
@@ -166,7 +166,7 @@ def register(app: typer.Typer) -> None:
         target = open_chosen(store, neo4j, sparql, read_only=True)
         try:
             if not selectors and not filtered and fmt_name in FORMATS:   # the whole store, as it always was
-                _write(export_rdf(export_quads(target), fmt_name), output, fmt_name)
+                _write(export_rdf(export_quads(target, by_document=FORMATS[fmt_name][1]), fmt_name), output, fmt_name)
                 return
             graph = target.load_graph()
             department, document, node = _named(target, graph, department, document, node)

@@ -12,7 +12,7 @@ from policykg.graph.stores.rdf_codec import parse_param
 from policykg.graph.stores.rdf_store import QuerySyntaxError, with_prefixes
 from policykg.graph.stores.base import ReadOnlyViolation
 
-HELP = """Run a read-only SPARQL query over all stored documents (the union of their named graphs).
+HELP = """Run a read-only SPARQL query over all stored documents (one default graph: every document, the shared departments and the links).
 
 QUERY is the query text, or @FILE to read it from a file. Updates (INSERT, DELETE, DROP, LOAD, ...) are refused. Values go in with -p/--param NAME=VALUE and are bound to ?NAME by the store, never pasted into the text: <...> is an IRI; 12, 3.5, true/false and 2025-12-31 are typed; "2025" (quoted) stays a string; anything else is a string. The prefixes pk, org, skos, dcterms, time, prov, odrl and eli are predeclared.
 

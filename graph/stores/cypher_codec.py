@@ -4,7 +4,7 @@ Only names declared in ``ontology/mapping.yaml`` (labels, relationship types) ar
 text, after a check that they are plain identifiers; every value travels as a parameter. Two bookkeeping
 properties sit beside the mapping's: ``id`` (the node id of ``graph/model.py``) and ``_doc`` (the document
 that owns a node or edge; absent on shared nodes and cross-document links) — the Neo4j counterpart of the
-RDF store's named graphs.
+RDF store's document boundary (the Document node and what it contains, ``rdf.contains`` in mapping.yaml).
 """
 from __future__ import annotations
 
