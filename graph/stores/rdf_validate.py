@@ -45,7 +45,7 @@ def summary_counts(graph: PolicyGraph) -> dict[str, int]:
 
 
 def _rdflib_graph(quads: Iterable[Quad]):
-    """The union of all named graphs as one rdflib Graph (via N-Triples, the lossless hand-over)."""
+    """The quads as one rdflib Graph, each triple once (via N-Triples, the lossless hand-over)."""
     from pyoxigraph import RdfFormat, Triple, serialize
     from rdflib import Graph
 
