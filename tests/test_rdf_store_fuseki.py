@@ -10,15 +10,19 @@ import time
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, serialize
+import yaml
+from pyoxigraph import NamedNode, RdfFormat, serialize
 from typer.testing import CliRunner
 
 from policykg.app.cli import app
 from policykg.graph.build import build
 from policykg.graph.pipeline import process_files
 from policykg.graph.stores.rdf_store import OxigraphStore, StoreError
+from policykg.graph.stores.sparql_bind import bind_nested
 from policykg.graph.stores.sparql_endpoint import SparqlEndpointStore
 from policykg.graph.stores.base import ReadOnlyViolation
+from policykg.queries.registry import Registry
+from policykg.queries.runner import run
 
 from processes import stop_process
 
@@ -161,3 +165,55 @@ def test_cli_ingest_and_sparql_against_the_endpoint(endpoint):
 def test_unreachable_endpoint_is_a_clear_error():
     with pytest.raises(StoreError, match=r"cannot reach the SPARQL endpoint http://127\.0\.0\.1:9/"):
         SparqlEndpointStore("http://127.0.0.1:9/ds/query").counts()
+
+
+# -- canned queries over HTTP: the same rows as the embedded store --------------------------------------------
+
+REGISTRY = Registry.load(include_builtin=True)
+PARAMS = yaml.safe_load((ROOT / "tests" / "fixtures" / "queries" / "params.yaml").read_text(encoding="utf-8"))
+CANNED = [(name, p) for name in REGISTRY.names() for p in PARAMS.get(name, [])]
+
+
+@pytest.fixture(scope="module")
+def linked(endpoint, results, local):
+    """The examples ingested and linked (the cascade, run on each store) on the endpoint and on ``local``."""
+    from policykg.graph.cascade import linker as cascade
+
+    remote = fresh(endpoint, results)
+    cascade.link_store(remote)
+    cascade.link_store(local)
+    assert remote.counts() == local.counts() and local.counts()["IMPLEMENTS"]
+    return remote, local
+
+
+@pytest.mark.parametrize("name,params", CANNED, ids=[f"{n}{p or ''}" for n, p in CANNED])
+def test_canned_queries_give_the_embedded_stores_rows(name, params, linked):
+    """A parameter a subquery projects is bound inside it on both stores (a VALUES block at the top alone would
+    reach the subquery after it ran: documents level=... listed every level, task-chain walked every task)."""
+    remote, local = linked
+    query = REGISTRY.get(name)
+    got, want = run(query, remote, params), run(query, local, params)
+    assert got.columns == want.columns
+    if query.ordered:
+        assert got.rows == want.rows
+    else:
+        assert sorted(map(repr, got.rows)) == sorted(map(repr, want.rows))
+
+
+def test_nested_groups_get_the_values_of_the_parameters_they_mention():
+    q = ('PREFIX ex: <http://e/> SELECT ?t ?n (EXISTS { ?t ?p 1 } AS ?e) WHERE { { SELECT ?t ?x WHERE '
+         '{ ?t ex:select "{ SELECT ?t" } ORDER BY ?x LIMIT 1 } { SELECT (COUNT(*) AS ?t) WHERE { ?t ?p ?o } } '
+         '{ SELECT * { ?s ?p ?o { SELECT ?o WHERE { ?t ?p ?o } } } } '
+         'UNION { FILTER(?k = 2) VALUES ?z { 1 } } OPTIONAL { ?s ?p ?z } MINUS { ?s ?p ?k } # SELECT ?t {\n}')
+    out = bind_nested(q, {"t": NamedNode("http://a/b"), "o": 1, "k": 2, "bad name": 3})
+    t, o, k = "(?t) { (<http://a/b>) }", '(?o) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) }', "(?k) { ("
+    assert 'SELECT ?t ?x WHERE { VALUES ' + t + '  ?t ex:select "{ SELECT ?t" }' in out    # a subquery projecting it
+    assert "SELECT (COUNT(*) AS ?t) WHERE { ?t" in out               # a subquery's own ?t: another variable
+    assert "SELECT * { VALUES (" in out and "?s ?p ?o { SELECT ?o WHERE { VALUES " + o in out  # nested, each projects ?o
+    assert "UNION { VALUES " + k in out and "MINUS { VALUES " + k in out and "VALUES ?z { 1 }" in out
+    assert "OPTIONAL { ?s ?p ?z }" in out and "(EXISTS { ?t ?p 1 } AS ?e) WHERE { {" in out  # mentions none; top left alone
+    assert "WHERE { { SELECT ?t ?x" in out and out.count("VALUES") == 6 and "bad" not in out
+    assert bind_nested(q, {}) == q
+    # task-chain's walk starts from the task on the server: the task is in the walk's own subquery
+    chain = bind_nested(REGISTRY.get("task-chain").text("sparql"), {"task": NamedNode("https://policykg.org/id/task/a/1")})
+    assert "{ SELECT ?task ?lower_node WHERE { VALUES (?task) { (<https://policykg.org/id/task/a/1>) }  ?task" in chain

@@ -1,8 +1,10 @@
 """A remote SPARQL 1.1 endpoint as the graph store (SPARQL 1.1 Protocol over HTTP, standard library only).
 
 Each document is written in one update request (see rdf_store.SparqlGraphStore), into the server's default
-graph, where queries read it. Query parameters travel as a VALUES block of escaped RDF terms placed at the
-start of the query's WHERE group (``bind_values``), never as formatted text.
+graph, where queries read it. Query parameters travel as VALUES blocks of escaped RDF terms, never as formatted
+text: one at the start of the query's WHERE group (``bind_values``) and one in each group nested in it that
+mentions the parameter (``bind_nested``: UNION branches, OPTIONAL, MINUS and EXISTS groups, subqueries that
+project it), as the embedded store's substitution binds it.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Variable, parse, par
 
 from policykg.core import settings
 from policykg.graph.stores.rdf_codec import bind_values
+from policykg.graph.stores.sparql_bind import bind_nested
 from policykg.graph.stores.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
 from policykg.graph.stores.base import QueryLimits, QueryResult, QueryTimeout
 from policykg.ontology.mapping import Mapping
@@ -59,7 +62,7 @@ class SparqlEndpointStore(SparqlGraphStore):
 
     def _select(self, text: str, params: dict[str, Any] | None = None,
                 limits: QueryLimits | None = None) -> QueryResult:
-        form = [("query", bind_values(text, params or {}))]
+        form = [("query", bind_values(bind_nested(text, params or {}), params or {}))]
         data, ctype = self._post(self.endpoint, form,
                                  "application/sparql-results+json, application/n-triples;q=0.9", limits)
         if "json" in ctype:
