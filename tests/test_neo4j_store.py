@@ -279,6 +279,49 @@ def test_add_links_writes_and_updates_implements(neo4j_store):
     assert neo4j_store.counts()["IMPLEMENTS"] == 0
 
 
+def test_replace_deletes_links_in_bounded_transactions_before_the_write(neo4j_store, monkeypatch):
+    """A full re-link deletes the stored links LINK_DELETE_BATCH at a time, each batch committed, before the
+    write transaction (one transaction for all of them ran out of heap at national scale), with the state
+    already marked incomplete; afterwards exactly the new links and the given state are stored."""
+    from policykg.graph.stores import cypher_codec, neo4j_store as module
+
+    n = 20
+    neo4j_store.replace_document("A", "1", hand_graph("A", [f"X{i}" for i in range(n)], "1"))
+    neo4j_store.replace_document("B", "1", hand_graph("B", [f"Y{i}" for i in range(n)], "1"))
+    stored = neo4j_store.load_graph()
+
+    def links(pairs, score):
+        g = PolicyGraph()
+        for b, a in pairs:
+            g.add_node(stored.nodes[f"task/B/{b}"])
+            g.add_node(stored.nodes[f"task/A/{a}"])
+            g.add_edge(Edge(f"task/B/{b}", "IMPLEMENTS", f"task/A/{a}", {"score": score, "method": "bm25", "review": False}))
+        return g
+
+    old = [(b, a) for b in range(1, n + 1) for a in range(1, n + 1)]
+    neo4j_store.add_links(links(old, 0.5), replace=True, state={"links": len(old), "complete": True})
+    assert neo4j_store.counts()["IMPLEMENTS"] == len(old) == 400
+    shared_before = {k: v for k, v in neo4j_store.counts().items() if k in ("HAS_FUNCTION", "LEAD")}
+
+    monkeypatch.setattr(module, "LINK_DELETE_BATCH", 7, raising=False)
+    seen = []
+    merge_edges = cypher_codec.merge_edges
+
+    def spy(*args):      # runs inside the write transaction: what do other sessions see by then?
+        seen.append((neo4j_store.counts()["IMPLEMENTS"], neo4j_store.link_state()))
+        return merge_edges(*args)
+
+    monkeypatch.setattr(cypher_codec, "merge_edges", spy)
+    new = [(1, 1), (2, 5), (3, 7)]
+    neo4j_store.add_links(links(new, 0.9), replace=True, state={"links": 3, "complete": True})
+    assert seen[0] == (0, {"links": 3, "complete": False})     # deletes committed, state marked incomplete
+    back = neo4j_store.load_graph()
+    got = sorted((e.source, e.target, e.props["score"]) for e in back.edges.values() if e.type == "IMPLEMENTS")
+    assert got == [(f"task/B/{b}", f"task/A/{a}", 0.9) for b, a in new]
+    assert neo4j_store.link_state() == {"links": 3, "complete": True}
+    assert {k: neo4j_store.counts()[k] for k in shared_before} == shared_before
+
+
 def test_schema_is_created_on_first_write(neo4j_store):
     neo4j_store.replace_document("A", "1", hand_graph("A", ["X"], "1"))
     constraints = {r[0] for r in neo4j_store.query("SHOW CONSTRAINTS YIELD name RETURN name").rows}

@@ -76,9 +76,10 @@ class GraphStore(Protocol):
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         """Write cross-document edges (cascade links) whose ends are already stored; with ``replace`` every
-        stored link is removed first, in the same transaction (a full re-link). ``state`` (what the links were
-        computed from: a digest of the documents, the method and its thresholds) is written in that transaction
-        too, so the store always knows whether its links are complete."""
+        stored link is removed first (a full re-link): in the same transaction, or in bounded batches before it
+        (Neo4j) after the state was marked incomplete. ``state`` (what the links were computed from: a digest of
+        the documents, the method and its thresholds) is written in that transaction too, so the store always
+        knows whether its links are complete."""
 
     def link_state(self) -> dict[str, Any] | None:
         """The ``state`` the last complete link run wrote, or None if none ever completed."""

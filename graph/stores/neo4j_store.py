@@ -35,6 +35,8 @@ from policykg.ontology.mapping import Mapping, load_mapping
 # The bookkeeping node that holds the link state: no label of the mapping, so counts, reading back and exports
 # never see it.
 _STATE_LABEL = "`PolicykgState`"
+# Links deleted per transaction by a full re-link (add_links(replace=True)): bounded, so no heap holds them all.
+LINK_DELETE_BATCH = 10_000
 _ACCESS_MODE_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden")
 
 
@@ -138,7 +140,15 @@ class Neo4jStore:
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         """Cross-document edges between stored nodes, in one transaction; written again they are updated.
-        ``state`` (see GraphStore.add_links) is a property of one bookkeeping node, set in that transaction."""
+        ``state`` (see GraphStore.add_links) is a property of one bookkeeping node, set in that transaction.
+
+        ``replace`` deletes every stored link first, ``LINK_DELETE_BATCH`` links a transaction, before that
+        transaction: deleting them all in it held every deleted link in the heap (national scale, 551,000
+        links, ran out of 2 GB). The deletes are then no longer undone with the write, so the link state is
+        marked incomplete before the first of them is committed: ``state`` with ``complete: false`` (or the
+        stored state so marked, when no state is given). A replace that stops before its write transaction
+        commits leaves the links 'pending' (cascade.linker.link_status), never 'current'; the write transaction
+        then sets the state the caller gave."""
         groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
         for e in graph.edges.values():
             labels = (graph.nodes[e.source].label, graph.nodes[e.target].label)
@@ -147,16 +157,23 @@ class Neo4jStore:
             return
         self.ensure_schema()
 
+        def set_state(tx, value: dict[str, Any]) -> None:
+            tx.run(f"MERGE (s:{_STATE_LABEL} {{id: 'links'}}) SET s.state = $state",
+                   state=json.dumps(value, sort_keys=True)).consume()
+
         def write(tx) -> None:
-            if replace:   # links: owned by no document, between nodes that documents own (shared edges join shared nodes)
-                tx.run(cc.delete_links()).consume()
             for (rel_type, src, dst), rows in sorted(groups.items()):
                 expect(tx, cc.merge_edges(rel_type, src, dst), rows, f"{rel_type} links")
             if state is not None:
-                tx.run(f"MERGE (s:{_STATE_LABEL} {{id: 'links'}}) SET s.state = $state",
-                       state=json.dumps(state, sort_keys=True)).consume()
+                set_state(tx, state)
 
         with self._session() as session:
+            if replace:   # links: owned by no document, between nodes that documents own (shared edges join shared nodes)
+                # the state says 'incomplete' before any delete commits (a stop in between: pending, not current)
+                before = state if state is not None else self.link_state()
+                if before is not None:
+                    session.execute_write(set_state, {**before, "complete": False})
+                session.run(cc.delete_links(), batch=LINK_DELETE_BATCH).consume()
             session.execute_write(write)
 
     # -- reading ----------------------------------------------------------------------------------------------
