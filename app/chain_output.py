@@ -17,17 +17,12 @@ def chain_tree(store, registry, task: str, columns: Sequence[str], rows: Sequenc
     """The tree of ``task`` from the task-chain rows, with the documents' places (canned queries ``documents``
     and, for a task no link touches, ``names``)."""
     from policykg.graph.cascade import chain_tree as ct
-    from policykg.queries.lookup import EVERY_NAME
+    from policykg.queries.lookup import EVERY_NAME, chain_root
     from policykg.queries.runner import run
 
     docs = run(registry.get("documents"), store, {"limit": EVERY_NAME})
     documents = ct.documents_from_rows(docs.columns, docs.rows)
-    root = None
-    if not any(task in (str(r[list(columns).index("lower")]), str(r[list(columns).index("higher")])) for r in rows):
-        doc_id = task.split("/")[1] if task.count("/") >= 2 else None
-        names = run(registry.get("names"), store, {"kind": "task", "limit": EVERY_NAME,
-                                                   **({"document": doc_id} if doc_id else {})})
-        root = ct.root_from_names(task, names.rows, documents)
+    root = chain_root(task, columns, rows, documents, lambda params: run(registry.get("names"), store, params).rows)
     return ct.from_rows(task, columns, rows, documents, suggestions=suggestions, root=root)
 
 

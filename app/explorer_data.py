@@ -27,6 +27,7 @@ from policykg.core import settings
 from policykg.loaders.reader import READABLE
 from policykg.graph.model import PolicyGraph
 from policykg.graph.views.network_page import LEVEL_NAMES, RELATION_NAMES, TYPE_NAMES, name_of
+from policykg.graph.views.subgraph import EVERYTHING   # the pages' data.EVERYTHING: a selection no cap cuts
 
 T = TypeVar("T")
 PAGES = Path(__file__).resolve().parent / "explorer_pages"   # the explorer's pages (for st.switch_page)
@@ -749,7 +750,6 @@ EXPORTS = (
     ("html", "x_html", "html", "text/html"),
     ("docx", "x_docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 )
-EVERYTHING = 10 ** 9   # an export is never cut to the graph view's display cap
 
 
 def export_file(part: PolicyGraph, fmt: str, title: str = "", focus: list[str] | None = None) -> bytes:
@@ -873,8 +873,9 @@ class _Failed(Exception):
 def document_places():
     """Every document's title, level and jurisdiction (``graph.chain_tree.DocumentPlace``), by id."""
     from policykg.graph.cascade.chain_tree import documents_from_rows
+    from policykg.queries.lookup import EVERY_NAME
 
-    return documents_from_rows(*_rows("documents", {"limit": EVERYTHING}))
+    return documents_from_rows(*_rows("documents", {"limit": EVERY_NAME}))
 
 
 def task_options(level: str | None) -> list[tuple[str, str]]:
@@ -882,10 +883,10 @@ def task_options(level: str | None) -> list[tuple[str, str]]:
     in document order: the task picker's options, searched by any words of the text."""
     from policykg.graph.cascade.chain_tree import level_rank
     from policykg.graph.views.network_page import document_name, quoted
-    from policykg.queries.lookup import EVERY_NAME
+    from policykg.queries.lookup import names_params
 
     docs = {d.doc_id: d for d in document_places()}
-    rows = _rows("names", {"kind": "task", "limit": EVERY_NAME})[1]
+    rows = _rows("names", names_params("task"))[1]
     picked = [r for r in rows if r[3] in docs and (level is None or docs[r[3]].first_level() == level)]
 
     def order(row):
@@ -925,15 +926,11 @@ def find_task(words: str) -> list[str]:
 def chain_tree(task_id: str, suggestions: bool):
     """The task's implementation tree (``graph.chain_tree``) from the task-chain and documents canned queries."""
     from policykg.graph.cascade import chain_tree as ct
-    from policykg.queries.lookup import EVERY_NAME
+    from policykg.queries.lookup import chain_root
 
     documents = document_places()
     columns, rows = _rows("task-chain", {"task": task_id})
-    root = None
-    if not any(task_id in (r[columns.index("lower")], r[columns.index("higher")]) for r in rows):
-        doc_id = task_id.split("/")[1] if task_id.count("/") >= 2 else None
-        names = _rows("names", {"kind": "task", "limit": EVERY_NAME, **({"document": doc_id} if doc_id else {})})[1]
-        root = ct.root_from_names(task_id, names, documents)
+    root = chain_root(task_id, columns, rows, documents, lambda params: _rows("names", params)[1])
     return ct.from_rows(task_id, columns, rows, documents, suggestions=suggestions, root=root)
 
 

@@ -8,6 +8,7 @@ names are compared here, in Python.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from policykg.graph.stores.base import GraphStore
@@ -53,6 +54,25 @@ def check_before_store(query: CannedQuery, params: dict[str, Any]) -> None:
 EVERY_NAME = 10 ** 9     # a limit that cuts nothing: a lookup compares with every name, not one page of them
 
 
+def names_params(kind: str, document: str | None = None) -> dict[str, Any]:
+    """The ``names`` query's parameters for every name of one kind (of one document, when given)."""
+    return {"kind": kind, "limit": EVERY_NAME, **({"document": document} if document else {})}
+
+
+def chain_root(task: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], documents: list,
+               task_names: Callable[[dict[str, Any]], Sequence[Sequence[Any]]]):
+    """The root of ``task``'s chain tree (``graph.cascade.chain_tree.root_from_names``) when no row of its
+    task-chain ``rows`` touches it, else None (``from_rows`` finds it in the rows). ``task_names(params)`` runs
+    the ``names`` query with ``params`` and returns its rows: of the task's document, when its id names one."""
+    from policykg.graph.cascade.chain_tree import root_from_names
+
+    lower, higher = list(columns).index("lower"), list(columns).index("higher")
+    if any(task in (str(r[lower]), str(r[higher])) for r in rows):
+        return None
+    doc_id = task.split("/")[1] if task.count("/") >= 2 else None
+    return root_from_names(task, task_names(names_params("task", doc_id)), documents)
+
+
 class Lookup:
     """The names of one store, read once each when first needed."""
 
@@ -65,8 +85,7 @@ class Lookup:
         """Rows [kind, id, name, document, task_no] of the ``names`` query."""
         key = (kind, document)
         if key not in self._names:
-            params = {"kind": kind, "limit": EVERY_NAME, **({"document": document} if document else {})}
-            self._names[key] = run(self.registry.get("names"), self.store, params).rows
+            self._names[key] = run(self.registry.get("names"), self.store, names_params(kind, document)).rows
         return self._names[key]
 
     # -- documents -----------------------------------------------------------------------------------------

@@ -244,3 +244,46 @@ def test_the_same_tree_from_neo4j(examples, neo4j_uri):
         assert read(ct.from_graph(neo.load_graph(), TASK_20)) == EXPECTED_20
     finally:
         neo.close()
+
+
+def test_the_cli_and_the_explorer_find_an_unlinked_root_the_same_way(examples):
+    """One root-from-names for the CLI's tree and the explorer's (queries.lookup.chain_root): a task no link
+    touches is read from the names of its own document; a task in the chain's rows needs no lookup."""
+    from policykg.app.chain_output import chain_tree
+    from policykg.queries.lookup import EVERY_NAME, chain_root
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    store, _ = examples
+    registry = Registry.load()
+    docs = run(registry.get("documents"), store, {"limit": EVERY_NAME})
+    documents = ct.documents_from_rows(docs.columns, docs.rows)
+    linked = {end for e in store.load_graph().edges.values() if e.type == "IMPLEMENTS" for end in (e.source, e.target)}
+    task = next(r[1] for r in run(registry.get("names"), store, {"kind": "task", "limit": EVERY_NAME}).rows
+                if r[1] not in linked)
+    doc_id = task.split("/")[1]
+    asked = []
+
+    def names(params):
+        asked.append(params)
+        return run(registry.get("names"), store, params).rows
+
+    chain = run(registry.get("task-chain"), store, {"task": task})
+    assert chain.rows == []
+    root = chain_root(task, chain.columns, chain.rows, documents, names)
+    assert asked == [{"kind": "task", "limit": EVERY_NAME, "document": doc_id}]
+    assert root.id == task and root.doc_id == doc_id and root.text and root.task_no == task.split("/")[2]
+    assert chain_tree(store, registry, task, chain.columns, chain.rows, suggestions=False).root == root
+    linked_chain = run(registry.get("task-chain"), store, {"task": TASK_20})
+    assert chain_root(TASK_20, linked_chain.columns, linked_chain.rows, documents, names) is None
+    assert len(asked) == 1
+
+
+def test_the_cap_that_cuts_nothing_is_declared_once():
+    """EVERYTHING (a Selection's max_nodes that cuts nothing) lives with Selection; the CLI's export, the
+    explorer and the duties view use that one."""
+    declared = [p.relative_to(ROOT).as_posix()
+                for folder in ("app", "queries", "graph") for p in (ROOT / folder).rglob("*.py")
+                if re.search(r"^EVERYTHING\s*=", p.read_text(encoding="utf-8"), re.M)]
+    assert declared == ["graph/views/subgraph.py"]
+    assert "max_nodes=10 ** 9" not in (ROOT / "graph" / "views" / "duties.py").read_text(encoding="utf-8")

@@ -14,14 +14,13 @@ from policykg.app.commands.query import _parse_params
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.graph.export.files import GRAPH_FORMATS, ExportError, export_bytes, export_graph, refs_from_rows
 from policykg.graph.export.rdf import FORMATS, export_quads, export_rdf
-from policykg.graph.views.subgraph import Selection, SelectionError, TASK_LABELS, select
+from policykg.graph.views.subgraph import EVERYTHING, Selection, SelectionError, TASK_LABELS, select
 
 # Every format once: the graph formats, the RDF formats with a graph per document (whole store only), the briefing.
 ALL_FORMATS = tuple(dict.fromkeys((*GRAPH_FORMATS, *FORMATS, "docx")))
 FormatName = Enum("FormatName", {name: name for name in ALL_FORMATS}, type=str)
 WHOLE_GRAPH_ONLY = tuple(f for f in FORMATS if f not in GRAPH_FORMATS)     # trig, nq
 NEEDS_FILE = ("csv", "docx")
-EVERYTHING = 10 ** 9        # an export is never cut to the explorer's display cap
 
 HELP = """Export the stored graph, or one part of it, for other tools; or write a Word briefing on that part.
 

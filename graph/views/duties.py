@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from policykg.graph.views.browse import item_deadlines, reading_order, task_view
 from policykg.graph.model import PolicyGraph
 from policykg.graph.views.subgraph import (
+    EVERYTHING,
     Selection,
     SelectionError,
     _index,
@@ -78,7 +79,7 @@ def department_duties(graph: PolicyGraph, department: str, with_units: bool, as_
     units = set(department_units(graph, department, with_units))
     idx = _index(graph)
     tasks = reading_order(graph, matching_tasks(graph, Selection(department=department, with_units=with_units,
-                                                                 max_nodes=10 ** 9)))
+                                                                 max_nodes=EVERYTHING)))
     duties = []
     for position, task_id in enumerate(tasks):
         view = task_view(graph, task_id)

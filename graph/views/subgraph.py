@@ -24,6 +24,10 @@ TASK_LABELS = ("Task", "SchoolMeasure")
 _REF_PROPS = ("key", "name", "doc_id", "title", "code", "label_zh", "label_en", "name_en")
 
 
+# max_nodes that cuts nothing: an export, a briefing or a whole list is never cut to a display cap
+EVERYTHING = 10 ** 9
+
+
 @dataclass(frozen=True)
 class Selection:
     department: str | None = None        # node id, key or name of a Department
