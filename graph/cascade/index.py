@@ -33,6 +33,25 @@ def bm25_idf(n: int, df: np.ndarray) -> np.ndarray:
     return np.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def stop_df(n: int) -> int:
+    """The document frequency above which an n-gram of ``n`` higher items is a stop-gram."""
+    return max(2, min(int(MAX_DF * n), MAX_DF_CAP))
+
+
+def rarest_terms(positions: np.ndarray, df: np.ndarray, max_df: int) -> np.ndarray:
+    """Of the query's known n-grams (``positions`` into ``df``; -1: unknown), the most informative, skipping
+    stop-grams, rarest first (ties by position: deterministic), up to QUERY_TERMS terms and POSTINGS_CAP
+    postings."""
+    pos = positions[positions >= 0]
+    pos = pos[df[pos] <= max_df]
+    if not len(pos):
+        return pos
+    pos = pos[np.lexsort((pos, df[pos]))][:QUERY_TERMS]
+    within = np.cumsum(df[pos]) <= POSTINGS_CAP
+    within[0] = True
+    return pos[within]
+
+
 class CorpusStats:
     """Document frequencies of the n-grams over ALL higher items, gathered a batch at a time (memory grows with
     the vocabulary, not the corpus), so that an index over one part of them scores as the whole would."""
@@ -53,6 +72,14 @@ class CorpusStats:
         self.df = np.bincount(inverse, weights=np.concatenate([self.df, counts]),
                               minlength=len(keys)).astype(np.int64)
         self.keys = keys
+
+    def query_grams(self, ids: np.ndarray) -> np.ndarray:
+        """The query terms (n-gram ids, in query order) an index over ALL the higher items would pick for a
+        lower item with n-grams ``ids``: that index's keys and frequencies are exactly these."""
+        pos = np.searchsorted(self.keys, ids)
+        pos = np.minimum(pos, max(len(self.keys) - 1, 0))
+        known = (self.keys[pos] == ids) if len(self.keys) else np.zeros(len(ids), dtype=bool)
+        return self.keys[rarest_terms(np.where(known, pos, -1), self.df, stop_df(max(self.size, 1)))]
 
     def frequencies(self, ids: np.ndarray) -> np.ndarray:
         """Each id's document frequency (0 for an id no higher item has)."""
@@ -94,7 +121,7 @@ class NgramIndex:
         # each gram occurs once per set, so BM25's tf part is (k1+1)/(1+norm)
         self.weights = (np.repeat(self.idf, counts) * (K1 + 1) / (1 + norm[owner])).astype(np.float32) \
             if len(owner) else np.zeros(0, dtype=np.float32)
-        self.max_df = max(2, min(int(MAX_DF * n), MAX_DF_CAP))
+        self.max_df = stop_df(n)
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)   # idf of a gram no higher task has: the rarest possible
 
     def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,20 +139,30 @@ class NgramIndex:
     def query_terms(self, positions: np.ndarray) -> np.ndarray:
         """Index positions of the query's most informative known n-grams, skipping stop-grams, rarest first
         (ties by position: deterministic), up to QUERY_TERMS terms and POSTINGS_CAP postings."""
-        pos = positions[positions >= 0]
-        pos = pos[self.df[pos] <= self.max_df]
-        if not len(pos):
-            return pos
-        pos = pos[np.lexsort((pos, self.df[pos]))][:QUERY_TERMS]
-        within = np.cumsum(self.df[pos]) <= POSTINGS_CAP
-        within[0] = True
-        return pos[within]
+        return rarest_terms(positions, self.df, self.max_df)
 
     def top(self, positions: np.ndarray, allowed: np.ndarray | None, k: int) -> list[int]:
         """The k best-scoring allowed higher items (BM25 over the query terms), best first; ties by index."""
-        terms = self.query_terms(positions)
-        if not len(terms):
+        touched, scores = self.scores(self.query_terms(positions), allowed)
+        if not len(touched):
             return []
+        order = np.lexsort((touched, -scores))[:k]
+        return [int(i) for i in touched[order]]
+
+    def scores_for(self, grams: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(items, BM25 score) of the allowed items holding any of ``grams``, query terms chosen elsewhere
+        (``CorpusStats.query_grams``): an item scores exactly as in any other index over the same corpus
+        statistics that holds it, so the best items of several partial indexes are those of one index."""
+        pos = np.searchsorted(self.keys, grams)
+        pos = np.minimum(pos, max(len(self.keys) - 1, 0))
+        known = (self.keys[pos] == grams) if len(self.keys) else np.zeros(len(grams), dtype=bool)
+        return self.scores(pos[known], allowed)
+
+    def scores(self, terms: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(items, BM25 score) of the allowed items holding any of the ``terms`` (index positions). Each
+        item's weights are summed in the order of the terms, so its score is the same bits in every index."""
+        if not len(terms):
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
         spans = [(self.indptr[t], self.indptr[t + 1]) for t in terms.tolist()]
         owners = np.concatenate([self.postings[a:b] for a, b in spans])
         weights = np.concatenate([self.weights[a:b] for a, b in spans]).astype(np.float64)
@@ -134,10 +171,7 @@ class NgramIndex:
         if allowed is not None:
             keep = allowed[touched]
             touched, scores = touched[keep], scores[keep]
-        if not len(touched):
-            return []
-        order = np.lexsort((touched, -scores))[:k]
-        return [int(i) for i in touched[order]]
+        return touched, scores
 
     def every(self, allowed: np.ndarray) -> list[int]:
         """Every allowed higher item (the brute-force baseline)."""

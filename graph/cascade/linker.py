@@ -91,7 +91,7 @@ class Linker:
         self._national = [code for j, code in self._jur_code.items() if not j or j in NATIONAL_NAMES]
         self._allowed: dict[tuple[int, str | None], np.ndarray] = {}
 
-    def allowed(self, low: Item) -> np.ndarray:
+    def allowed(self, low: Item | _Query) -> np.ndarray:
         """Which higher tasks ``low`` may implement (cascade_scope.may_implement for all at once; cached per
         level and jurisdiction): a higher level, in a jurisdiction containing the lower one or not known."""
         key = (low.rank, low.jurisdiction)
@@ -127,11 +127,16 @@ class Linker:
             if low.row_task in self.position and self.position[low.row_task] not in cands:
                 cands.append(self.position[low.row_task])
             scored.extend((low, self.highers[i], pair_features(low, self.highers[i])) for i in cands)
-        relative_features(scored)
-        for _, _, f in scored:
-            p = cascade_model.probability(f)
-            f["score"] = p + SAME_ROW_LIFT * (1 - p) if f["same_row"] else p
-        return scored
+        return probabilities(scored)
+
+
+def probabilities(scored: list[tuple[Item, Item, dict]]) -> list[tuple[Item, Item, dict]]:
+    """The pairs of a batch of whole documents with their relative features and score."""
+    relative_features(scored)
+    for _, _, f in scored:
+        p = cascade_model.probability(f)
+        f["score"] = p + SAME_ROW_LIFT * (1 - p) if f["same_row"] else p
+    return scored
 
 
 def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float) -> list[Edge]:
@@ -283,11 +288,13 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
 
     Memory stays flat as the store grows: the store is read ``batch`` documents at a time (cascade_read) and
     linked one group of provinces at a time. A first pass gathers the n-gram frequencies of every higher-level
-    task (cascade_index.CorpusStats: as large as the vocabulary) and where each document lies; then, for each
+    task (cascade_index.CorpusStats: as large as the vocabulary), where each document lies, and the items of
+    the national and unplaced documents (every group needs them: kept, not read again); then, for each
     province (``scope.provinces``), the index holds only the national, unplaced and that province's higher
     tasks — every task its documents may implement (``Linker.allowed``) — and scores with the whole store's
     frequencies, so the links are those of one index over everything. A document whose place is unknown may
-    implement any task: its group reads every higher task. Links are written batch by batch
+    implement any task: its candidates are gathered from every group's index in turn (``_Anywhere``), as one
+    index over all of them would rank them, and it is linked last. Links are written batch by batch
     (``GraphStore.add_links``; the first write replaces every stored link and marks the state incomplete, the
     last writes the state). A run that stops in between leaves the links pending, never current. Documents go
     in sorted order within each group, so the same store gives the same links whatever the order its
@@ -297,42 +304,77 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
     # than the links (a needless re-link next time), never newer (links missing for a document called linked)
     hashes = store.document_hashes()
     docs = sorted(hashes)
-    stats, places = _survey(store, docs, batch)
+    stats, places, everywhere = _survey(store, docs, batch)
     state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": 0,
              "method": METHOD, "threshold": threshold, "floor": floor}
-    out = LinkedEdges()
-    counts = {"links": 0, "confident": 0}
-    linked: set[str] = set()
-    first = True
-    for lower_docs, higher_docs in _groups(places):
-        highers: list[Item] = []
-        for part in document_graphs(store, higher_docs, batch):
-            highers.extend(it for it in collect_items(part) if it.rank < INSTITUTION)
-        linker = Linker(highers, stats)
-        label_of = {h.id: h.label for h in highers}
-        for part in document_graphs(store, lower_docs, batch):
-            items = collect_items(part)
-            label_of.update((it.id, it.label) for it in items)
-            edges = linker.link(items, threshold, floor)
-            written = PolicyGraph()
-            for e in edges:
-                written.add_node(Node(e.source, label_of[e.source], {}))
-                written.add_node(Node(e.target, label_of[e.target], {}))
-                written.add_edge(e)
-            if first:
-                store.add_links(written, replace=True, state={**state, "complete": False})
-                first = False
-            elif edges:
-                store.add_links(written)
-            counts["links"] += len(edges)
-            counts["confident"] += sum(not e.props["review"] for e in edges)
-            linked.update(e.source for e in edges)
-            if keep:
-                out.extend(edges)
-    state["links"] = counts["links"]
-    store.add_links(PolicyGraph(), replace=first, state=state)
-    out.counts = {**counts, "suggestions": counts["links"] - counts["confident"], "lower_items_linked": len(linked)}
-    return out
+    writer = _Writer(store, state, keep)
+    groups, unplaced = _groups(places)
+    anywhere = _Anywhere(store, unplaced, stats, sorted(d for d, p in places.items() if p.higher), batch)
+    for lower_docs, higher_docs in groups + anywhere.rest(groups):
+        for edges, label_of in _link_group(store, lower_docs, higher_docs, batch, stats, everywhere, anywhere,
+                                           threshold, floor):
+            writer.write(edges, label_of)
+    for edges, label_of in anywhere.link(threshold, floor):
+        writer.write(edges, label_of)
+    return writer.finish()
+
+
+def _link_group(store, lower_docs: list[str], higher_docs: list[str], batch: int, stats: CorpusStats,
+                everywhere: dict[str, list[Item]], anywhere: _Anywhere, threshold: float, floor: float):
+    """(edges, labels of their ends) per batch of one group's lower documents, linked against an index of its
+    higher ones (``everywhere``: those not read again); the index is dropped at the end, before the next."""
+    # a province's own lists are both ends: their items, read for the index, are linked without a re-read
+    again: dict[str, list[Item]] = {d: [] for d in set(lower_docs) & set(higher_docs)}
+    highers, owners = [], []
+    for items, docs_of in _items(store, higher_docs, batch, everywhere):
+        for it, doc in zip(items, docs_of):
+            if it.rank < INSTITUTION:
+                highers.append(it)
+                owners.append(doc)
+            if doc in again:
+                again[doc].append(it)
+    linker = Linker(highers, stats)
+    anywhere.gather(linker, owners)
+    label_of = {h.id: h.label for h in highers}
+    for items, _ in _items(store, lower_docs, batch, again):
+        label_of.update((it.id, it.label) for it in items)
+        yield linker.link(items, threshold, floor), label_of
+
+
+class _Writer:
+    """Writes link_store's batches of links: the first write replaces every stored link and marks the run
+    incomplete, the last writes the state; counts what it wrote and keeps the edges if asked."""
+
+    def __init__(self, store, state: dict, keep: bool) -> None:
+        self.store, self.state, self.keep = store, state, keep
+        self.out = LinkedEdges()
+        self.counts = {"links": 0, "confident": 0}
+        self.linked: set[str] = set()
+        self.first = True
+
+    def write(self, edges: list[Edge], label_of: dict[str, str]) -> None:
+        written = PolicyGraph()
+        for e in edges:
+            written.add_node(Node(e.source, label_of[e.source], {}))
+            written.add_node(Node(e.target, label_of[e.target], {}))
+            written.add_edge(e)
+        if self.first:
+            self.store.add_links(written, replace=True, state={**self.state, "complete": False})
+            self.first = False
+        elif edges:
+            self.store.add_links(written)
+        self.counts["links"] += len(edges)
+        self.counts["confident"] += sum(not e.props["review"] for e in edges)
+        self.linked.update(e.source for e in edges)
+        if self.keep:
+            self.out.extend(edges)
+
+    def finish(self) -> LinkedEdges:
+        counts = self.counts
+        self.store.add_links(PolicyGraph(), replace=self.first, state={**self.state, "links": counts["links"]})
+        self.out.counts = {**counts, "suggestions": counts["links"] - counts["confident"],
+                           "lower_items_linked": len(self.linked)}
+        return self.out
 
 
 @dataclass(frozen=True)
@@ -344,31 +386,135 @@ class _Place:
     lower: bool                         # it holds tasks or measures that may implement others
 
 
-def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, _Place]]:
-    """The n-gram frequencies of every higher-level item, and each document's place."""
+def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, _Place], dict[str, list[Item]]]:
+    """The n-gram frequencies of every higher-level item, each document's place, and the higher items of the
+    documents every group needs (national or unplaced: ``_groups``), which would otherwise be read again for
+    each group (31 times for a national store)."""
     stats = CorpusStats()
     places: dict[str, _Place] = {}
+    everywhere: dict[str, list[Item]] = {}
     chunks = [docs[i:i + batch] for i in range(0, len(docs), batch)]
     for chunk, part in zip(chunks, document_graphs(store, docs, batch)):
         items = collect_items(part)
         stats.add([it.ids for it in items if it.rank < INSTITUTION])
-        ranks: dict[str, set[int]] = {}
-        for it in items:
-            ranks.setdefault(it.doc, set()).add(it.rank)
+        by_doc = _by_document(part, items)
         for d in part.nodes_by_label("Document"):
             if d.doc not in chunk:
                 continue
-            held = ranks.get(d.props.get("doc_id", d.doc), set())
-            places[d.doc] = _Place(provinces(main_jurisdiction(d.props.get("jurisdiction"))),
-                                   any(r < INSTITUTION for r in held), any(r > 0 for r in held))
+            held = by_doc.get(d.doc, [])
+            place = places[d.doc] = _Place(provinces(main_jurisdiction(d.props.get("jurisdiction"))),
+                                           any(it.rank < INSTITUTION for it in held), any(it.rank > 0 for it in held))
+            if place.higher and place.provinces is None:
+                everywhere[d.doc] = [it for it in held if it.rank < INSTITUTION]
         for doc in chunk:        # a document read without its Document node: anywhere, both ways (never dropped)
             places.setdefault(doc, _Place(None, True, True))
-    return stats, places
+    return stats, places, everywhere
 
 
-def _groups(places: dict[str, _Place]) -> list[tuple[list[str], list[str]]]:
+def _by_document(graph: PolicyGraph, items: list[Item]) -> dict[str, list[Item]]:
+    """The items of a graph of whole documents by stored document (an item names its document's doc_id)."""
+    stored = {d.props.get("doc_id", d.id): d.doc for d in graph.nodes_by_label("Document")}
+    out: dict[str, list[Item]] = {}
+    for it in items:
+        out.setdefault(stored.get(it.doc) or it.doc, []).append(it)
+    return out
+
+
+def _items(store, docs: list[str], batch: int, known: dict[str, list[Item]]):
+    """Per ``batch`` of ``docs`` (sorted): its items by id — the order an index or a batch of lower items has
+    always held them (equal scores go by that order) — and each one's document; the documents in ``known``
+    taken from there instead of the store."""
+    for i in range(0, len(docs), batch):
+        chunk = docs[i:i + batch]
+        by_doc = {d: known[d] for d in chunk if d in known}
+        fresh = [d for d in chunk if d not in known]
+        for part in document_graphs(store, fresh, len(fresh)) if fresh else ():
+            for d, its in _by_document(part, collect_items(part)).items():
+                by_doc.setdefault(d, []).extend(its)
+        held = sorted(((it, d) for d, its in by_doc.items() for it in its), key=lambda pair: pair[0].id)
+        yield [it for it, _ in held], [d for _, d in held]
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What candidate search needs of a lower item of unknown place (its item is read again to be scored)."""
+
+    rank: int
+    jurisdiction: str | None
+    row_task: str | None
+    grams: np.ndarray                   # its query terms, as the index over every higher task picks them
+
+
+class _Anywhere:
+    """The lower documents whose place is unknown: they may implement any higher task, so they are linked as
+    against one index over every higher task — without building it (every higher task in memory, every
+    document read again). Each group's index scores their queries in turn (the whole store's statistics and
+    the whole index's query terms: the same scores as that one index), the best CANDIDATES are kept across
+    groups, and the documents are scored and linked once every higher task has been seen."""
+
+    def __init__(self, store, docs: list[str], stats: CorpusStats, higher_docs: list[str], batch: int) -> None:
+        self.store, self.docs, self.stats, self.batch = store, docs, stats, batch
+        # ties between equal scores go by position in that one index: sorted documents a batch at a time, each
+        # batch's items by id (_items)
+        self.chunk_of = {d: i // batch for i, d in enumerate(higher_docs)}
+        self.queries: dict[str, _Query] = {}
+        for part in document_graphs(store, docs, batch):
+            for it in collect_items(part):
+                if it.rank > 0:
+                    self.queries[it.id] = _Query(it.rank, it.jurisdiction, it.row_task, stats.query_grams(it.ids))
+        self.best: dict[str, dict[str, tuple[float, tuple[int, str], Item]]] = {}   # low -> high id -> ...
+        self.row_high: dict[str, Item] = {}     # low -> its own row's task (always scored: Linker.score)
+
+    def rest(self, groups: list[tuple[list[str], list[str]]]) -> list[tuple[list[str], list[str]]]:
+        """A last group of no lower documents for the higher documents no group holds, if anything needs them."""
+        held = {d for _, highers in groups for d in highers}
+        rest = [d for d in self.chunk_of if d not in held]
+        return [([], rest)] if self.queries and rest else []
+
+    def gather(self, linker: Linker, owners: list[str]) -> None:
+        """Keep, for each query, the best CANDIDATES among the index's higher tasks and those kept before."""
+        for low_id, q in self.queries.items():
+            if q.row_task in linker.position:
+                self.row_high[low_id] = linker.highers[linker.position[q.row_task]]
+            allowed = linker.allowed(q)
+            if not allowed.any():
+                continue
+            best = self.best.setdefault(low_id, {})
+            touched, scores = linker.index.scores_for(q.grams, allowed)
+            if len(scores) > CANDIDATES:      # the best by score, ties at the edge included (order: below)
+                keep = scores >= np.partition(scores, -CANDIDATES)[-CANDIDATES]
+                touched, scores = touched[keep], scores[keep]
+            for i, score in zip(touched.tolist(), scores.tolist()):
+                high = linker.highers[i]
+                best[high.id] = (score, (self.chunk_of.get(owners[i], len(self.chunk_of)), high.id), high)
+            if len(best) > CANDIDATES:
+                kept = sorted(best.values(), key=lambda skh: (-skh[0], skh[1]))[:CANDIDATES]
+                self.best[low_id] = {h.id: (s, k, h) for s, k, h in kept}
+
+    def link(self, threshold: float, floor: float):
+        """(edges, labels of their ends) a batch of the documents at a time, once every group was gathered."""
+        weights = NgramIndex([], self.stats)          # an item's idf comes from the statistics alone
+        for part in document_graphs(self.store, self.docs, self.batch):
+            items = collect_items(part)
+            scored = []
+            for low in items:
+                if low.id not in self.best:       # a national task, or nothing it may implement
+                    continue
+                weigh(low, weights)
+                kept = sorted(self.best[low.id].values(), key=lambda skh: (-skh[0], skh[1]))
+                highs = [h for _, _, h in kept]
+                row = self.row_high.get(low.id)
+                if row is not None and row.id not in self.best[low.id]:
+                    highs.append(row)
+                scored.extend((low, h, pair_features(low, h)) for h in highs)
+            label_of = {it.id: it.label for it in items}
+            label_of.update((h.id, h.label) for _, h, _ in scored)
+            yield decide(probabilities(scored), threshold, floor), label_of
+
+
+def _groups(places: dict[str, _Place]) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
     """(lower documents, the documents whose tasks they may implement) per group of provinces, in a fixed
-    order; the documents of unknown place last, against every higher document."""
+    order; and the lower documents of unknown place (``_Anywhere``)."""
     everywhere = sorted(d for d, p in places.items() if p.higher and p.provinces is None)
     by_provinces: dict[frozenset[str], list[str]] = {}
     unplaced = []
@@ -381,9 +527,7 @@ def _groups(places: dict[str, _Place]) -> list[tuple[list[str], list[str]]]:
         highers = sorted({*everywhere, *(d for d, p in places.items()
                                          if p.higher and p.provinces is not None and p.provinces & key)})
         out.append((by_provinces[key], highers))
-    if unplaced:
-        out.append((unplaced, sorted(d for d, p in places.items() if p.higher)))
-    return out
+    return out, unplaced
 
 
 def documents_digest(hashes: dict[str, str]) -> str:
