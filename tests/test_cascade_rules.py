@@ -379,6 +379,28 @@ def test_an_index_over_part_of_a_corpus_scores_as_the_whole_index_does():
     assert part.top(part.lookup(q)[0], None, 2) == [i - 1 for i in whole.top(whole.lookup(q)[0], np.array([False, True, True]), 2)]
 
 
+def test_the_whole_index_query_scores_the_same_bits_in_each_part():
+    """A lower task of unknown place is ranked from every group's index in turn: the query terms the whole
+    index would pick (CorpusStats.query_grams), scored in each part, give each item the very score (to the
+    bit) the whole index gives it, so the best of the parts are the best of the whole."""
+    rng = np.random.default_rng(1)
+    items = [np.unique(rng.integers(0, 300, rng.integers(5, 60))) for _ in range(200)]
+    stats = CorpusStats()
+    stats.add(items[:120])
+    stats.add(items[120:])
+    whole = NgramIndex(items, stats)
+    parts = [(0, NgramIndex(items[:70], stats)), (70, NgramIndex(items[70:], stats))]
+    for query in (np.unique(rng.integers(0, 320, 80)) for _ in range(20)):
+        terms = whole.query_terms(whole.lookup(query)[0])
+        assert stats.query_grams(query).tolist() == whole.keys[terms].tolist()
+        touched, scores = whole.scores(terms, None)
+        got = {}
+        for offset, part in parts:
+            t, s = part.scores_for(stats.query_grams(query), None)
+            got.update(zip((t + offset).tolist(), s.tolist()))
+        assert got == dict(zip(touched.tolist(), scores.tolist()))
+
+
 def test_index_weights_are_bm25_with_one_occurrence_per_gram():
     index = NgramIndex(SMALL)
     avg = 7 / 3                                                       # mean length (3 + 2 + 2) / 3
@@ -907,6 +929,7 @@ def test_link_store_reads_for_each_province_only_the_tasks_it_may_implement(verb
     # unplaced lower XX's queries, then per group its own documents, once for both ends (a county or city
     # list is a higher list too: a school may implement it); XX, whose candidates came from every group's
     # index, is read again to be scored — no index over every higher task, nothing else read twice
+    assert sum("N" in r for r in reads) == 1                   # the national list: the survey only
     assert reads == [["JS", "JX", "LN", "N", "WX", "XX"], ["XX"],
                      ["JS", "WX"],                           # 江苏
                      ["JX", "LN"],                           # 江西
