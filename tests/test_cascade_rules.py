@@ -384,16 +384,22 @@ def test_the_whole_index_query_scores_the_same_bits_in_each_part():
     index would pick (CorpusStats.query_grams), scored in each part, give each item the very score (to the
     bit) the whole index gives it, so the best of the parts are the best of the whole."""
     rng = np.random.default_rng(1)
-    items = [np.unique(rng.integers(0, 300, rng.integers(5, 60))) for _ in range(200)]
+    # common grams (some stop-grams) and rare ones (each part knows a different share of a query's)
+    items = [np.unique(np.concatenate([rng.integers(0, 60, 10), rng.integers(60, 3000, rng.integers(5, 60))]))
+             for _ in range(200)]
     stats = CorpusStats()
     stats.add(items[:120])
     stats.add(items[120:])
     whole = NgramIndex(items, stats)
     parts = [(0, NgramIndex(items[:70], stats)), (70, NgramIndex(items[70:], stats))]
-    for query in (np.unique(rng.integers(0, 320, 80)) for _ in range(20)):
+    for query in (np.unique(np.concatenate([rng.integers(0, 60, 20), rng.integers(60, 3200, 600)]))
+                  for _ in range(20)):
         terms = whole.query_terms(whole.lookup(query)[0])
         assert stats.query_grams(query).tolist() == whole.keys[terms].tolist()
         touched, scores = whole.scores(terms, None)
+        for _, part in parts:        # a part's own query terms, from the statistics and the part's n-grams
+            own = part.keys[part.query_terms(part.lookup(query)[0])]
+            assert stats.query_grams(query, part.keys).tolist() == own.tolist()
         got = {}
         for offset, part in parts:
             t, s = part.scores_for(stats.query_grams(query), None)

@@ -73,12 +73,15 @@ class CorpusStats:
                               minlength=len(keys)).astype(np.int64)
         self.keys = keys
 
-    def query_grams(self, ids: np.ndarray) -> np.ndarray:
-        """The query terms (n-gram ids, in query order) an index over ALL the higher items would pick for a
-        lower item with n-grams ``ids``: that index's keys and frequencies are exactly these."""
+    def query_grams(self, ids: np.ndarray, within: np.ndarray | None = None) -> np.ndarray:
+        """The query terms (n-gram ids, in query order) that an index with these statistics over the higher
+        items holding the n-grams ``within`` (sorted; default: all of them) picks for a lower item with n-grams
+        ``ids``. Its keys are sorted as these are, so ties go the same way."""
         pos = np.searchsorted(self.keys, ids)
         pos = np.minimum(pos, max(len(self.keys) - 1, 0))
         known = (self.keys[pos] == ids) if len(self.keys) else np.zeros(len(ids), dtype=bool)
+        if within is not None:
+            known &= np.isin(ids, within, assume_unique=True)
         return self.keys[rarest_terms(np.where(known, pos, -1), self.df, stop_df(max(self.size, 1)))]
 
     def frequencies(self, ids: np.ndarray) -> np.ndarray:

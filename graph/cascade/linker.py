@@ -293,8 +293,9 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
     province (``scope.provinces``), the index holds only the national, unplaced and that province's higher
     tasks — every task its documents may implement (``Linker.allowed``) — and scores with the whole store's
     frequencies, so the links are those of one index over everything. A document whose place is unknown may
-    implement any task: its candidates are gathered from every group's index in turn (``_Anywhere``), as one
-    index over all of them would rank them, and it is linked last. Links are written batch by batch
+    implement any task, one whose place name two provinces share the tasks of both: their candidates are
+    gathered from the other groups' indexes (``_Deferred``), as an index of their own would rank them, and
+    they are linked last. Links are written batch by batch
     (``GraphStore.add_links``; the first write replaces every stored link and marks the state incomplete, the
     last writes the state). A run that stops in between leaves the links pending, never current. Documents go
     in sorted order within each group, so the same store gives the same links whatever the order its
@@ -304,23 +305,23 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
     # than the links (a needless re-link next time), never newer (links missing for a document called linked)
     hashes = store.document_hashes()
     docs = sorted(hashes)
-    stats, places, everywhere = _survey(store, docs, batch)
+    stats, places, everywhere, grams = _survey(store, docs, batch)
     state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": 0,
              "method": METHOD, "threshold": threshold, "floor": floor}
     writer = _Writer(store, state, keep)
-    groups, unplaced = _groups(places)
-    anywhere = _Anywhere(store, unplaced, stats, sorted(d for d, p in places.items() if p.higher), batch)
-    for lower_docs, higher_docs in groups + anywhere.rest(groups):
-        for edges, label_of in _link_group(store, lower_docs, higher_docs, batch, stats, everywhere, anywhere,
+    groups, deferred = _groups(places, grams)
+    later = _Deferred(store, deferred, stats, batch)
+    for lower_docs, higher_docs in groups + later.rest(groups):
+        for edges, label_of in _link_group(store, lower_docs, higher_docs, batch, stats, everywhere, later,
                                            threshold, floor):
             writer.write(edges, label_of)
-    for edges, label_of in anywhere.link(threshold, floor):
+    for edges, label_of in later.link(threshold, floor):
         writer.write(edges, label_of)
     return writer.finish()
 
 
 def _link_group(store, lower_docs: list[str], higher_docs: list[str], batch: int, stats: CorpusStats,
-                everywhere: dict[str, list[Item]], anywhere: _Anywhere, threshold: float, floor: float):
+                everywhere: dict[str, list[Item]], later: _Deferred, threshold: float, floor: float):
     """(edges, labels of their ends) per batch of one group's lower documents, linked against an index of its
     higher ones (``everywhere``: those not read again); the index is dropped at the end, before the next."""
     # a province's own lists are both ends: their items, read for the index, are linked without a re-read
@@ -334,7 +335,7 @@ def _link_group(store, lower_docs: list[str], higher_docs: list[str], batch: int
             if doc in again:
                 again[doc].append(it)
     linker = Linker(highers, stats)
-    anywhere.gather(linker, owners)
+    later.gather(linker, owners)
     label_of = {h.id: h.label for h in highers}
     for items, _ in _items(store, lower_docs, batch, again):
         label_of.update((it.id, it.label) for it in items)
@@ -386,13 +387,16 @@ class _Place:
     lower: bool                         # it holds tasks or measures that may implement others
 
 
-def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, _Place], dict[str, list[Item]]]:
-    """The n-gram frequencies of every higher-level item, each document's place, and the higher items of the
+def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, _Place], dict[str, list[Item]],
+                                                       dict[frozenset[str] | None, np.ndarray]]:
+    """The n-gram frequencies of every higher-level item; each document's place; the higher items of the
     documents every group needs (national or unplaced: ``_groups``), which would otherwise be read again for
-    each group (31 times for a national store)."""
+    each group (31 times for a national store); and the n-grams of the higher items at each place (what a
+    deferred group's own index would hold: ``_Deferred``)."""
     stats = CorpusStats()
     places: dict[str, _Place] = {}
     everywhere: dict[str, list[Item]] = {}
+    grams: dict[frozenset[str] | None, np.ndarray] = {}
     chunks = [docs[i:i + batch] for i in range(0, len(docs), batch)]
     for chunk, part in zip(chunks, document_graphs(store, docs, batch)):
         items = collect_items(part)
@@ -401,14 +405,22 @@ def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, 
         for d in part.nodes_by_label("Document"):
             if d.doc not in chunk:
                 continue
-            held = by_doc.get(d.doc, [])
+            held = by_doc.pop(d.doc, [])
             place = places[d.doc] = _Place(provinces(main_jurisdiction(d.props.get("jurisdiction"))),
                                            any(it.rank < INSTITUTION for it in held), any(it.rank > 0 for it in held))
             if place.higher and place.provinces is None:
                 everywhere[d.doc] = [it for it in held if it.rank < INSTITUTION]
+            _add_grams(grams, place.provinces, held)
         for doc in chunk:        # a document read without its Document node: anywhere, both ways (never dropped)
             places.setdefault(doc, _Place(None, True, True))
-    return stats, places, everywhere
+        _add_grams(grams, None, [it for held in by_doc.values() for it in held])   # theirs, and any stray item
+    return stats, places, everywhere, grams
+
+
+def _add_grams(grams: dict[frozenset[str] | None, np.ndarray], key: frozenset[str] | None, items: list[Item]) -> None:
+    ids = [it.ids for it in items if it.rank < INSTITUTION]
+    if ids:
+        grams[key] = np.union1d(grams.get(key, np.zeros(0, dtype=np.int64)), np.concatenate(ids))
 
 
 def _by_document(graph: PolicyGraph, items: list[Item]) -> dict[str, list[Item]]:
@@ -437,46 +449,62 @@ def _items(store, docs: list[str], batch: int, known: dict[str, list[Item]]):
 
 @dataclass(frozen=True)
 class _Query:
-    """What candidate search needs of a lower item of unknown place (its item is read again to be scored)."""
+    """What candidate search needs of a deferred lower item (its item is read again to be scored)."""
 
     rank: int
     jurisdiction: str | None
     row_task: str | None
-    grams: np.ndarray                   # its query terms, as the index over every higher task picks them
+    grams: np.ndarray                   # its query terms, as its own group's index picks them
+    group: int                          # which deferred group
 
 
-class _Anywhere:
-    """The lower documents whose place is unknown: they may implement any higher task, so they are linked as
-    against one index over every higher task — without building it (every higher task in memory, every
-    document read again). Each group's index scores their queries in turn (the whole store's statistics and
-    the whole index's query terms: the same scores as that one index), the best CANDIDATES are kept across
-    groups, and the documents are scored and linked once every higher task has been seen."""
+class _Deferred:
+    """Groups linked without an index of their own: the lower documents of unknown place (their index would
+    hold every higher task) and those of a place name two provinces share (theirs would hold both provinces,
+    read again for a document or two). The other groups' indexes score their queries in turn — the terms their
+    own index would pick (``CorpusStats.query_grams`` within its n-grams) and the whole store's statistics:
+    the same scores, to the bit, as their own index — keeping the best CANDIDATES of their own index's tasks;
+    they are scored and linked last, once every higher task has been seen."""
 
-    def __init__(self, store, docs: list[str], stats: CorpusStats, higher_docs: list[str], batch: int) -> None:
-        self.store, self.docs, self.stats, self.batch = store, docs, stats, batch
-        # ties between equal scores go by position in that one index: sorted documents a batch at a time, each
-        # batch's items by id (_items)
-        self.chunk_of = {d: i // batch for i, d in enumerate(higher_docs)}
+    def __init__(self, store, groups: list[tuple[list[str], list[str], np.ndarray | None]], stats: CorpusStats,
+                 batch: int) -> None:
+        self.store, self.groups, self.stats, self.batch = store, groups, stats, batch
+        # ties between equal scores go by position in the group's own index: its sorted documents a batch at a
+        # time, each batch's items by id (_items)
+        self.chunk_of = [{d: i // batch for i, d in enumerate(higher)} for _, higher, _ in groups]
+        self.seen: list[set[str]] = [set() for _ in groups]     # documents whose tasks were gathered
         self.queries: dict[str, _Query] = {}
-        for part in document_graphs(store, docs, batch):
-            for it in collect_items(part):
-                if it.rank > 0:
-                    self.queries[it.id] = _Query(it.rank, it.jurisdiction, it.row_task, stats.query_grams(it.ids))
+        for g, (lower, _, within) in enumerate(groups):
+            for part in document_graphs(store, lower, batch):
+                for it in collect_items(part):
+                    if it.rank > 0:
+                        self.queries[it.id] = _Query(it.rank, it.jurisdiction, it.row_task,
+                                                     stats.query_grams(it.ids, within), g)
         self.best: dict[str, dict[str, tuple[float, tuple[int, str], Item]]] = {}   # low -> high id -> ...
         self.row_high: dict[str, Item] = {}     # low -> its own row's task (always scored: Linker.score)
 
     def rest(self, groups: list[tuple[list[str], list[str]]]) -> list[tuple[list[str], list[str]]]:
         """A last group of no lower documents for the higher documents no group holds, if anything needs them."""
         held = {d for _, highers in groups for d in highers}
-        rest = [d for d in self.chunk_of if d not in held]
+        rest = sorted({d for _, higher, _ in self.groups for d in higher} - held)
         return [([], rest)] if self.queries and rest else []
 
     def gather(self, linker: Linker, owners: list[str]) -> None:
-        """Keep, for each query, the best CANDIDATES among the index's higher tasks and those kept before."""
+        """Keep, for each query, the best CANDIDATES among those kept before and the index's tasks of
+        documents its own index holds and no index gave before."""
+        new = {}         # deferred group -> which of the index's tasks to look at
+        for g, order in enumerate(self.chunk_of):
+            new[g] = np.fromiter((d in order and d not in self.seen[g] for d in owners), dtype=bool,
+                                 count=len(owners))
+            self.seen[g].update(d for d in set(owners) if d in order)
         for low_id, q in self.queries.items():
-            if q.row_task in linker.position:
-                self.row_high[low_id] = linker.highers[linker.position[q.row_task]]
-            allowed = linker.allowed(q)
+            own = new[q.group]
+            if not own.any():
+                continue
+            pos = linker.position.get(q.row_task)
+            if pos is not None and own[pos]:
+                self.row_high[low_id] = linker.highers[pos]
+            allowed = linker.allowed(q) & own
             if not allowed.any():
                 continue
             best = self.best.setdefault(low_id, {})
@@ -484,37 +512,41 @@ class _Anywhere:
             if len(scores) > CANDIDATES:      # the best by score, ties at the edge included (order: below)
                 keep = scores >= np.partition(scores, -CANDIDATES)[-CANDIDATES]
                 touched, scores = touched[keep], scores[keep]
+            order = self.chunk_of[q.group]
             for i, score in zip(touched.tolist(), scores.tolist()):
                 high = linker.highers[i]
-                best[high.id] = (score, (self.chunk_of.get(owners[i], len(self.chunk_of)), high.id), high)
+                best[high.id] = (score, (order[owners[i]], high.id), high)
             if len(best) > CANDIDATES:
                 kept = sorted(best.values(), key=lambda skh: (-skh[0], skh[1]))[:CANDIDATES]
                 self.best[low_id] = {h.id: (s, k, h) for s, k, h in kept}
 
     def link(self, threshold: float, floor: float):
-        """(edges, labels of their ends) a batch of the documents at a time, once every group was gathered."""
+        """(edges, labels of their ends) a batch of a group's documents at a time, once every index was seen."""
         weights = NgramIndex([], self.stats)          # an item's idf comes from the statistics alone
-        for part in document_graphs(self.store, self.docs, self.batch):
-            items = collect_items(part)
-            scored = []
-            for low in items:
-                if low.id not in self.best:       # a national task, or nothing it may implement
-                    continue
-                weigh(low, weights)
-                kept = sorted(self.best[low.id].values(), key=lambda skh: (-skh[0], skh[1]))
-                highs = [h for _, _, h in kept]
-                row = self.row_high.get(low.id)
-                if row is not None and row.id not in self.best[low.id]:
-                    highs.append(row)
-                scored.extend((low, h, pair_features(low, h)) for h in highs)
-            label_of = {it.id: it.label for it in items}
-            label_of.update((h.id, h.label) for _, h, _ in scored)
-            yield decide(probabilities(scored), threshold, floor), label_of
+        for lower, _, _ in self.groups:
+            for part in document_graphs(self.store, lower, self.batch):
+                items = collect_items(part)
+                scored = []
+                for low in items:
+                    if low.id not in self.best:       # a national task, or nothing it may implement
+                        continue
+                    weigh(low, weights)
+                    kept = sorted(self.best[low.id].values(), key=lambda skh: (-skh[0], skh[1]))
+                    highs = [h for _, _, h in kept]
+                    row = self.row_high.get(low.id)
+                    if row is not None and row.id not in self.best[low.id]:
+                        highs.append(row)
+                    scored.extend((low, h, pair_features(low, h)) for h in highs)
+                label_of = {it.id: it.label for it in items}
+                label_of.update((h.id, h.label) for _, h, _ in scored)
+                yield decide(probabilities(scored), threshold, floor), label_of
 
 
-def _groups(places: dict[str, _Place]) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
-    """(lower documents, the documents whose tasks they may implement) per group of provinces, in a fixed
-    order; and the lower documents of unknown place (``_Anywhere``)."""
+def _groups(places: dict[str, _Place], grams: dict[frozenset[str] | None, np.ndarray]) \
+        -> tuple[list[tuple[list[str], list[str]]], list[tuple[list[str], list[str], np.ndarray | None]]]:
+    """(lower documents, the documents whose tasks they may implement) per province, in a fixed order; and
+    the deferred groups (``_Deferred``) with the n-grams their own index would hold: each place name two
+    provinces share, then the lower documents of unknown place (against every higher document: all n-grams)."""
     everywhere = sorted(d for d, p in places.items() if p.higher and p.provinces is None)
     by_provinces: dict[frozenset[str], list[str]] = {}
     unplaced = []
@@ -522,12 +554,19 @@ def _groups(places: dict[str, _Place]) -> tuple[list[tuple[list[str], list[str]]
         p = places[doc]
         if p.lower:
             (unplaced if p.provinces is None else by_provinces.setdefault(p.provinces, [])).append(doc)
-    out = []
+    groups, deferred = [], []
     for key in sorted(by_provinces, key=sorted):
         highers = sorted({*everywhere, *(d for d, p in places.items()
                                          if p.higher and p.provinces is not None and p.provinces & key)})
-        out.append((by_provinces[key], highers))
-    return out, unplaced
+        if len(key) == 1:
+            groups.append((by_provinces[key], highers))
+        else:
+            held = [g for k, g in grams.items() if k is None or k & key]
+            deferred.append((by_provinces[key], highers, np.unique(np.concatenate(held)) if held
+                             else np.zeros(0, dtype=np.int64)))
+    if unplaced:
+        deferred.append((unplaced, sorted(d for d, p in places.items() if p.higher), None))
+    return groups, deferred
 
 
 def documents_digest(hashes: dict[str, str]) -> str:
