@@ -28,6 +28,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores.rdf_codec import CodecError, document_quads, edge_quads, quads_to_graph, sparql_term
+from policykg.graph.stores.rdf_totals import Totals
 from policykg.ontology.mapping import RDF_TYPE, Mapping
 
 _DEFAULT = DefaultGraph()
@@ -50,6 +51,8 @@ class Planned:
     insert: list[Quad] = field(default_factory=list)
     delete: list[Quad] = field(default_factory=list)
     shared_written: dict[str, frozenset] = field(default_factory=dict)
+    departments: set[str] = field(default_factory=set)       # whose totals the write changes (rdf_totals)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
 
 
 @contextmanager
@@ -94,6 +97,7 @@ class NativeWriter:
         self.link_ends = [(NamedNode(s.from_iri), NamedNode(s.to_iri)) for s in m.layout.link_nodes.values()]
         summary_doc = {spec.properties["doc_id"].iri for spec in m.summary_nodes.values()}
         self.summary_doc = [NamedNode(iri) for iri in sorted(summary_doc)]
+        self.totals = Totals(m)
         self.known: OrderedDict[str, frozenset] = OrderedDict()     # shared node IRI -> its stored quads
         self.unflushed = 0                                           # quads committed since the last flush
 
@@ -195,6 +199,7 @@ class NativeWriter:
             planned.shared_written[iri] = frozenset((stored - set(gone)) | wanted)
         if previous is not None:
             planned.delete.extend(self._orphans(old_subjects, owned, shared))
+        planned.departments, planned.pairs = self.totals.named_in([*owned, *planned.delete])
         if planned.delete:
             new = set(planned.insert)
             planned.delete = [q for q in dict.fromkeys(planned.delete) if q not in new]
@@ -231,7 +236,7 @@ class NativeWriter:
             answer = False
             for q in self._quads(None, None, node):
                 s = q.subject.value
-                if s in old or s == iri:
+                if s in old or s == iri or self.totals.is_pair_total(s):    # a total follows the summaries
                     continue
                 if q.predicate in self.shared_rels and self._is_shared(q.subject):
                     if keep(s, path | {iri}):
@@ -251,11 +256,27 @@ class NativeWriter:
     # -- writing -------------------------------------------------------------------------------------------
     def write(self, items: list[tuple[str, str, PolicyGraph]]) -> list[str]:
         """Write documents in order: runs of plain additions in one ``extend`` each, anything that removes
-        quads in one update of its own. Returns each document's action."""
-        with no_gc():
-            return self._write(items)
+        quads in one update of its own; then the totals of the departments and pairs the written documents
+        touched (rdf_totals), also when a later document of the batch failed. Returns each document's action."""
+        written: list[Planned] = []
+        try:
+            with no_gc():
+                return self._write(items, written)
+        finally:
+            self.refresh_totals(set().union(*(p.departments for p in written)),
+                                set().union(*(p.pairs for p in written)))
 
-    def _write(self, items: list[tuple[str, str, PolicyGraph]]) -> list[str]:
+    def refresh_totals(self, departments: set[str], pairs: set[tuple[str, str]]) -> None:
+        for text in self.totals.refresh_texts(departments, pairs):
+            self.store.update(text)
+
+    def refresh_all_totals(self) -> None:
+        """Every department's and pair's totals from the stored summaries (a store written before totals)."""
+        summaries = (q for p in (self.totals.of, self.totals.first, self.totals.second) for q in self._quads(None, p, None)
+                     if not self.totals.is_pair_total(q.subject.value))
+        self.refresh_totals(*self.totals.named_in(summaries))
+
+    def _write(self, items: list[tuple[str, str, PolicyGraph]], written: list[Planned]) -> list[str]:
         actions: list[str] = []
         run: list[Planned] = []
         for doc, sha256, graph in items:
@@ -264,18 +285,19 @@ class NativeWriter:
             if planned.action == "unchanged":
                 continue
             if planned.delete:
-                self._flush(run)
+                self._flush(run, written)
                 run = []
                 self.store.update(update_text(planned.delete, planned.insert))
+                written.append(planned)
                 self._wrote(len(planned.insert))
                 self._learn(planned)
             else:
                 run.append(planned)
                 self._learn(planned)      # later documents of the run see its shared nodes as stored
-        self._flush(run)
+        self._flush(run, written)
         return actions
 
-    def _flush(self, run: list[Planned]) -> None:
+    def _flush(self, run: list[Planned], written: list[Planned]) -> None:
         if not run:
             return
         quads = [q for p in run for q in p.insert]
@@ -286,6 +308,7 @@ class NativeWriter:
                 for iri in p.shared_written:
                     self.known.pop(iri, None)
             raise
+        written.extend(run)
         self._wrote(len(quads))
 
     def _wrote(self, quads: int) -> None:
@@ -309,6 +332,8 @@ class NativeWriter:
         documents describe differently is corrected in one update at the end (last writer wins, as in
         ``write``)."""
         counts = {"documents": 0, "quads": 0, "failed": 0}
+        departments: set[str] = set()             # whose totals are written at the end (rdf_totals)
+        pairs: set[tuple[str, str]] = set()
         seen: dict[str, int] = {}                 # shared node IRI -> hash of the quads written for it
         later: dict[str, dict[str, Quad]] = {}    # shared nodes described differently after they were written
 
@@ -331,6 +356,9 @@ class NativeWriter:
                     continue
                 counts["documents"] += 1
                 counts["quads"] += len(owned)
+                named = self.totals.named_in(owned)
+                departments.update(named[0])
+                pairs.update(named[1])
                 yield from owned
                 for iri, qs in shared.items():
                     h = hash(frozenset(qs))
@@ -354,6 +382,7 @@ class NativeWriter:
             insert.extend(q for k, q in wanted.items() if stored.get(k) != q)
         if delete or insert:
             self.store.update(update_text(delete, insert))
+        self.refresh_totals(departments, pairs)
         self.known.clear()
         return counts
 
