@@ -9,14 +9,14 @@ co-responsibility) reads one value per department or pair instead of summing eve
   has an empty id), so one pattern reads "this document's pairs, or the totals".
 
 They are recomputed from the per-document summaries for the departments and pairs a write touched (those the
-written documents name, and those their stored versions named) by SPARQL updates that both RDF stores run:
-Oxigraph's native writer right after the documents' own transaction, a SPARQL endpoint in the same update as the
-document. A department or pair no document names any more loses its totals. Neo4j sums the per-document summaries
+written documents name, and those their stored versions named): by Oxigraph's native writer right after the
+documents' own transaction, from index lookups (``changes``); by a SPARQL endpoint in the same update as the
+document (``refresh_texts``; the Fuseki tests hold the two to the same answers). A department or pair no document names any more loses its totals. Neo4j sums the per-document summaries
 at question time (fast enough there, see the README's national-scale table).
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -25,6 +25,7 @@ from policykg.graph.stores.summaries import summary_id
 from policykg.ontology.mapping import Mapping
 
 TOTAL = ""          # the doc_id of a store-wide pair total
+_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 CHUNK = 2_000       # departments or pairs per update
 
 
@@ -63,6 +64,54 @@ class Totals:
 
     def pair_iri(self, first: str, second: str) -> str:
         return self.m.node_iri(summary_id("pair", TOTAL, f"{self.m.node_id(first)}|{self.m.node_id(second)}"))
+
+    def changes(self, quads: Callable[..., Iterable[Quad]], departments: Iterable[str],
+                pairs: Iterable[tuple[str, str]]) -> tuple[list[Quad], list[Quad]]:
+        """(quads to remove, quads to add) that make the totals of these departments and pairs those of the
+        stored summaries, found by index lookups (``quads(s, p, o)``: a store's quads_for_pattern) instead of a
+        query, so the cost follows the summaries of what was touched, not the store's size: the embedded store's
+        fast path (the same rule as ``refresh_texts``)."""
+        delete: list[Quad] = []
+        insert: list[Quad] = []
+        total = Literal(TOTAL)
+
+        def value(s, p) -> int:
+            found = next(iter(quads(s, p, None)), None)
+            return int(found.object.value) if found is not None else 0
+
+        def written(node: NamedNode, sums: list[tuple], values: list[int]) -> list[Quad]:
+            return [Quad(node, t, Literal(str(v), datatype=_INTEGER)) for (_p, t, d), v in zip(sums, values)
+                    if v != (d or 0)]
+
+        for dept in map(NamedNode, sorted(departments)):
+            sums = [0] * len(self.department_sums)
+            for q in quads(None, self.of, dept):
+                for i, (p, _t, _d) in enumerate(self.department_sums):
+                    sums[i] += value(q.subject, p)
+            delete.extend(q for _p, t, _d in self.department_sums for q in quads(dept, t, None))
+            if sums[0]:
+                insert.extend(written(dept, self.department_sums, sums))
+        by_first: dict[str, set[str]] = {}
+        for first, second in pairs:
+            by_first.setdefault(first, set()).add(second)
+        for first in sorted(by_first):
+            shared: dict[str, int] = {}
+            for q in quads(None, self.first, NamedNode(first)):     # every pair summary of this first department
+                s = q.subject
+                if self.is_pair_total(s.value):
+                    continue
+                second = next(iter(quads(s, self.second, None))).object.value
+                if second in by_first[first]:
+                    shared[second] = shared.get(second, 0) + value(s, self.pair_sums[0][0])
+            for second in sorted(by_first[first]):
+                node = NamedNode(self.pair_iri(first, second))
+                delete.extend(quads(node, None, None))
+                if shared.get(second):
+                    insert.extend([Quad(node, self.doc, total), Quad(node, self.first, NamedNode(first)),
+                                   Quad(node, self.second, NamedNode(second)),
+                                   *written(node, self.pair_sums, [shared[second]])])
+        kept, gone = set(insert), set(delete)
+        return [q for q in delete if q not in kept], [q for q in insert if q not in gone]
 
     def refresh_texts(self, departments: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[str]:
         """Updates that recompute the totals of these departments and pairs (IRIs)."""

@@ -267,8 +267,10 @@ class NativeWriter:
                                 set().union(*(p.pairs for p in written)))
 
     def refresh_totals(self, departments: set[str], pairs: set[tuple[str, str]]) -> None:
-        for text in self.totals.refresh_texts(departments, pairs):
-            self.store.update(text)
+        """The totals of these departments and pairs made those of the stored summaries, in one update."""
+        delete, insert = self.totals.changes(self._quads, departments, pairs)
+        if delete or insert:
+            self.store.update(update_text(delete, insert))
 
     def refresh_all_totals(self) -> None:
         """Every department's and pair's totals from the stored summaries (a store written before totals)."""

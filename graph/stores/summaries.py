@@ -16,7 +16,8 @@ section of mapping.yaml:
 and on each task the number of departments it names (``department_count``, a task property).
 
 An item belongs to one document, so a document's counts add up across documents: a question over the whole
-store sums the summaries, a question about one document reads its own.
+store sums the summaries (Neo4j), or reads the totals the RDF stores keep of those sums (graph/stores/rdf_totals.py);
+a question about one document reads its own.
 """
 from __future__ import annotations
 
