@@ -1,5 +1,5 @@
-"""The embedded Oxigraph store on the five examples: SHACL-valid, idempotent, per-document replace, read-only
-queries with bound parameters, and a faithful read-back."""
+"""The embedded Oxigraph store on the five examples: SHACL-valid, idempotent, per-document replace (with the
+store-wide totals), read-only queries with bound parameters, and a faithful read-back."""
 from __future__ import annotations
 
 import copy
@@ -17,6 +17,7 @@ from policykg.graph.stores.rdf_validate import summary_counts, validate_quads, v
 from policykg.graph.stores.base import ReadOnlyViolation
 from policykg.graph.stores.registry import UnknownStore, open_store
 from policykg.ontology.mapping import load_mapping
+from test_rdf_totals import counted as counted_totals, stored as stored_totals
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PK = "https://policykg.org/ontology#"
@@ -128,10 +129,12 @@ def test_departments_no_document_mentions_any_more_are_removed(results, tmp_path
     shrunk = copy.deepcopy(results[1])
     shrunk.meta.sha256 = "e" * 64
     shrunk.tasks = shrunk.tasks[:1]
-    store.replace_document(shrunk.meta.doc, shrunk.meta.sha256, build([shrunk]))
+    assert store.replace_document(shrunk.meta.doc, shrunk.meta.sha256, build([shrunk])).action == "replaced"
     expected = build([r for r in results if r is not results[1]] + [shrunk])
     assert store.counts()["Department"] == expected.counts()["Department"] < build(results).counts()["Department"]
     assert validate_store(store).violations == []
+    # the store-wide totals follow: the departments gone lose theirs, the others count what is left
+    assert stored_totals(store) == counted_totals(expected) != counted_totals(build(results))
     store.close()
 
 

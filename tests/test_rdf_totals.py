@@ -1,10 +1,9 @@
 """Store-wide totals on the embedded store (graph/stores/rdf_totals.py): after every way of writing — batches of
 new documents, a replaced document that drops departments, the bulk loader, a store written before totals —
 they equal what the stored graph's LEAD / SUPPORT edges give when counted directly (the oracle below counts
-edges; it never reads a summary)."""
+edges; it never reads a summary). A replaced document that drops departments: test_rdf_store.py."""
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,15 +14,15 @@ from policykg.graph.model import PolicyGraph
 from policykg.graph.pipeline import process_files
 from policykg.graph.stores.rdf_store import OxigraphStore, StoreError
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PK = "https://policykg.org/ontology#"
 
 
 @pytest.fixture(scope="module")
-def results():
-    results, problems = process_files([EXAMPLES])
-    assert not problems and len(results) == 5
-    return results
+def examples():
+    """The five example documents as the stores write them (doc, sha256, graph), and all of them built as one."""
+    extracted, problems = process_files([Path(__file__).resolve().parents[1] / "examples"])
+    assert not problems
+    return [(r.meta.doc, r.meta.sha256, build([r])) for r in extracted], build(extracted)
 
 
 def counted(graph: PolicyGraph) -> tuple[dict, dict]:
@@ -54,42 +53,29 @@ def stored(store: OxigraphStore) -> tuple[dict, dict]:
     return departments, {(m.node_id(a), m.node_id(b)): n for a, b, n in rows}
 
 
-def test_totals_after_batches_of_new_documents(results, tmp_path):
+def test_totals_after_batches_of_new_documents(examples, tmp_path):
+    documents, whole = examples
     store = OxigraphStore(tmp_path / "kg")
-    store.write_documents([(r.meta.doc, r.meta.sha256, build([r])) for r in results[:3]])
-    store.write_documents([(r.meta.doc, r.meta.sha256, build([r])) for r in results[3:]])
+    store.write_documents(documents[:3])
+    store.write_documents(documents[3:])
     departments, pairs = stored(store)
-    assert (departments, pairs) == counted(build(results))
+    assert (departments, pairs) == counted(whole)
     assert len(departments) > 100 and max(n for n, _l, _s in departments.values()) > 40 and len(pairs) > 200
     store.close()
 
 
-def test_a_replaced_document_updates_the_totals_and_drops_those_of_departments_gone(results, tmp_path):
+def test_bulk_load_writes_the_totals(examples, tmp_path):
+    documents, whole = examples
     store = OxigraphStore(tmp_path / "kg")
-    for r in results:
-        store.replace_document(r.meta.doc, r.meta.sha256, build([r]))
-    shrunk = copy.deepcopy(results[1])
-    shrunk.meta.sha256 = "e" * 64
-    shrunk.tasks = shrunk.tasks[:1]
-    assert store.replace_document(shrunk.meta.doc, shrunk.meta.sha256, build([shrunk])).action == "replaced"
-    expected = build([r for r in results if r is not results[1]] + [shrunk])
-    before = counted(build(results))
-    after = counted(expected)
-    assert after != before and set(after[0]) < set(before[0])       # counts changed, departments went
-    assert stored(store) == after
+    store.bulk_load(iter(documents))
+    assert stored(store) == counted(whole)
     store.close()
 
 
-def test_bulk_load_writes_the_totals(results, tmp_path):
+def test_a_store_written_before_totals_gets_them_when_opened_for_writing(examples, tmp_path):
+    documents, whole = examples
     store = OxigraphStore(tmp_path / "kg")
-    store.bulk_load((r.meta.doc, r.meta.sha256, build([r])) for r in results)
-    assert stored(store) == counted(build(results))
-    store.close()
-
-
-def test_a_store_written_before_totals_gets_them_when_opened_for_writing(results, tmp_path):
-    store = OxigraphStore(tmp_path / "kg")
-    store.write_documents([(r.meta.doc, r.meta.sha256, build([r])) for r in results])
+    store.write_documents(documents)
     store._store.update(f"DELETE WHERE {{ ?d <{PK}totalItems> ?o }} ; DELETE WHERE {{ ?d <{PK}totalLead> ?o }} ; "
                         f"DELETE WHERE {{ ?d <{PK}totalSupport> ?o }} ; "
                         f'DELETE WHERE {{ ?t <{PK}summaryDoc> "" ; ?p ?o }}')
@@ -98,5 +84,5 @@ def test_a_store_written_before_totals_gets_them_when_opened_for_writing(results
     with pytest.raises(StoreError, match="older policykg"):
         OxigraphStore(tmp_path / "kg", read_only=True)
     store = OxigraphStore(tmp_path / "kg")
-    assert stored(store) == counted(build(results))
+    assert stored(store) == counted(whole)
     store.close()
