@@ -99,7 +99,6 @@ def test_read_back_equals_the_built_graph(loaded, results):
 
 
 def test_changed_document_replaces_only_its_subgraph(results, tmp_path):
-    m = load_mapping()
     store = OxigraphStore(tmp_path / "kg")
     for r in results:
         store.replace_document(r.meta.doc, r.meta.sha256, build([r]))
