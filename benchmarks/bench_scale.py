@@ -399,7 +399,7 @@ def measure(tasks: int, args, neo4j_uri: str | None) -> dict:
         f["oxigraph_ingest_qps_cpu"] = f["quads"] / f["write_cpu"]
         f["oxigraph_bulk_qps_cpu"] = f["bulk_quads"] / f["bulk_load_cpu"]
         f["raw_bulk_qps_cpu"] = f["raw_quads"] / f["raw_cpu"]
-        stores = [OxigraphStore(work / "ingest")]
+        stores = [OxigraphStore(work / "ingest", read_only=True)]   # a writer here compacts under the readers
         if neo4j_uri:
             say("Neo4j write (batched, and one MERGE per row on a sample), links copied from Oxigraph")
             figures, neo4j = neo4j_figures(neo4j_uri, work / "ingest", args.naive_tasks, f["batch"], args.server_pid)
