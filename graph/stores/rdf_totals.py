@@ -8,10 +8,11 @@ co-responsibility) reads one value per department or pair instead of summing eve
 - per pair of departments, a PairSummary whose document is the whole store: ``doc_id`` TOTAL (""; no document
   has an empty id), so one pattern reads "this document's pairs, or the totals".
 
-They are recomputed from the per-document summaries for the departments and pairs a write touched (those the
-written documents name, and those their stored versions named): by Oxigraph's native writer right after the
-documents' own transaction, from index lookups (``changes``); by a SPARQL endpoint in the same update as the
-document (``refresh_texts``; the Fuseki tests hold the two to the same answers). A department or pair no document names any more loses its totals. Neo4j sums the per-document summaries
+Oxigraph's native writer adds to them, right after the documents' own transaction, what the write changed: the
+written documents' summaries minus those of the versions they replace (``counts_in``, ``changes``: a few index
+lookups per department or pair touched, whatever the store's size). A SPARQL endpoint recomputes the totals of
+what a document touched from the stored summaries, in the same update as the document (``refresh_texts``). The
+Fuseki tests hold the two to the same answers; a store whose totals are missing gets them recomputed. A department or pair no document names any more loses its totals. Neo4j sums the per-document summaries
 at question time (fast enough there, see the README's national-scale table).
 """
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Totals:
         # (summed predicate, total's predicate, the total's default: a total equal to it is not written)
         self.department_sums = [(NamedNode(dept.properties[name].iri), NamedNode(on_department[f"total_{name}"].iri),
                                  on_department[f"total_{name}"].default) for name in ("items", "lead", "support")]
+        self.on_department = {t for _p, t, _d in self.department_sums}
         shared = NamedNode(pair.properties["shared"].iri)
         self.pair_sums = [(shared, shared, pair.properties["shared"].default)]
         self.pair_prefix = m.node_iri(summary_id("pair", TOTAL, ""))
@@ -65,51 +67,59 @@ class Totals:
     def pair_iri(self, first: str, second: str) -> str:
         return self.m.node_iri(summary_id("pair", TOTAL, f"{self.m.node_id(first)}|{self.m.node_id(second)}"))
 
-    def changes(self, quads: Callable[..., Iterable[Quad]], departments: Iterable[str],
-                pairs: Iterable[tuple[str, str]]) -> tuple[list[Quad], list[Quad]]:
-        """(quads to remove, quads to add) that make the totals of these departments and pairs those of the
-        stored summaries, found by index lookups (``quads(s, p, o)``: a store's quads_for_pattern) instead of a
-        query, so the cost follows the summaries of what was touched, not the store's size: the embedded store's
-        fast path (the same rule as ``refresh_texts``)."""
+    def counts_in(self, quads: Iterable[Quad]) -> tuple[dict[str, list[int]], dict[tuple[str, str], int]]:
+        """What these summary quads count: department -> [items, lead, support], (first, second) -> shared."""
+        by_subject: dict[str, dict[str, object]] = {}
+        for q in quads:
+            by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object
+        departments: dict[str, list[int]] = {}
+        pairs: dict[tuple[str, str], int] = {}
+        for subject, values in by_subject.items():
+            if self.is_pair_total(subject):
+                continue
+            dept = values.get(self.of.value)
+            if dept is not None:
+                add = [int(values[p.value].value) if p.value in values else 0 for p, _t, _d in self.department_sums]
+                departments[dept.value] = [a + b for a, b in zip(departments.get(dept.value, [0, 0, 0]), add)]
+            first, second = values.get(self.first.value), values.get(self.second.value)
+            if first is not None and second is not None:
+                shared = values.get(self.pair_sums[0][0].value)
+                key = (first.value, second.value)
+                pairs[key] = pairs.get(key, 0) + (int(shared.value) if shared is not None else 0)
+        return departments, pairs
+
+    def changes(self, quads: Callable[..., Iterable[Quad]], departments: dict[str, list[int]],
+                pairs: dict[tuple[str, str], int]) -> tuple[list[Quad], list[Quad]]:
+        """(quads to remove, quads to add) that add these changes of the counts (new summaries minus the ones
+        they replace) to the stored totals, read by index lookups (``quads(s, p, o)``: a store's
+        quads_for_pattern): the cost follows what a write touched, not the store's size. The embedded store's
+        path; a total that falls to zero is removed."""
         delete: list[Quad] = []
         insert: list[Quad] = []
-        total = Literal(TOTAL)
 
-        def value(s, p) -> int:
-            found = next(iter(quads(s, p, None)), None)
-            return int(found.object.value) if found is not None else 0
+        def stored(node: NamedNode, p: NamedNode) -> tuple[int, list[Quad]]:
+            found = list(quads(node, p, None))
+            return sum(int(q.object.value) for q in found), found
 
-        def written(node: NamedNode, sums: list[tuple], values: list[int]) -> list[Quad]:
-            return [Quad(node, t, Literal(str(v), datatype=_INTEGER)) for (_p, t, d), v in zip(sums, values)
-                    if v != (d or 0)]
-
-        for dept in map(NamedNode, sorted(departments)):
-            sums = [0] * len(self.department_sums)
-            for q in quads(None, self.of, dept):
-                for i, (p, _t, _d) in enumerate(self.department_sums):
-                    sums[i] += value(q.subject, p)
-            delete.extend(q for _p, t, _d in self.department_sums for q in quads(dept, t, None))
-            if sums[0]:
-                insert.extend(written(dept, self.department_sums, sums))
-        by_first: dict[str, set[str]] = {}
-        for first, second in pairs:
-            by_first.setdefault(first, set()).add(second)
-        for first in sorted(by_first):
-            shared: dict[str, int] = {}
-            for q in quads(None, self.first, NamedNode(first)):     # every pair summary of this first department
-                s = q.subject
-                if self.is_pair_total(s.value):
-                    continue
-                second = next(iter(quads(s, self.second, None))).object.value
-                if second in by_first[first]:
-                    shared[second] = shared.get(second, 0) + value(s, self.pair_sums[0][0])
-            for second in sorted(by_first[first]):
-                node = NamedNode(self.pair_iri(first, second))
-                delete.extend(quads(node, None, None))
-                if shared.get(second):
-                    insert.extend([Quad(node, self.doc, total), Quad(node, self.first, NamedNode(first)),
-                                   Quad(node, self.second, NamedNode(second)),
-                                   *written(node, self.pair_sums, [shared[second]])])
+        for dept, change in sorted(departments.items()):
+            if not any(change):
+                continue
+            node = NamedNode(dept)
+            for (_p, t, d), add in zip(self.department_sums, change):
+                value, old = stored(node, t)
+                delete.extend(old)
+                if value + add != (d or 0):
+                    insert.append(Quad(node, t, Literal(str(value + add), datatype=_INTEGER)))
+        for (first, second), add in sorted(pairs.items()):
+            if not add:
+                continue
+            node = NamedNode(self.pair_iri(first, second))
+            value, old = stored(node, self.pair_sums[0][1])
+            delete.extend(quads(node, None, None))
+            if value + add:
+                insert.extend([Quad(node, self.doc, Literal(TOTAL)), Quad(node, self.first, NamedNode(first)),
+                               Quad(node, self.second, NamedNode(second)),
+                               Quad(node, self.pair_sums[0][1], Literal(str(value + add), datatype=_INTEGER))])
         kept, gone = set(insert), set(delete)
         return [q for q in delete if q not in kept], [q for q in insert if q not in gone]
 

@@ -51,8 +51,9 @@ class Planned:
     insert: list[Quad] = field(default_factory=list)
     delete: list[Quad] = field(default_factory=list)
     shared_written: dict[str, frozenset] = field(default_factory=dict)
-    departments: set[str] = field(default_factory=set)       # whose totals the write changes (rdf_totals)
-    pairs: set[tuple[str, str]] = field(default_factory=set)
+    # what the write adds to the store-wide totals (rdf_totals): department -> [items, lead, support], pair -> shared
+    departments: dict[str, list[int]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 @contextmanager
@@ -198,8 +199,10 @@ class NativeWriter:
             planned.delete.extend(gone)
             planned.shared_written[iri] = frozenset((stored - set(gone)) | wanted)
         if previous is not None:
-            planned.delete.extend(self._orphans(old_subjects, owned, shared))
-        planned.departments, planned.pairs = self.totals.named_in([*owned, *planned.delete])
+            # an orphaned department's totals are left to the totals' update, which takes them to zero
+            planned.delete.extend(q for q in self._orphans(old_subjects, owned, shared)
+                                  if q.predicate not in self.totals.on_department)
+        planned.departments, planned.pairs = _minus(self.totals.counts_in(owned), self.totals.counts_in(planned.delete))
         if planned.delete:
             new = set(planned.insert)
             planned.delete = [q for q in dict.fromkeys(planned.delete) if q not in new]
@@ -263,20 +266,28 @@ class NativeWriter:
             with no_gc():
                 return self._write(items, written)
         finally:
-            self.refresh_totals(set().union(*(p.departments for p in written)),
-                                set().union(*(p.pairs for p in written)))
+            departments: dict[str, list[int]] = {}
+            pairs: dict[tuple[str, str], int] = {}
+            for p in written:
+                _add(departments, pairs, p.departments, p.pairs)
+            self.add_to_totals(departments, pairs)
 
-    def refresh_totals(self, departments: set[str], pairs: set[tuple[str, str]]) -> None:
-        """The totals of these departments and pairs made those of the stored summaries, in one update."""
+    def add_to_totals(self, departments: dict[str, list[int]], pairs: dict[tuple[str, str], int]) -> None:
+        """Add these changes of the counts to the stored totals, in one update."""
         delete, insert = self.totals.changes(self._quads, departments, pairs)
         if delete or insert:
             self.store.update(update_text(delete, insert))
 
     def refresh_all_totals(self) -> None:
         """Every department's and pair's totals from the stored summaries (a store written before totals)."""
-        summaries = (q for p in (self.totals.of, self.totals.first, self.totals.second) for q in self._quads(None, p, None)
-                     if not self.totals.is_pair_total(q.subject.value))
-        self.refresh_totals(*self.totals.named_in(summaries))
+        t = self.totals
+        old = [q for p in (t.department_sums[0][1], t.department_sums[1][1], t.department_sums[2][1])
+               for q in self._quads(None, p, None)]
+        old += [q for q in self._quads(None, t.doc, Literal("")) for q in self._quads(q.subject, None, None)]
+        if old:
+            self.store.update(update_text(old, ()))
+        subjects = {q.subject for p in (t.of, t.first) for q in self._quads(None, p, None)}
+        self.add_to_totals(*t.counts_in(q for s in subjects for q in self._quads(s, None, None)))
 
     def _write(self, items: list[tuple[str, str, PolicyGraph]], written: list[Planned]) -> list[str]:
         actions: list[str] = []
@@ -334,8 +345,8 @@ class NativeWriter:
         documents describe differently is corrected in one update at the end (last writer wins, as in
         ``write``)."""
         counts = {"documents": 0, "quads": 0, "failed": 0}
-        departments: set[str] = set()             # whose totals are written at the end (rdf_totals)
-        pairs: set[tuple[str, str]] = set()
+        departments: dict[str, list[int]] = {}    # the totals, written at the end (rdf_totals)
+        pairs: dict[tuple[str, str], int] = {}
         seen: dict[str, int] = {}                 # shared node IRI -> hash of the quads written for it
         later: dict[str, dict[str, Quad]] = {}    # shared nodes described differently after they were written
 
@@ -358,9 +369,7 @@ class NativeWriter:
                     continue
                 counts["documents"] += 1
                 counts["quads"] += len(owned)
-                named = self.totals.named_in(owned)
-                departments.update(named[0])
-                pairs.update(named[1])
+                _add(departments, pairs, *self.totals.counts_in(owned))
                 yield from owned
                 for iri, qs in shared.items():
                     h = hash(frozenset(qs))
@@ -384,7 +393,7 @@ class NativeWriter:
             insert.extend(q for k, q in wanted.items() if stored.get(k) != q)
         if delete or insert:
             self.store.update(update_text(delete, insert))
-        self.refresh_totals(departments, pairs)
+        self.add_to_totals(departments, pairs)
         self.known.clear()
         return counts
 
@@ -439,6 +448,21 @@ class NativeWriter:
                     cache.popitem(last=False)
             quads.extend(found)
         return quads_to_graph(quads, self.m)
+
+def _add(departments: dict, pairs: dict, more_departments: dict, more_pairs: dict) -> None:
+    """Add counts of totals (rdf_totals.counts_in) into the first two."""
+    for dept, counts in more_departments.items():
+        departments[dept] = [a + b for a, b in zip(departments.get(dept, [0] * len(counts)), counts)]
+    for pair, shared in more_pairs.items():
+        pairs[pair] = pairs.get(pair, 0) + shared
+
+
+def _minus(new: tuple[dict, dict], old: tuple[dict, dict]) -> tuple[dict, dict]:
+    """The counts of ``new`` minus those of ``old`` (a replaced document's summaries)."""
+    departments, pairs = dict(new[0]), dict(new[1])
+    _add(departments, pairs, {d: [-n for n in c] for d, c in old[0].items()}, {p: -n for p, n in old[1].items()})
+    return departments, pairs
+
 
 def state_quads(subject: NamedNode, predicate: NamedNode, state: dict[str, Any]) -> list[Quad]:
     return [Quad(subject, predicate, Literal(json.dumps(state, sort_keys=True)))]
