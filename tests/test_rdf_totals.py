@@ -1,4 +1,4 @@
-"""Store-wide totals on the embedded store (graph/stores/rdf_totals.py): after every way of writing — batches of
+"""Store-wide department totals on the embedded store (graph/stores/rdf_totals.py): after every way of writing — batches of
 new documents, a replaced document that drops departments, the bulk loader, a store written before totals —
 they equal what the stored graph's LEAD / SUPPORT edges give when counted directly (the oracle below counts
 edges; it never reads a summary). A replaced document that drops departments: test_rdf_store.py."""
@@ -25,32 +25,19 @@ def examples():
     return [(r.meta.doc, r.meta.sha256, build([r])) for r in extracted], build(extracted)
 
 
-def counted(graph: PolicyGraph) -> tuple[dict, dict]:
-    """From the edges: department -> (items naming it, led, supported); (first, second) -> items naming both."""
+def counted(graph: PolicyGraph) -> dict:
+    """From the edges: department -> (items naming it, led, supported)."""
     lead, support = defaultdict(set), defaultdict(set)
-    named = defaultdict(set)
     for e in graph.edges.values():
         if e.type in ("LEAD", "SUPPORT"):
             (lead if e.type == "LEAD" else support)[e.target].add(e.source)
-            named[e.source].add(e.target)
-    departments = {d: (len(lead[d] | support[d]), len(lead[d]), len(support[d])) for d in {*lead, *support}}
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for depts in named.values():
-        ordered = sorted(depts)
-        for i, first in enumerate(ordered):
-            for second in ordered[i + 1:]:
-                pairs[(first, second)] += 1
-    return departments, dict(pairs)
+    return {d: (len(lead[d] | support[d]), len(lead[d]), len(support[d])) for d in {*lead, *support}}
 
 
-def stored(store: OxigraphStore) -> tuple[dict, dict]:
-    m = store.m
+def stored(store: OxigraphStore) -> dict:
     rows = store._select(f"SELECT ?d ?i ?l ?s WHERE {{ ?d <{PK}totalItems> ?i "
                          f"OPTIONAL {{ ?d <{PK}totalLead> ?l }} OPTIONAL {{ ?d <{PK}totalSupport> ?s }} }}").rows
-    departments = {m.node_id(d): (i, l or 0, s or 0) for d, i, l, s in rows}
-    rows = store._select(f'SELECT ?a ?b ?n WHERE {{ ?t <{PK}summaryDoc> "" ; <{PK}pairFirst> ?a ; '
-                         f'<{PK}pairSecond> ?b ; <{PK}sharedItems> ?n }}').rows
-    return departments, {(m.node_id(a), m.node_id(b)): n for a, b, n in rows}
+    return {store.m.node_id(d): (i, l or 0, s or 0) for d, i, l, s in rows}
 
 
 def test_totals_after_batches_of_new_documents(examples, tmp_path):
@@ -58,9 +45,9 @@ def test_totals_after_batches_of_new_documents(examples, tmp_path):
     store = OxigraphStore(tmp_path / "kg")
     store.write_documents(documents[:3])
     store.write_documents(documents[3:])
-    departments, pairs = stored(store)
-    assert (departments, pairs) == counted(whole)
-    assert len(departments) > 100 and max(n for n, _l, _s in departments.values()) > 40 and len(pairs) > 200
+    departments = stored(store)
+    assert departments == counted(whole)
+    assert len(departments) > 100 and max(n for n, _l, _s in departments.values()) > 40
     store.close()
 
 
@@ -77,9 +64,8 @@ def test_a_store_written_before_totals_gets_them_when_opened_for_writing(example
     store = OxigraphStore(tmp_path / "kg")
     store.write_documents(documents)
     store._store.update(f"DELETE WHERE {{ ?d <{PK}totalItems> ?o }} ; DELETE WHERE {{ ?d <{PK}totalLead> ?o }} ; "
-                        f"DELETE WHERE {{ ?d <{PK}totalSupport> ?o }} ; "
-                        f'DELETE WHERE {{ ?t <{PK}summaryDoc> "" ; ?p ?o }}')
-    assert stored(store) == ({}, {})
+                        f"DELETE WHERE {{ ?d <{PK}totalSupport> ?o }}")
+    assert stored(store) == {}
     store.close()
     with pytest.raises(StoreError, match="older policykg"):
         OxigraphStore(tmp_path / "kg", read_only=True)

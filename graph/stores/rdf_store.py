@@ -21,7 +21,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Q
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores.rdf_codec import bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term, to_term
-from policykg.graph.stores.rdf_totals import TOTAL, Totals
+from policykg.graph.stores.rdf_totals import Totals
 from policykg.graph.stores.rdf_write import update_text
 from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
 from policykg.ontology.mapping import Mapping, load_mapping
@@ -111,24 +111,18 @@ class SparqlGraphStore:
         sub = graph.written_subgraph(doc)
         owned, shared = document_quads(sub, doc, self.m)
         candidates = self._orphan_candidates(doc) if previous is not None else []
-        departments, pairs = self.totals.named_in(owned)
+        departments = self.totals.named_in(owned)
         if previous is not None:       # and those the stored version named
-            old_departments, old_pairs = self._summarised(doc)
-            departments |= old_departments
-            pairs |= old_pairs
+            departments |= self._summarised(doc)
         text = self._replace_text(doc, owned, shared, previous is not None, candidates)
-        self._update(" ;\n".join([text, *self.totals.refresh_texts(departments, pairs)]))
+        self._update(" ;\n".join([text, *self.totals.refresh_texts(departments)]))
         return WriteOutcome(doc, "added" if previous is None else "replaced")
 
-    def _summarised(self, doc: str) -> tuple[set[str], set[tuple[str, str]]]:
-        """The departments and pairs the stored summaries of ``doc`` count."""
-        t, name = self.totals, sparql_term(Literal(doc))
-        departments = {r[0] for r in self._select(
-            f"SELECT ?d WHERE {{ ?s {sparql_term(t.doc)} {name} ; {sparql_term(t.of)} ?d }}").rows}
-        pairs = {(a, b) for a, b in self._select(
-            f"SELECT ?a ?b WHERE {{ ?s {sparql_term(t.doc)} {name} ; {sparql_term(t.first)} ?a ; "
-            f"{sparql_term(t.second)} ?b }}").rows}
-        return departments, pairs
+    def _summarised(self, doc: str) -> set[str]:
+        """The departments the stored summaries of ``doc`` count."""
+        doc_id = sparql_term(NamedNode(self.m.summary_nodes["DepartmentSummary"].properties["doc_id"].iri))
+        return {r[0] for r in self._select(
+            f"SELECT ?d WHERE {{ ?s {doc_id} {sparql_term(Literal(doc))} ; {sparql_term(self.totals.of)} ?d }}").rows}
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         """Cross-document edges and their link nodes; a link written again loses its old properties first.
@@ -215,10 +209,7 @@ class SparqlGraphStore:
     def _orphans_text(self, candidates: list[NamedNode]) -> str:
         """Remove those candidates that no document's node reaches any more (directly or as a parent)."""
         values = " ".join(map(sparql_term, candidates))
-        # a referrer that is neither a shared node nor a store-wide total (which follows the summaries)
-        total = f"{sparql_term(self.totals.doc)} {sparql_term(Literal(TOTAL))}"
-        owned = (f"FILTER NOT EXISTS {{ ?s a ?sc . VALUES ?sc {{ {self._shared_classes()} }} }} "
-                 f"FILTER NOT EXISTS {{ ?s {total} }}")
+        owned = f"FILTER NOT EXISTS {{ ?s a ?sc . VALUES ?sc {{ {self._shared_classes()} }} }}"
         return (f"DELETE {{ ?n ?p ?o }} WHERE {{ "
                 f"{{ SELECT ?n WHERE {{ VALUES ?n {{ {values} }} "
                 f"FILTER NOT EXISTS {{ ?s ?q ?n . {owned} }} "
@@ -368,7 +359,7 @@ class OxigraphStore(SparqlGraphStore):
     def _lacks_totals(self) -> bool:
         t = self.totals
         summarised = next(self._store.quads_for_pattern(None, t.of, None), None) is not None
-        return summarised and next(self._store.quads_for_pattern(None, t.department_sums[0][1], None), None) is None
+        return summarised and next(self._store.quads_for_pattern(None, t.sums[0][1], None), None) is None
 
     @property
     def writer(self):

@@ -40,6 +40,7 @@ SHARED_CACHE = 20_000       # shared nodes whose stored quads this writer rememb
 # also made the writes cheaper: 28.8 CPU-s instead of 42.7 for the first 1,500 documents (1.75 M quads) of the
 # 100,000-task synthetic corpus.
 FLUSH_EVERY = 100_000
+TOTALS_CACHE = 100_000      # store-wide totals (rdf_totals) whose stored values this writer remembers
 
 
 @dataclass
@@ -51,9 +52,8 @@ class Planned:
     insert: list[Quad] = field(default_factory=list)
     delete: list[Quad] = field(default_factory=list)
     shared_written: dict[str, frozenset] = field(default_factory=dict)
-    # what the write adds to the store-wide totals (rdf_totals): department -> [items, lead, support], pair -> shared
+    # what the write adds to the store-wide totals (rdf_totals): department -> [items, lead, support]
     departments: dict[str, list[int]] = field(default_factory=dict)
-    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 @contextmanager
@@ -99,6 +99,7 @@ class NativeWriter:
         summary_doc = {spec.properties["doc_id"].iri for spec in m.summary_nodes.values()}
         self.summary_doc = [NamedNode(iri) for iri in sorted(summary_doc)]
         self.totals = Totals(m)
+        self.known_totals: OrderedDict[tuple, int] = OrderedDict()   # (node, predicate) -> its stored total
         self.known: OrderedDict[str, frozenset] = OrderedDict()     # shared node IRI -> its stored quads
         self.unflushed = 0                                           # quads committed since the last flush
 
@@ -202,7 +203,7 @@ class NativeWriter:
             # an orphaned department's totals are left to the totals' update, which takes them to zero
             planned.delete.extend(q for q in self._orphans(old_subjects, owned, shared)
                                   if q.predicate not in self.totals.on_department)
-        planned.departments, planned.pairs = _minus(self.totals.counts_in(owned), self.totals.counts_in(planned.delete))
+        planned.departments = _add(self.totals.counts_in(owned), self.totals.counts_in(planned.delete), -1)
         if planned.delete:
             new = set(planned.insert)
             planned.delete = [q for q in dict.fromkeys(planned.delete) if q not in new]
@@ -239,7 +240,7 @@ class NativeWriter:
             answer = False
             for q in self._quads(None, None, node):
                 s = q.subject.value
-                if s in old or s == iri or self.totals.is_pair_total(s):    # a total follows the summaries
+                if s in old or s == iri:
                     continue
                 if q.predicate in self.shared_rels and self._is_shared(q.subject):
                     if keep(s, path | {iri}):
@@ -259,7 +260,7 @@ class NativeWriter:
     # -- writing -------------------------------------------------------------------------------------------
     def write(self, items: list[tuple[str, str, PolicyGraph]]) -> list[str]:
         """Write documents in order: runs of plain additions in one ``extend`` each, anything that removes
-        quads in one update of its own; then the totals of the departments and pairs the written documents
+        quads in one update of its own; then the totals of the departments the written documents
         touched (rdf_totals), also when a later document of the batch failed. Returns each document's action."""
         written: list[Planned] = []
         try:
@@ -267,27 +268,38 @@ class NativeWriter:
                 return self._write(items, written)
         finally:
             departments: dict[str, list[int]] = {}
-            pairs: dict[tuple[str, str], int] = {}
             for p in written:
-                _add(departments, pairs, p.departments, p.pairs)
-            self.add_to_totals(departments, pairs)
+                departments = _add(departments, p.departments)
+            self.add_to_totals(departments)
 
-    def add_to_totals(self, departments: dict[str, list[int]], pairs: dict[tuple[str, str], int]) -> None:
-        """Add these changes of the counts to the stored totals, in one update."""
-        delete, insert = self.totals.changes(self._quads, departments, pairs)
+    def add_to_totals(self, departments: dict[str, list[int]]) -> None:
+        """Add these changes of the counts to the stored totals, in one update. The totals this writer last
+        wrote are remembered (at most TOTALS_CACHE): a batch's departments mostly recur in the next,
+        and each look-up of a stored total reads the store's many fresh files."""
+        delete, insert, values = self.totals.changes(self._stored_total, departments)
         if delete or insert:
             self.store.update(update_text(delete, insert))
+        for key, value in values.items():
+            self.known_totals[key] = value
+            self.known_totals.move_to_end(key)
+        while len(self.known_totals) > TOTALS_CACHE:
+            self.known_totals.popitem(last=False)
+
+    def _stored_total(self, node: NamedNode, predicate: NamedNode) -> int:
+        found = self.known_totals.get((node, predicate))
+        if found is None:
+            found = sum(int(q.object.value) for q in self._quads(node, predicate, None))
+        return found
 
     def refresh_all_totals(self) -> None:
-        """Every department's and pair's totals from the stored summaries (a store written before totals)."""
+        """Every department's totals from the stored summaries (a store written before totals)."""
         t = self.totals
-        old = [q for p in (t.department_sums[0][1], t.department_sums[1][1], t.department_sums[2][1])
-               for q in self._quads(None, p, None)]
-        old += [q for q in self._quads(None, t.doc, Literal("")) for q in self._quads(q.subject, None, None)]
+        old = [q for p in t.on_department for q in self._quads(None, p, None)]
         if old:
             self.store.update(update_text(old, ()))
-        subjects = {q.subject for p in (t.of, t.first) for q in self._quads(None, p, None)}
-        self.add_to_totals(*t.counts_in(q for s in subjects for q in self._quads(s, None, None)))
+        self.known_totals.clear()
+        subjects = {q.subject for q in self._quads(None, t.of, None)}
+        self.add_to_totals(t.counts_in(q for s in subjects for q in self._quads(s, None, None)))
 
     def _write(self, items: list[tuple[str, str, PolicyGraph]], written: list[Planned]) -> list[str]:
         actions: list[str] = []
@@ -346,7 +358,6 @@ class NativeWriter:
         ``write``)."""
         counts = {"documents": 0, "quads": 0, "failed": 0}
         departments: dict[str, list[int]] = {}    # the totals, written at the end (rdf_totals)
-        pairs: dict[tuple[str, str], int] = {}
         seen: dict[str, int] = {}                 # shared node IRI -> hash of the quads written for it
         later: dict[str, dict[str, Quad]] = {}    # shared nodes described differently after they were written
 
@@ -369,7 +380,7 @@ class NativeWriter:
                     continue
                 counts["documents"] += 1
                 counts["quads"] += len(owned)
-                _add(departments, pairs, *self.totals.counts_in(owned))
+                departments.update(_add(departments, self.totals.counts_in(owned)))
                 yield from owned
                 for iri, qs in shared.items():
                     h = hash(frozenset(qs))
@@ -393,7 +404,7 @@ class NativeWriter:
             insert.extend(q for k, q in wanted.items() if stored.get(k) != q)
         if delete or insert:
             self.store.update(update_text(delete, insert))
-        self.add_to_totals(departments, pairs)
+        self.add_to_totals(departments)
         self.known.clear()
         return counts
 
@@ -449,19 +460,12 @@ class NativeWriter:
             quads.extend(found)
         return quads_to_graph(quads, self.m)
 
-def _add(departments: dict, pairs: dict, more_departments: dict, more_pairs: dict) -> None:
-    """Add counts of totals (rdf_totals.counts_in) into the first two."""
-    for dept, counts in more_departments.items():
-        departments[dept] = [a + b for a, b in zip(departments.get(dept, [0] * len(counts)), counts)]
-    for pair, shared in more_pairs.items():
-        pairs[pair] = pairs.get(pair, 0) + shared
-
-
-def _minus(new: tuple[dict, dict], old: tuple[dict, dict]) -> tuple[dict, dict]:
-    """The counts of ``new`` minus those of ``old`` (a replaced document's summaries)."""
-    departments, pairs = dict(new[0]), dict(new[1])
-    _add(departments, pairs, {d: [-n for n in c] for d, c in old[0].items()}, {p: -n for p, n in old[1].items()})
-    return departments, pairs
+def _add(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> dict[str, list[int]]:
+    """Department totals' counts (rdf_totals.counts_in) plus ``sign`` times ``more``."""
+    out = dict(counts)
+    for dept, values in more.items():
+        out[dept] = [a + sign * b for a, b in zip(out.get(dept, [0] * len(values)), values)]
+    return out
 
 
 def state_quads(subject: NamedNode, predicate: NamedNode, state: dict[str, Any]) -> list[Quad]:
