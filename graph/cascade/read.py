@@ -4,10 +4,9 @@ stored graph (at about 185 KB per task in memory, 8,000 tasks passed 2 GB that w
     for graph in document_graphs(store, docs, batch=200): ...   # each a PolicyGraph of whole documents
 
 A store that offers ``load_documents(docs) -> PolicyGraph`` (those documents' subgraphs with the shared nodes
-they reach) is read through it. Otherwise: the embedded Oxigraph store per document's named graph (plus the
-shared department nodes those documents point to, each read once), while its mapping lays documents out in
-named graphs; Neo4j by the owner mark every document's nodes and edges carry. Any other store (a remote SPARQL
-endpoint, test doubles) is read whole once and handed out in the same batches.
+they reach: the embedded Oxigraph store, by each document's boundary) is read through it; Neo4j by the owner mark
+every document's nodes and edges carry. Any other store (a remote SPARQL endpoint, test doubles) is read whole once
+and handed out in the same batches.
 """
 from __future__ import annotations
 
@@ -27,37 +26,9 @@ def document_graphs(store, docs: list[str], batch: int = BATCH) -> Iterator[Poli
 def _reader(store):
     if callable(getattr(store, "load_documents", None)):
         return store.load_documents
-    if getattr(store, "kind", None) == "oxigraph" and getattr(store, "_store", None) is not None \
-            and hasattr(store.m, "graph_iri"):
-        return _OxigraphReader(store)
     if getattr(store, "kind", None) == "neo4j":
         return _Neo4jReader(store)
     return _WholeReader(store)
-
-
-class _OxigraphReader:
-    """Quads of each document's named graph, and of the shared nodes its edges reach (cached: few, small)."""
-
-    def __init__(self, store) -> None:
-        from pyoxigraph import NamedNode
-
-        self.store, self.m, self.NamedNode = store._store, store.m, NamedNode
-        self.shared = NamedNode(self.m.shared_graph)
-        self.rels = self.m.rel_by_predicate()
-        self.cache: dict[str, list] = {}
-
-    def __call__(self, docs: list[str]) -> PolicyGraph:
-        from policykg.graph.stores.rdf_codec import quads_to_graph
-
-        quads = []
-        for doc in docs:
-            quads.extend(self.store.quads_for_pattern(None, None, None, self.NamedNode(self.m.graph_iri(doc))))
-        reached = {q.object.value for q in quads if q.predicate.value in self.rels}
-        for iri in sorted(reached):
-            if iri not in self.cache:
-                self.cache[iri] = list(self.store.quads_for_pattern(self.NamedNode(iri), None, None, self.shared))
-            quads.extend(self.cache[iri])
-        return quads_to_graph(quads, self.m)
 
 
 class _Neo4jReader:
