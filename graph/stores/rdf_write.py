@@ -203,7 +203,8 @@ class NativeWriter:
             # an orphaned department's totals are left to the totals' update, which takes them to zero
             planned.delete.extend(q for q in self._orphans(old_subjects, owned, shared)
                                   if q.predicate not in self.totals.on_department)
-        planned.departments = _add(self.totals.counts_in(owned), self.totals.counts_in(planned.delete), -1)
+        planned.departments = self.totals.counts_in(owned)
+        _add(planned.departments, self.totals.counts_in(planned.delete), -1)
         if planned.delete:
             new = set(planned.insert)
             planned.delete = [q for q in dict.fromkeys(planned.delete) if q not in new]
@@ -269,7 +270,7 @@ class NativeWriter:
         finally:
             departments: dict[str, list[int]] = {}
             for p in written:
-                departments = _add(departments, p.departments)
+                _add(departments, p.departments)
             self.add_to_totals(departments)
 
     def add_to_totals(self, departments: dict[str, list[int]]) -> None:
@@ -380,7 +381,7 @@ class NativeWriter:
                     continue
                 counts["documents"] += 1
                 counts["quads"] += len(owned)
-                departments.update(_add(departments, self.totals.counts_in(owned)))
+                _add(departments, self.totals.counts_in(owned))
                 yield from owned
                 for iri, qs in shared.items():
                     h = hash(frozenset(qs))
@@ -460,12 +461,12 @@ class NativeWriter:
             quads.extend(found)
         return quads_to_graph(quads, self.m)
 
-def _add(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> dict[str, list[int]]:
-    """Department totals' counts (rdf_totals.counts_in) plus ``sign`` times ``more``."""
-    out = dict(counts)
+
+def _add(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> None:
+    """Add ``sign`` times ``more`` into ``counts`` (department totals' counts, rdf_totals.counts_in), in place: the
+    bulk loader adds every document's into one dict."""
     for dept, values in more.items():
-        out[dept] = [a + sign * b for a, b in zip(out.get(dept, [0] * len(values)), values)]
-    return out
+        counts[dept] = [a + sign * b for a, b in zip(counts.get(dept, [0] * len(values)), values)]
 
 
 def state_quads(subject: NamedNode, predicate: NamedNode, state: dict[str, Any]) -> list[Quad]:
