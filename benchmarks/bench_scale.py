@@ -256,10 +256,13 @@ def copy_links(source, target) -> int:
         link_nodes.update(q.subject for q in raw.quads_for_pattern(None, NamedNode(spec.from_iri), None, default))
     for node in link_nodes:
         quads.extend(raw.quads_for_pattern(node, None, None, default))
-    for end in ends:
+    typing = [NamedNode(m.relationships[r].iri) for r in m.layout.typed_by.values()]
+    for end in ends:   # an end's type: its rdf:type, or the relationship that types it (a link's target pair)
         quads.extend(raw.quads_for_pattern(end, NamedNode(RDF_TYPE), None, default))
+        for p in typing:
+            quads.extend(raw.quads_for_pattern(None, p, end, default))
     graph = quads_to_graph(quads, m)
-    edges = sorted(graph.edges.values(), key=lambda e: e.key)
+    edges = sorted((e for e in graph.edges.values() if e.type in m.layout.links), key=lambda e: e.key)
     state = source.link_state()
     # in chunks, as link_store writes them: 550,000 links in one Neo4j transaction need more than a 2 GB heap
     for start in range(0, max(len(edges), 1), COPY_CHUNK):
@@ -448,7 +451,6 @@ def fmt(v, digits: int = 0) -> str:
 
 
 def table(results: list[dict], context: str) -> str:
-    sizes = [r["size"] for r in results]
     tasks = [r["tasks"] for r in results]
     head = "| figure | " + " | ".join(f"{t:,} tasks" for t in tasks) + " | baseline (same run) | growth exponent | target at the largest size |"
     lines = [head, "|---|" + "---|" * len(tasks) + "---|---|---|"]

@@ -1,14 +1,13 @@
 // Target pairs of the two ends of each IMPLEMENTS link that the linker matched (same unit, same kind of
-// counted object: the pair's key "|lower target id>higher target id|" is in the link's evidence) and whose
-// values differ. The higher tasks are read in id order from the id index, and everything after keeps that order,
-// so the final sort only orders the rows of one higher task at a time and stops at the limit.
+// counted object: written as RESTATES_TARGET, lower target -> higher) and whose values differ. The higher tasks
+// are read in id order from the id index, and everything after keeps that order, so the final sort only orders
+// the rows of one higher task at a time and stops at the limit.
 MATCH (higher:Task) WHERE higher.id IS NOT NULL
 WITH higher ORDER BY higher.id
-MATCH (lower:Task)-[r:IMPLEMENTS]->(higher)
-WHERE NOT coalesce($confident_only, true) OR NOT r.review
-MATCH (lower)-[:HAS_TARGET]->(lt:Target), (higher)-[:HAS_TARGET]->(ht:Target)
+MATCH (higher)-[:HAS_TARGET]->(ht:Target)<-[:RESTATES_TARGET]-(lt:Target)<-[:HAS_TARGET]-(lower:Task)
 WHERE lt.unit = ht.unit AND lt.value <> ht.value AND ($unit IS NULL OR lt.unit = $unit)
-  AND r.evidence CONTAINS ('|' + lt.id + '>' + ht.id + '|')
+MATCH (lower)-[r:IMPLEMENTS]->(higher)
+WHERE NOT coalesce($confident_only, true) OR NOT r.review
 MATCH (ld:Document {doc_id: lower.doc_id})
 WITH higher, lower, lt, ht,
      CASE WHEN ld.level CONTAINS '+' THEN split(ld.level, '+')[0] ELSE ld.level END AS lower_level

@@ -648,8 +648,9 @@ def test_targets_match_when_unit_and_counted_object_agree():
     low = _item("l", "建设100所优秀中职学校", 2, targets=[("所", "优秀中职学校", "100所 优秀中职学校", "t2")])
     f = _pair(low, high)
     assert (f["target_match"], f["target_clash"]) == (1.0, 0.0)
-    assert f["matches"] == [{"lower": "100所 优秀中职学校", "higher": "1000所 优质中职学校", "key": "|t2>t1|"}]
-    # the same without Target nodes: no key
+    assert f["matches"] == [{"lower": "100所 优秀中职学校", "higher": "1000所 优质中职学校",
+                             "lower_id": "t2", "higher_id": "t1"}]
+    # the same without Target nodes: no ids
     low = _item("l", "建设100所优秀中职学校", 2, targets=[("所", "优秀中职学校", "100所 优秀中职学校", None)])
     assert _pair(low, high)["matches"] == [{"lower": "100所 优秀中职学校", "higher": "1000所 优质中职学校"}]
 
@@ -663,7 +664,6 @@ def test_targets_of_one_unit_counting_different_things_clash():
     assert (_pair(other_unit, high)["target_match"], _pair(other_unit, high)["target_clash"]) == (0.0, 0.0)
     no_object = _item("l", "新增10个", 2, targets=[("个", "", "10个", None)])
     assert _pair(no_object, high)["target_clash"] == 0.0             # a count of nothing named clashes with nothing
-    assert cf.pair_key("a", "b") == "|a>b|"
 
 
 @pytest.mark.parametrize("objects, lower_text, cover", [

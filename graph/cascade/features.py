@@ -161,14 +161,14 @@ def relative_features(scored: list[tuple[Item, Item, dict]]) -> None:
 
 def target_matches(low: Item, high: Item) -> list[dict]:
     """Target pairs of the same unit counting the same kind of object. When both are Target nodes the pair
-    also carries ``pair_key(lower, higher)``, which the target-changes query looks for in the evidence."""
+    also carries their ids, from which the linker writes the pair as a RESTATES_TARGET edge."""
     out = []
     for unit_l, obj_l, text_l, id_l in low.targets:
         for unit_h, obj_h, text_h, id_h in high.targets:
             if unit_l == unit_h and ct.overlap(obj_l, obj_h) >= TARGET_OBJECT_OVERLAP:
                 pair = {"lower": text_l, "higher": text_h}
                 if id_l and id_h:
-                    pair["key"] = pair_key(id_l, id_h)
+                    pair |= {"lower_id": id_l, "higher_id": id_h}
                 out.append(pair)
     return out
 
@@ -194,9 +194,6 @@ def _shared_unit(low: Item, high: Item) -> bool:
     return bool({t[0] for t in low.targets if t[1]} & {t[0] for t in high.targets if t[1]})
 
 
-def pair_key(lower_target: str, higher_target: str) -> str:
-    """'|lower>higher|': delimited so that one key is never a substring of another."""
-    return f"|{lower_target}>{higher_target}|"
 
 
 def function_agreement(low: Item, high: Item) -> float | None:

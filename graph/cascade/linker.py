@@ -187,6 +187,16 @@ def _edge(low: Item, high: Item, f: dict, review: bool) -> Edge:
     return Edge(low.id, "IMPLEMENTS", high.id, props)
 
 
+def restated_targets(link: Edge) -> list[Edge]:
+    """The target pairs an IMPLEMENTS link matched (its evidence's matching_targets that name both Target
+    nodes) as RESTATES_TARGET edges, lower target -> higher: what the target-changes query reads."""
+    evidence = link.props.get("evidence") or ""
+    if '"lower_id"' not in evidence:
+        return []
+    return [Edge(pair["lower_id"], "RESTATES_TARGET", pair["higher_id"])
+            for pair in json.loads(evidence)["matching_targets"] if "lower_id" in pair]
+
+
 # --- reading the graph -------------------------------------------------------------------------------------
 
 def collect_items(graph: PolicyGraph) -> list[Item]:
@@ -266,12 +276,14 @@ def _item(node_id, label, doc, level, jurisdiction, text, functions, targets, ro
 # --- linking a store ---------------------------------------------------------------------------------------
 
 def links_graph(graph: PolicyGraph, edges: list[Edge]) -> PolicyGraph:
-    """The edges with their end nodes: what ``GraphStore.add_links`` takes."""
+    """The edges, their target pairs (``restated_targets``) and their end nodes: what ``GraphStore.add_links``
+    takes."""
     out = PolicyGraph()
     for e in edges:
-        out.add_node(graph.nodes[e.source])
-        out.add_node(graph.nodes[e.target])
-        out.add_edge(e)
+        for edge in (e, *restated_targets(e)):
+            out.add_node(graph.nodes[edge.source])
+            out.add_node(graph.nodes[edge.target])
+            out.add_edge(edge)
     return out
 
 
@@ -359,6 +371,10 @@ class _Writer:
             written.add_node(Node(e.source, label_of[e.source], {}))
             written.add_node(Node(e.target, label_of[e.target], {}))
             written.add_edge(e)
+            for pair in restated_targets(e):
+                written.add_node(Node(pair.source, "Target", {}))
+                written.add_node(Node(pair.target, "Target", {}))
+                written.add_edge(pair)
         if self.first:
             self.store.add_links(written, replace=True, state={**self.state, "complete": False})
             self.first = False
