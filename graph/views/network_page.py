@@ -49,6 +49,7 @@ RELATION_NAMES: dict[str, dict[str, str]] = {
     "HAS_FUNCTION": {"zh": "职能", "en": "function"},
     "IN_JURISDICTION": {"zh": "辖区", "en": "jurisdiction"},
     "IMPLEMENTS": {"zh": "落实", "en": "implements"},
+    "RESTATES_TARGET": {"zh": "对应上级目标", "en": "restates target"},
 }
 # One colour per meaning, the same in both languages: a node type's fill, a level's colour (a ring on the graph
 # page, the fill of the implementation tree, bars of the overview) and a deadline status are three sets that
