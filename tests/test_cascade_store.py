@@ -179,3 +179,24 @@ def test_a_link_run_stopped_between_batches_leaves_the_links_pending(graph, tmp_
         result = cascade.link_store(store, batch=2, keep=False)
         assert result == [] and cascade.summary(result)["links"] == store.counts()["IMPLEMENTS"]
         assert cascade.link_status(store, count_links=True).current
+
+
+def test_matched_target_pairs_are_stored_as_edges_and_leave_with_a_replaced_document(graph, links, tmp_path):
+    """Each link's matched target pairs (its evidence names both targets) are stored as RESTATES_TARGET edges,
+    lower target -> higher, between targets of the link's two tasks; replacing a document drops the pairs into
+    or out of its targets, as it drops its links."""
+    owner = {e.target: e.source for e in graph.edges.values() if e.type == "HAS_TARGET"}
+    expected = {(p["lower_id"], p["higher_id"], e.source, e.target)
+                for e in links for p in json.loads(e.props["evidence"])["matching_targets"] if "lower_id" in p}
+    assert len(expected) > 10
+    assert all(owner[lt] == low and owner[ht] == high for lt, ht, low, high in expected)
+    with OxigraphStore(str(tmp_path / "kg")) as store:
+        for doc in sorted(graph.documents()):
+            store.replace_document(doc, "sha-" + doc, graph.document_subgraph(doc))
+        cascade.link_store(store)
+        stored = {e.key for e in store.load_graph().edges.values() if e.type == "RESTATES_TARGET"}
+        assert stored == {(lt, "RESTATES_TARGET", ht) for lt, ht, _, _ in expected}
+        store.replace_document(NATIONAL, "sha-changed", graph.document_subgraph(NATIONAL))
+        left = {e.key for e in store.load_graph().edges.values() if e.type == "RESTATES_TARGET"}
+    national = {t for t, task in owner.items() if task.startswith(f"task/{NATIONAL}/")}
+    assert left == {k for k in stored if k[0] not in national and k[2] not in national} != stored
