@@ -257,10 +257,9 @@ def copy_links(source, target) -> int:
     for node in link_nodes:
         quads.extend(raw.quads_for_pattern(node, None, None, default))
     typing = [NamedNode(m.relationships[r].iri) for r in m.layout.typed_by.values()]
-    for end in ends:   # an end's type: its rdf:type, or the relationship that types it (a link's target pair)
-        quads.extend(raw.quads_for_pattern(end, NamedNode(RDF_TYPE), None, default))
-        for p in typing:
-            quads.extend(raw.quads_for_pattern(None, p, end, default))
+    for end in ends:   # an end's type: its rdf:type, else the relationship that types it (a link's target pair)
+        typed = list(raw.quads_for_pattern(end, NamedNode(RDF_TYPE), None, default))
+        quads.extend(typed or (q for p in typing for q in raw.quads_for_pattern(None, p, end, default)))
     graph = quads_to_graph(quads, m)
     edges = sorted((e for e in graph.edges.values() if e.type in m.layout.links), key=lambda e: e.key)
     state = source.link_state()

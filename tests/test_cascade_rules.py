@@ -967,6 +967,6 @@ def test_link_store_on_an_empty_store_still_writes_its_state():
 def test_links_graph_holds_the_edges_and_their_ends():
     g = _doc_graph("A", "provincial", "江苏省", [(1, "甲"), (2, "乙")])
     e = Edge("task/A/2", "IMPLEMENTS", "task/A/1", {"score": 0.9})
-    out = cl.links_graph(g, [e])
+    out = cl.links_graph([e], lambda node_id: g.nodes[node_id].label)
     assert sorted(out.nodes) == ["task/A/1", "task/A/2"] and list(out.edges) == [e.key]
     assert cl.summary([]) == {"links": 0, "confident": 0, "suggestions": 0, "lower_items_linked": 0}

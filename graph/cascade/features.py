@@ -194,8 +194,6 @@ def _shared_unit(low: Item, high: Item) -> bool:
     return bool({t[0] for t in low.targets if t[1]} & {t[0] for t in high.targets if t[1]})
 
 
-
-
 def function_agreement(low: Item, high: Item) -> float | None:
     """Share of the smaller function set found in the other; None when either side names no function."""
     if not low.functions or not high.functions:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -275,14 +276,14 @@ def _item(node_id, label, doc, level, jurisdiction, text, functions, targets, ro
 
 # --- linking a store ---------------------------------------------------------------------------------------
 
-def links_graph(graph: PolicyGraph, edges: list[Edge]) -> PolicyGraph:
-    """The edges, their target pairs (``restated_targets``) and their end nodes: what ``GraphStore.add_links``
-    takes."""
+def links_graph(edges: list[Edge], label_of: Callable[[str], str]) -> PolicyGraph:
+    """The links, their target pairs (``restated_targets``, between Target nodes) and their end nodes, labelled
+    ``label_of(node id)``: what ``GraphStore.add_links`` takes."""
     out = PolicyGraph()
     for e in edges:
         for edge in (e, *restated_targets(e)):
-            out.add_node(graph.nodes[edge.source])
-            out.add_node(graph.nodes[edge.target])
+            for end in (edge.source, edge.target):
+                out.add_node(Node(end, "Target" if edge is not e else label_of(end), {}))
             out.add_edge(edge)
     return out
 
@@ -366,15 +367,7 @@ class _Writer:
         self.first = True
 
     def write(self, edges: list[Edge], label_of: dict[str, str]) -> None:
-        written = PolicyGraph()
-        for e in edges:
-            written.add_node(Node(e.source, label_of[e.source], {}))
-            written.add_node(Node(e.target, label_of[e.target], {}))
-            written.add_edge(e)
-            for pair in restated_targets(e):
-                written.add_node(Node(pair.source, "Target", {}))
-                written.add_node(Node(pair.target, "Target", {}))
-                written.add_edge(pair)
+        written = links_graph(edges, label_of.__getitem__)
         if self.first:
             self.store.add_links(written, replace=True, state={**self.state, "complete": False})
             self.first = False

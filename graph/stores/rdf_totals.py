@@ -53,8 +53,8 @@ class Totals:
         for values in by_subject.values():
             dept = values.get(self.of.value)
             if dept is not None:
-                add = [int(values[p.value].value) if p.value in values else 0 for p, _t, _d in self.sums]
-                out[dept.value] = [a + b for a, b in zip(out.get(dept.value, [0, 0, 0]), add)]
+                add_counts(out, {dept.value: [int(values[p.value].value) if p.value in values else 0
+                                              for p, _t, _d in self.sums]})
         return out
 
     def changes(self, current: Callable[[NamedNode, NamedNode], int], departments: dict[str, list[int]]
@@ -103,4 +103,11 @@ class Totals:
                 f"}}")
 
 
-__all__ = ["CHUNK", "Totals"]
+def add_counts(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> None:
+    """Add ``sign`` times ``more`` into ``counts`` (department -> [items, lead, support]), in place: the bulk
+    loader adds every document's into one dict."""
+    for dept, values in more.items():
+        counts[dept] = [a + sign * b for a, b in zip(counts.get(dept, [0] * len(values)), values)]
+
+
+__all__ = ["CHUNK", "Totals", "add_counts"]

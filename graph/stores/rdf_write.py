@@ -28,7 +28,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores.rdf_codec import CodecError, document_quads, edge_quads, quads_to_graph, sparql_term
-from policykg.graph.stores.rdf_totals import Totals
+from policykg.graph.stores.rdf_totals import Totals, add_counts
 from policykg.ontology.mapping import RDF_TYPE, Mapping
 
 _DEFAULT = DefaultGraph()
@@ -204,7 +204,7 @@ class NativeWriter:
             planned.delete.extend(q for q in self._orphans(old_subjects, owned, shared)
                                   if q.predicate not in self.totals.on_department)
         planned.departments = self.totals.counts_in(owned)
-        _add(planned.departments, self.totals.counts_in(planned.delete), -1)
+        add_counts(planned.departments, self.totals.counts_in(planned.delete), -1)
         if planned.delete:
             new = set(planned.insert)
             planned.delete = [q for q in dict.fromkeys(planned.delete) if q not in new]
@@ -270,7 +270,7 @@ class NativeWriter:
         finally:
             departments: dict[str, list[int]] = {}
             for p in written:
-                _add(departments, p.departments)
+                add_counts(departments, p.departments)
             self.add_to_totals(departments)
 
     def add_to_totals(self, departments: dict[str, list[int]]) -> None:
@@ -381,7 +381,7 @@ class NativeWriter:
                     continue
                 counts["documents"] += 1
                 counts["quads"] += len(owned)
-                _add(departments, self.totals.counts_in(owned))
+                add_counts(departments, self.totals.counts_in(owned))
                 yield from owned
                 for iri, qs in shared.items():
                     h = hash(frozenset(qs))
@@ -460,13 +460,6 @@ class NativeWriter:
                     cache.popitem(last=False)
             quads.extend(found)
         return quads_to_graph(quads, self.m)
-
-
-def _add(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> None:
-    """Add ``sign`` times ``more`` into ``counts`` (department totals' counts, rdf_totals.counts_in), in place: the
-    bulk loader adds every document's into one dict."""
-    for dept, values in more.items():
-        counts[dept] = [a + sign * b for a, b in zip(counts.get(dept, [0] * len(values)), values)]
 
 
 def state_quads(subject: NamedNode, predicate: NamedNode, state: dict[str, Any]) -> list[Quad]:
