@@ -4,6 +4,7 @@ they equal what the stored graph's LEAD / SUPPORT edges give when counted direct
 edges; it never reads a summary). A replaced document that drops departments: test_rdf_store.py."""
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from policykg.graph.build import build
 from policykg.graph.model import PolicyGraph
 from policykg.graph.pipeline import process_files
+from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_store import OxigraphStore, StoreError
 
 PK = "https://policykg.org/ontology#"
@@ -67,6 +69,7 @@ def test_a_store_written_before_totals_gets_them_when_opened_for_writing(example
                         f"DELETE WHERE {{ ?d <{PK}totalSupport> ?o }}")
     assert stored(store) == {}
     store.close()
+    shutil.rmtree(tmp_path / "kg" / rdf_snapshots.FOLDER)    # nor did an older policykg publish snapshots
     with pytest.raises(StoreError, match="older policykg"):
         OxigraphStore(tmp_path / "kg", read_only=True)
     store = OxigraphStore(tmp_path / "kg")

@@ -2,9 +2,9 @@
 
 pyoxigraph has no way to cancel a query, and one query (a cartesian product, say) can run for hours and take
 gigabytes. So ``OxigraphStore.query`` hands the query to a fresh ``python -m policykg.graph.stores.query_worker``:
-it opens the store read-only (``Store.read_only``, beside any writer, as every reader does), caps its own
-address space at the memory limit, reads at most the row limit (results stream, so an endless result stops
-there) and sends the plain rows back on stdout. The caller waits up to the time limit and then kills it
+it opens the store's newest snapshot read-only (rdf_snapshots, beside any writer, as every reader does), caps
+its own address space at the memory limit, reads at most the row limit (results stream, so an endless result
+stops there) and sends the plain rows back on stdout. The caller waits up to the time limit and then kills it
 (SIGKILL: a read-only reader leaves nothing to repair). The cost is a process start, about 0.1 s per query.
 
 The request and the answer are pickled: both ends are this module, over a pipe nobody else holds.
@@ -77,13 +77,12 @@ def _limit_memory(memory_mb: int) -> None:
 
 
 def main() -> None:
-    from pyoxigraph import Store
-
+    from policykg.graph.stores.rdf_snapshots import open_read_only
     from policykg.graph.stores.rdf_store import QuerySyntaxError, result_of, run_on
 
     request = pickle.loads(sys.stdin.buffer.read())
     try:
-        store = Store.read_only(request["path"])
+        store = open_read_only(request["path"])
         _limit_memory(request["memory_mb"])   # after opening: the limit is for the query, not the store's caches
         result = result_of(run_on(store, request["text"], request["params"]), request["max_rows"])
         answer: tuple = ("ok", result.columns, result.rows, result.truncated)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -20,6 +21,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Q
 
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
+from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_codec import bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term, to_term
 from policykg.graph.stores.rdf_totals import Totals
 from policykg.graph.stores.rdf_write import update_text
@@ -320,24 +322,26 @@ class OxigraphStore(SparqlGraphStore):
 
     def __init__(self, path: str | os.PathLike | None = None, mapping: Mapping | None = None,
                  read_only: bool = False) -> None:
-        """``read_only``: open without the write lock (``Store.read_only``), so any number of readers and one
-        writer can use the folder at once; a reader sees the store as it was when opened (``generation`` says
-        when to reopen) and never creates a store. A writer creates the folder if needed and holds the lock."""
+        """``read_only``: open the newest snapshot the writers published (rdf_snapshots), without the write
+        lock, so any number of readers and one writer can use the store at once; a reader sees the store as of
+        that snapshot (``generation`` says when to reopen) and never creates a store. A writer creates the
+        folder if needed, holds the lock and publishes snapshots of what it wrote."""
         super().__init__(mapping)
         self.path = Path(settings.get("store", None if path is None else str(path)))
         self.read_only = read_only
-        self.generation = folder_generation(self.path)   # before opening: a write in between reopens, never hides
+        self.generation = rdf_snapshots.generation(self.path)   # before opening: a write in between reopens
+        self._published_at, self._unpublished = None, False     # a writer's snapshots (rdf_snapshots)
         if read_only and not self.exists(self.path):
             raise StoreMissing(f"no store at {self.path.resolve()} (run `policykg ingest FILES --store "
                                f"{self.path}` to create it, or give the right --store / POLICYKG_STORE)")
         try:
             if read_only:
-                self._store = Store.read_only(str(self.path))
+                self._store = rdf_snapshots.open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = Store(str(self.path))
-        except OSError as exc:
-            if "lock" in str(exc).lower():
+        except (OSError, RuntimeError) as exc:
+            if "/LOCK" in str(exc):          # RocksDB: "While lock file: <store>/LOCK: Resource temporarily …"
                 raise StoreBusy(f"the Oxigraph store at {self.path} is being written by another process "
                                 "(an ingest or link); try again when it has finished") from None
             raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}") from None
@@ -355,6 +359,7 @@ class OxigraphStore(SparqlGraphStore):
                                  "totals); run any writing command on it once (e.g. `policykg link --store "
                                  f"{self.path}`) to add them")
             self.writer.refresh_all_totals()
+            self._written()
 
     def _lacks_totals(self) -> bool:
         t = self.totals
@@ -379,7 +384,9 @@ class OxigraphStore(SparqlGraphStore):
     def write_documents(self, items: list[tuple[str, str, PolicyGraph]]) -> list[WriteOutcome]:
         """Write several documents: new ones in one transaction together, a replaced one in one of its own.
         Every value is checked before anything is written; a failed transaction leaves the store as it was."""
-        return [WriteOutcome(doc, action) for (doc, _sha, _g), action in zip(items, self.writer.write(items))]
+        actions = self.writer.write(items)
+        self._written()
+        return [WriteOutcome(doc, action) for (doc, _sha, _g), action in zip(items, actions)]
 
     def bulk_load(self, items, on_document=None) -> dict[str, int]:
         """A first load into an EMPTY store through the bulk loader (no transactions; `policykg ingest --bulk`):
@@ -388,7 +395,9 @@ class OxigraphStore(SparqlGraphStore):
             raise StoreNotEmpty(f"the Oxigraph store at {self.path} is not empty: a bulk load is only for a first "
                                 "load into an empty store; ingest without --bulk to add or replace documents, or "
                                 "give a new folder with --store")
-        return self.writer.bulk_load(items, on_document)
+        counts = self.writer.bulk_load(items, on_document)
+        self._written()
+        return counts
 
     def is_empty(self) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
@@ -399,6 +408,7 @@ class OxigraphStore(SparqlGraphStore):
         subject, predicate = self._state_terms()
         self.writer.add_links(graph, replace, None if state is None else state_quads(subject, predicate, state),
                               subject)
+        self._written()
 
     def load_documents(self, docs: list[str]) -> PolicyGraph:
         """Whole stored documents (their own nodes and edges, links left out) and the shared nodes they point
@@ -428,13 +438,25 @@ class OxigraphStore(SparqlGraphStore):
         return (Path(path) / "CURRENT").is_file()
 
     def is_stale(self) -> bool:
-        """A read-only instance whose folder was written since it was opened (reopen it to see the change)."""
-        return self.read_only and folder_generation(self.path) != self.generation
+        """A read-only instance opened before the newest snapshot (reopen it to see the change)."""
+        return self.read_only and rdf_snapshots.generation(self.path) != self.generation
+
+    def _written(self) -> None:
+        """After a write: publish a snapshot for readers, at most one a second while writing (close publishes
+        the rest)."""
+        self._unpublished = True
+        if self._published_at is None or time.monotonic() - self._published_at >= rdf_snapshots.PUBLISH_EVERY_S:
+            self._publish()
+
+    def _publish(self) -> None:
+        rdf_snapshots.publish(self._store, self.path)
+        self._published_at, self._unpublished = time.monotonic(), False
 
     def _update(self, text: str) -> None:
         if self.read_only:
             raise ReadOnlyViolation(f"the Oxigraph store at {self.path} was opened read-only; writes need a writer")
         self._store.update(text)
+        self._written()
 
     def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
         """A user's query: checked (no update, no SERVICE), then run in a worker process that is stopped at the
@@ -445,6 +467,8 @@ class OxigraphStore(SparqlGraphStore):
             return result_of(run_on(self._store, text, params), limits.max_rows)
         from policykg.graph.stores import query_worker
 
+        if self._unpublished:           # a writer's query: the worker reads the newest snapshot, so make one
+            self._publish()
         return query_worker.run(self.path, text, params, limits)
 
     def _select(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
@@ -466,24 +490,12 @@ class OxigraphStore(SparqlGraphStore):
         if getattr(self, "_store", None) is not None:
             if not self.read_only:
                 self._store.flush()
+                if self._unpublished or rdf_snapshots.newest(self.path) is None:   # none yet: an older store
+                    self._publish()
             self._store = None
             self._writer = None         # it holds the pyoxigraph Store too: the folder's lock goes with the last
             self._shared_cache = None
 
 
-def folder_generation(path: Path) -> str:
-    """A token that changes with every write to the store folder: the names, sizes and times of its data files
-    (RocksDB's write-ahead log grows on each commit). Info logs and the lock file are left out: opening a
-    reader rotates the info log."""
-    import hashlib
-
-    try:
-        entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path)
-                         if e.is_file() and not e.name.startswith(("LOG", "LOCK")))
-    except OSError:
-        return ""
-    return hashlib.blake2b(repr(entries).encode(), digest_size=8).hexdigest()
-
-
 __all__ = ["OxigraphStore", "QuerySyntaxError", "ReadOnlyViolation", "SparqlGraphStore", "StoreBusy", "StoreError",
-           "StoreMissing", "StoreNotEmpty", "check_read_only", "folder_generation", "result_of", "with_prefixes"]
+           "StoreMissing", "StoreNotEmpty", "check_read_only", "result_of", "with_prefixes"]
