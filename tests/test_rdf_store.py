@@ -319,3 +319,35 @@ def test_snapshots_are_published_complete_and_removed_after_their_grace(tmp_path
     assert sorted(p.name for p in (kg / rdf_snapshots.FOLDER).iterdir()) == [third.name]   # expired ones gone
     with OxigraphStore(kg, read_only=True) as reader:
         assert reader._select("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }").rows[0][0] == 2
+
+
+def test_a_store_written_before_key_pieces_gets_them_when_opened_for_writing(results, tmp_path):
+    """Departments sort on their key's pieces (names); a store written before them lists departments in key
+    order still, and the first writer gives every department its pieces."""
+    import shutil
+
+    from policykg.graph.stores import rdf_snapshots
+    from policykg.queries.registry import Registry
+    from policykg.queries.runner import run
+
+    kg = tmp_path / "kg"
+    with OxigraphStore(kg) as store:
+        store.write_documents([(r.meta.doc, r.meta.sha256, build([r])) for r in results])
+        store._store.update("DELETE WHERE { ?d <%skeyPiece> ?a } ; DELETE WHERE { ?d <%skeyPiece2> ?b } ; "
+                            "DELETE WHERE { ?d <%skeyPiece3> ?c }" % (PK, PK, PK))
+    shutil.rmtree(kg / rdf_snapshots.FOLDER)                   # nor did an older policykg publish snapshots
+    names = Registry.load().get("names")
+
+    def listed() -> list[str]:
+        with OxigraphStore(kg, read_only=True) as reader:
+            return [row[1] for row in run(names, reader, {"kind": "department", "limit": 1000}).rows]
+
+    def pieces() -> dict[str, int]:
+        with OxigraphStore(kg, read_only=True) as reader:
+            return dict(reader._select("SELECT ?p (COUNT(*) AS ?n) WHERE { VALUES ?p { <%skey> <%skeyPiece> } "
+                                       "?d ?p ?o } GROUP BY ?p" % (PK, PK)).rows)
+
+    assert pieces() == {f"{PK}key": 120} and listed() == sorted(listed()) and len(listed()) == 120
+    OxigraphStore(kg).close()
+    assert pieces() == {f"{PK}key": 120, f"{PK}keyPiece": 120}
+    assert listed() == sorted(listed()) and len(listed()) == 120

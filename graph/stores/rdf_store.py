@@ -360,6 +360,8 @@ class OxigraphStore(SparqlGraphStore):
                                  f"{self.path}`) to add them")
             self.writer.refresh_all_totals()
             self._written()
+        if not read_only and self.writer.add_missing_key_pieces():   # written before departments had them
+            self._written()
 
     def _lacks_totals(self) -> bool:
         t = self.totals

@@ -302,6 +302,22 @@ class NativeWriter:
         subjects = {q.subject for q in self._quads(None, t.of, None)}
         self.add_to_totals(t.counts_in(q for s in subjects for q in self._quads(s, None, None)))
 
+    def add_missing_key_pieces(self) -> int:
+        """Give every department its key's sort pieces when no department has them (a store written before
+        them: every writer since adds them, so a store has them on all departments or on none); returns how many
+        departments got them. One transaction."""
+        from policykg.graph.stores.summaries import key_pieces
+
+        props = self.m.summary_props["Department"]
+        names = ("key_piece", "key_piece2", "key_piece3")
+        if next(self._quads(None, NamedNode(props[names[0]].iri), None), None) is not None:
+            return 0
+        key = NamedNode(self.m.nodes["Department"].properties["key"].iri)
+        added = [Quad(q.subject, NamedNode(props[name].iri), Literal(piece), DefaultGraph())
+                 for q in self._quads(None, key, None) for name, piece in key_pieces(q.object.value, names).items()]
+        self.store.extend(added)
+        return len({q.subject for q in added})
+
     def _write(self, items: list[tuple[str, str, PolicyGraph]], written: list[Planned]) -> list[str]:
         actions: list[str] = []
         run: list[Planned] = []

@@ -119,6 +119,12 @@ def sort_key(text: str, piece: int = 0) -> str:
     return text[SORT_KEY_CHARS * piece:SORT_KEY_CHARS * (piece + 1)]
 
 
+def key_pieces(text: str | None, names: tuple[str, ...]) -> dict[str, str]:
+    """The first pieces of ``text`` (sort_key) under ``names``; empty pieces left out."""
+    pieces = (sort_key(text or "", i) for i in range(len(names)))
+    return {name: piece for name, piece in zip(names, pieces) if piece}
+
+
 def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
     """``sub`` (one document's subgraph) with its summaries: what both stores write for the document. The
     department count goes on each task (a task naming none has none), the sort keys on departments and on the
@@ -129,11 +135,12 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
         extra = {}
         if node.label == "Task" and node.doc == doc and node.id in counts:
             extra["department_count"] = counts[node.id]
-        elif node.label == "Department" and node.props.get("name"):
-            extra["name_key"] = sort_key(node.props["name"])
-        elif node.label == "Document" and node.doc == doc and node.props.get("doc_id"):
-            pieces = (sort_key(node.props["doc_id"], i) for i in range(3))
-            extra.update((name, piece) for name, piece in zip(("id_key", "id_key2", "id_key3"), pieces) if piece)
+        elif node.label == "Department":
+            if node.props.get("name"):
+                extra["name_key"] = sort_key(node.props["name"])
+            extra.update(key_pieces(node.props.get("key"), ("key_piece", "key_piece2", "key_piece3")))
+        elif node.label == "Document" and node.doc == doc:
+            extra.update(key_pieces(node.props.get("doc_id"), ("id_key", "id_key2", "id_key3")))
         if extra:
             node = Node(node.id, node.label, {**node.props, **extra}, doc=node.doc)
         out.nodes[node.id] = node
@@ -146,4 +153,5 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
     return out
 
 
-__all__ = ["document_summaries", "department_counts", "department_pairs", "sort_key", "summary_id", "with_summaries"]
+__all__ = ["document_summaries", "department_counts", "department_pairs", "key_pieces", "sort_key", "summary_id",
+           "with_summaries"]
