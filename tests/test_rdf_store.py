@@ -308,15 +308,19 @@ def test_snapshots_are_published_complete_and_removed_after_their_grace(tmp_path
         store._update("INSERT DATA { <urn:a> <urn:p> 1 }")   # the first write publishes at once
         second = rdf_snapshots.newest(kg)
         assert second is not None and second != first
-        assert first.exists() and partial.exists()           # kept for their grace: a reader may have them open
+        assert first.exists() and partial.exists()           # kept for their grace: a reader may be opening them
         store._update("INSERT DATA { <urn:b> <urn:p> 2 }")   # within the second: left to close
         assert rdf_snapshots.newest(kg) == second
-        with OxigraphStore(kg, read_only=True) as reader:
-            assert reader._select("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }").rows[0][0] == 1
+        early = OxigraphStore(kg, read_only=True)
+        assert early._select("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }").rows[0][0] == 1
         monkeypatch.setattr(rdf_snapshots, "KEEP_OLD_S", 0.0)
+        monkeypatch.setattr(rdf_snapshots, "KEEP_PARTIAL_S", 0.0)
     third = rdf_snapshots.newest(kg)
     assert third != second
     assert sorted(p.name for p in (kg / rdf_snapshots.FOLDER).iterdir()) == [third.name]   # expired ones gone
+    assert early.is_stale()                                  # ... and a reader that had opened one reads on
+    assert early._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0] == 1
+    early.close()
     with OxigraphStore(kg, read_only=True) as reader:
         assert reader._select("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }").rows[0][0] == 2
 

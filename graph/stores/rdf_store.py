@@ -492,8 +492,7 @@ class OxigraphStore(SparqlGraphStore):
         if getattr(self, "_store", None) is not None:
             if not self.read_only:
                 self._store.flush()
-                if self._unpublished or rdf_snapshots.newest(self.path) is None:   # none yet: an older store
-                    self._publish()
+                self._publish()         # always: a writer killed before its close may have left writes unpublished
             self._store = None
             self._writer = None         # it holds the pyoxigraph Store too: the folder's lock goes with the last
             self._shared_cache = None
