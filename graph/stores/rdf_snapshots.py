@@ -4,8 +4,7 @@ RocksDB, under Oxigraph, allows a read-only open beside a writer only as "undefi
 measured here, a reader that opens the live folder fails on 4 % of its opens beside `policykg ingest` and on
 43 % beside a writer that flushes each commit ("Corruption: IO error: No such file", a data file the writer's
 flush or compaction had just deleted), and now and then its query never ends while its memory grows past
-10 GB. Locking the commits does not help:
-the writer's background compactions delete files at any time.
+10 GB. Locking the commits does not help: the writer's background compactions delete files at any time.
 
 So a writer publishes snapshots: RocksDB checkpoints (``Store.backup``: hard links to the immutable data
 files plus a copy of the manifest, a few milliseconds even at 100,000 tasks) under ``<store>/snapshots/``,

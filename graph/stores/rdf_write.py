@@ -306,15 +306,15 @@ class NativeWriter:
         """Give every department its key's sort pieces when no department has them (a store written before
         them: every writer since adds them, so a store has them on all departments or on none); returns how many
         departments got them. One transaction."""
-        from policykg.graph.stores.summaries import key_pieces
+        from policykg.graph.stores.summaries import KEY_PIECES, key_pieces
 
         props = self.m.summary_props["Department"]
-        names = ("key_piece", "key_piece2", "key_piece3")
-        if next(self._quads(None, NamedNode(props[names[0]].iri), None), None) is not None:
+        if next(self._quads(None, NamedNode(props[KEY_PIECES[0]].iri), None), None) is not None:
             return 0
         key = NamedNode(self.m.nodes["Department"].properties["key"].iri)
         added = [Quad(q.subject, NamedNode(props[name].iri), Literal(piece), DefaultGraph())
-                 for q in self._quads(None, key, None) for name, piece in key_pieces(q.object.value, names).items()]
+                 for q in self._quads(None, key, None)
+                 for name, piece in key_pieces(q.object.value, KEY_PIECES).items()]
         self.store.extend(added)
         return len({q.subject for q in added})
 

@@ -119,6 +119,10 @@ def sort_key(text: str, piece: int = 0) -> str:
     return text[SORT_KEY_CHARS * piece:SORT_KEY_CHARS * (piece + 1)]
 
 
+KEY_PIECES = ("key_piece", "key_piece2", "key_piece3")     # a department's key, in mapping.yaml's names
+ID_PIECES = ("id_key", "id_key2", "id_key3")                 # a document's id
+
+
 def key_pieces(text: str | None, names: tuple[str, ...]) -> dict[str, str]:
     """The first pieces of ``text`` (sort_key) under ``names``; empty pieces left out."""
     pieces = (sort_key(text or "", i) for i in range(len(names)))
@@ -138,9 +142,9 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
         elif node.label == "Department":
             if node.props.get("name"):
                 extra["name_key"] = sort_key(node.props["name"])
-            extra.update(key_pieces(node.props.get("key"), ("key_piece", "key_piece2", "key_piece3")))
+            extra.update(key_pieces(node.props.get("key"), KEY_PIECES))
         elif node.label == "Document" and node.doc == doc:
-            extra.update(key_pieces(node.props.get("doc_id"), ("id_key", "id_key2", "id_key3")))
+            extra.update(key_pieces(node.props.get("doc_id"), ID_PIECES))
         if extra:
             node = Node(node.id, node.label, {**node.props, **extra}, doc=node.doc)
         out.nodes[node.id] = node
@@ -153,5 +157,5 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
     return out
 
 
-__all__ = ["document_summaries", "department_counts", "department_pairs", "key_pieces", "sort_key", "summary_id",
-           "with_summaries"]
+__all__ = ["ID_PIECES", "KEY_PIECES", "document_summaries", "department_counts", "department_pairs", "key_pieces",
+           "sort_key", "summary_id", "with_summaries"]
