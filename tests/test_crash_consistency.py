@@ -86,7 +86,8 @@ def kill_moments(clean: Run, rng: random.Random, n: int) -> list[float]:
     return sorted(whole + linking)
 
 
-def crash_and_recover(open_store, wipe, store_args: list[str], label: str, seed: int) -> None:
+def crash_and_recover(open_store, wipe, store_args: list[str], label: str, seed: int, settle=lambda: None) -> None:
+    """``settle`` waits until the store has finished with a killed client (a server may still commit what it sent)."""
     from policykg.graph.cascade import linker as cascade
 
     wipe()
@@ -111,9 +112,10 @@ def crash_and_recover(open_store, wipe, store_args: list[str], label: str, seed:
             if not killed.killed:
                 continue                              # finished first: not a crash
             where = phase(killed)
+            settle()
             with open_store() as store:               # what validate would see now
-                status = cascade.link_status(store, count_links=True)
                 docs = store.counts()["Document"]
+                status = cascade.link_status(store, count_links=True)
                 if docs and where != "after linking" and status.current:
                     # killed after the link step committed but before it printed its line: then the store must
                     # hold every link of the clean run; a store with documents but not their links says so
@@ -176,7 +178,26 @@ def test_sigkill_during_ingest_on_neo4j(neo4j_uri):
     def open_store():
         return _Closing(Neo4jStore(neo4j_uri))
 
-    crash_and_recover(open_store, lambda: wipe_neo4j(neo4j_uri), ["--neo4j", neo4j_uri], "Neo4j", seed=19)
+    def settle() -> None:
+        """Wait until the server has no transaction but ours: a client killed after sending its commit leaves
+        the server to finish it, and a check that read the store meanwhile saw no documents, then five."""
+        from neo4j import GraphDatabase
+
+        from policykg.core import settings
+        from policykg.graph.stores.neo4j_store import driver_auth
+
+        deadline = time.monotonic() + 60
+        with GraphDatabase.driver(neo4j_uri, auth=driver_auth(), notifications_min_severity="OFF") as driver:
+            while True:
+                records, *_ = driver.execute_query("SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery",
+                                                   database_=settings.get("neo4j_database"))
+                if len(records) <= 1:                 # only this SHOW
+                    return
+                assert time.monotonic() < deadline, [r["currentQuery"] for r in records]
+                time.sleep(0.05)
+
+    crash_and_recover(open_store, lambda: wipe_neo4j(neo4j_uri), ["--neo4j", neo4j_uri], "Neo4j", seed=19,
+                      settle=settle)
 
 
 def test_validate_reports_links_left_pending(tmp_path):
