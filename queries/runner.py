@@ -44,19 +44,20 @@ def store_params(query: CannedQuery, language: str, values: dict[str, Any]) -> d
     return out
 
 
-_LIMIT_SLOT = re.compile(r"\bLIMIT\s+\?limit\b")
+_LIMIT_SLOT = re.compile(r"[?$]limit\b")
 
 
 def query_text(query: CannedQuery, language: str, values: dict[str, Any]) -> str:
-    """The text to run. SPARQL cannot bind a LIMIT, so ``LIMIT ?limit`` in a .rq is the one place a value is
-    written into query text: the ``limit`` parameter, an integer checked by ``CannedQuery.bind`` (so a listing
-    sorts on its key and stops at the limit inside the query). Everything else is bound by the store."""
+    """The text to run. SPARQL cannot bind a LIMIT, so ``?limit`` in a .rq is the one value written into query
+    text: the ``limit`` parameter, an integer checked by ``CannedQuery.bind`` (so a listing sorts on its key and
+    stops at the limit inside the query), there and wherever else the text uses it (target-changes counts rows
+    up to it). Everything else is bound by the store."""
     text = query.text(language)
     limit = values.get(LIMIT)
     if language == "sparql" and _LIMIT_SLOT.search(text):
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise QueryError(f"{query.name}: parameter 'limit' must be a whole number, got {limit!r}")
-        text = _LIMIT_SLOT.sub(f"LIMIT {int(limit)}", text)
+        text = _LIMIT_SLOT.sub(str(int(limit)), text)
     return text
 
 

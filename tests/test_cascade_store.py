@@ -134,6 +134,62 @@ def test_target_changes_pair_matching_targets_of_linked_tasks(store, queries, re
                    and r["lower_target"] == "20所左右" for r in as_dicts)
 
 
+def expected_target_changes(graph, links, unit=None, level=None, confident_only=True, limit=100) -> list[tuple]:
+    """target-changes computed from the links in memory: each link's matched target pairs (its evidence) whose
+    values differ, in the query's order, cut at ``limit``."""
+    rows = []
+    for link in links:
+        lower_level = graph.nodes[f"doc/{graph.nodes[link.source].props['doc_id']}"].props["level"].split("+")[0]
+        if (confident_only and link.props["review"]) or (level and lower_level != level):
+            continue
+        for pair in cascade.restated_targets(link):
+            lt, ht = graph.nodes[pair.source].props, graph.nodes[pair.target].props
+            if lt["unit"] == ht["unit"] and (unit is None or lt["unit"] == unit) and lt["value"] != ht["value"]:
+                rows.append((link.target, link.source, lt["unit"], ht["text"], lt["text"], ht["value"], lt["value"]))
+    return sorted(rows)[:limit]
+
+
+TARGET_CHANGE_PARAMS = [{}, {"confident_only": False}, {"unit": "所"}, {"level": "municipal"}, {"limit": 2}, {"limit": 9},
+                        {"level": "provincial", "unit": "所", "limit": 3}, {"limit": 1}, {"limit": 4},
+                        {"confident_only": False, "limit": 7}, {"level": "county"}]
+
+
+def target_change_rows(queries, store, params) -> list[tuple]:
+    return [(r["higher"], r["lower"], r["unit"], r["higher_target"], r["lower_target"], r["higher_value"],
+             r["lower_value"]) for r in rows_of(queries, "target-changes", store, params)]
+
+
+@pytest.mark.parametrize("params", TARGET_CHANGE_PARAMS, ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()))
+def test_target_changes_are_the_changed_pairs_of_the_links_in_memory(store, queries, graph, links, params):
+    """The query picks the first higher tasks by their kept target-change values, then joins only their pairs:
+    with every parameter and small limits it must still list exactly the first rows of all changed pairs."""
+    expected = expected_target_changes(graph, links, **params)
+    assert target_change_rows(queries, store, params) == expected
+    if not params:
+        assert len(expected) >= 20
+
+
+def test_a_store_linked_before_target_changes_gets_them_when_opened_for_writing(store_path, queries, tmp_path):
+    import shutil
+
+    from policykg.graph.stores import rdf_snapshots
+    from policykg.graph.stores.rdf_store import StoreError
+
+    path = tmp_path / "kg"
+    shutil.copytree(store_path, path)
+    with OxigraphStore(str(path), read_only=True) as reader:
+        before = target_change_rows(queries, reader, {})
+    with OxigraphStore(str(path)) as store:      # as an older policykg left it: no values, no mark
+        store._store.update(f"DELETE WHERE {{ ?t <{store.target_changes.predicate.value}> ?k }} ; "
+                            f"DELETE WHERE {{ ?s <{store.target_changes.kept.predicate.value}> ?o }}")
+    shutil.rmtree(path / rdf_snapshots.FOLDER)
+    with pytest.raises(StoreError, match="older policykg"):
+        OxigraphStore(str(path), read_only=True)
+    OxigraphStore(str(path)).close()
+    with OxigraphStore(str(path), read_only=True) as reader:
+        assert target_change_rows(queries, reader, {}) == before != []
+
+
 def test_linking_streams_the_store_a_few_documents_at_a_time(graph, links, tmp_path, monkeypatch):
     """link_store reads the store in batches of documents (here two), never load_graph, and gives the links
     of linking the whole graph in memory, whatever order the documents were ingested in."""

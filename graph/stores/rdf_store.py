@@ -23,7 +23,7 @@ from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_codec import bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term, to_term
-from policykg.graph.stores.rdf_totals import Totals
+from policykg.graph.stores.rdf_totals import TargetChanges, Totals
 from policykg.graph.stores.rdf_write import update_text
 from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
 from policykg.ontology.mapping import Mapping, load_mapping
@@ -79,6 +79,11 @@ def check_read_only(text: str) -> None:
     refuse_federation(tree, load_mapping().base + "graph/")
 
 
+def completes_links(state: dict[str, Any] | None) -> bool:
+    """Whether this ``add_links`` call ends a link run (its state says complete): the derived link values follow."""
+    return state is not None and state.get("complete") is not False
+
+
 class SparqlGraphStore:
     """What the Oxigraph and SPARQL-endpoint stores share: the update texts, counts, hashes and reading back.
 
@@ -94,6 +99,7 @@ class SparqlGraphStore:
     def __init__(self, mapping: Mapping | None = None) -> None:
         self.m = mapping or load_mapping()
         self.totals = Totals(self.m)
+        self.target_changes = TargetChanges(self.m, self._state_terms()[0])
 
     # -- transport (subclasses) ------------------------------------------------------------------------
     def _update(self, text: str) -> None:
@@ -149,6 +155,8 @@ class SparqlGraphStore:
         insert = update_text((), quads)
         if insert:
             parts.append(insert)
+        if completes_links(state):
+            parts.append(self.target_changes.refresh_text())
         if parts:
             self._update(" ;\n".join(parts))
 
@@ -362,11 +370,26 @@ class OxigraphStore(SparqlGraphStore):
             self._written()
         if not read_only and self.writer.add_missing_key_pieces():   # written before departments had them
             self._written()
+        if self._lacks_target_changes():       # linked before the store kept them (rdf_totals.TargetChanges)
+            if read_only:
+                self._store = None
+                raise StoreError(f"the Oxigraph store at {self.path} was linked by an older policykg (no target "
+                                 "changes kept); run any writing command on it once (e.g. `policykg link --store "
+                                 f"{self.path}`) to add them")
+            self._store.update(self.target_changes.refresh_text())
+            self._written()
 
     def _lacks_totals(self) -> bool:
         t = self.totals
         summarised = next(self._store.quads_for_pattern(None, t.of, None), None) is not None
         return summarised and next(self._store.quads_for_pattern(None, t.sums[0][1], None), None) is None
+
+    def _lacks_target_changes(self) -> bool:
+        kept = self.target_changes.kept
+        if next(self._store.quads_for_pattern(kept.subject, kept.predicate, None), None) is not None:
+            return False
+        state = next(self._store.quads_for_pattern(kept.subject, self._state_terms()[1], None), None)
+        return completes_links(None if state is None else json.loads(state.object.value))
 
     @property
     def writer(self):
@@ -409,7 +432,7 @@ class OxigraphStore(SparqlGraphStore):
 
         subject, predicate = self._state_terms()
         self.writer.add_links(graph, replace, None if state is None else state_quads(subject, predicate, state),
-                              subject)
+                              subject, then=self.target_changes.refresh_text() if completes_links(state) else None)
         self._written()
 
     def load_documents(self, docs: list[str]) -> PolicyGraph:

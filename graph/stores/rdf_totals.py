@@ -103,6 +103,50 @@ class Totals:
                 f"}}")
 
 
+class TargetChanges:
+    """What ``target-changes`` cuts on (``summaries.properties.Task.target_change`` in mapping.yaml): on each
+    higher task, one "<confident|review>|<lower level>|<rows>|<unit>" per kind of changed target pair reaching it
+    through an IMPLEMENTS link, with the number of such pairs (the query's rows of that kind). Rebuilt whole with
+    every completed link run (links are rebuilt whole too), in the same update; ``kept`` marks the link state as
+    having them (a store linked before them lacks the mark).
+
+    Between a lower document's replacement and the next link run a value may outlive its links; the listing then
+    misses rows, while ``policykg validate`` reports the links stale (an ingest relinks)."""
+
+    def __init__(self, m: Mapping, state_subject: NamedNode) -> None:
+        self.predicate = NamedNode(m.summary_props["Task"]["target_change"].iri)
+        self.kept = Quad(state_subject, NamedNode(m.expand("pk:targetChangesKept")), Literal(True))
+        target, link = m.nodes["Target"].properties, m.layout.link_nodes["IMPLEMENTS"]
+        document = m.nodes["Document"]
+        self._terms = {
+            "change": sparql_term(self.predicate), "restates": f"<{m.relationships['RESTATES_TARGET'].iri}>",
+            "has_target": f"<{m.relationships['HAS_TARGET'].iri}>", "unit": f"<{target['unit'].iri}>",
+            "value": f"<{target['value'].iri}>", "from": f"<{link.from_iri}>", "to": f"<{link.to_iri}>",
+            "review": f"<{m.relationships['IMPLEMENTS'].properties['review'].iri}>",
+            "task_doc": f"<{m.nodes['Task'].properties['doc_id'].iri}>", "document": f"<{document.class_iri}>",
+            "doc_id": f"<{document.properties['doc_id'].iri}>", "level": f"<{document.properties['level'].iri}>",
+        }
+
+    def refresh_text(self) -> str:
+        """One update: remove every value, count them again from the stored links, and write the mark. The
+        pattern is the query's (same pairs, same level of the lower document)."""
+        t = self._terms
+        return (f"DELETE WHERE {{ ?task {t['change']} ?k }} ;\n"
+                f"INSERT {{ ?higher {t['change']} ?k }} WHERE {{\n"
+                f" SELECT ?higher (CONCAT(?review_level, \"|\", STR(COUNT(*)), \"|\", ?unit) AS ?k) WHERE {{\n"
+                f"  ?lt {t['restates']} ?ht . ?lt {t['unit']} ?unit ; {t['value']} ?lv . "
+                f"?ht {t['unit']} ?unit ; {t['value']} ?hv . FILTER(?lv != ?hv)\n"
+                f"  ?lower {t['has_target']} ?lt . ?higher {t['has_target']} ?ht .\n"
+                f"  ?link {t['from']} ?lower ; {t['to']} ?higher ; {t['review']} ?review .\n"
+                f"  ?lower {t['task_doc']} ?doc . ?d a {t['document']} ; {t['doc_id']} ?doc ; {t['level']} ?dl .\n"
+                f"  BIND(CONCAT(IF(?review, \"review\", \"confident\"), \"|\", "
+                f"IF(CONTAINS(?dl, \"+\"), STRBEFORE(?dl, \"+\"), ?dl)) AS ?review_level)\n"
+                f" }} GROUP BY ?higher ?review_level ?unit\n"
+                f"}} ;\n"
+                f"INSERT DATA {{ {sparql_term(self.kept.subject)} {sparql_term(self.kept.predicate)} "
+                f"{sparql_term(self.kept.object)} }}")
+
+
 def add_counts(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> None:
     """Add ``sign`` times ``more`` into ``counts`` (department -> [items, lead, support]), in place: the bulk
     loader adds every document's into one dict."""
@@ -110,4 +154,4 @@ def add_counts(counts: dict[str, list[int]], more: dict[str, list[int]], sign: i
         counts[dept] = [a + sign * b for a, b in zip(counts.get(dept, [0] * len(values)), values)]
 
 
-__all__ = ["CHUNK", "Totals", "add_counts"]
+__all__ = ["CHUNK", "TargetChanges", "Totals", "add_counts"]

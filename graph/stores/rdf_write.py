@@ -427,9 +427,10 @@ class NativeWriter:
 
     # -- links ---------------------------------------------------------------------------------------------
     def add_links(self, graph: PolicyGraph, replace: bool, state_quads: list[Quad] | None,
-                  state_subject: NamedNode) -> None:
+                  state_subject: NamedNode, then: str | None = None) -> None:
         """Links and the link state in one transaction: an ``extend`` when nothing needs removing, else one
-        update (a full re-link removes every stored link; a rewritten link loses its old properties)."""
+        update (a full re-link removes every stored link; a rewritten link loses its old properties). ``then``:
+        an update to run after them in the same transaction (what is derived from the links)."""
         quads = [q for e in graph.edges.values() for q in edge_quads(e, self.m)]
         delete: list[Quad] = []
         whole: list[str] = []
@@ -449,12 +450,12 @@ class NativeWriter:
             quads.extend(state_quads)
         new = set(quads)
         delete = [q for q in delete if q not in new]
-        if not whole and not delete:
+        if not whole and not delete and then is None:
             if quads:
                 self.store.extend(quads)
         else:
             text = update_text(delete, quads)
-            self.store.update(" ;\n".join(whole + ([text] if text else [])))
+            self.store.update(" ;\n".join(whole + ([text] if text else []) + ([then] if then else [])))
         self._wrote(len(quads))
 
     # -- reading a batch of documents (cascade linking) ------------------------------------------------------
