@@ -44,7 +44,7 @@ def store_params(query: CannedQuery, language: str, values: dict[str, Any]) -> d
     return out
 
 
-_LIMIT_SLOT = re.compile(r"[?$]limit\b")
+_LIMIT = re.compile(r"[?$]limit\b")
 
 
 def query_text(query: CannedQuery, language: str, values: dict[str, Any]) -> str:
@@ -54,10 +54,10 @@ def query_text(query: CannedQuery, language: str, values: dict[str, Any]) -> str
     up to it). Everything else is bound by the store."""
     text = query.text(language)
     limit = values.get(LIMIT)
-    if language == "sparql" and _LIMIT_SLOT.search(text):
+    if language == "sparql" and _LIMIT.search(text):
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise QueryError(f"{query.name}: parameter 'limit' must be a whole number, got {limit!r}")
-        text = _LIMIT_SLOT.sub(str(int(limit)), text)
+        text = _LIMIT.sub(str(int(limit)), text)
     return text
 
 

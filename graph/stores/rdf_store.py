@@ -376,8 +376,7 @@ class OxigraphStore(SparqlGraphStore):
                 raise StoreError(f"the Oxigraph store at {self.path} was linked by an older policykg (no target "
                                  "changes kept); run any writing command on it once (e.g. `policykg link --store "
                                  f"{self.path}`) to add them")
-            self._store.update(self.target_changes.refresh_text())
-            self._written()
+            self._update(self.target_changes.refresh_text())
 
     def _lacks_totals(self) -> bool:
         t = self.totals
@@ -386,10 +385,8 @@ class OxigraphStore(SparqlGraphStore):
 
     def _lacks_target_changes(self) -> bool:
         kept = self.target_changes.kept
-        if next(self._store.quads_for_pattern(kept.subject, kept.predicate, None), None) is not None:
-            return False
-        state = next(self._store.quads_for_pattern(kept.subject, self._state_terms()[1], None), None)
-        return completes_links(None if state is None else json.loads(state.object.value))
+        has_mark = next(self._store.quads_for_pattern(kept.subject, kept.predicate, None), None) is not None
+        return not has_mark and completes_links(self.link_state())
 
     @property
     def writer(self):

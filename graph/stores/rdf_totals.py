@@ -13,6 +13,9 @@ store without totals gets them when opened for writing. Neo4j sums the per-docum
 
 Pairs of departments have no totals: 56,000 pair totals at 100,000 tasks cost 2.2 quads per task and most of the
 totals' write time, for `co-responsibility` 2,189 -> 1,815 ms, still over its target (measured, then dropped).
+
+``TargetChanges``: the other store-wide counts, of the links' changed target pairs per higher task, rebuilt
+with each completed link run, that `target-changes` cuts its page on.
 """
 from __future__ import annotations
 
