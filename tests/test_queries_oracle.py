@@ -134,8 +134,8 @@ def test_cases_find_rows_and_find_none():
         assert any(answer(MINI, q, p) for q, p in CASES if q == name), name
 
 
-def _graph() -> PolicyGraph:
-    data = yaml.safe_load((FIXTURES / "mini_graph.yaml").read_text(encoding="utf-8"))
+def _graph(data: dict | None = None) -> PolicyGraph:
+    data = data or yaml.safe_load((FIXTURES / "mini_graph.yaml").read_text(encoding="utf-8"))
     g = PolicyGraph()
     for n in data["nodes"]:
         g.add_node(Node(n["id"], n["label"], n["props"], n.get("doc")))
@@ -144,8 +144,8 @@ def _graph() -> PolicyGraph:
     return g
 
 
-def _fill(store) -> None:
-    g = _graph()
+def _fill(store, data: dict | None = None) -> None:
+    g = _graph(data)
     for n in sorted(g.nodes_by_label("Document"), key=lambda n: n.props["doc_id"]):
         store.replace_document(n.props["doc_id"], n.props["sha256"], g)
 
@@ -186,3 +186,48 @@ def test_oxigraph_gives_the_oracles_rows(name, params, oxigraph):
 def test_neo4j_gives_the_oracles_rows(name, params, neo4j):
     _known(name)
     assert run(REGISTRY.get(name), neo4j, params).rows == answer(MINI, name, params)
+
+
+# Documents whose ids share their first fifteen characters (what the listings sort on first): their rows interleave
+# in task order, so a listing that picks whole documents before the limit must pick both together. A copy of the
+# national document comes after them (a second group with targets, so that the cut between groups is tried).
+SHARED_HEAD = {"nat": "policy-lists-20-nat", "js": "policy-lists-20-js", "ln": "policy-lists-19-ln",
+               "copy": "policy-lists-21-nat"}
+
+
+def _with_shared_heads(tmp_path: Path) -> Path:
+    data = yaml.safe_load((FIXTURES / "mini_graph.yaml").read_text(encoding="utf-8"))
+    copied = {n["id"]: n["id"].replace("nat", "copy", 1) for n in data["nodes"] if n.get("doc") == "nat"}
+    for n in [n for n in data["nodes"] if n["id"] in copied]:
+        props = {**n["props"], "doc_id": "copy"} if "doc_id" in n["props"] else dict(n["props"])
+        if "sha256" in props:
+            props["sha256"] = "copy of " + props["sha256"]
+        data["nodes"].append({**n, "id": copied[n["id"]], "doc": "copy", "props": props})
+    data["edges"] += [[copied[s], rel, copied.get(t, t)] for s, rel, t in data["edges"] if s in copied]
+    for n in data["nodes"]:
+        if n.get("doc") in SHARED_HEAD:
+            n["doc"] = SHARED_HEAD[n["doc"]]
+        if n["props"].get("doc_id") in SHARED_HEAD:
+            n["props"]["doc_id"] = SHARED_HEAD[n["props"]["doc_id"]]
+    path = tmp_path / "mini_shared_heads.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_targets_pages_across_documents_sharing_their_first_characters(tmp_path):
+    """Every limit from 1 past the last row, with and without a unit or a document: the oracle's rows."""
+    path = _with_shared_heads(tmp_path)
+    mini, data = Mini(path), yaml.safe_load(path.read_text(encoding="utf-8"))
+    store = OxigraphStore(tmp_path / "kg")
+    _fill(store, data)
+    everything = answer(mini, "targets", {"limit": 1000})
+    nat, js, copy = SHARED_HEAD["nat"], SHARED_HEAD["js"], SHARED_HEAD["copy"]
+    assert [r[0] for r in everything] == [nat, nat, js, nat, js, copy, copy, copy]
+    tried = 0
+    for filters in ({}, {"unit": "所"}, {"unit": "个"}, {"unit": "%"}, {"document": js}):
+        for limit in range(1, len(answer(mini, "targets", {**filters, "limit": 1000})) + 2):
+            params = {**filters, "limit": limit}
+            assert run(REGISTRY.get("targets"), store, params).rows == answer(mini, "targets", params), params
+            tried += 1
+    assert tried == 21
+    store.close()

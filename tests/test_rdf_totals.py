@@ -75,3 +75,51 @@ def test_a_store_written_before_totals_gets_them_when_opened_for_writing(example
     store = OxigraphStore(tmp_path / "kg")
     assert stored(store) == counted(whole)
     store.close()
+
+
+# -- the documents' target counts per unit (summaries.target_counts), which `targets` picks its page from --------
+
+def targets_counted(graph: PolicyGraph) -> dict[str, set[str]]:
+    """From the HAS_TARGET edges: document id -> {"<targets>|<unit>"}."""
+    per_doc: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for e in graph.edges.values():
+        if e.type == "HAS_TARGET":
+            per_doc[graph.nodes[e.source].props["doc_id"]][graph.nodes[e.target].props.get("unit") or ""] += 1
+    return {doc: {f"{n}|{unit}" for unit, n in units.items()} for doc, units in per_doc.items()}
+
+
+def targets_stored(store: OxigraphStore) -> dict[str, set[str]]:
+    rows = store._select(f"SELECT ?doc ?c WHERE {{ ?d <{PK}targetCount> ?c ; "
+                         f"<http://purl.org/dc/terms/identifier> ?doc }}").rows
+    out: dict[str, set[str]] = defaultdict(set)
+    for doc, count in rows:
+        out[doc].add(count)
+    return dict(out)
+
+
+def test_target_counts_of_written_and_bulk_loaded_documents(examples, tmp_path):
+    documents, whole = examples
+    expected = targets_counted(whole)
+    assert len(expected) == 5 and sum(int(c.split("|")[0]) for cs in expected.values() for c in cs) > 100
+    store = OxigraphStore(tmp_path / "kg")
+    store.write_documents(documents)
+    assert targets_stored(store) == expected
+    store.close()
+    store = OxigraphStore(tmp_path / "bulk")
+    store.bulk_load(iter(documents))
+    assert targets_stored(store) == expected
+    store.close()
+
+
+def test_a_store_written_before_target_counts_gets_them_when_opened_for_writing(examples, tmp_path):
+    documents, whole = examples
+    store = OxigraphStore(tmp_path / "kg")
+    store.write_documents(documents)
+    store._store.update(f"DELETE WHERE {{ ?d <{PK}targetCount> ?o }}")
+    store.close()
+    shutil.rmtree(tmp_path / "kg" / rdf_snapshots.FOLDER)
+    with pytest.raises(StoreError, match="no target counts per document"):
+        OxigraphStore(tmp_path / "kg", read_only=True)
+    store = OxigraphStore(tmp_path / "kg")
+    assert targets_stored(store) == targets_counted(whole)
+    store.close()

@@ -23,7 +23,7 @@ from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_codec import bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term, to_term
-from policykg.graph.stores.rdf_totals import TargetChanges, Totals
+from policykg.graph.stores.rdf_totals import TargetChanges, Totals, target_counts_text
 from policykg.graph.stores.rdf_write import update_text
 from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
 from policykg.ontology.mapping import Mapping, load_mapping
@@ -360,28 +360,33 @@ class OxigraphStore(SparqlGraphStore):
                              "per document); ingest the documents again into a new folder (--store)")
         self._writer = None
         self._shared_cache = None
-        if self._lacks_totals():       # written before the store kept totals (rdf_totals): add them once
-            if read_only:
-                self._store = None
-                raise StoreError(f"the Oxigraph store at {self.path} was written by an older policykg (no store-wide "
-                                 "totals); run any writing command on it once (e.g. `policykg link --store "
-                                 f"{self.path}`) to add them")
-            self.writer.refresh_all_totals()
-            self._written()
         if not read_only and self.writer.add_missing_key_pieces():   # written before departments had them
             self._written()
-        if self._lacks_target_changes():       # linked before the store kept them (rdf_totals.TargetChanges)
+        # what a store written or linked by an older policykg lacks: its first writer adds it, a reader is refused
+        for lacks, what, add in (
+                (self._lacks_totals, "written by an older policykg (no store-wide totals)",
+                 lambda: (self.writer.refresh_all_totals(), self._written())),
+                (self._lacks_target_counts, "written by an older policykg (no target counts per document)",
+                 lambda: self._update(target_counts_text(self.m))),
+                (self._lacks_target_changes, "linked by an older policykg (no target changes kept)",
+                 lambda: self._update(self.target_changes.refresh_text()))):
+            if not lacks():
+                continue
             if read_only:
                 self._store = None
-                raise StoreError(f"the Oxigraph store at {self.path} was linked by an older policykg (no target "
-                                 "changes kept); run any writing command on it once (e.g. `policykg link --store "
-                                 f"{self.path}`) to add them")
-            self._update(self.target_changes.refresh_text())
+                raise StoreError(f"the Oxigraph store at {self.path} was {what}; run any writing command on it "
+                                 f"once (e.g. `policykg link --store {self.path}`) to add them")
+            add()
 
     def _lacks_totals(self) -> bool:
         t = self.totals
         summarised = next(self._store.quads_for_pattern(None, t.of, None), None) is not None
         return summarised and next(self._store.quads_for_pattern(None, t.sums[0][1], None), None) is None
+
+    def _lacks_target_counts(self) -> bool:
+        has = self.m.relationships["HAS_TARGET"].iri, self.m.summary_props["Document"]["target_counts"].iri
+        targets, counts = (next(self._store.quads_for_pattern(None, NamedNode(p), None), None) for p in has)
+        return targets is not None and counts is None
 
     def _lacks_target_changes(self) -> bool:
         kept = self.target_changes.kept

@@ -15,7 +15,8 @@ Pairs of departments have no totals: 56,000 pair totals at 100,000 tasks cost 2.
 totals' write time, for `co-responsibility` 2,189 -> 1,815 ms, still over its target (measured, then dropped).
 
 ``TargetChanges``: the other store-wide counts, of the links' changed target pairs per higher task, rebuilt
-with each completed link run, that `target-changes` cuts its page on.
+with each completed link run, that `target-changes` cuts its page on. ``target_counts_text``: the documents'
+per-unit target counts, for a store written before the writers kept them.
 """
 from __future__ import annotations
 
@@ -150,6 +151,21 @@ class TargetChanges:
                 f"{sparql_term(self.kept.object)} }}")
 
 
+def target_counts_text(m: Mapping) -> str:
+    """One update giving every document the per-unit target counts (``summaries.properties.Document.
+    target_counts``) that its writer computes (summaries.target_counts): for a store written before them."""
+    document, target = m.nodes["Document"], m.nodes["Target"].properties
+    count = sparql_term(NamedNode(m.summary_props["Document"]["target_counts"].iri))
+    return (f"INSERT {{ ?d {count} ?k }} WHERE {{\n"
+            f" SELECT ?d (CONCAT(STR(COUNT(DISTINCT ?tg)), \"|\", ?unit) AS ?k) WHERE {{\n"
+            f"  ?d a <{document.class_iri}> ; <{document.properties['doc_id'].iri}> ?doc .\n"
+            f"  ?t <{m.nodes['Task'].properties['doc_id'].iri}> ?doc ; <{m.relationships['HAS_TARGET'].iri}> ?tg .\n"
+            f"  ?tg <{target['text'].iri}> ?text . OPTIONAL {{ ?tg <{target['unit'].iri}> ?own_unit }}\n"
+            f"  BIND(COALESCE(?own_unit, \"\") AS ?unit)\n"
+            f" }} GROUP BY ?d ?unit\n"
+            f"}}")
+
+
 def add_counts(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> None:
     """Add ``sign`` times ``more`` into ``counts`` (department -> [items, lead, support]), in place: the bulk
     loader adds every document's into one dict."""
@@ -157,4 +173,4 @@ def add_counts(counts: dict[str, list[int]], more: dict[str, list[int]], sign: i
         counts[dept] = [a + sign * b for a, b in zip(counts.get(dept, [0] * len(values)), values)]
 
 
-__all__ = ["CHUNK", "TargetChanges", "Totals", "add_counts"]
+__all__ = ["CHUNK", "TargetChanges", "Totals", "add_counts", "target_counts_text"]

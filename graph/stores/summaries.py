@@ -13,7 +13,8 @@ section of mapping.yaml:
 - PairSummary, per pair of departments named on the same items (lead or support; the department with the smaller
   id first): the distinct items naming both;
 
-and on each task the number of departments it names (``department_count``, a task property).
+and on each task the number of departments it names (``department_count``, a task property); on the document, its
+targets counted per unit (``target_counts``).
 
 An item belongs to one document, so a document's counts add up across documents: a question over the whole
 store sums the summaries (Neo4j), or reads the totals the RDF stores keep of those sums (graph/stores/rdf_totals.py);
@@ -109,6 +110,17 @@ def department_counts(sub: PolicyGraph, doc: str) -> dict[str, int]:
     return {task: len(depts) for task, depts in named.items()}
 
 
+def target_counts(sub: PolicyGraph, doc: str) -> list[str]:
+    """Per unit of the document's tasks' targets (those with a text, what a listing shows), how many:
+    ``"<targets>|<unit>"``, ``""`` standing for no unit; sorted."""
+    per_unit: dict[str, int] = defaultdict(int)
+    for e in sub.edges.values():
+        target = sub.nodes.get(e.target)
+        if e.type == "HAS_TARGET" and e.doc == doc and target is not None and target.props.get("text"):
+            per_unit[target.props.get("unit") or ""] += 1
+    return [f"{n}|{unit}" for unit, n in sorted(per_unit.items())]
+
+
 SORT_KEY_CHARS = 5      # five characters: at most 15 bytes in UTF-8 (BMP), what Oxigraph keeps inline
 
 
@@ -145,6 +157,8 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
             extra.update(key_pieces(node.props.get("key"), KEY_PIECES))
         elif node.label == "Document" and node.doc == doc:
             extra.update(key_pieces(node.props.get("doc_id"), ID_PIECES))
+            if target_units := target_counts(sub, doc):
+                extra["target_counts"] = target_units
         if extra:
             node = Node(node.id, node.label, {**node.props, **extra}, doc=node.doc)
         out.nodes[node.id] = node
@@ -158,4 +172,4 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
 
 
 __all__ = ["ID_PIECES", "KEY_PIECES", "document_summaries", "department_counts", "department_pairs", "key_pieces",
-           "sort_key", "summary_id", "with_summaries"]
+           "sort_key", "summary_id", "target_counts", "with_summaries"]
