@@ -360,10 +360,10 @@ class OxigraphStore(SparqlGraphStore):
                              "per document); ingest the documents again into a new folder (--store)")
         self._writer = None
         self._shared_cache = None
-        if not read_only and self.writer.add_missing_key_pieces():   # written before departments had them
-            self._written()
         # what a store written or linked by an older policykg lacks: its first writer adds it, a reader is refused
         for lacks, what, add in (
+                (self._lacks_key_pieces, "written by an older policykg (no sort keys on departments)",
+                 lambda: (self.writer.add_missing_key_pieces(), self._written())),
                 (self._lacks_totals, "written by an older policykg (no store-wide totals)",
                  lambda: (self.writer.refresh_all_totals(), self._written())),
                 (self._lacks_target_counts, "written by an older policykg (no target counts per document)",
@@ -382,6 +382,12 @@ class OxigraphStore(SparqlGraphStore):
         t = self.totals
         summarised = next(self._store.quads_for_pattern(None, t.of, None), None) is not None
         return summarised and next(self._store.quads_for_pattern(None, t.sums[0][1], None), None) is None
+
+    def _lacks_key_pieces(self) -> bool:
+        """Departments without their key's sort pieces: a store has them on all departments or on none."""
+        has = self.m.nodes["Department"].properties["key"].iri, self.m.summary_props["Department"]["key_piece"].iri
+        keys, pieces = (next(self._store.quads_for_pattern(None, NamedNode(p), None), None) for p in has)
+        return keys is not None and pieces is None
 
     def _lacks_target_counts(self) -> bool:
         has = self.m.relationships["HAS_TARGET"].iri, self.m.summary_props["Document"]["target_counts"].iri
