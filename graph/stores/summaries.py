@@ -157,8 +157,8 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
             extra.update(key_pieces(node.props.get("key"), KEY_PIECES))
         elif node.label == "Document" and node.doc == doc:
             extra.update(key_pieces(node.props.get("doc_id"), ID_PIECES))
-            if target_units := target_counts(sub, doc):
-                extra["target_counts"] = target_units
+            if counts_by_unit := target_counts(sub, doc):
+                extra["target_counts"] = counts_by_unit
         if extra:
             node = Node(node.id, node.label, {**node.props, **extra}, doc=node.doc)
         out.nodes[node.id] = node
