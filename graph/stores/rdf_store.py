@@ -378,21 +378,22 @@ class OxigraphStore(SparqlGraphStore):
                                  f"once (e.g. `policykg link --store {self.path}`) to add them")
             add()
 
+    def _has_without(self, present: str, absent: str) -> bool:
+        """Some quad has predicate ``present`` and none has ``absent`` (each kept on all its nodes or on none)."""
+        def used(iri: str) -> bool:
+            return next(self._store.quads_for_pattern(None, NamedNode(iri), None), None) is not None
+        return used(present) and not used(absent)
+
     def _lacks_totals(self) -> bool:
-        t = self.totals
-        summarised = next(self._store.quads_for_pattern(None, t.of, None), None) is not None
-        return summarised and next(self._store.quads_for_pattern(None, t.sums[0][1], None), None) is None
+        return self._has_without(self.totals.of.value, self.totals.sums[0][1].value)
 
     def _lacks_key_pieces(self) -> bool:
-        """Departments without their key's sort pieces: a store has them on all departments or on none."""
-        has = self.m.nodes["Department"].properties["key"].iri, self.m.summary_props["Department"]["key_piece"].iri
-        keys, pieces = (next(self._store.quads_for_pattern(None, NamedNode(p), None), None) for p in has)
-        return keys is not None and pieces is None
+        return self._has_without(self.m.nodes["Department"].properties["key"].iri,
+                                 self.m.summary_props["Department"]["key_piece"].iri)
 
     def _lacks_target_counts(self) -> bool:
-        has = self.m.relationships["HAS_TARGET"].iri, self.m.summary_props["Document"]["target_counts"].iri
-        targets, counts = (next(self._store.quads_for_pattern(None, NamedNode(p), None), None) for p in has)
-        return targets is not None and counts is None
+        return self._has_without(self.m.relationships["HAS_TARGET"].iri,
+                                 self.m.summary_props["Document"]["target_counts"].iri)
 
     def _lacks_target_changes(self) -> bool:
         kept = self.target_changes.kept
