@@ -25,6 +25,7 @@ from policykg.queries.registry import Registry
 from policykg.queries.runner import run
 
 from processes import stop_process
+from test_rdf_totals import counted as counted_totals, stored as stored_totals
 
 ROOT = Path(__file__).resolve().parents[1]
 JARS = ROOT / "tests" / "sparql-server" / "target" / "dependency"
@@ -137,6 +138,8 @@ def test_reingest_is_unchanged_and_replace_touches_one_document(remote, local, r
     pick = lambda lines: [x for x in lines if x in others]
     assert pick(after) == pick(before) == sorted(others) and others
     assert remote.counts()["Task"] == 247 - len(results[0].tasks) + 3
+    # the store-wide totals of departments and pairs follow the replaced document (recomputed in its update)
+    assert stored_totals(remote) == counted_totals(build([changed, *results[1:]])) != counted_totals(build(results))
 
 
 def test_updates_refused_and_hostile_text_round_trips(remote, results):

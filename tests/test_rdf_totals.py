@@ -1,7 +1,8 @@
-"""Store-wide department totals on the embedded store (graph/stores/rdf_totals.py): after every way of writing — batches of
-new documents, a replaced document that drops departments, the bulk loader, a store written before totals —
-they equal what the stored graph's LEAD / SUPPORT edges give when counted directly (the oracle below counts
-edges; it never reads a summary). A replaced document that drops departments: test_rdf_store.py."""
+"""Store-wide totals of departments and of pairs of departments on the embedded store (graph/stores/rdf_totals.py):
+after every way of writing — batches of new documents, a replaced document that drops departments, the bulk
+loader, a store written before totals — they equal what the stored graph's LEAD / SUPPORT edges give when
+counted directly (the oracle below counts edges; it never reads a summary). A replaced document that drops
+departments: test_rdf_store.py; the SPARQL endpoint's totals, the same quads as these: test_rdf_store_fuseki.py."""
 from __future__ import annotations
 
 import shutil
@@ -28,18 +29,33 @@ def examples():
 
 
 def counted(graph: PolicyGraph) -> dict:
-    """From the edges: department -> (items naming it, led, supported)."""
-    lead, support = defaultdict(set), defaultdict(set)
+    """From the edges: department -> (items naming it, led, supported); (department, department), the smaller id
+    first -> (items naming both,)."""
+    lead, support, named = defaultdict(set), defaultdict(set), defaultdict(set)
     for e in graph.edges.values():
         if e.type in ("LEAD", "SUPPORT"):
             (lead if e.type == "LEAD" else support)[e.target].add(e.source)
-    return {d: (len(lead[d] | support[d]), len(lead[d]), len(support[d])) for d in {*lead, *support}}
+            named[e.source].add(e.target)
+    out: dict = {d: (len(lead[d] | support[d]), len(lead[d]), len(support[d])) for d in {*lead, *support}}
+    shared: dict = defaultdict(int)
+    for departments in named.values():
+        for a in departments:
+            for b in departments:
+                if a < b:
+                    shared[(a, b)] += 1
+    return out | {pair: (n,) for pair, n in shared.items()}
 
 
 def stored(store: OxigraphStore) -> dict:
     rows = store._select(f"SELECT ?d ?i ?l ?s WHERE {{ ?d <{PK}totalItems> ?i "
                          f"OPTIONAL {{ ?d <{PK}totalLead> ?l }} OPTIONAL {{ ?d <{PK}totalSupport> ?s }} }}").rows
-    return {store.m.node_id(d): (i, l or 0, s or 0) for d, i, l, s in rows}
+    pairs = store._select(f"SELECT ?a ?b ?n WHERE {{ ?t <{PK}totalFirst> ?a ; <{PK}totalSecond> ?b ; "
+                          f"<{PK}pairTotal> ?n }}").rows
+    # a pair total is whole (its two ends and its count) or absent
+    assert all(len(store._select(f"SELECT ?t WHERE {{ ?t <{PK}{p}> ?x }}").rows) == len(pairs)
+               for p in ("totalFirst", "totalSecond", "pairTotal"))
+    return ({store.m.node_id(d): (i, l or 0, s or 0) for d, i, l, s in rows}
+            | {(store.m.node_id(a), store.m.node_id(b)): (n,) for a, b, n in pairs})
 
 
 def test_totals_after_batches_of_new_documents(examples, tmp_path):
@@ -47,9 +63,12 @@ def test_totals_after_batches_of_new_documents(examples, tmp_path):
     store = OxigraphStore(tmp_path / "kg")
     store.write_documents(documents[:3])
     store.write_documents(documents[3:])
-    departments = stored(store)
-    assert departments == counted(whole)
-    assert len(departments) > 100 and max(n for n, _l, _s in departments.values()) > 40
+    totals = stored(store)
+    assert totals == counted(whole)
+    departments = [v for k, v in totals.items() if isinstance(k, str)]
+    pairs = [n for k, (n, *_rest) in totals.items() if isinstance(k, tuple)]
+    assert len(departments) > 100 and max(n for n, _l, _s in departments) > 40
+    assert len(pairs) > 300 and max(pairs) > 10
     store.close()
 
 
@@ -65,12 +84,28 @@ def test_a_store_written_before_totals_gets_them_when_opened_for_writing(example
     documents, whole = examples
     store = OxigraphStore(tmp_path / "kg")
     store.write_documents(documents)
-    store._store.update(f"DELETE WHERE {{ ?d <{PK}totalItems> ?o }} ; DELETE WHERE {{ ?d <{PK}totalLead> ?o }} ; "
-                        f"DELETE WHERE {{ ?d <{PK}totalSupport> ?o }}")
+    store._store.update(" ; ".join(f"DELETE WHERE {{ ?d <{PK}{p}> ?o }}" for p in (
+        "totalItems", "totalLead", "totalSupport", "pairTotal", "totalFirst", "totalSecond")))
     assert stored(store) == {}
     store.close()
     shutil.rmtree(tmp_path / "kg" / rdf_snapshots.FOLDER)    # nor did an older policykg publish snapshots
     with pytest.raises(StoreError, match="older policykg"):
+        OxigraphStore(tmp_path / "kg", read_only=True)
+    store = OxigraphStore(tmp_path / "kg")
+    assert stored(store) == counted(whole)
+    store.close()
+
+
+def test_a_store_written_before_pair_totals_gets_them_when_opened_for_writing(examples, tmp_path):
+    documents, whole = examples
+    store = OxigraphStore(tmp_path / "kg")
+    store.write_documents(documents)
+    store._store.update(" ; ".join(f"DELETE WHERE {{ ?t <{PK}{p}> ?o }}"
+                                   for p in ("pairTotal", "totalFirst", "totalSecond")))
+    assert all(isinstance(k, str) for k in stored(store))
+    store.close()
+    shutil.rmtree(tmp_path / "kg" / rdf_snapshots.FOLDER)
+    with pytest.raises(StoreError, match="no store-wide totals"):
         OxigraphStore(tmp_path / "kg", read_only=True)
     store = OxigraphStore(tmp_path / "kg")
     assert stored(store) == counted(whole)

@@ -119,18 +119,24 @@ class SparqlGraphStore:
         sub = graph.written_subgraph(doc)
         owned, shared = document_quads(sub, doc, self.m)
         candidates = self._orphan_candidates(doc) if previous is not None else []
-        departments = self.totals.named_in(owned)
+        departments, pairs = self.totals.named_in(owned)
         if previous is not None:       # and those the stored version named
-            departments |= self._summarised(doc)
+            old_departments, old_pairs = self._summarised(doc)
+            departments |= old_departments
+            pairs |= old_pairs
         text = self._replace_text(doc, owned, shared, previous is not None, candidates)
-        self._update(" ;\n".join([text, *self.totals.refresh_texts(departments)]))
+        self._update(" ;\n".join([text, *self.totals.refresh_texts(departments, pairs)]))
         return WriteOutcome(doc, "added" if previous is None else "replaced")
 
-    def _summarised(self, doc: str) -> set[str]:
-        """The departments the stored summaries of ``doc`` count."""
-        doc_id = sparql_term(NamedNode(self.m.summary_nodes["DepartmentSummary"].properties["doc_id"].iri))
-        return {r[0] for r in self._select(
-            f"SELECT ?d WHERE {{ ?s {doc_id} {sparql_term(Literal(doc))} ; {sparql_term(self.totals.of)} ?d }}").rows}
+    def _summarised(self, doc: str) -> tuple[set[str], set[tuple[str, str]]]:
+        """The departments and the pairs the stored summaries of ``doc`` count."""
+        t = self.totals
+        of_doc = (f"?s {sparql_term(NamedNode(self.m.summary_nodes['DepartmentSummary'].properties['doc_id'].iri))} "
+                  f"{sparql_term(Literal(doc))}")
+        departments = {r[0] for r in self._select(f"SELECT ?d WHERE {{ {of_doc} ; {sparql_term(t.of)} ?d }}").rows}
+        pairs = {(a, b) for a, b in self._select(
+            f"SELECT ?a ?b WHERE {{ {of_doc} ; {sparql_term(t.first)} ?a ; {sparql_term(t.second)} ?b }}").rows}
+        return departments, pairs
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         """Cross-document edges and their link nodes; a link written again loses its old properties first.
@@ -220,9 +226,10 @@ class SparqlGraphStore:
         """Remove those candidates that no document's node reaches any more (directly or as a parent)."""
         values = " ".join(map(sparql_term, candidates))
         owned = f"FILTER NOT EXISTS {{ ?s a ?sc . VALUES ?sc {{ {self._shared_classes()} }} }}"
+        pair_total = ", ".join(map(sparql_term, self.totals.total_ends))    # a pair total follows the summaries
         return (f"DELETE {{ ?n ?p ?o }} WHERE {{ "
                 f"{{ SELECT ?n WHERE {{ VALUES ?n {{ {values} }} "
-                f"FILTER NOT EXISTS {{ ?s ?q ?n . {owned} }} "
+                f"FILTER NOT EXISTS {{ ?s ?q ?n . FILTER(?q NOT IN ({pair_total})) {owned} }} "
                 f"FILTER NOT EXISTS {{ ?root ({self._shared_path()})+ ?n . ?s ?q ?root . {owned} }} }} }} "
                 f"?n ?p ?o }}")
 
@@ -385,7 +392,9 @@ class OxigraphStore(SparqlGraphStore):
         return used(present) and not used(absent)
 
     def _lacks_totals(self) -> bool:
-        return self._has_without(self.totals.of.value, self.totals.sums[0][1].value)
+        t = self.totals
+        return (self._has_without(t.of.value, t.sums[0][1].value)
+                or self._has_without(t.first.value, t.pair_total.value))
 
     def _lacks_key_pieces(self) -> bool:
         return self._has_without(self.m.nodes["Department"].properties["key"].iri,

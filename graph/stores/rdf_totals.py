@@ -1,18 +1,21 @@
-"""Store-wide totals on the RDF stores, so that the ranking of departments over the whole store
-(top-departments) reads one value per department instead of summing every document's department summary
-(graph/stores/summaries.py) at question time: at 100,000 tasks, 29,000 departments against 82,000 summaries.
+"""Store-wide totals on the RDF stores, so that a ranking over the whole store reads one value per department or
+pair of departments instead of summing every document's summaries (graph/stores/summaries.py) at question time:
+at 100,000 tasks, 29,000 department totals against 82,000 summaries (top-departments) and 56,000 pair totals
+against 161,000 pair summaries (co-responsibility).
 
-Per department, on the Department node itself (``summaries.properties.Department`` in mapping.yaml): the sums of
-its per-document summaries' items, lead and support counts. Oxigraph's native writer adds to them, right after
-the documents' own transaction, what the write changed: the written documents' summaries minus those of the
-versions they replace (``counts_in``, ``changes``: a few look-ups per department touched, whatever the store's
-size). A SPARQL endpoint recomputes the totals of the departments a document touched from the stored summaries,
-in the same update as the document (``refresh_texts``). The Fuseki tests hold the two to the same answers; a
-store without totals gets them when opened for writing. Neo4j sums the per-document summaries at question time
-(fast enough there, see the README's national-scale table).
+- per department, on the Department node itself (``summaries.properties.Department`` in mapping.yaml): the sums
+  of its per-document summaries' items, lead and support counts;
+- per pair of departments, a pair total: a PairSummary node of no document (``pair_iri``), with its ends
+  (TOTAL_FIRST, TOTAL_SECOND) and the sum of the pair's shared items (``total``); it exists while that sum is
+  not zero. Its ends are no reference that keeps a department alive (the writers' orphan checks skip them).
 
-Pairs of departments have no totals: 56,000 pair totals at 100,000 tasks cost 2.2 quads per task and most of the
-totals' write time, for `co-responsibility` 2,189 -> 1,815 ms, still over its target (measured, then dropped).
+Oxigraph's native writer adds to them, right after the documents' own transaction, what the write changed: the
+written documents' summaries minus those of the versions they replace (``counts_in``, ``changes``: a few look-ups
+per department or pair touched, whatever the store's size). A SPARQL endpoint recomputes the totals of the
+departments and pairs a document touched from the stored summaries, in the same update as the document
+(``refresh_texts``). The Fuseki tests hold the two to the same answers; a store without totals gets them when
+opened for writing. Neo4j sums the per-document summaries at question time (fast enough there, see the README's
+national-scale table).
 
 ``TargetChanges``: the other store-wide counts, of the links' changed target pairs per higher task, rebuilt
 with each completed link run, that `target-changes` cuts its page on. ``target_counts_text``: the documents'
@@ -20,6 +23,7 @@ per-unit target counts, for a store written before the writers kept them.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Callable, Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -27,51 +31,73 @@ from pyoxigraph import Literal, NamedNode, Quad
 from policykg.graph.stores.rdf_codec import sparql_term
 from policykg.ontology.mapping import Mapping
 
-CHUNK = 2_000       # departments per update text
+CHUNK = 2_000       # departments or pairs per update text
 _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+# What a write adds to the totals: department IRI -> [items, lead, support]; (first, second) IRIs -> [shared]
+Counts = dict[str | tuple[str, str], list[int]]
 
 
 class Totals:
-    """The mapping's terms for the department totals, and how to bring them up to date."""
+    """The mapping's terms for the store-wide totals, and how to bring them up to date."""
 
     def __init__(self, m: Mapping) -> None:
         self.m = m
-        summary = m.summary_nodes["DepartmentSummary"]
+        summary, pair = m.summary_nodes["DepartmentSummary"], m.summary_nodes["PairSummary"]
         on_department = m.summary_props["Department"]
         self.of = NamedNode(m.summary_rels["SUMMARIZES"].iri)
         # (summed predicate, total's predicate, the total's default: a total equal to it is not written)
         self.sums = [(NamedNode(summary.properties[name].iri), NamedNode(on_department[f"total_{name}"].iri),
                       on_department[f"total_{name}"].default) for name in ("items", "lead", "support")]
         self.on_department = {t for _p, t, _d in self.sums}
+        self.first = NamedNode(m.summary_rels["FIRST_OF_PAIR"].iri)
+        self.second = NamedNode(m.summary_rels["SECOND_OF_PAIR"].iri)
+        self.shared = NamedNode(pair.properties["shared"].iri)
+        self.pair_total = NamedNode(pair.properties["total"].iri)
+        self.total_ends = (NamedNode(m.summary_rels["TOTAL_FIRST"].iri), NamedNode(m.summary_rels["TOTAL_SECOND"].iri))
+        self.pair_predicates = (self.pair_total, *self.total_ends)
 
-    def named_in(self, quads: Iterable[Quad]) -> set[str]:
-        """The departments these summary quads count."""
-        return {q.object.value for q in quads if q.predicate == self.of}
+    def pair_iri(self, first: str, second: str) -> NamedNode:
+        """The pair total's node: a PairSummary of no document (no document has an empty id)."""
+        digest = hashlib.sha256(f"{first}\x1f{second}".encode()).hexdigest()[:24]
+        return NamedNode(self.m.node_iri(f"summary/pair//{digest}"))
 
-    def counts_in(self, quads: Iterable[Quad]) -> dict[str, list[int]]:
-        """What these summary quads count: department -> [items, lead, support]."""
+    def named_in(self, quads: Iterable[Quad]) -> tuple[set[str], set[tuple[str, str]]]:
+        """The departments and the pairs (first, second) these summary quads count."""
+        counts = self.counts_in(quads)
+        return {k for k in counts if isinstance(k, str)}, {k for k in counts if isinstance(k, tuple)}
+
+    def counts_in(self, quads: Iterable[Quad]) -> Counts:
+        """What these summary quads count (a document's or a replaced version's)."""
         by_subject: dict[str, dict[str, object]] = {}
         for q in quads:
             by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object
-        out: dict[str, list[int]] = {}
+        out: Counts = {}
         for values in by_subject.values():
             dept = values.get(self.of.value)
             if dept is not None:
                 add_counts(out, {dept.value: [int(values[p.value].value) if p.value in values else 0
                                               for p, _t, _d in self.sums]})
+            first, second = values.get(self.first.value), values.get(self.second.value)
+            if first is not None and second is not None:
+                add_counts(out, {(first.value, second.value): [int(values[self.shared.value].value)]})
         return out
 
-    def changes(self, current: Callable[[NamedNode, NamedNode], int], departments: dict[str, list[int]]
+    def changes(self, current: Callable[[NamedNode, NamedNode], int], counts: Counts
                 ) -> tuple[list[Quad], list[Quad], dict]:
-        """(quads to remove, quads to add, the new values by (department, predicate)) that add these changes of
-        the counts (new summaries minus the ones they replace) to the stored totals; ``current(node,
-        predicate)``: a stored total (0 when none). A total equal to its default is not written."""
+        """(quads to remove, quads to add, the new values by (node, predicate)) that add these changes of the
+        counts (new summaries minus the ones they replace) to the stored totals; ``current(node, predicate)``: a
+        stored total (0 when none). A total equal to its default is not written; a pair total of 0 goes with its
+        ends."""
         delete: list[Quad] = []
         insert: list[Quad] = []
         values: dict[tuple[NamedNode, NamedNode], int] = {}
-        for dept, change in sorted(departments.items()):
-            node = NamedNode(dept)
-            for (_p, t, d), add in zip(self.sums, change):
+        for key, change in sorted(counts.items(), key=lambda kv: kv[0] if isinstance(kv[0], tuple) else (kv[0],)):
+            if isinstance(key, tuple):
+                node, sums = self.pair_iri(*key), [(self.shared, self.pair_total, 0)]
+            else:
+                node, sums = NamedNode(key), self.sums
+            for (_p, t, d), add in zip(sums, change):
                 if not add:
                     continue
                 old = current(node, t)
@@ -80,15 +106,19 @@ class Totals:
                     delete.append(Quad(node, t, Literal(str(old), datatype=_INTEGER)))
                 if old + add != (d or 0):
                     insert.append(Quad(node, t, Literal(str(old + add), datatype=_INTEGER)))
+                if isinstance(key, tuple) and (old == 0) != (old + add == 0):   # a pair total comes or goes
+                    ends = [Quad(node, p, NamedNode(end)) for p, end in zip(self.total_ends, key)]
+                    (insert if old == 0 else delete).extend(ends)
         return delete, insert, values
 
-    def refresh_texts(self, departments: Iterable[str]) -> list[str]:
-        """Updates that recompute the totals of these departments (IRIs) from the stored summaries; a department
-        no summary counts any more loses its totals."""
-        departments = sorted(departments)
-        return [self._text(departments[i:i + CHUNK]) for i in range(0, len(departments), CHUNK)]
+    def refresh_texts(self, departments: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
+        """Updates that recompute the totals of these departments and pairs (IRIs) from the stored summaries; a
+        department or pair no summary counts any more loses its totals."""
+        departments, pairs = sorted(departments), sorted(pairs)
+        return ([self._department_text(departments[i:i + CHUNK]) for i in range(0, len(departments), CHUNK)]
+                + [self._pair_text(pairs[i:i + CHUNK]) for i in range(0, len(pairs), CHUNK)])
 
-    def _text(self, departments: list[str]) -> str:
+    def _department_text(self, departments: list[str]) -> str:
         values = " ".join(sparql_term(NamedNode(d)) for d in departments)
         predicates = " ".join(sparql_term(t) for _p, t, _d in self.sums)
         summed = " ".join(f"(SUM(COALESCE(?v{i}, 0)) AS ?sum{i})" for i in range(len(self.sums)))
@@ -104,6 +134,23 @@ class Totals:
                 f"      ?s {sparql_term(self.of)} ?d . {read}\n"
                 f"    }} GROUP BY ?d }}\n"
                 f"  {kept}\n"
+                f"}}")
+
+    def _pair_text(self, pairs: list[tuple[str, str]]) -> str:
+        rows = [(NamedNode(a), NamedNode(b), self.pair_iri(a, b)) for a, b in pairs]
+        ends = " ".join(f"({sparql_term(a)} {sparql_term(b)})" for a, b, _t in rows)
+        nodes = " ".join(f"({sparql_term(a)} {sparql_term(b)} {sparql_term(t)})" for a, b, t in rows)
+        first, second = (sparql_term(p) for p in self.total_ends)
+        # a pair no summary counts any more forms no group: its total is removed and not written again
+        return (f"DELETE {{ ?t ?p ?o }} WHERE {{ VALUES ?t {{ {' '.join(sparql_term(t) for _a, _b, t in rows)} }} "
+                f"?t ?p ?o }} ;\n"
+                f"INSERT {{ ?t {first} ?a ; {second} ?b ; {sparql_term(self.pair_total)} ?sum }} WHERE {{\n"
+                f"  {{ SELECT ?a ?b (SUM(?n) AS ?sum) WHERE {{\n"
+                f"      VALUES (?a ?b) {{ {ends} }}\n"
+                f"      ?s {sparql_term(self.first)} ?a ; {sparql_term(self.second)} ?b ; "
+                f"{sparql_term(self.shared)} ?n .\n"
+                f"    }} GROUP BY ?a ?b }}\n"
+                f"  VALUES (?a ?b ?t) {{ {nodes} }}\n"
                 f"}}")
 
 
@@ -166,11 +213,11 @@ def target_counts_text(m: Mapping) -> str:
             f"}}")
 
 
-def add_counts(counts: dict[str, list[int]], more: dict[str, list[int]], sign: int = 1) -> None:
-    """Add ``sign`` times ``more`` into ``counts`` (department -> [items, lead, support]), in place: the bulk
-    loader adds every document's into one dict."""
+def add_counts(counts: Counts, more: Counts, sign: int = 1) -> None:
+    """Add ``sign`` times ``more`` into ``counts``, in place: the bulk loader adds every document's into one
+    dict."""
     for dept, values in more.items():
         counts[dept] = [a + sign * b for a, b in zip(counts.get(dept, [0] * len(values)), values)]
 
 
-__all__ = ["CHUNK", "TargetChanges", "Totals", "add_counts", "target_counts_text"]
+__all__ = ["CHUNK", "Counts", "TargetChanges", "Totals", "add_counts", "target_counts_text"]

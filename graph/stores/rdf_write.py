@@ -28,7 +28,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores.rdf_codec import CodecError, document_quads, edge_quads, quads_to_graph, sparql_term
-from policykg.graph.stores.rdf_totals import Totals, add_counts
+from policykg.graph.stores.rdf_totals import Counts, Totals, add_counts
 from policykg.ontology.mapping import RDF_TYPE, Mapping
 
 _DEFAULT = DefaultGraph()
@@ -52,8 +52,8 @@ class Planned:
     insert: list[Quad] = field(default_factory=list)
     delete: list[Quad] = field(default_factory=list)
     shared_written: dict[str, frozenset] = field(default_factory=dict)
-    # what the write adds to the store-wide totals (rdf_totals): department -> [items, lead, support]
-    departments: dict[str, list[int]] = field(default_factory=dict)
+    # what the write adds to the store-wide totals of departments and pairs (rdf_totals)
+    counts: Counts = field(default_factory=dict)
 
 
 @contextmanager
@@ -203,8 +203,8 @@ class NativeWriter:
             # an orphaned department's totals are left to the totals' update, which takes them to zero
             planned.delete.extend(q for q in self._orphans(old_subjects, owned, shared)
                                   if q.predicate not in self.totals.on_department)
-        planned.departments = self.totals.counts_in(owned)
-        add_counts(planned.departments, self.totals.counts_in(planned.delete), -1)
+        planned.counts = self.totals.counts_in(owned)
+        add_counts(planned.counts, self.totals.counts_in(planned.delete), -1)
         if planned.delete:
             new = set(planned.insert)
             planned.delete = [q for q in dict.fromkeys(planned.delete) if q not in new]
@@ -241,7 +241,7 @@ class NativeWriter:
             answer = False
             for q in self._quads(None, None, node):
                 s = q.subject.value
-                if s in old or s == iri:
+                if s in old or s == iri or q.predicate in self.totals.total_ends:   # a pair total follows
                     continue
                 if q.predicate in self.shared_rels and self._is_shared(q.subject):
                     if keep(s, path | {iri}):
@@ -261,25 +261,27 @@ class NativeWriter:
     # -- writing -------------------------------------------------------------------------------------------
     def write(self, items: list[tuple[str, str, PolicyGraph]]) -> list[str]:
         """Write documents in order: runs of plain additions in one ``extend`` each, anything that removes
-        quads in one update of its own; then the totals of the departments the written documents
+        quads in one update of its own; then the totals of the departments and pairs the written documents
         touched (rdf_totals), also when a later document of the batch failed. Returns each document's action."""
         written: list[Planned] = []
         try:
             with no_gc():
                 return self._write(items, written)
         finally:
-            departments: dict[str, list[int]] = {}
+            counts: Counts = {}
             for p in written:
-                add_counts(departments, p.departments)
-            self.add_to_totals(departments)
+                add_counts(counts, p.counts)
+            self.add_to_totals(counts)
 
-    def add_to_totals(self, departments: dict[str, list[int]]) -> None:
+    def add_to_totals(self, counts: Counts) -> None:
         """Add these changes of the counts to the stored totals, in one update. The totals this writer last
         wrote are remembered (at most TOTALS_CACHE): a batch's departments mostly recur in the next,
         and each look-up of a stored total reads the store's many fresh files."""
-        delete, insert, values = self.totals.changes(self._stored_total, departments)
-        if delete or insert:
+        delete, insert, values = self.totals.changes(self._stored_total, counts)
+        if delete:
             self.store.update(update_text(delete, insert))
+        elif insert:                    # a first load: no update text to build and parse back
+            self.store.extend(insert)
         for key, value in values.items():
             self.known_totals[key] = value
             self.known_totals.move_to_end(key)
@@ -293,13 +295,13 @@ class NativeWriter:
         return found
 
     def refresh_all_totals(self) -> None:
-        """Every department's totals from the stored summaries (a store written before totals)."""
+        """Every department's and pair's totals from the stored summaries (a store written before them)."""
         t = self.totals
-        old = [q for p in t.on_department for q in self._quads(None, p, None)]
+        old = [q for p in (*t.on_department, *t.pair_predicates) for q in self._quads(None, p, None)]
         if old:
             self.store.update(update_text(old, ()))
         self.known_totals.clear()
-        subjects = {q.subject for q in self._quads(None, t.of, None)}
+        subjects = {q.subject for p in (t.of, t.first) for q in self._quads(None, p, None)}
         self.add_to_totals(t.counts_in(q for s in subjects for q in self._quads(s, None, None)))
 
     def add_missing_key_pieces(self) -> int:
@@ -374,7 +376,7 @@ class NativeWriter:
         documents describe differently is corrected in one update at the end (last writer wins, as in
         ``write``)."""
         counts = {"documents": 0, "quads": 0, "failed": 0}
-        departments: dict[str, list[int]] = {}    # the totals, written at the end (rdf_totals)
+        totals: Counts = {}                       # the totals, written at the end (rdf_totals)
         seen: dict[str, int] = {}                 # shared node IRI -> hash of the quads written for it
         later: dict[str, dict[str, Quad]] = {}    # shared nodes described differently after they were written
 
@@ -397,7 +399,7 @@ class NativeWriter:
                     continue
                 counts["documents"] += 1
                 counts["quads"] += len(owned)
-                add_counts(departments, self.totals.counts_in(owned))
+                add_counts(totals, self.totals.counts_in(owned))
                 yield from owned
                 for iri, qs in shared.items():
                     h = hash(frozenset(qs))
@@ -421,7 +423,7 @@ class NativeWriter:
             insert.extend(q for k, q in wanted.items() if stored.get(k) != q)
         if delete or insert:
             self.store.update(update_text(delete, insert))
-        self.add_to_totals(departments)
+        self.add_to_totals(totals)
         self.known.clear()
         return counts
 
