@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode
 
 from policykg.graph.build import build
 from policykg.graph.model import PolicyGraph
@@ -80,34 +81,31 @@ def test_bulk_load_writes_the_totals(examples, tmp_path):
     store.close()
 
 
+def upgraded(documents, folder: Path, predicates: tuple[str, ...], refusal: str) -> OxigraphStore:
+    """A store written by an older policykg, without these predicates (pk: names): a reader is refused with
+    ``refusal``; returned opened for writing (which adds them)."""
+    store = OxigraphStore(folder)
+    store.write_documents(documents)
+    store._store.update(" ; ".join(f"DELETE WHERE {{ ?s <{PK}{p}> ?o }}" for p in predicates))
+    assert all(next(store._store.quads_for_pattern(None, NamedNode(PK + p), None), None) is None for p in predicates)
+    store.close()
+    shutil.rmtree(folder / rdf_snapshots.FOLDER)    # nor did an older policykg publish snapshots
+    with pytest.raises(StoreError, match=refusal):
+        OxigraphStore(folder, read_only=True)
+    return OxigraphStore(folder)
+
+
 def test_a_store_written_before_totals_gets_them_when_opened_for_writing(examples, tmp_path):
     documents, whole = examples
-    store = OxigraphStore(tmp_path / "kg")
-    store.write_documents(documents)
-    store._store.update(" ; ".join(f"DELETE WHERE {{ ?d <{PK}{p}> ?o }}" for p in (
-        "totalItems", "totalLead", "totalSupport", "pairTotal", "totalFirst", "totalSecond")))
-    assert stored(store) == {}
-    store.close()
-    shutil.rmtree(tmp_path / "kg" / rdf_snapshots.FOLDER)    # nor did an older policykg publish snapshots
-    with pytest.raises(StoreError, match="older policykg"):
-        OxigraphStore(tmp_path / "kg", read_only=True)
-    store = OxigraphStore(tmp_path / "kg")
+    store = upgraded(documents, tmp_path / "kg", ("totalItems", "totalLead", "totalSupport", "pairTotal",
+                                                  "totalFirst", "totalSecond"), "no store-wide totals")
     assert stored(store) == counted(whole)
     store.close()
 
 
 def test_a_store_written_before_pair_totals_gets_them_when_opened_for_writing(examples, tmp_path):
     documents, whole = examples
-    store = OxigraphStore(tmp_path / "kg")
-    store.write_documents(documents)
-    store._store.update(" ; ".join(f"DELETE WHERE {{ ?t <{PK}{p}> ?o }}"
-                                   for p in ("pairTotal", "totalFirst", "totalSecond")))
-    assert all(isinstance(k, str) for k in stored(store))
-    store.close()
-    shutil.rmtree(tmp_path / "kg" / rdf_snapshots.FOLDER)
-    with pytest.raises(StoreError, match="no store-wide totals"):
-        OxigraphStore(tmp_path / "kg", read_only=True)
-    store = OxigraphStore(tmp_path / "kg")
+    store = upgraded(documents, tmp_path / "kg", ("pairTotal", "totalFirst", "totalSecond"), "no store-wide totals")
     assert stored(store) == counted(whole)
     store.close()
 
@@ -148,13 +146,6 @@ def test_target_counts_of_written_and_bulk_loaded_documents(examples, tmp_path):
 
 def test_a_store_written_before_target_counts_gets_them_when_opened_for_writing(examples, tmp_path):
     documents, whole = examples
-    store = OxigraphStore(tmp_path / "kg")
-    store.write_documents(documents)
-    store._store.update(f"DELETE WHERE {{ ?d <{PK}targetCount> ?o }}")
-    store.close()
-    shutil.rmtree(tmp_path / "kg" / rdf_snapshots.FOLDER)
-    with pytest.raises(StoreError, match="no target counts per document"):
-        OxigraphStore(tmp_path / "kg", read_only=True)
-    store = OxigraphStore(tmp_path / "kg")
+    store = upgraded(documents, tmp_path / "kg", ("targetCount",), "no target counts per document")
     assert targets_stored(store) == targets_counted(whole)
     store.close()
