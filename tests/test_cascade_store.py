@@ -124,6 +124,42 @@ def test_implementation_gaps_are_the_national_tasks_without_confident_follow_up(
     assert {r[0] for r in in_jiangsu} == national - followed_js
 
 
+def expected_gaps(graph, links, level: str, confident_only: bool = True) -> set[str]:
+    """implementation-gaps from the links in memory: the national tasks that no item at ``level`` (a school measure
+    is at "institution", a task at its document's level) reaches through one to three links (confident ones
+    only, when asked)."""
+    def item_level(node) -> str:
+        if node.label == "SchoolMeasure":
+            return "institution"
+        return graph.nodes[f"doc/{node.props['doc_id']}"].props["level"].split("+")[0]
+
+    up: dict[str, set[str]] = {}
+    for e in links:
+        if not (confident_only and e.props["review"]):
+            up.setdefault(e.source, set()).add(e.target)
+    frontier = {n.id for n in graph.nodes.values() if n.label in ("Task", "SchoolMeasure") and item_level(n) == level}
+    reached: set[str] = set()
+    for _step in range(3):
+        frontier = {t for x in frontier for t in up.get(x, ())}
+        reached |= frontier
+    return {n.id for n in graph.nodes_by_label("Task") if n.props["doc_id"] == NATIONAL} - reached
+
+
+@pytest.mark.parametrize("level", ["provincial", "municipal", "institution", "county"])
+@pytest.mark.parametrize("confident_only", [True, False])
+def test_implementation_gaps_at_every_level_are_the_walk_over_the_links_in_memory(store, queries, graph, links,
+                                                                                 level, confident_only):
+    expected = expected_gaps(graph, links, level, confident_only)
+    rows = runner.run(queries.get("implementation-gaps"), store,
+                      {"level": level, "confident_only": confident_only}).rows
+    assert {r[0] for r in rows} == expected
+    assert len(rows) == len(expected)
+    if level == "county":           # no county document: every national task is a gap
+        assert len(expected) == sum(1 for n in graph.nodes_by_label("Task") if n.props["doc_id"] == NATIONAL)
+    else:
+        assert len(expected) < 40   # follow-up found: not every national task is a gap
+
+
 def test_target_changes_pair_matching_targets_of_linked_tasks(store, queries, ref):
     as_dicts = rows_of(queries, "target-changes", store, {"unit": "所"})
     change = next(r for r in as_dicts if r["higher"] == ref["001-7"] and r["lower"] == ref["000-19"])
