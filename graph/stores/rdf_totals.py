@@ -56,6 +56,7 @@ class Totals:
         self.pair_total = NamedNode(pair.properties["total"].iri)
         self.total_ends = (NamedNode(m.summary_rels["TOTAL_FIRST"].iri), NamedNode(m.summary_rels["TOTAL_SECOND"].iri))
         self.pair_predicates = (self.pair_total, *self.total_ends)
+        self._numbers: dict[int, Literal] = {}      # the totals' literals, made once each (a write makes ~10^5)
 
     def pair_iri(self, first: str, second: str) -> NamedNode:
         """The pair total's node: a PairSummary of no document (no document has an empty id)."""
@@ -92,7 +93,7 @@ class Totals:
         delete: list[Quad] = []
         insert: list[Quad] = []
         values: dict[tuple[NamedNode, NamedNode], int] = {}
-        for key, change in sorted(counts.items(), key=lambda kv: kv[0] if isinstance(kv[0], tuple) else (kv[0],)):
+        for key, change in counts.items():
             if isinstance(key, tuple):
                 node, sums = self.pair_iri(*key), [(self.shared, self.pair_total, 0)]
             else:
@@ -103,13 +104,19 @@ class Totals:
                 old = current(node, t)
                 values[(node, t)] = old + add
                 if old != (d or 0):
-                    delete.append(Quad(node, t, Literal(str(old), datatype=_INTEGER)))
+                    delete.append(Quad(node, t, self._number(old)))
                 if old + add != (d or 0):
-                    insert.append(Quad(node, t, Literal(str(old + add), datatype=_INTEGER)))
+                    insert.append(Quad(node, t, self._number(old + add)))
                 if isinstance(key, tuple) and (old == 0) != (old + add == 0):   # a pair total comes or goes
                     ends = [Quad(node, p, NamedNode(end)) for p, end in zip(self.total_ends, key)]
                     (insert if old == 0 else delete).extend(ends)
         return delete, insert, values
+
+    def _number(self, value: int) -> Literal:
+        found = self._numbers.get(value)
+        if found is None:
+            found = self._numbers[value] = Literal(str(value), datatype=_INTEGER)
+        return found
 
     def refresh_texts(self, departments: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
         """Updates that recompute the totals of these departments and pairs (IRIs) from the stored summaries; a
