@@ -73,6 +73,19 @@ def test_totals_after_batches_of_new_documents(examples, tmp_path):
     store.close()
 
 
+def test_totals_of_a_writer_that_opens_a_store_holding_totals(examples, tmp_path):
+    """A new writer finds totals it has never seen in the store and adds to them (one that began on an empty store
+    knows every total and looks none up)."""
+    documents, whole = examples
+    store = OxigraphStore(tmp_path / "kg")
+    store.write_documents(documents[:3])
+    store.close()
+    store = OxigraphStore(tmp_path / "kg")
+    store.write_documents(documents[3:])
+    assert stored(store) == counted(whole)
+    store.close()
+
+
 def test_bulk_load_writes_the_totals(examples, tmp_path):
     documents, whole = examples
     store = OxigraphStore(tmp_path / "kg")
