@@ -1,12 +1,30 @@
-// Unordered pairs (each once: the department with the smaller id first) with the items they share, summed over
-// the pair summaries every document write keeps (per document and pair: the distinct items naming both; an
-// item belongs to one document, so the counts add up).
-MATCH (s:PairSummary)
-WHERE $document IS NULL OR s.doc_id = $document
-MATCH (s)-[:FIRST_OF_PAIR]->(a:Department), (s)-[:SECOND_OF_PAIR]->(b:Department)
-WHERE $department IS NULL OR $department IN [a.name, a.key, b.name, b.key]
-WITH a, b, sum(s.shared) AS shared
-WHERE shared >= $min_shared
+// Unordered pairs (each once: the department with the smaller id first) with the items they share. Over the
+// whole store: the pair totals every document write keeps (graph/stores/neo4j_totals.py), sums of the pair
+// summaries; within one document: its pair summaries (per pair: the distinct items naming both). Three
+// branches, one per case; with neither a document nor a department, only the totals at or above the cut (the
+// limit-th highest, read from the index on `total`) reach their departments.
+CALL {
+  MATCH (p:PairSummary)
+  WHERE $document IS NULL AND $department IS NULL AND p.total >= $min_shared
+  WITH p.total AS total ORDER BY total DESC LIMIT $limit
+  WITH min(total) AS cut
+  MATCH (p:PairSummary) WHERE p.total >= cut
+  MATCH (p)-[:TOTAL_FIRST]->(a:Department), (p)-[:TOTAL_SECOND]->(b:Department)
+  RETURN a, b, p.total AS shared
+  UNION ALL
+  MATCH (x:Department)
+  WHERE $document IS NULL AND (x.name = $department OR x.key = $department)
+  MATCH (x)<-[:TOTAL_FIRST|TOTAL_SECOND]-(p:PairSummary)
+  WITH DISTINCT p WHERE p.total >= $min_shared
+  MATCH (p)-[:TOTAL_FIRST]->(a:Department), (p)-[:TOTAL_SECOND]->(b:Department)
+  RETURN a, b, p.total AS shared
+  UNION ALL
+  MATCH (s:PairSummary {doc_id: $document})
+  WHERE s.shared >= $min_shared
+  MATCH (s)-[:FIRST_OF_PAIR]->(a:Department), (s)-[:SECOND_OF_PAIR]->(b:Department)
+  WHERE $department IS NULL OR $department IN [a.name, a.key, b.name, b.key]
+  RETURN a, b, s.shared AS shared
+}
 RETURN a.name AS department_a, b.name AS department_b, shared
 ORDER BY shared DESC, department_a, department_b, a.id, b.id
 LIMIT $limit

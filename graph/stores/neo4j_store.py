@@ -25,6 +25,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, ConstraintError, CypherSyntaxError, DriverError, Neo4jError
 
 from policykg.graph.stores import cypher_codec as cc
+from policykg.graph.stores import neo4j_totals
 from policykg.graph.stores.neo4j_write import BatchWrite, DocumentRows, DocumentWriteError, expect
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
@@ -73,20 +74,27 @@ class Neo4jStore:
             raise Neo4jStoreError(f"cannot reach Neo4j at {self.uri}: {exc} "
                                   "(is the server running? are NEO4J_USER/NEO4J_PASSWORD right?)") from None
         self._schema_ready = False
+        self._totals_checked = False
         self._owned_labels = [label for label, spec in {**self.m.nodes, **self.m.summary_nodes}.items()
                               if not spec.shared]
         self._up = ":" + "|".join(cc.ident(r.type) for r in self.m.shared_rels())
 
     # -- schema -----------------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
-        """Constraints and indexes, created once per store object (IF NOT EXISTS makes it cheap after)."""
+        """Constraints and indexes, created once per store object (IF NOT EXISTS makes it cheap after); on a
+        store written before the store-wide totals were kept, the totals (neo4j_totals.rebuild)."""
         if self._schema_ready:
             return
         with self._session() as session:
             for statement in cc.schema_statements(self.m):
                 session.run(statement).consume()
             session.run("CALL db.awaitIndexes(300)").consume()
+            marked = session.run(f"MATCH (s:{_STATE_LABEL} {{id: $id}}) RETURN count(s)",
+                                 id=neo4j_totals.STATE_ID).single()[0]
+            if not marked:
+                session.execute_write(neo4j_totals.rebuild, _STATE_LABEL)
         self._schema_ready = True
+        self._totals_checked = True
 
     def _session(self, access_mode: str = neo4j.WRITE_ACCESS):
         return self._driver.session(database=self.database, default_access_mode=access_mode)
@@ -221,6 +229,7 @@ class Neo4jStore:
         plan is checked first (EXPLAIN, nothing runs): LOAD CSV and procedures that fetch from elsewhere or run
         other code are refused (FederationRefused)."""
         limits = QueryLimits.from_settings()
+        self._check_totals()
 
         @neo4j.unit_of_work(timeout=limits.timeout_s if limits.timeout_s > 0 else None)
         def work(tx):
@@ -248,6 +257,17 @@ class Neo4jStore:
         if len(rows) > limits.max_rows:
             return QueryResult(columns, rows[:limits.max_rows], truncated=True)
         return QueryResult(columns, rows)
+
+    def _check_totals(self) -> None:
+        """Refuse to answer from a store whose totals are not kept yet (the rankings would be wrong)."""
+        if self._totals_checked:
+            return
+        with self._session(neo4j.READ_ACCESS) as session:
+            kept = session.execute_read(neo4j_totals.kept, _STATE_LABEL)
+        if not kept:
+            raise Neo4jStoreError(f"Neo4j at {self.uri} was written by an older policykg (no store-wide totals); "
+                                  "run any writing command on it once (e.g. `policykg link --neo4j URI`) to add them")
+        self._totals_checked = True
 
     def _read(self, text: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         with self._session(neo4j.READ_ACCESS) as session:

@@ -14,7 +14,9 @@ database is touched), then written in ONE transaction:
 5. single-valued links among shared nodes (a department's parent): where the stored link differs, other
    targets dropped, then MERGEd;
 6. CREATE the owned edges, one statement per (type, source label, target label);
-7. delete the noted shared nodes that nothing refers to any more.
+7. add to the store-wide totals what the batch changed: its summaries minus those of the replaced versions,
+   read in step 2 before they are deleted (neo4j_totals);
+8. delete the noted shared nodes that nothing refers to any more.
 
 If the transaction fails on the server, the batch is written again one document per transaction, so the one
 document at fault is named and every other one is written.
@@ -25,7 +27,8 @@ from collections import defaultdict
 
 from policykg.graph.stores import cypher_codec as cc
 from policykg.graph.model import Edge, PolicyGraph
-from policykg.graph.stores.summaries import with_summaries
+from policykg.graph.stores.neo4j_totals import add_to_totals, stored_counts, written_counts
+from policykg.graph.stores.summaries import add_counts, with_summaries
 from policykg.ontology.mapping import Mapping
 
 
@@ -94,8 +97,10 @@ class BatchWrite:
         rows = BatchRows(todo)
         candidates: dict[str, list[str]] = {}
         kept: dict[str, set[str]] = {}
+        counts = written_counts(todo)
         if replaced:                # a new document has nothing to delete and can orphan nothing
             candidates = self._orphan_candidates(tx, replaced)
+            add_counts(counts, stored_counts(tx, replaced), -1)
             kept = clear_replaced(tx, self.owned_labels, replaced, rows.owned)
         write_shared_nodes(tx, rows.shared)
         for label, owned in sorted(rows.owned.items()):
@@ -103,6 +108,7 @@ class BatchWrite:
         write_single_edges(tx, rows.single)
         for (rel_type, src, dst), edges in sorted(rows.edges.items()):
             expect(tx, cc.create_edges(rel_type, src, dst), edges, f"{rel_type} edges")
+        add_to_totals(tx, counts)
         if candidates:
             remove_orphans(tx, candidates, self.up)
         return actions

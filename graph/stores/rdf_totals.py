@@ -14,8 +14,7 @@ written documents' summaries minus those of the versions they replace (``counts_
 per department or pair touched, whatever the store's size). A SPARQL endpoint recomputes the totals of the
 departments and pairs a document touched from the stored summaries, in the same update as the document
 (``refresh_texts``). The Fuseki tests hold the two to the same answers; a store without totals gets them when
-opened for writing. Neo4j sums the per-document summaries at question time (fast enough there, see the README's
-national-scale table).
+opened for writing. Neo4j keeps the same totals (graph/stores/neo4j_totals.py).
 
 ``TargetChanges``: the other store-wide counts, of the links' changed target pairs per higher task, rebuilt
 with each completed link run, that `target-changes` cuts its page on. ``target_counts_text``: the documents'
@@ -29,13 +28,11 @@ from typing import Callable, Iterable
 from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.graph.stores.rdf_codec import sparql_term
+from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts
 from policykg.ontology.mapping import Mapping
 
 CHUNK = 2_000       # departments or pairs per update text
 _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
-# What a write adds to the totals: department IRI -> [items, lead, support]; (first, second) IRIs -> [shared]
-Counts = dict[str | tuple[str, str], list[int]]
 
 
 class Totals:
@@ -48,7 +45,7 @@ class Totals:
         self.of = NamedNode(m.summary_rels["SUMMARIZES"].iri)
         # (summed predicate, total's predicate, the total's default: a total equal to it is not written)
         self.sums = [(NamedNode(summary.properties[name].iri), NamedNode(on_department[f"total_{name}"].iri),
-                      on_department[f"total_{name}"].default) for name in ("items", "lead", "support")]
+                      on_department[f"total_{name}"].default) for name in TOTALLED]
         self.on_department = {t for _p, t, _d in self.sums}
         self.first = NamedNode(m.summary_rels["FIRST_OF_PAIR"].iri)
         self.second = NamedNode(m.summary_rels["SECOND_OF_PAIR"].iri)
@@ -220,11 +217,4 @@ def target_counts_text(m: Mapping) -> str:
             f"}}")
 
 
-def add_counts(counts: Counts, more: Counts, sign: int = 1) -> None:
-    """Add ``sign`` times ``more`` into ``counts``, in place: the bulk loader adds every document's into one
-    dict."""
-    for dept, values in more.items():
-        counts[dept] = [a + sign * b for a, b in zip(counts.get(dept, [0] * len(values)), values)]
-
-
-__all__ = ["CHUNK", "Counts", "TargetChanges", "Totals", "add_counts", "target_counts_text"]
+__all__ = ["CHUNK", "TargetChanges", "Totals", "target_counts_text"]

@@ -28,7 +28,8 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores.rdf_codec import CodecError, document_quads, edge_quads, quads_to_graph, sparql_term
-from policykg.graph.stores.rdf_totals import Counts, Totals, add_counts
+from policykg.graph.stores.rdf_totals import Totals
+from policykg.graph.stores.summaries import Counts, add_counts
 from policykg.ontology.mapping import RDF_TYPE, Mapping
 
 _DEFAULT = DefaultGraph()

@@ -16,9 +16,9 @@ section of mapping.yaml:
 and on each task the number of departments it names (``department_count``, a task property); on the document, its
 targets counted per unit (``target_counts``).
 
-An item belongs to one document, so a document's counts add up across documents: a question over the whole
-store sums the summaries (Neo4j), or reads the totals the RDF stores keep of those sums (graph/stores/rdf_totals.py);
-a question about one document reads its own.
+An item belongs to one document, so a document's counts add up across documents: a ranking over the whole
+store reads the totals each store keeps of those sums (graph/stores/rdf_totals.py, neo4j_totals.py); a question
+about one document reads its own.
 """
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ from policykg.graph.model import Edge, Node, PolicyGraph
 from policykg.ontology.mapping import Mapping
 
 RESPONSIBLE = ("LEAD", "SUPPORT")
+TOTALLED = ("items", "lead", "support")     # a DepartmentSummary's counts, summed store-wide into total_<name>
+
+# What a write adds to the store-wide totals (graph/stores/rdf_totals.py, neo4j_totals.py):
+# department -> [items, lead, support] (TOTALLED); (first department, second) -> [shared]
+Counts = dict[str | tuple[str, str], list[int]]
 LEVELS = ("national", "provincial", "municipal", "county", "institution")
 
 
@@ -141,6 +146,13 @@ def key_pieces(text: str | None, names: tuple[str, ...]) -> dict[str, str]:
     return {name: piece for name, piece in zip(names, pieces) if piece}
 
 
+def add_counts(counts: Counts, more: Counts, sign: int = 1) -> None:
+    """Add ``sign`` times ``more`` into ``counts``, in place: the bulk loader adds every document's into one
+    dict."""
+    for key, values in more.items():
+        counts[key] = [a + sign * b for a, b in zip(counts.get(key, [0] * len(values)), values)]
+
+
 def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
     """``sub`` (one document's subgraph) with its summaries: what both stores write for the document. The
     department count goes on each task (a task naming none has none), the sort keys on departments and on the
@@ -171,5 +183,5 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
     return out
 
 
-__all__ = ["ID_PIECES", "KEY_PIECES", "document_summaries", "department_counts", "department_pairs", "key_pieces",
+__all__ = ["Counts", "ID_PIECES", "KEY_PIECES", "TOTALLED", "add_counts", "document_summaries", "department_counts", "department_pairs", "key_pieces",
            "sort_key", "summary_id", "target_counts", "with_summaries"]
