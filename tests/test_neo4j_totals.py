@@ -74,3 +74,16 @@ def test_a_store_written_before_totals_is_refused_to_readers_and_gets_them_from_
     assert reader.query("MATCH (d:Department) RETURN count(d)").rows     # answered now
     reader.close()
     writer.close()
+
+
+def test_a_store_emptied_under_its_writer_is_marked_again_by_its_next_write(results, neo4j_store):
+    from conftest import wipe_neo4j
+
+    first = [(r.meta.doc, r.meta.sha256, build([r])) for r in results[:1]]
+    neo4j_store.write_documents(first)
+    wipe_neo4j(neo4j_store.uri)         # the mark goes with everything else; the writer has made its schema
+    neo4j_store.write_documents(first)
+    reader = Neo4jStore(neo4j_store.uri)
+    assert reader.query("MATCH (d:Department) RETURN count(d)").rows
+    assert stored(reader) == counted(build(results[:1]))
+    reader.close()

@@ -18,6 +18,9 @@ from policykg.ontology.mapping import Mapping, PropertySpec
 
 ID = "id"
 DOC = "_doc"
+# The bookkeeping nodes (the link state, the mark of kept totals): no label of the mapping, so counts, reading
+# back and exports never see them.
+STATE_LABEL = "`PolicykgState`"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 # Indexes the canned queries (queries/*.cypher) look up by, beside the unique id of every label.

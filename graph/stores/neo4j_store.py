@@ -33,9 +33,6 @@ from policykg.graph.stores.base import (FederationRefused, QueryLimits, QueryRes
                                   WriteOutcome)
 from policykg.ontology.mapping import Mapping, load_mapping
 
-# The bookkeeping node that holds the link state: no label of the mapping, so counts, reading back and exports
-# never see it.
-_STATE_LABEL = "`PolicykgState`"
 # Links deleted per transaction by a full re-link (add_links(replace=True)): bounded, so no heap holds them all.
 LINK_DELETE_BATCH = 10_000
 _ACCESS_MODE_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden")
@@ -89,10 +86,8 @@ class Neo4jStore:
             for statement in cc.schema_statements(self.m):
                 session.run(statement).consume()
             session.run("CALL db.awaitIndexes(300)").consume()
-            marked = session.run(f"MATCH (s:{_STATE_LABEL} {{id: $id}}) RETURN count(s)",
-                                 id=neo4j_totals.STATE_ID).single()[0]
-            if not marked:
-                session.execute_write(neo4j_totals.rebuild, _STATE_LABEL)
+            if not session.execute_read(neo4j_totals.marked):
+                session.execute_write(neo4j_totals.rebuild)
         self._schema_ready = True
         self._totals_checked = True
 
@@ -166,7 +161,7 @@ class Neo4jStore:
         self.ensure_schema()
 
         def set_state(tx, value: dict[str, Any]) -> None:
-            tx.run(f"MERGE (s:{_STATE_LABEL} {{id: 'links'}}) SET s.state = $state",
+            tx.run(f"MERGE (s:{cc.STATE_LABEL} {{id: 'links'}}) SET s.state = $state",
                    state=json.dumps(value, sort_keys=True)).consume()
 
         def write(tx) -> None:
@@ -186,7 +181,7 @@ class Neo4jStore:
 
     # -- reading ----------------------------------------------------------------------------------------------
     def link_state(self) -> dict[str, Any] | None:
-        rows = self._read(f"MATCH (s:{_STATE_LABEL} {{id: 'links'}}) RETURN s.state")
+        rows = self._read(f"MATCH (s:{cc.STATE_LABEL} {{id: 'links'}}) RETURN s.state")
         return json.loads(rows[0][0]) if rows and rows[0][0] else None
 
     def document_files(self) -> dict[str, str]:
@@ -263,7 +258,7 @@ class Neo4jStore:
         if self._totals_checked:
             return
         with self._session(neo4j.READ_ACCESS) as session:
-            kept = session.execute_read(neo4j_totals.kept, _STATE_LABEL)
+            kept = session.execute_read(neo4j_totals.kept)
         if not kept:
             raise Neo4jStoreError(f"Neo4j at {self.uri} was written by an older policykg (no store-wide totals); "
                                   "run any writing command on it once (e.g. `policykg link --neo4j URI`) to add them")

@@ -27,7 +27,7 @@ from collections import defaultdict
 
 from policykg.graph.stores import cypher_codec as cc
 from policykg.graph.model import Edge, PolicyGraph
-from policykg.graph.stores.neo4j_totals import add_to_totals, stored_counts, written_counts
+from policykg.graph.stores.neo4j_totals import add_to_totals, mark, stored_counts, written_counts
 from policykg.graph.stores.summaries import add_counts, with_summaries
 from policykg.ontology.mapping import Mapping
 
@@ -109,6 +109,7 @@ class BatchWrite:
         for (rel_type, src, dst), edges in sorted(rows.edges.items()):
             expect(tx, cc.create_edges(rel_type, src, dst), edges, f"{rel_type} edges")
         add_to_totals(tx, counts)
+        mark(tx)
         if candidates:
             remove_orphans(tx, candidates, self.up)
         return actions
