@@ -32,6 +32,7 @@ from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts
 from policykg.ontology.mapping import Mapping
 
 CHUNK = 2_000       # departments or pairs per update text
+PAIR_CACHE = 200_000    # pair totals' nodes remembered (56,000 at 100,000 tasks; ~300 bytes each)
 _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
@@ -53,12 +54,19 @@ class Totals:
         self.pair_total = NamedNode(pair.properties["total"].iri)
         self.total_ends = (NamedNode(m.summary_rels["TOTAL_FIRST"].iri), NamedNode(m.summary_rels["TOTAL_SECOND"].iri))
         self.pair_predicates = (self.pair_total, *self.total_ends)
+        self.counted = {self.of, *(p for p, _t, _d in self.sums), self.first, self.second, self.shared}
         self._numbers: dict[int, Literal] = {}      # the totals' literals, made once each (a write makes ~10^5)
+        self._pairs: dict[tuple[str, str], NamedNode] = {}     # pair totals' nodes: a pair recurs in many writes
 
     def pair_iri(self, first: str, second: str) -> NamedNode:
         """The pair total's node: a PairSummary of no document (no document has an empty id)."""
-        digest = hashlib.sha256(f"{first}\x1f{second}".encode()).hexdigest()[:24]
-        return NamedNode(self.m.node_iri(f"summary/pair//{digest}"))
+        found = self._pairs.get((first, second))
+        if found is None:
+            if len(self._pairs) >= PAIR_CACHE:
+                self._pairs.clear()
+            digest = hashlib.sha256(f"{first}\x1f{second}".encode()).hexdigest()[:24]
+            found = self._pairs[(first, second)] = NamedNode(self.m.node_iri(f"summary/pair//{digest}"))
+        return found
 
     def named_in(self, quads: Iterable[Quad]) -> tuple[set[str], set[tuple[str, str]]]:
         """The departments and the pairs (first, second) these summary quads count."""
@@ -68,8 +76,10 @@ class Totals:
     def counts_in(self, quads: Iterable[Quad]) -> Counts:
         """What these summary quads count (a document's or a replaced version's)."""
         by_subject: dict[str, dict[str, object]] = {}
+        counted = self.counted
         for q in quads:
-            by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object
+            if q.predicate in counted:      # most of a document's quads are not summaries': skipped unread
+                by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object
         out: Counts = {}
         for values in by_subject.values():
             dept = values.get(self.of.value)
