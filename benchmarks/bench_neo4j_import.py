@@ -6,7 +6,7 @@ rows the store's writer sends (``neo4j_write.DocumentRows``: summaries, Document
 with last-writer-wins as one big batch would), written as CSV files, one per label and relationship type with
 the mapping's property types in the headers, and loaded by the importer into a new database (the launcher's
 classpath has it: ``org.neo4j.cli.AdminTool``). The server is then started on that database and the store's
-constraints and indexes created (``ensure_schema``, timed: the store is not usable before). Then, on a second
+constraints, indexes and store-wide totals created (``ensure_schema``, timed: the store is not usable before). Then, on a second
 server started empty:
 
   writer    ``Neo4jStore.write_documents`` per --batch documents, the ingest path's batches
@@ -188,8 +188,8 @@ def main() -> None:
         imported_counts = store.counts()
         imported_graph = store.load_graph() if args.check else None
     stop(imported)
-    print(f"  importer: rows and CSV {csv_s:.1f} s (rows {plan_s:.1f} s), import {import_s:.1f} s, constraints and "
-          f"indexes {schema_s:.1f} s", flush=True)
+    print(f"  importer: rows and CSV {csv_s:.1f} s (rows {plan_s:.1f} s), import {import_s:.1f} s, constraints, "
+          f"indexes and totals {schema_s:.1f} s", flush=True)
 
     server, uri = start(None, work / "writer.log")
     try:
@@ -226,9 +226,9 @@ def main() -> None:
     server_side = import_s + schema_s
     print()
     print(f"{'path (' + str(tasks) + ' tasks)':<60} {'seconds':>8} {'tasks/s':>9}")
-    print(f"{'neo4j-admin import: rows, CSV, import, constraints + indexes':<60} {first_load:8.1f} "
+    print(f"{'neo4j-admin import: rows, CSV, import, schema + totals':<60} {first_load:8.1f} "
           f"{tasks / first_load:9.0f}")
-    print(f"{'  of which import, constraints + indexes':<60} {server_side:8.1f} {tasks / server_side:9.0f}")
+    print(f"{'  of which import, schema + totals':<60} {server_side:8.1f} {tasks / server_side:9.0f}")
     print(f"{'write_documents, ' + str(args.batch) + ' documents per transaction':<60} {write_s:8.1f} "
           f"{tasks / write_s:9.0f}   ({tasks / write_cpu:.0f} tasks per CPU-second, client + server)")
     print(f"{'one MERGE per row (first ' + str(naive_n) + ' tasks)':<60} {naive_s:8.1f} {naive_n / naive_s:9.0f}")
