@@ -8,7 +8,9 @@ import copy
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from policykg.app.cli import app
 from policykg.graph.build import build
 from policykg.graph.pipeline import process_files
 from policykg.graph.stores import neo4j_totals
@@ -68,12 +70,14 @@ def test_a_store_written_before_totals_is_refused_to_readers_and_gets_them_from_
     reader = Neo4jStore(neo4j_store.uri)
     with pytest.raises(Neo4jStoreError, match="no store-wide totals"):
         reader.query("MATCH (d:Department) RETURN count(d)")
-    writer = Neo4jStore(neo4j_store.uri)
-    writer.ensure_schema()
-    assert stored(writer) == counted(build(results))
+    cli = CliRunner()
+    refused = cli.invoke(app, ["query", "top-departments", "--neo4j", neo4j_store.uri])
+    assert refused.exit_code != 0 and "no store-wide totals" in refused.output + (refused.stderr or "")
+    # what the refusal advises: any writing command, here the link step
+    assert cli.invoke(app, ["link", "--neo4j", neo4j_store.uri], catch_exceptions=False).exit_code == 0
+    assert stored(reader) == counted(build(results))
     assert reader.query("MATCH (d:Department) RETURN count(d)").rows     # answered now
     reader.close()
-    writer.close()
 
 
 def test_a_store_emptied_under_its_writer_is_marked_again_by_its_next_write(results, neo4j_store):

@@ -261,7 +261,8 @@ class Neo4jStore:
             kept = session.execute_read(neo4j_totals.kept)
         if not kept:
             raise Neo4jStoreError(f"Neo4j at {self.uri} was written by an older policykg (no store-wide totals); "
-                                  "run any writing command on it once (e.g. `policykg link --neo4j URI`) to add them")
+                                  "run any writing command on it once (e.g. "
+                                  f"`policykg link --neo4j {self.uri}`) to add them")
         self._totals_checked = True
 
     def _read(self, text: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
