@@ -16,19 +16,13 @@ stored summaries (``rebuild``), and a reader is refused until then.
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Iterable
 
 from policykg.graph.stores import cypher_codec as cc
-from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts, summary_id
+from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts, pair_total_id
 
 STATE_ID = "totals"      # the bookkeeping node's id that marks a store whose totals are kept
 _DEPARTMENT_TOTALS = [f"total_{name}" for name in TOTALLED]
-
-
-def pair_total_id(first: str, second: str) -> str:
-    """A pair total's node id: a pair summary of no document (no document has an empty id)."""
-    return summary_id("pair", "", hashlib.sha256(f"{first}\x1f{second}".encode()).hexdigest()[:24])
 
 
 def written_counts(documents: Iterable) -> Counts:
@@ -123,5 +117,4 @@ def _expect(tx, text: str, rows: list[dict], what: str) -> None:
         raise RuntimeError(f"{what}: {len(rows) - written} of {len(rows)} row(s) name departments not in the store")
 
 
-__all__ = ["STATE_ID", "add_to_totals", "kept", "mark", "marked", "pair_total_id", "rebuild", "stored_counts",
-           "written_counts"]
+__all__ = ["STATE_ID", "add_to_totals", "kept", "mark", "marked", "rebuild", "stored_counts", "written_counts"]

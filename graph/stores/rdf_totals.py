@@ -22,13 +22,12 @@ per-unit target counts, for a store written before the writers kept them.
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Callable, Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.graph.stores.rdf_codec import sparql_term
-from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts
+from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts, pair_total_id
 from policykg.ontology.mapping import Mapping
 
 CHUNK = 2_000       # departments or pairs per update text
@@ -64,8 +63,7 @@ class Totals:
         if found is None:
             if len(self._pairs) >= PAIR_CACHE:
                 self._pairs.clear()
-            digest = hashlib.sha256(f"{first}\x1f{second}".encode()).hexdigest()[:24]
-            found = self._pairs[(first, second)] = NamedNode(self.m.node_iri(f"summary/pair//{digest}"))
+            found = self._pairs[(first, second)] = NamedNode(self.m.node_iri(pair_total_id(first, second)))
         return found
 
     def named_in(self, quads: Iterable[Quad]) -> tuple[set[str], set[tuple[str, str]]]:

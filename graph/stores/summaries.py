@@ -22,6 +22,7 @@ about one document reads its own.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 from policykg.graph.model import Edge, Node, PolicyGraph
@@ -38,6 +39,12 @@ LEVELS = ("national", "provincial", "municipal", "county", "institution")
 
 def summary_id(kind: str, doc: str, part: str) -> str:
     return f"summary/{kind}/{doc}/{part}"
+
+
+def pair_total_id(first: str, second: str) -> str:
+    """The node id of a store-wide pair total (rdf_totals, neo4j_totals): a pair summary of no document (no
+    document has an empty id), named by a digest of its two ends (IRIs on the RDF stores, ids on Neo4j)."""
+    return summary_id("pair", "", hashlib.sha256(f"{first}\x1f{second}".encode()).hexdigest()[:24])
 
 
 def document_summaries(sub: PolicyGraph, doc: str) -> tuple[list[Node], list[Edge]]:
@@ -183,5 +190,6 @@ def with_summaries(sub: PolicyGraph, doc: str, m: Mapping) -> PolicyGraph:
     return out
 
 
-__all__ = ["Counts", "ID_PIECES", "KEY_PIECES", "TOTALLED", "add_counts", "document_summaries", "department_counts", "department_pairs", "key_pieces",
-           "sort_key", "summary_id", "target_counts", "with_summaries"]
+__all__ = ["Counts", "ID_PIECES", "KEY_PIECES", "TOTALLED", "add_counts", "document_summaries", "department_counts",
+           "department_pairs", "key_pieces", "pair_total_id", "sort_key", "summary_id", "target_counts",
+           "with_summaries"]
