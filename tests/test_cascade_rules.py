@@ -648,11 +648,12 @@ def test_targets_match_when_unit_and_counted_object_agree():
     low = _item("l", "建设100所优秀中职学校", 2, targets=[("所", "优秀中职学校", "100所 优秀中职学校", "t2")])
     f = _pair(low, high)
     assert (f["target_match"], f["target_clash"]) == (1.0, 0.0)
-    assert f["matches"] == [{"lower": "100所 优秀中职学校", "higher": "1000所 优质中职学校",
+    assert f["matches"] == [{"lower": "100所 优秀中职学校", "higher": "1000所 优质中职学校", "overlap": 0.6,
                              "lower_id": "t2", "higher_id": "t1"}]
     # the same without Target nodes: no ids
     low = _item("l", "建设100所优秀中职学校", 2, targets=[("所", "优秀中职学校", "100所 优秀中职学校", None)])
-    assert _pair(low, high)["matches"] == [{"lower": "100所 优秀中职学校", "higher": "1000所 优质中职学校"}]
+    assert _pair(low, high)["matches"] == [{"lower": "100所 优秀中职学校", "higher": "1000所 优质中职学校",
+                                            "overlap": 0.6}]
 
 
 def test_targets_of_one_unit_counting_different_things_clash():
@@ -681,15 +682,17 @@ def test_object_cover(objects, lower_text, cover):
     assert cf.object_cover(low, high) == pytest.approx(cover)
 
 
-def _scored(low, high, text, clause=0, same_row=False):
-    return (low, high, {"text": text, "low_clause": clause, "same_row": same_row})
+def _scored(low, high, text, clause=0, same_row=False, matches=()):
+    return (low, high, {"text": text, "low_clause": clause, "same_row": same_row, "matches": list(matches)})
+
+
+def _low(name, doc="D", level="provincial"):
+    return SimpleNamespace(id=name, doc=doc, level=level)
 
 
 def test_relative_features_compare_with_the_best_of_the_clause_and_of_the_document():
-    L = SimpleNamespace(id="l", doc="D")
-    M = SimpleNamespace(id="m", doc="D")
-    N = SimpleNamespace(id="n", doc="E")
-    H1, H2, H3 = (SimpleNamespace(id=f"h{i}") for i in (1, 2, 3))
+    L, M, N = _low("l"), _low("m"), _low("n", doc="E")
+    H1, H2, H3 = (SimpleNamespace(id=f"h{i}", doc="N") for i in (1, 2, 3))
     scored = [_scored(L, H1, 0.8), _scored(L, H2, 0.4), _scored(L, H3, 0.5, clause=1),
               _scored(M, H1, 0.6), _scored(N, H1, 0.3), _scored(L, H2, 0.9, clause=2, same_row=True)]
     relative_features(scored)
@@ -705,15 +708,40 @@ def test_relative_features_compare_with_the_best_of_the_clause_and_of_the_docume
     # a same-row pair is not compared: it changed no best above (l-h2 stays 0.4 / 0.4 in its document)
 
 
+def test_a_lower_task_is_compared_list_by_list_and_a_schools_measures_among_themselves():
+    """A city task restates its province's task and the national one beside it: the two are not rivals. A
+    school's measures printed beside the province's rows are ranked among the measures only."""
+    city = _low("c", doc="J", level="municipal")
+    national, provincial = SimpleNamespace(id="n1", doc="N"), SimpleNamespace(id="p1", doc="P")
+    row, measure = _low("r", doc="L"), _low("r/measure", doc="L", level="institution")
+    scored = [_scored(city, national, 0.8), _scored(city, provincial, 0.4),
+              _scored(row, national, 0.9), _scored(measure, national, 0.3)]
+    relative_features(scored)
+    assert [(f["rel_lower"], f["rel_document"], f["mutual_best"]) for _, _, f in scored] == [
+        (1.0, 1.0, 1.0), (1.0, 1.0, 1.0), (1.0, 1.0, 1.0), (1.0, 1.0, 1.0)]
+
+
+def test_a_target_matched_more_closely_by_another_task_of_the_same_list_is_outmatched():
+    L = _low("l")
+    H1, H2, H3 = (SimpleNamespace(id=f"h{i}", doc=d) for i, d in ((1, "N"), (2, "N"), (3, "P")))
+    match = lambda overlap, lower="1个 思想政治课教学创新团队": {"lower": lower, "overlap": overlap}  # noqa: E731
+    scored = [_scored(L, H1, 0.5, matches=[match(1.0)]), _scored(L, H2, 0.5, matches=[match(0.6)]),
+              _scored(L, H3, 0.5, matches=[match(0.6)]),             # another list: its own best
+              _scored(L, H2, 0.4, clause=1, matches=[match(0.6), match(0.7, "2个 示范课堂")]),
+              _scored(L, H3, 0.3, clause=1)]                          # no target matched: never outmatched
+    relative_features(scored)
+    assert [f["target_outmatched"] for _, _, f in scored] == [0.0, 1.0, 0.0, 0.0, 0.0]
+
+
 def test_a_same_row_pair_alone_has_no_best_to_be_compared_with():
-    L, H = SimpleNamespace(id="l", doc="D"), SimpleNamespace(id="h")
+    L, H = _low("l"), SimpleNamespace(id="h", doc="N")
     scored = [_scored(L, H, 0.7, same_row=True)]
     relative_features(scored)
     assert (scored[0][2]["rel_lower"], scored[0][2]["rel_document"]) == (0.0, 0.0)
 
 
 def test_relative_features_of_a_pair_with_no_shared_text():
-    L, H = SimpleNamespace(id="l", doc="D"), SimpleNamespace(id="h")
+    L, H = _low("l"), SimpleNamespace(id="h", doc="N")
     scored = [_scored(L, H, 0.0, clause=-1)]
     relative_features(scored)
     assert (scored[0][2]["rel_lower"], scored[0][2]["rel_document"], scored[0][2]["mutual_best"]) == (0.0, 0.0, 0.0)

@@ -11,21 +11,29 @@ is written into the link's evidence:
   clause_dice    the best clause-to-clause overlap, both ways (2·shared / (lower clause + higher clause))
   cov_lower_all  idf share of the whole lower text found in the higher (low for a long text that only touches it)
   target_match   a quantity of the same unit counting the same kind of object (1000所优质中职学校 ↔ 100所…)
+  target_outmatched  every target the pair matches is matched more closely by another task of the same
+                 higher list (思想政治课教学创新团队 is 001-4's, not 001-42's 国家级教师教学创新团队): negative evidence
   target_clash   both count things of a unit they share, but never the same object (示范性职工培训基地 ↔
                  示范性虚拟仿真实训基地): negative evidence
   object_cover   the longest tail (head noun first: at least 4 characters) of a thing the higher task counts
                  that the lower text names, as a share of that thing's name (示范性职教集团 → 职教集团 in
                  推动产教联盟和职教集团建设: 4 of 7)
+  object_missing the higher task counts things (a target naming its object) and the lower text neither
+                 counts the same kind nor names the thing (建设100所乡村振兴人才培养优质校 ↔ a task on 涉农专业
+                 enrolment): negative evidence
   concept_cover  share of the higher task's themes (cascade_terms.yaml concepts) the lower text names too
   concept_clause the same for the higher clause best served (a provincial pay rule answers the 绩效工资 clause
                  of a four-clause national task on teachers)
   function_agree share of the smaller set of responsible functions found in the other (0.5 when unknown)
   function_clash both sides name functions and share none (human resources vs education): negative evidence
   class_clash    the texts name exclusive classes of object (技工 vs 中职, 本科 vs 高职; cascade_terms.yaml)
-  rel_lower      the pair's text similarity over the best among the lower task's candidates matched by the same
-                 lower clause (1 for the best: a lower task restating two higher ones in two clauses has two)
-  rel_document   ... over the best among the tasks of the lower's document for the same higher task (each
-                 national task is usually carried by one or two tasks of a provincial list)
+  rel_lower      the pair's text similarity over the best among the lower task's candidates IN THE SAME HIGHER
+                 DOCUMENT matched by the same lower clause (1 for the best: a lower task restating two higher ones
+                 in two clauses has two; a city task restating both its province's task and the national one it
+                 carries has one per list)
+  rel_document   ... over the best among the tasks of the lower's document AT ITS LEVEL for the same higher
+                 task (each national task is usually carried by one or two tasks of a provincial list; a school's
+                 measures printed beside the province's rows are a list of their own)
   mutual_best    the higher task is the lower's best match and the lower task its best in that document
 A school measure and the provincial task printed in its own row (``same_row``) are linked by that rule, not by
 the model.
@@ -42,7 +50,8 @@ from policykg.graph.cascade.index import NgramIndex, gram_ids
 
 FEATURES = ("cov_higher", "cov_lower", "clause_higher", "clause_dice", "cov_lower_all", "target_match",
             "target_clash", "object_cover", "concept_cover", "concept_clause", "function_agree", "function_clash",
-            "class_clash", "rel_lower", "rel_document", "mutual_best")
+            "class_clash", "rel_lower", "rel_document", "mutual_best", "object_missing",
+            "target_outmatched")
 MAX_CLAUSES = 62              # clauses kept per item; later ones share the last column
 TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
 
@@ -133,6 +142,7 @@ def pair_features(low: Item, high: Item) -> dict:
         "class_clash": 1.0 if ct.class_conflicts(low.classes, high.classes) else 0.0,
         "same_row": low.row_task == high.id,
     }
+    f["object_missing"] = 1.0 if any(t[1] for t in high.targets) and not matches and not f["object_cover"] else 0.0
     f["text"] = (f["cov_higher"] + f["cov_lower"] + f["clause_higher"] + f["clause_dice"]) / 4
     f["low_clause"] = int(np.argmax(low_covs)) if shared else -1        # ties: the first clause
     f["high_clause"] = int(np.argmax(clause_high)) if shared else 0
@@ -141,22 +151,32 @@ def pair_features(low: Item, high: Item) -> dict:
 
 
 def relative_features(scored: list[tuple[Item, Item, dict]]) -> None:
-    """rel_lower, rel_document and mutual_best of every pair of a batch holding WHOLE documents (the same
-    batch always gives the same values, whatever else is in the store or the order things were ingested)."""
-    best_low: dict[tuple[str, int], float] = {}
-    best_doc: dict[tuple[str, str], float] = {}
+    """rel_lower, rel_document, mutual_best and target_outmatched of every pair of a batch holding WHOLE
+    documents (the same batch always gives the same values, whatever else is in the store or the order things
+    were ingested)."""
+    best_low: dict[tuple[str, int, str], float] = {}
+    best_doc: dict[tuple[str, str, str], float] = {}
     for low, high, f in scored:
         if f["same_row"]:
             continue
-        key = (low.id, f["low_clause"])
+        key = (low.id, f["low_clause"], high.doc)
         best_low[key] = max(best_low.get(key, 0.0), f["text"])
-        key = (low.doc, high.id)
+        key = (low.doc, low.level, high.id)
         best_doc[key] = max(best_doc.get(key, 0.0), f["text"])
     for low, high, f in scored:
-        bl, bd = best_low.get((low.id, f["low_clause"]), 0.0), best_doc.get((low.doc, high.id), 0.0)
+        bl = best_low.get((low.id, f["low_clause"], high.doc), 0.0)
+        bd = best_doc.get((low.doc, low.level, high.id), 0.0)
         f["rel_lower"] = f["text"] / bl if bl else 0.0
         f["rel_document"] = f["text"] / bd if bd else 0.0
         f["mutual_best"] = 1.0 if f["text"] and f["text"] >= bl and f["text"] >= bd else 0.0
+    closest: dict[tuple[str, str, str], float] = {}      # (lower, higher list, lower target) -> best overlap
+    for low, high, f in scored:
+        for m in f["matches"]:
+            key = (low.id, high.doc, m["lower"])
+            closest[key] = max(closest.get(key, 0.0), m["overlap"])
+    for low, high, f in scored:
+        f["target_outmatched"] = 1.0 if f["matches"] and all(
+            m["overlap"] < closest[(low.id, high.doc, m["lower"])] for m in f["matches"]) else 0.0
 
 
 def target_matches(low: Item, high: Item) -> list[dict]:
@@ -165,8 +185,9 @@ def target_matches(low: Item, high: Item) -> list[dict]:
     out = []
     for unit_l, obj_l, text_l, id_l in low.targets:
         for unit_h, obj_h, text_h, id_h in high.targets:
-            if unit_l == unit_h and ct.overlap(obj_l, obj_h) >= TARGET_OBJECT_OVERLAP:
-                pair = {"lower": text_l, "higher": text_h}
+            overlap = ct.overlap(obj_l, obj_h) if unit_l == unit_h else 0.0
+            if overlap >= TARGET_OBJECT_OVERLAP:
+                pair = {"lower": text_l, "higher": text_h, "overlap": round(overlap, 3)}
                 if id_l and id_h:
                     pair |= {"lower_id": id_l, "higher_id": id_h}
                 out.append(pair)

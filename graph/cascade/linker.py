@@ -142,8 +142,9 @@ def probabilities(scored: list[tuple[Item, Item, dict]]) -> list[tuple[Item, Ite
 
 def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float) -> list[Edge]:
     """Keep each lower item's best links from the floor up (at most MAX_LINKS); a link is a fact when it
-    clears the threshold and no rival clearly beats it. Rivals answer the same words: other higher tasks best
-    matched by the same clause of the lower text. A lower text restating two higher tasks in two clauses has
+    clears the threshold and no rival clearly beats it. Rivals answer the same words: other higher tasks of the
+    same list best matched by the same clause of the lower text (a city task restates its province's task and
+    the national one beside it: tasks of two lists are never rivals). A lower text restating two higher tasks in two clauses has
     no rivals; a school measure's own row is never demoted. A pair whose texts name exclusive classes of
     object (cascade_terms.yaml) stays a suggestion whatever its score."""
     by_low: dict[str, list[tuple[Item, Item, dict]]] = {}
@@ -157,12 +158,12 @@ def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float
     best_for_clause: dict[tuple[str, int], float] = {}
     for low, high, f in kept:
         if not f["same_row"]:
-            k = (low.id, f["low_clause"])
+            k = (low.id, f["low_clause"], high.doc)
             best_for_clause[k] = max(best_for_clause.get(k, 0.0), f["score"])
     edges = []
     for low, high, f in kept:
         confident = f["score"] >= threshold and (f["same_row"] or (
-            f["score"] >= RELATIVE * best_for_clause.get((low.id, f["low_clause"]), 0.0)
+            f["score"] >= RELATIVE * best_for_clause.get((low.id, f["low_clause"], high.doc), 0.0)
             and not f["class_clash"]))   # 技工 vs 中职, 本科 vs 高职: never a fact (no true link in the gold has one)
         edges.append(_edge(low, high, f, review=not confident))
     return edges
