@@ -6,6 +6,10 @@ departments: test_rdf_store.py; the SPARQL endpoint's totals, the same quads as 
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,12 +23,13 @@ from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_store import OxigraphStore, StoreError
 
 PK = "https://policykg.org/ontology#"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture(scope="module")
 def examples():
     """The five example documents as the stores write them (doc, sha256, graph), and all of them built as one."""
-    extracted, problems = process_files([Path(__file__).resolve().parents[1] / "examples"])
+    extracted, problems = process_files([EXAMPLES])
     assert not problems
     return [(r.meta.doc, r.meta.sha256, build([r])) for r in extracted], build(extracted)
 
@@ -92,6 +97,34 @@ def test_bulk_load_writes_the_totals(examples, tmp_path):
     store = OxigraphStore(tmp_path / "kg")
     store.bulk_load(iter(documents))
     assert stored(store) == counted(whole)
+    store.close()
+
+
+def test_a_writer_killed_between_its_documents_and_their_totals_leaves_them_to_the_next(examples, tmp_path):
+    """A writer killed (SIGKILL, as by the OOM killer) after its documents' transaction and before the totals' own
+    leaves the store marked; the next writer rebuilds the totals from the stored summaries."""
+    documents, whole = examples
+    store = OxigraphStore(tmp_path / "kg")
+    store.write_documents(documents[:3])
+    store.close()
+    killed = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from policykg.graph.build import build
+        from policykg.graph.pipeline import process_files
+        from policykg.graph.stores import rdf_write
+        from policykg.graph.stores.rdf_store import OxigraphStore
+        extracted, _ = process_files([Path({str(EXAMPLES)!r})])
+        documents = [(r.meta.doc, r.meta.sha256, build([r])) for r in extracted]
+        rdf_write.NativeWriter.add_to_totals = lambda self, counts: os.kill(os.getpid(), signal.SIGKILL)
+        OxigraphStore({str(tmp_path / "kg")!r}).write_documents(documents[3:])
+    """)
+    run = subprocess.run([sys.executable, "-c", killed], capture_output=True, text=True, timeout=300)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    store = OxigraphStore(tmp_path / "kg")
+    assert set(store.document_hashes()) == {doc for doc, _sha, _graph in documents}   # its documents went in
+    assert stored(store) == counted(whole)
+    assert not store._totals_pending()
     store.close()
 
 

@@ -35,6 +35,12 @@ class CodecError(ValueError):
 
 # -- terms ------------------------------------------------------------------------------------------------
 
+def state_subject(m: Mapping) -> NamedNode:
+    """The subject of the store's bookkeeping (link state, marks): left out of ``quads()``, exports and
+    validation."""
+    return NamedNode(m.base + "state/links")
+
+
 def sparql_term(term: NamedNode | Literal | BlankNode) -> str:
     """An RDF term as SPARQL/N-Triples text: the only way a value ever enters a query or update text.
 

@@ -22,7 +22,8 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Q
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores import rdf_snapshots
-from policykg.graph.stores.rdf_codec import bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term, to_term
+from policykg.graph.stores.rdf_codec import (bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term,
+                                             state_subject, to_term)
 from policykg.graph.stores.rdf_totals import TargetChanges, Totals, target_counts_text
 from policykg.graph.stores.rdf_write import update_text
 from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
@@ -236,7 +237,7 @@ class SparqlGraphStore:
     # -- reading -------------------------------------------------------------------------------------------
     def _state_terms(self) -> tuple[NamedNode, NamedNode]:
         """The link state's subject and predicate (bookkeeping: left out of ``quads()``, exports and validation)."""
-        return NamedNode(self.m.base + "state/links"), NamedNode(self.m.expand("pk:linkState"))
+        return state_subject(self.m), NamedNode(self.m.expand("pk:linkState"))
 
     def link_state(self) -> dict[str, Any] | None:
         subject, predicate = self._state_terms()
@@ -373,6 +374,8 @@ class OxigraphStore(SparqlGraphStore):
                  lambda: (self.writer.add_missing_key_pieces(), self._written())),
                 (self._lacks_totals, "written by an older policykg (no store-wide totals)",
                  lambda: (self.writer.refresh_all_totals(), self._written())),
+                (self._totals_pending, "written by a run stopped before it had updated the store-wide totals",
+                 lambda: (self.writer.refresh_all_totals(), self._written())),
                 (self._lacks_target_counts, "written by an older policykg (no target counts per document)",
                  lambda: self._update(target_counts_text(self.m))),
                 (self._lacks_target_changes, "linked by an older policykg (no target changes kept)",
@@ -395,6 +398,10 @@ class OxigraphStore(SparqlGraphStore):
         t = self.totals
         return (self._has_without(t.of.value, t.sums[0][1].value)
                 or self._has_without(t.first.value, t.pair_total.value))
+
+    def _totals_pending(self) -> bool:
+        pending = self.totals.pending
+        return next(self._store.quads_for_pattern(pending.subject, pending.predicate, None), None) is not None
 
     def _lacks_key_pieces(self) -> bool:
         return self._has_without(self.m.nodes["Department"].properties["key"].iri,

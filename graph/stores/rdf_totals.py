@@ -11,7 +11,9 @@ against 161,000 pair summaries (co-responsibility).
 
 Oxigraph's native writer adds to them, right after the documents' own transaction, what the write changed: the
 written documents' summaries minus those of the versions they replace (``counts_in``, ``changes``: a few look-ups
-per department or pair touched, whatever the store's size). A SPARQL endpoint recomputes the totals of the
+per department or pair touched, whatever the store's size). The store is marked (``pending``) before the
+documents go in and unmarked in the totals' own transaction, so a writer killed in between leaves a mark from
+which the next writer rebuilds them. A SPARQL endpoint recomputes the totals of the
 departments and pairs a document touched from the stored summaries, in the same update as the document
 (``refresh_texts``). The Fuseki tests hold the two to the same answers; a store without totals gets them when
 opened for writing. Neo4j keeps the same totals (graph/stores/neo4j_totals.py).
@@ -26,7 +28,7 @@ from typing import Callable, Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from policykg.graph.stores.rdf_codec import sparql_term
+from policykg.graph.stores.rdf_codec import sparql_term, state_subject
 from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts, pair_total_id
 from policykg.ontology.mapping import Mapping
 
@@ -56,6 +58,9 @@ class Totals:
         self.counted = {self.of, *(p for p, _t, _d in self.sums), self.first, self.second, self.shared}
         self._numbers: dict[int, Literal] = {}      # the totals' literals, made once each (a write makes ~10^5)
         self._pairs: dict[tuple[str, str], NamedNode] = {}     # pair totals' nodes: a pair recurs in many writes
+        # marked before a writer's documents go in, unmarked with their totals: a writer killed in between leaves
+        # it, and the next writer rebuilds the totals (OxigraphStore)
+        self.pending = Quad(state_subject(m), NamedNode(m.expand("pk:totalsPending")), Literal(True))
 
     def pair_iri(self, first: str, second: str) -> NamedNode:
         """The pair total's node: a PairSummary of no document (no document has an empty id)."""

@@ -273,6 +273,7 @@ class NativeWriter:
         quads in one update of its own; then the totals of the departments and pairs the written documents
         touched (rdf_totals), also when a later document of the batch failed. Returns each document's action."""
         written: list[Planned] = []
+        self.store.add(self.totals.pending)
         try:
             with no_gc():
                 return self._write(items, written)
@@ -288,9 +289,11 @@ class NativeWriter:
         and each look-up of a stored total reads the store's many fresh files."""
         delete, insert, values = self.totals.changes(self._stored_total, counts)
         if delete:
-            self.store.update(update_text(delete, insert))
-        elif insert:                    # a first load: no update text to build and parse back
-            self.store.extend(insert)
+            self.store.update(update_text([*delete, self.totals.pending], insert))
+        else:
+            if insert:                  # a first load: no update text to build and parse back
+                self.store.extend(insert)
+            self.store.remove(self.totals.pending)   # a kill before this only costs a rebuild
         for key, value in values.items():
             self.known_totals[key] = value
             self.known_totals.move_to_end(key)
