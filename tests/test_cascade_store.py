@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode
 from typer.testing import CliRunner
 
 from policykg.app.cli import app
@@ -18,6 +19,8 @@ from policykg.queries.registry import Registry
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "cascade"))
 from evaluate import node_by_ref  # noqa: E402
 from seed_graph import pipeline_graph  # noqa: E402
+
+PK = "https://policykg.org/ontology#"
 
 NATIONAL = "001_8158844c7a4eb5af"
 JIANGSU = "000_e0bd7c87301b5859"
@@ -80,6 +83,28 @@ def test_linking_the_store_again_rewrites_the_same_links(store_path, links):
     assert result.exit_code == 0, result.output
     with OxigraphStore(str(store_path)) as s:
         assert s.counts()["IMPLEMENTS"] == len(links)
+
+
+def test_linking_again_with_fewer_links_leaves_none_of_the_old_ones(store_path, graph, links):
+    """A re-link removes every stored link first (a quad at a time: rdf_write.remove_links): with a higher floor
+    the store holds exactly the fewer links, each link node whole, and nothing else of the old ones."""
+    fewer = cascade.link(graph, threshold=0.9, floor=0.9)
+    assert 0 < len(fewer) < len(links)
+
+    def stored_links():
+        with OxigraphStore(str(store_path)) as s:
+            nodes = {q.subject for q in s._store.quads_for_pattern(None, NamedNode(PK + "linkFrom"), None)}
+            node_quads = [q for q in s._store.quads_for_pattern(None, None, None)
+                          if q.subject.value.startswith(s.m.base + "link/")]
+            return s.counts()["IMPLEMENTS"], len(nodes), len(node_quads)
+    result = CliRunner().invoke(app, ["link", "--store", str(store_path), "--threshold", "0.9", "--floor", "0.9"])
+    assert result.exit_code == 0, result.output
+    implements, nodes, node_quads = stored_links()
+    # each link node: its two ends, score, method, review and evidence
+    assert (implements, nodes, node_quads) == (len(fewer), len(fewer), 6 * len(fewer))
+    result = CliRunner().invoke(app, ["link", "--store", str(store_path)])   # as the other tests expect it
+    assert result.exit_code == 0, result.output
+    assert stored_links() == (len(links), len(links), 6 * len(links))
 
 
 def test_floor_above_threshold_is_refused(store_path):

@@ -99,6 +99,11 @@ class NativeWriter:
         self.single |= {r.iri for r in m.shared_rels()}
         self.link_preds = [NamedNode(m.relationships[r].iri) for r in m.layout.links]
         self.link_ends = [(NamedNode(s.from_iri), NamedNode(s.to_iri)) for s in m.layout.link_nodes.values()]
+        # every predicate of a link node: its ends and its relationship's properties
+        self.link_node_preds = sorted({NamedNode(iri) for rel, s in m.layout.link_nodes.items()
+                                       for iri in (s.from_iri, s.to_iri, *(p.iri for p in
+                                                                           m.written_rel(rel).properties.values()))},
+                                      key=lambda n: n.value)
         summary_doc = {spec.properties["doc_id"].iri for spec in m.summary_nodes.values()}
         self.summary_doc = [NamedNode(iri) for iri in sorted(summary_doc)]
         self.totals = Totals(m)
@@ -445,34 +450,46 @@ class NativeWriter:
     def add_links(self, graph: PolicyGraph, replace: bool, state_quads: list[Quad] | None,
                   state_subject: NamedNode, then: str | None = None) -> None:
         """Links and the link state in one transaction: an ``extend`` when nothing needs removing, else one
-        update (a full re-link removes every stored link; a rewritten link loses its old properties). ``then``:
-        an update to run after them in the same transaction (what is derived from the links)."""
+        update (a rewritten link loses its old properties); ``replace``: every stored link is removed before,
+        a quad at a time (``remove_links``). ``then``: an update to run after them in the same transaction (what
+        is derived from the links)."""
         quads = [q for e in graph.edges.values() for q in edge_quads(e, self.m)]
         delete: list[Quad] = []
-        whole: list[str] = []
         if replace:
-            delete.extend(self._quads(state_subject, None, None))
-            for p in self.link_preds:
-                whole.append(f"DELETE WHERE {{ ?s {sparql_term(p)} ?o }}")
-            for start, _end in self.link_ends:
-                whole.append(f"DELETE WHERE {{ ?l {sparql_term(start)} ?s . ?l ?p ?o }}")
+            self.remove_links(state_subject)
         else:
             links = {q.subject for q in quads if q.subject.value.startswith(self.m.base + "link/")}
             for link in sorted(links, key=lambda n: n.value):
                 delete.extend(self._quads(link, None, None))
         if state_quads is not None:
-            if not replace:
-                delete.extend(self._quads(state_subject, None, None))
+            delete.extend(self._quads(state_subject, None, None))
             quads.extend(state_quads)
         new = set(quads)
         delete = [q for q in delete if q not in new]
-        if not whole and not delete and then is None:
+        if not delete and then is None:
             if quads:
                 self.store.extend(quads)
         else:
             text = update_text(delete, quads)
-            self.store.update(" ;\n".join(whole + ([text] if text else []) + ([then] if then else [])))
+            self.store.update(" ;\n".join(([text] if text else []) + ([then] if then else [])))
         self._wrote(len(quads))
+
+    def remove_links(self, state_subject: NamedNode) -> None:
+        """Every stored link (its triple, and its link node), the link state first, so that a run stopped in
+        between leaves the links pending, never current. Each quad goes in a transaction of its own, so memory
+        stays flat: one update removing the 551,000 links of a 100,000-task store held 6.7 GB and took 205 s."""
+        state = list(self._quads(state_subject, None, None))
+        if state:
+            self.store.update(update_text(state, ()))
+        link_node = self.m.base + "link/"
+        for p in [*self.link_preds, *self.link_node_preds]:
+            removed = 0
+            every = p in self.link_preds          # a link node's predicates may serve other nodes too
+            for q in self._quads(None, p, None):  # the scan reads a snapshot: removing as it goes is safe
+                if every or q.subject.value.startswith(link_node):
+                    self.store.remove(q)
+                    removed += 1
+            self._wrote(removed)
 
     # -- reading a batch of documents (cascade linking) ------------------------------------------------------
     def read_documents(self, docs: list[str], cache: OrderedDict | None = None) -> PolicyGraph:
