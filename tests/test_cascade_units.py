@@ -81,7 +81,7 @@ class _Store:
 
 def _state(hashes, links=3):
     return {"documents": cascade.documents_digest(hashes), "document_count": len(hashes), "links": links,
-            "method": "m", "threshold": 0.5, "floor": 0.2}
+            "method": cascade.METHOD, "threshold": 0.5, "floor": 0.2}
 
 
 def test_link_status():
@@ -97,6 +97,9 @@ def test_link_status():
     assert not counted.current and "holds 2 link(s)" in counted.message
     # no IMPLEMENTS count at all is 0 links, as the state says
     assert cascade.link_status(_Store(hashes, _state(hashes, links=0), implements=None), count_links=True).current
+    # links an older model made: stale, whatever the documents
+    older = cascade.link_status(_Store(hashes, {**_state(hashes), "method": "char-ngram-bm25+logreg/v2"}))
+    assert not older.current and older.message.startswith("stale: the links were made by char-ngram-bm25+logreg/v2")
 
 
 def test_documents_digest_changes_with_any_document_and_not_with_order():

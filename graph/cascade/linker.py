@@ -595,7 +595,8 @@ def link_status(store, count_links: bool = False) -> LinkStatus:
     """Whether the store's links are complete for its documents (cheap: the hashes and the stored state).
 
     Pending when no link run completed since the documents last changed: an ingest stopped (or was killed)
-    after writing documents and before its links were written, or ran with --no-link. ``count_links`` also
+    after writing documents and before its links were written, or ran with --no-link. Stale when documents
+    changed since, or when the links were made by another method (an older model). ``count_links`` also
     compares the links in the store with the number the last run wrote (``validate``; costs a count)."""
     hashes = store.document_hashes()
     state = store.link_state()
@@ -609,6 +610,9 @@ def link_status(store, count_links: bool = False) -> LinkStatus:
     if state.get("documents") != documents_digest(hashes):
         return LinkStatus(False, f"stale: documents were added or changed since the last completed link run "
                                  f"({state.get('document_count')} then, {len(hashes)} now); {fix}")
+    if state.get("method") != METHOD:     # a newer model or method: its links differ (model v3 vs v2)
+        return LinkStatus(False, f"stale: the links were made by {state.get('method')}, and this policykg links "
+                                 f"with {METHOD}; {fix}")
     if count_links:
         stored = store.counts().get("IMPLEMENTS", 0)
         if stored != state.get("links"):
