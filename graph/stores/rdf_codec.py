@@ -35,10 +35,15 @@ class CodecError(ValueError):
 
 # -- terms ------------------------------------------------------------------------------------------------
 
-def state_subject(m: Mapping) -> NamedNode:
-    """The subject of the store's bookkeeping (link state, marks): left out of ``quads()``, exports and
-    validation."""
-    return NamedNode(m.base + "state/links")
+def state_subject(m: Mapping, of: str = "links") -> NamedNode:
+    """The subject of one kind of the store's bookkeeping (``links``: the link state and what is kept with it;
+    ``totals``: a write whose totals are pending). Every one starts with ``state_prefix`` and is left out of
+    ``quads()``, exports and validation."""
+    return NamedNode(state_prefix(m) + of)
+
+
+def state_prefix(m: Mapping) -> str:
+    return f"{m.base}state/"
 
 
 def sparql_term(term: NamedNode | Literal | BlankNode) -> str:

@@ -23,7 +23,7 @@ from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_codec import (bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term,
-                                             state_subject, to_term)
+                                             state_prefix, state_subject, to_term)
 from policykg.graph.stores.rdf_totals import TargetChanges, Totals, target_counts_text
 from policykg.graph.stores.rdf_write import update_text
 from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
@@ -245,8 +245,8 @@ class SparqlGraphStore:
         return json.loads(rows[0][0]) if rows else None
 
     def _without_state(self, quads: Iterable[Quad]) -> Iterator[Quad]:
-        state = self._state_terms()[0]
-        return (q for q in quads if q.subject != state)
+        prefix = state_prefix(self.m)
+        return (q for q in quads if not q.subject.value.startswith(prefix))
 
     def document_files(self) -> dict[str, str]:
         """Each stored document's source file, as it was given when ingested."""

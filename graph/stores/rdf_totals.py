@@ -60,7 +60,7 @@ class Totals:
         self._pairs: dict[tuple[str, str], NamedNode] = {}     # pair totals' nodes: a pair recurs in many writes
         # marked before a writer's documents go in, unmarked with their totals: a writer killed in between leaves
         # it, and the next writer rebuilds the totals (OxigraphStore)
-        self.pending = Quad(state_subject(m), NamedNode(m.expand("pk:totalsPending")), Literal(True))
+        self.pending = Quad(state_subject(m, "totals"), NamedNode(m.expand("pk:totalsPending")), Literal(True))
 
     def pair_iri(self, first: str, second: str) -> NamedNode:
         """The pair total's node: a PairSummary of no document (no document has an empty id)."""
