@@ -22,8 +22,8 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Q
 from policykg.core import settings
 from policykg.graph.model import PolicyGraph
 from policykg.graph.stores import rdf_snapshots
-from policykg.graph.stores.rdf_codec import (bind_values, document_quads, edge_quads, plain, quads_to_graph, sparql_term,
-                                             state_prefix, state_subject, to_term)
+from policykg.graph.stores.rdf_codec import (bind_values, document_quads, edge_quads, plain, quads_to_graph,
+                                             sparql_term, state_prefix, state_subject, to_term)
 from policykg.graph.stores.rdf_totals import TargetChanges, Totals, target_counts_text
 from policykg.graph.stores.rdf_write import update_text
 from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome

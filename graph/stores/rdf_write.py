@@ -100,10 +100,9 @@ class NativeWriter:
         self.link_preds = [NamedNode(m.relationships[r].iri) for r in m.layout.links]
         self.link_ends = [(NamedNode(s.from_iri), NamedNode(s.to_iri)) for s in m.layout.link_nodes.values()]
         # every predicate of a link node: its ends and its relationship's properties
-        self.link_node_preds = sorted({NamedNode(iri) for rel, s in m.layout.link_nodes.items()
-                                       for iri in (s.from_iri, s.to_iri, *(p.iri for p in
-                                                                           m.written_rel(rel).properties.values()))},
-                                      key=lambda n: n.value)
+        node_iris = {iri for rel, s in m.layout.link_nodes.items()
+                     for iri in (s.from_iri, s.to_iri, *(p.iri for p in m.written_rel(rel).properties.values()))}
+        self.link_node_preds = [NamedNode(iri) for iri in sorted(node_iris)]
         summary_doc = {spec.properties["doc_id"].iri for spec in m.summary_nodes.values()}
         self.summary_doc = [NamedNode(iri) for iri in sorted(summary_doc)]
         self.totals = Totals(m)
