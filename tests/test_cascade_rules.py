@@ -376,7 +376,8 @@ def test_an_index_over_part_of_a_corpus_scores_as_the_whole_index_does():
     assert idf.tolist() == pytest.approx(whole.lookup(query)[1].tolist())        # gram 1: corpus idf, not unseen
     assert idf[0] == pytest.approx(_idf(3, 1)) and idf[3] == pytest.approx(whole.unseen_idf)
     q = np.array([2, 4])
-    assert part.top(part.lookup(q)[0], None, 2) == [i - 1 for i in whole.top(whole.lookup(q)[0], np.array([False, True, True]), 2)]
+    in_whole = whole.top(whole.lookup(q)[0], np.array([False, True, True]), 2)
+    assert part.top(part.lookup(q)[0], None, 2) == [i - 1 for i in in_whole]
 
 
 def test_the_whole_index_query_scores_the_same_bits_in_each_part():
@@ -848,7 +849,7 @@ def test_the_evidence_of_a_link():
     f = {name: 0.0 for name in FEATURES}
     f.update(score=0.123456, same_row=False, cov_higher=0.111111, cov_lower=0.222222, clause_higher=0.333333,
              matches=[], function_agree=1.0)
-    edge = cl._edge(low, high, f, review=True)
+    edge = cl._edge(low, high, f, 0.123456, review=True)
     ev = json.loads(edge.props["evidence"])
     assert edge.props["score"] == 0.1235 and edge.props["review"] is True and edge.props["method"] == cl.METHOD
     assert (ev["coverage_of_higher"], ev["coverage_of_lower"], ev["best_clause_of_higher"]) == (0.1111, 0.2222,
@@ -858,11 +859,11 @@ def test_the_evidence_of_a_link():
     # the longest common substring as printed (a comma too); 校学生 is under four characters
     assert ev["shared_phrases"] == ["建设一批高水平实训基地，培养"]
     assert ev["shared_functions"] == ["education"] and ev["function_agreement"] == 1.0
-    assert ev["levels"] == ["x", "x"] and ev["same_row"] is False
+    assert ev["levels"] == ["x", "x"] and ev["same_row"] is False and ev["document_affinity"] == 0.1235
     # no functions on one side: agreement unknown (None), not the 0.5 the model reads
     f["function_agree"] = 0.5
-    ev = json.loads(cl._edge(_item("l", "甲乙丙丁", 2), high, f, review=True).props["evidence"])
-    assert ev["function_agreement"] is None and ev["shared_functions"] == []
+    ev = json.loads(cl._edge(_item("l", "甲乙丙丁", 2), high, f, None, review=True).props["evidence"])
+    assert ev["function_agreement"] is None and ev["shared_functions"] == [] and ev["document_affinity"] is None
 
 
 def test_a_link_from_a_hand_made_model(verbatim_model):

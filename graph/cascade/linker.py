@@ -14,8 +14,9 @@ Method (deterministic, explainable and offline; every feature is written into th
    and how the pair ranks among the lower task's candidates and among its document's tasks for that higher one;
 3. the score is the probability of a true link from a logistic regression fitted OFFLINE on hand-labelled
    pairs (cascade_model.json, refitted by scripts/fit_cascade_model.py; never trained at run time);
-4. links at or above the threshold are facts (review=false) unless a rival clearly beats them or the texts name
-   exclusive classes; from the floor up to it, suggestions (review=true);
+4. links at or above the threshold are facts (review=false) unless a rival clearly beats them, the texts name
+   exclusive classes or the two documents are about different things (cascade_affinity: the cosine of their
+   n-gram profiles); from the floor up to it, suggestions (review=true);
 5. a store is read and written a batch of whole documents at a time (link_store, cascade_read).
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Callable
 
 import numpy as np
 
+from policykg.graph.cascade import affinity as doc_affinity
 from policykg.graph.cascade import scoring as cascade_model
 from policykg.graph.cascade import text as ct
 from policykg.graph.cascade.features import Item, make_item, pair_features, relative_features, weigh
@@ -43,6 +45,11 @@ CANDIDATES = 12      # higher tasks scored in full per lower task (from the inde
 MAX_LINKS = 5        # links kept per lower task
 RELATIVE = 0.6       # a confident link scores at least this share of the best link answering the same clause
 SAME_ROW_LIFT = 0.5  # a school measure and its own row's task: score = p + lift * (1 - p) (the row says it)
+# Documents whose profiles are less alike (graph/cascade/affinity.py) are about different things: their links
+# stay suggestions. Real lists: at most 0.079 between two policy areas, at least 0.18 for a pair that restate one
+# another; set low in that gap because a higher list of many areas dilutes its profile (Jiangsu's list against
+# the national one plus 16 lists of other areas: 0.12).
+DOC_AFFINITY = 0.10
 INSTITUTION = RANK["institution"]
 # Function codes (ontology/data/functions.yaml) that name no sector: general government, "relevant
 # departments", industry regulators in general, enterprises, and schools' own units. They say nothing about
@@ -81,6 +88,7 @@ class Linker:
         for h in highers:
             weigh(h, self.index)
         self.position = {h.id: i for i, h in enumerate(highers)}
+        self.doc_profiles = doc_affinity.profiles(highers, self.index)
         self.ranks = np.array([h.rank for h in highers], dtype=np.int8)
         jurisdictions = sorted({h.jurisdiction or "" for h in highers})
         self._jur_code = {j: i for i, j in enumerate(jurisdictions)}
@@ -111,7 +119,8 @@ class Linker:
     def link(self, items: list[Item], threshold: float = THRESHOLD, floor: float = FLOOR,
              candidates: int | None = CANDIDATES) -> list[Edge]:
         """Link a batch of lower items; the batch must hold whole documents (see relative_features)."""
-        return decide(self.score(items, candidates), threshold, floor)
+        affinities = doc_affinity.Affinities(doc_affinity.profiles(items, self.index), self.doc_profiles)
+        return decide(self.score(items, candidates), threshold, floor, affinities)
 
     def score(self, items: list[Item], candidates: int | None = CANDIDATES) -> list[tuple[Item, Item, dict]]:
         """Every candidate pair of the batch with its features and score (the model's probability; a school
@@ -140,13 +149,15 @@ def probabilities(scored: list[tuple[Item, Item, dict]]) -> list[tuple[Item, Ite
     return scored
 
 
-def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float) -> list[Edge]:
+def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float,
+           affinities: doc_affinity.Affinities | None = None) -> list[Edge]:
     """Keep each lower item's best links from the floor up (at most MAX_LINKS); a link is a fact when it
-    clears the threshold and no rival clearly beats it. Rivals answer the same words: other higher tasks of the
+    clears the threshold, its documents are about the same thing (``affinities``: at least DOC_AFFINITY; not
+    checked when None) and no rival clearly beats it. Rivals answer the same words: other higher tasks of the
     same list best matched by the same clause of the lower text (a city task restates its province's task and
     the national one beside it: tasks of two lists are never rivals). A lower text restating two higher tasks
-    in two clauses has no rivals; a school measure's own row is never demoted. A pair whose texts name exclusive classes of
-    object (cascade_terms.yaml) stays a suggestion whatever its score."""
+    in two clauses has no rivals; a school measure's own row is never demoted. A pair whose texts name
+    exclusive classes of object (cascade_terms.yaml) stays a suggestion whatever its score."""
     by_low: dict[str, list[tuple[Item, Item, dict]]] = {}
     for low, high, f in scored:
         if f["score"] >= floor:
@@ -162,14 +173,16 @@ def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float
             best_for_clause[k] = max(best_for_clause.get(k, 0.0), f["score"])
     edges = []
     for low, high, f in kept:
+        affinity = None if affinities is None else affinities.of(low.doc, high.doc)
         confident = f["score"] >= threshold and (f["same_row"] or (
             f["score"] >= RELATIVE * best_for_clause.get((low.id, f["low_clause"], high.doc), 0.0)
-            and not f["class_clash"]))   # 技工 vs 中职, 本科 vs 高职: never a fact (no true link in the gold has one)
-        edges.append(_edge(low, high, f, review=not confident))
+            and not f["class_clash"]     # 技工 vs 中职, 本科 vs 高职: never a fact (no true link in the gold has one)
+            and (affinity is None or affinity >= DOC_AFFINITY)))
+        edges.append(_edge(low, high, f, affinity, review=not confident))
     return edges
 
 
-def _edge(low: Item, high: Item, f: dict, review: bool) -> Edge:
+def _edge(low: Item, high: Item, f: dict, affinity: float | None, review: bool) -> Edge:
     evidence = {
         "text_similarity": round((f["cov_higher"] + f["cov_lower"] + f["clause_higher"]) / 3, 4),
         "coverage_of_higher": round(f["cov_higher"], 4), "coverage_of_lower": round(f["cov_lower"], 4),
@@ -183,6 +196,7 @@ def _edge(low: Item, high: Item, f: dict, review: bool) -> Edge:
         else round(f["function_agree"], 4),
         "same_row": f["same_row"],
         "levels": [low.level, high.level],
+        "document_affinity": None if affinity is None else round(affinity, 4),
     }
     props = {"score": round(f["score"], 4), "method": METHOD, "review": review,
              "evidence": json.dumps(evidence, ensure_ascii=False, sort_keys=True)}
@@ -492,6 +506,7 @@ class _Deferred:
                                                      stats.query_grams(it.ids, within), g)
         self.best: dict[str, dict[str, tuple[float, tuple[int, str], Item]]] = {}   # low -> high id -> ...
         self.row_high: dict[str, Item] = {}     # low -> its own row's task (always scored: Linker.score)
+        self.profiles: dict[str, doc_affinity.Profile] = {}   # the profiles of the higher candidates' documents
 
     def rest(self, groups: list[tuple[list[str], list[str]]]) -> list[tuple[list[str], list[str]]]:
         """A last group of no lower documents for the higher documents no group holds, if anything needs them."""
@@ -514,6 +529,7 @@ class _Deferred:
             pos = linker.position.get(q.row_task)
             if pos is not None and own[pos]:
                 self.row_high[low_id] = linker.highers[pos]
+                self._profile(linker, linker.highers[pos])
             allowed = linker.allowed(q) & own
             if not allowed.any():
                 continue
@@ -526,9 +542,14 @@ class _Deferred:
             for i, score in zip(touched.tolist(), scores.tolist()):
                 high = linker.highers[i]
                 best[high.id] = (score, (order[owners[i]], high.id), high)
+                self._profile(linker, high)
             if len(best) > CANDIDATES:
                 kept = sorted(best.values(), key=lambda skh: (-skh[0], skh[1]))[:CANDIDATES]
                 self.best[low_id] = {h.id: (s, k, h) for s, k, h in kept}
+
+    def _profile(self, linker: Linker, high: Item) -> None:
+        if high.doc not in self.profiles:
+            self.profiles[high.doc] = linker.doc_profiles[high.doc]
 
     def link(self, threshold: float, floor: float):
         """(edges, labels of their ends) a batch of a group's documents at a time, once every index was seen."""
@@ -549,7 +570,8 @@ class _Deferred:
                     scored.extend((low, h, pair_features(low, h)) for h in highs)
                 label_of = {it.id: it.label for it in items}
                 label_of.update((h.id, h.label) for _, h, _ in scored)
-                yield decide(probabilities(scored), threshold, floor), label_of
+                affinities = doc_affinity.Affinities(doc_affinity.profiles(items, weights), self.profiles)
+                yield decide(probabilities(scored), threshold, floor, affinities), label_of
 
 
 def _groups(places: dict[str, _Place], grams: dict[frozenset[str] | None, np.ndarray]) \
