@@ -125,7 +125,7 @@ class NativeWriter:
             return q.object.value
         return None
 
-    def document_subjects(self, doc: str) -> list[NamedNode]:
+    def document_subjects(self, doc: str, summaries: bool = True) -> list[NamedNode]:
         """The nodes a stored document owns: its Document node and what it contains, and its summaries."""
         root = NamedNode(self.m.node_iri(f"doc/{doc}"))
         seen, order, frontier = {root.value}, [root], [root]
@@ -139,16 +139,17 @@ class NativeWriter:
                             order.append(q.object)
                             nxt.append(q.object)
             frontier = nxt
-        for p in self.summary_doc:
+        for p in self.summary_doc if summaries else ():
             for q in self._quads(None, p, Literal(doc)):
                 if q.subject.value not in seen:
                     seen.add(q.subject.value)
                     order.append(q.subject)
         return order
 
-    def document_quads(self, doc: str, with_links: bool = True) -> list[Quad]:
-        """Every quad of a stored document (and, ``with_links``, the links to and from its nodes)."""
-        subjects = self.document_subjects(doc)
+    def document_quads(self, doc: str, with_links: bool = True, summaries: bool = True) -> list[Quad]:
+        """Every quad of a stored document (and, ``with_links``, the links to and from its nodes; without
+        ``summaries``, not its summary nodes' quads)."""
+        subjects = self.document_subjects(doc, summaries)
         out = [q for s in subjects for q in self._quads(s, None, None)]
         if with_links:
             out.extend(self._links_touching(subjects))
@@ -493,11 +494,12 @@ class NativeWriter:
     # -- reading a batch of documents (cascade linking) ------------------------------------------------------
     def read_documents(self, docs: list[str], cache: OrderedDict | None = None) -> PolicyGraph:
         """Whole documents (their own nodes and edges, links left out) and the shared nodes they point to;
-        ``cache`` (shared node IRI -> its quads) carries those across calls, at most SHARED_CACHE of them."""
+        ``cache`` (shared node IRI -> its quads) carries those across calls, at most SHARED_CACHE of them. The
+        documents' summaries are not read: no graph holds them (a third of a document's quads)."""
         cache = OrderedDict() if cache is None else cache
         quads: list[Quad] = []
         for doc in docs:
-            quads.extend(self.document_quads(doc, with_links=False))
+            quads.extend(self.document_quads(doc, with_links=False, summaries=False))
         own = {q.subject.value for q in quads}
         rels = self.m.rel_by_predicate()
         reached = {q.object.value for q in quads if q.predicate.value in rels} - own
