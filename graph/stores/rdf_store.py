@@ -367,7 +367,6 @@ class OxigraphStore(SparqlGraphStore):
             raise StoreError(f"the Oxigraph store at {self.path} was written by an older policykg (one named graph "
                              "per document); ingest the documents again into a new folder (--store)")
         self._writer = None
-        self._shared_cache = None
         # what a store written or linked by an older policykg lacks: its first writer adds it, a reader is refused
         for lacks, what, add in (
                 (self._lacks_key_pieces, "written by an older policykg (no sort keys on departments)",
@@ -462,15 +461,11 @@ class OxigraphStore(SparqlGraphStore):
 
     def load_documents(self, docs: list[str]) -> PolicyGraph:
         """Whole stored documents (their own nodes and edges, links left out) and the shared nodes they point
-        to: what the cascade linker reads a batch at a time. Shared nodes are remembered across calls."""
-        from collections import OrderedDict
-
+        to: what the cascade linker reads a batch at a time."""
         from policykg.graph.stores.rdf_write import NativeWriter
 
-        if self._shared_cache is None:
-            self._shared_cache = OrderedDict()
         reader = self._writer if self._writer is not None else NativeWriter(self._store, self.m)
-        return reader.read_documents(docs, self._shared_cache)
+        return reader.read_documents(docs)
 
     def document_quads(self, doc: str) -> list[Quad]:
         """The quads a stored document owns (its nodes, their properties and edges; links left out)."""
@@ -543,7 +538,6 @@ class OxigraphStore(SparqlGraphStore):
                 self._publish()         # always: a writer killed before its close may have left writes unpublished
             self._store = None
             self._writer = None         # it holds the pyoxigraph Store too: the folder's lock goes with the last
-            self._shared_cache = None
 
 
 __all__ = ["OxigraphStore", "QuerySyntaxError", "ReadOnlyViolation", "SparqlGraphStore", "StoreBusy", "StoreError",
