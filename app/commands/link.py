@@ -12,7 +12,7 @@ from policykg.graph.cascade import linker as cascade
 
 HELP = """Link every stored task and school measure to the higher-level tasks it implements (IMPLEMENTS edges).
 
-Links go upward only (institution → county → municipal → provincial → national) and into a containing jurisdiction, or from a school measure to the provincial task of its own row. Each link has a score (the probability of a true link, from a model fitted offline on hand-labelled pairs), the method and its evidence (shared phrases, matching targets, shared department functions, each feature's contribution, clashes such as 技工 vs 中职). Links scoring at or above --threshold are facts; from --floor up to it they are suggestions marked for review. The store is read and written a batch of documents at a time. Running it again rewrites the links it finds. `policykg ingest` runs this after writing (unless --no-link).
+Links go upward only (institution → county → municipal → provincial → national) and into a containing jurisdiction, or from a school measure to the provincial task of its own row. Each link has a score (the probability of a true link, from a model fitted offline on hand-labelled pairs), the method and its evidence (shared phrases, matching targets, shared department functions, each feature's contribution, clashes such as 技工 vs 中职, how alike the two documents are). Links scoring at or above --threshold are facts; from --floor up to it they are suggestions marked for review, and so are links between documents about different things (a school arts list and a vocational one). The store is read and written a batch of documents at a time. Running it again rewrites the links it finds. `policykg ingest` runs this after writing (unless --no-link).
 
 Example:
 

@@ -127,6 +127,11 @@ class NgramIndex:
         self.max_df = stop_df(n)
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)   # idf of a gram no higher task has: the rarest possible
 
+    @property
+    def vocabulary(self) -> np.ndarray:
+        """Every higher n-gram this index scores with (sorted ids): the corpus's, or its own."""
+        return self.keys if self.stats is None else self.stats.keys
+
     def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position in the index or -1, idf) of each id."""
         pos = np.searchsorted(self.keys, ids)
