@@ -111,3 +111,22 @@ def test_a_store_read_in_batches_gives_the_same_links_with_an_unplaced_document(
             store.replace_document(doc, "sha-" + doc, unplaced.document_subgraph(doc))
         edges = cascade.link_store(store, batch=4)
     assert sorted((e.key, json.dumps(e.props, sort_keys=True)) for e in edges) == expected
+
+
+def test_a_short_list_is_not_judged_by_its_profile(graph, monkeypatch):
+    """A list of fewer than AFFINITY_ITEMS items says too little about its subject for its profile to judge:
+    Shenyang's 美育 tasks that reach the vocational lists stay suggestions as part of the whole list, and
+    keep the links of the gate off as a short list of their own."""
+    files = _file_of(graph)
+    items = cascade.collect_items(graph)
+    shenyang = [it for it in items if files.get(it.id, "").startswith("27_")]
+    linker = cascade.Linker([it for it in items if it.rank < cascade.INSTITUTION and it.doc != shenyang[0].doc])
+    whole = [e for e in linker.link(shenyang) if files[e.target].startswith("0")]     # the examples: 00x_…
+    assert whole and all(e.props["review"] for e in whole)
+    reaching = {e.source for e in whole}
+    short = [it for it in shenyang if it.id in reaching]
+    assert 1 <= len(short) < cascade.AFFINITY_ITEMS <= len(shenyang)
+    kept = {e.key: e.props["review"] for e in linker.link(short)}
+    assert not all(kept.values())                     # some are confident again
+    monkeypatch.setattr(cascade, "DOC_AFFINITY", 0.0)
+    assert kept == {e.key: e.props["review"] for e in linker.link(short)}

@@ -12,15 +12,19 @@ of link_store gives the same affinity.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import numpy as np
 
 from policykg.graph.cascade.index import NgramIndex
 
-# A document's n-grams that higher tasks have, as positions in the index's vocabulary (every higher n-gram of
-# the store: cascade_index.NgramIndex.vocabulary), with their weights over the norm of ALL its n-grams.
-Profile = tuple[np.ndarray, np.ndarray]
+class Profile(NamedTuple):
+    """A document's n-grams that higher tasks have, as positions in the index's vocabulary (every higher n-gram
+    of the store: cascade_index.NgramIndex.vocabulary), with their weights over the norm of ALL its n-grams."""
+
+    positions: np.ndarray
+    weights: np.ndarray
+    items: int              # the document's tasks and measures (a short list's profile says little)
 
 
 def profiles(items: Iterable, index: NgramIndex) -> dict[str, Profile]:
@@ -37,10 +41,10 @@ def _profile(arrays: list[np.ndarray], index: NgramIndex) -> Profile:
     norm = float(np.linalg.norm(weights)) or 1.0
     vocabulary = index.vocabulary
     if not len(vocabulary):
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return Profile(np.zeros(0, dtype=np.int64), np.zeros(0), len(arrays))
     pos = np.minimum(np.searchsorted(vocabulary, ids), len(vocabulary) - 1)
     known = vocabulary[pos] == ids
-    return pos[known], weights[known] / norm
+    return Profile(pos[known], weights[known] / norm, len(arrays))
 
 
 class Affinities:
@@ -55,15 +59,18 @@ class Affinities:
         self._dense = np.zeros(vocabulary_size)
         self._spread: str | None = None         # the lower document in _dense
 
+    def items(self, low_doc: str) -> int:
+        return self.lower[low_doc].items
+
     def of(self, low_doc: str, high_doc: str) -> float:
         key = (low_doc, high_doc)
         if key not in self.known:
             if self._spread != low_doc:
                 if self._spread is not None:
                     self._dense[self.lower[self._spread][0]] = 0.0
-                pos, weights = self.lower[low_doc]
+                pos, weights, _ = self.lower[low_doc]
                 self._dense[pos] = weights
                 self._spread = low_doc
-            pos, weights = self.higher[high_doc]
+            pos, weights, _ = self.higher[high_doc]
             self.known[key] = float(self._dense[pos] @ weights)
         return self.known[key]
