@@ -158,11 +158,12 @@ def decide(scored: list[tuple[Item, Item, dict]], threshold: float, floor: float
            affinities: doc_affinity.Affinities | None = None) -> list[Edge]:
     """Keep each lower item's best links from the floor up (at most MAX_LINKS); a link is a fact when it
     clears the threshold, its documents are about the same thing (``affinities``: at least DOC_AFFINITY when
-    the lower list holds AFFINITY_ITEMS items or more; not checked when None) and no rival clearly beats it. Rivals answer the same words: other higher tasks of the
-    same list best matched by the same clause of the lower text (a city task restates its province's task and
-    the national one beside it: tasks of two lists are never rivals). A lower text restating two higher tasks
-    in two clauses has no rivals; a school measure's own row is never demoted. A pair whose texts name
-    exclusive classes of object (cascade_terms.yaml) stays a suggestion whatever its score."""
+    the lower list holds AFFINITY_ITEMS items or more; not checked when None) and no rival clearly beats it.
+    Rivals answer the same words: other higher tasks of the same list best matched by the same clause of the
+    lower text (a city task restates its province's task and the national one beside it: tasks of two lists
+    are never rivals). A lower text restating two higher tasks in two clauses has no rivals; a school
+    measure's own row is never demoted. A pair whose texts name exclusive classes of object
+    (cascade_terms.yaml) stays a suggestion whatever its score."""
     by_low: dict[str, list[tuple[Item, Item, dict]]] = {}
     for low, high, f in scored:
         if f["score"] >= floor:
