@@ -51,24 +51,13 @@ def links(graph):
     return cascade.link(graph)
 
 
-def _files(graph, link) -> tuple[str, str]:
-    """The file names of a link's lower and higher documents."""
-    return _file_of(graph)[link.source], _file_of(graph)[link.target]
-
-
-def _file_of(graph) -> dict[str, str]:
-    """Each task's and school measure's document file name (cached per graph)."""
-    if getattr(graph, "_file_of", None) is None:
-        stem = {d.id: Path(d.props["file"]).stem for d in graph.nodes_by_label("Document")}
-        doc_of = {e.target: e.source for e in graph.edges_by_type("HAS_TASK")}
-        doc_of.update({e.target: doc_of[e.source] for e in graph.edges_by_type("HAS_MEASURE")})
-        graph._file_of = {node: stem[doc] for node, doc in doc_of.items()}
-    return graph._file_of
-
-
-def _document_pairs(graph, links) -> Counter:
-    """(lower document's file, higher document's file, confident) -> links."""
-    return Counter((*_files(graph, e), not e.props["review"]) for e in links)
+@pytest.fixture(scope="module")
+def files(graph) -> dict[str, str]:
+    """Each task's and school measure's document file name."""
+    stem = {d.id: Path(d.props["file"]).stem for d in graph.nodes_by_label("Document")}
+    doc_of = {e.target: e.source for e in graph.edges_by_type("HAS_TASK")}
+    doc_of.update({e.target: doc_of[e.source] for e in graph.edges_by_type("HAS_MEASURE")})
+    return {node: stem[doc] for node, doc in doc_of.items()}
 
 
 def test_the_corpus_sources_name_an_area_for_every_document():
@@ -76,9 +65,9 @@ def test_the_corpus_sources_name_an_area_for_every_document():
     assert len(found) == 30 and set(found.values()) == {"vocational education", "education", "economy"}
 
 
-def test_documents_of_different_policy_areas_get_no_confident_link(graph, links):
+def test_documents_of_different_policy_areas_get_no_confident_link(files, links):
     area = areas()
-    pairs = _document_pairs(graph, links)
+    pairs = Counter((files[e.source], files[e.target], not e.props["review"]) for e in links)
     across = {k: n for k, n in pairs.items() if area[k[0]] != area[k[1]]}
     assert sum(n for (_, _, confident), n in across.items() if confident) == 0
     assert sum(across.values()) == 30                  # suggestions, from nine of the ten 美育 lists
@@ -88,11 +77,11 @@ def test_documents_of_different_policy_areas_get_no_confident_link(graph, links)
     assert meiyu == {("27", "26"): 16, ("28", "26"): 19, ("29", "26"): 17}
 
 
-def test_the_document_affinity_is_in_the_evidence_and_separates_the_areas(graph, links):
+def test_the_document_affinity_is_in_the_evidence_and_separates_the_areas(files, links):
     area = areas()
     same, other = [], []
     for e in links:
-        low, high = _files(graph, e)
+        low, high = files[e.source], files[e.target]
         affinity = json.loads(e.props["evidence"])["document_affinity"]
         (same if area[low] == area[high] else other).append(affinity)
     assert max(other) < cascade.DOC_AFFINITY <= min(same)
@@ -113,11 +102,10 @@ def test_a_store_read_in_batches_gives_the_same_links_with_an_unplaced_document(
     assert sorted((e.key, json.dumps(e.props, sort_keys=True)) for e in edges) == expected
 
 
-def test_a_short_list_is_not_judged_by_its_profile(graph, monkeypatch):
+def test_a_short_list_is_not_judged_by_its_profile(graph, files, monkeypatch):
     """A list of fewer than AFFINITY_ITEMS items says too little about its subject for its profile to judge:
     Shenyang's 美育 tasks that reach the vocational lists stay suggestions as part of the whole list, and
     keep the links of the gate off as a short list of their own."""
-    files = _file_of(graph)
     items = cascade.collect_items(graph)
     shenyang = [it for it in items if files.get(it.id, "").startswith("27_")]
     linker = cascade.Linker([it for it in items if it.rank < cascade.INSTITUTION and it.doc != shenyang[0].doc])
@@ -130,3 +118,37 @@ def test_a_short_list_is_not_judged_by_its_profile(graph, monkeypatch):
     assert not all(kept.values())                     # some are confident again
     monkeypatch.setattr(cascade, "DOC_AFFINITY", 0.0)
     assert kept == {e.key: e.props["review"] for e in linker.link(short)}
+
+
+def test_the_affinity_is_the_cosine_of_the_weighted_profiles():
+    """Checked against a second, plain computation: dicts of n-gram → (1 + ln count) × idf over ALL of a
+    document's n-grams (one the higher tasks lack counts in its norm only), and their cosine."""
+    import math
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from policykg.graph.cascade import affinity
+    from policykg.graph.cascade.index import NgramIndex
+
+    def doc(name, *tasks):
+        return [SimpleNamespace(doc=name, ids=np.array(sorted(t), dtype=np.int64)) for t in tasks]
+
+    high = doc("H", {1, 2, 3}, {2, 3, 4}, {5, 6})
+    low = doc("L", {2, 3, 9}, {3, 4})                  # gram 9: no higher task has it
+    index = NgramIndex([it.ids for it in high])
+
+    def plain(items):
+        counts = Counter(g for it in items for g in it.ids.tolist())
+        idf = dict(zip(counts, index.lookup(np.array(list(counts), dtype=np.int64))[1].tolist()))
+        return {g: (1 + math.log(c)) * idf[g] for g, c in counts.items()}
+
+    a, b = plain(low), plain(high)
+    expected = sum(a[g] * b[g] for g in a.keys() & b.keys()) / math.sqrt(sum(v * v for v in a.values())
+                                                                         * sum(v * v for v in b.values()))
+    found = affinity.Affinities(affinity.profiles(low, index), affinity.profiles(high, index),
+                                len(index.vocabulary))
+    assert found.of("L", "H") == pytest.approx(expected) and 0.3 < expected < 0.9
+    assert found.items("L") == 2
+    assert affinity.Affinities(affinity.profiles(high, index), affinity.profiles(high, index),
+                               len(index.vocabulary)).of("H", "H") == pytest.approx(1.0)

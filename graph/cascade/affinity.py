@@ -18,6 +18,7 @@ import numpy as np
 
 from policykg.graph.cascade.index import NgramIndex
 
+
 class Profile(NamedTuple):
     """A document's n-grams that higher tasks have, as positions in the index's vocabulary (every higher n-gram
     of the store: cascade_index.NgramIndex.vocabulary), with their weights over the norm of ALL its n-grams."""
@@ -67,10 +68,10 @@ class Affinities:
         if key not in self.known:
             if self._spread != low_doc:
                 if self._spread is not None:
-                    self._dense[self.lower[self._spread][0]] = 0.0
-                pos, weights, _ = self.lower[low_doc]
-                self._dense[pos] = weights
+                    self._dense[self.lower[self._spread].positions] = 0.0
+                low = self.lower[low_doc]
+                self._dense[low.positions] = low.weights
                 self._spread = low_doc
-            pos, weights, _ = self.higher[high_doc]
-            self.known[key] = float(self._dense[pos] @ weights)
+            high = self.higher[high_doc]
+            self.known[key] = float(self._dense[high.positions] @ high.weights)
         return self.known[key]

@@ -126,7 +126,8 @@ class NativeWriter:
         return None
 
     def document_subjects(self, doc: str, summaries: bool = True) -> list[NamedNode]:
-        """The nodes a stored document owns: its Document node and what it contains, and its summaries."""
+        """The nodes a stored document owns: its Document node and what it contains, and (``summaries``) its
+        summaries."""
         root = NamedNode(self.m.node_iri(f"doc/{doc}"))
         seen, order, frontier = {root.value}, [root], [root]
         while frontier:
