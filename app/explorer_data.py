@@ -878,15 +878,17 @@ def document_places():
     return documents_from_rows(*_rows("documents", {"limit": EVERY_NAME}))
 
 
-def task_options(level: str | None) -> list[tuple[str, str]]:
+def task_options(level: str | None, document: str | None = None) -> list[tuple[str, str]]:
     """(task id, "《document》第N项 · its whole text") of the tasks of one level's documents (any level: None),
-    in document order: the task picker's options, searched by any words of the text."""
+    or of one ``document`` (its id) alone, in document order: the task picker's options, searched by any words
+    of the text. One document's tasks are read through the names query's document pattern (an index lookup);
+    every task's, for a search, reads them all."""
     from policykg.graph.cascade.chain_tree import level_rank
     from policykg.graph.views.network_page import document_name, quoted
     from policykg.queries.lookup import names_params
 
     docs = {d.doc_id: d for d in document_places()}
-    rows = _rows("names", names_params("task"))[1]
+    rows = _rows("names", names_params("task", document))[1]
     picked = [r for r in rows if r[3] in docs and (level is None or docs[r[3]].first_level() == level)]
 
     def order(row):
@@ -902,6 +904,18 @@ def task_options(level: str | None) -> list[tuple[str, str]]:
              if lang() == "zh" else
              f"{quoted(document_name({'title': docs[r[3]].title}))} No. {r[4]} ({ref(r[3], r[4])}) · {r[2] or ''}")
             for r in sorted(picked, key=order)]
+
+
+def document_options(level: str) -> list[tuple[str, str]]:
+    """(document id, "《title》 · its place") of the documents whose first level is ``level``, by title: the
+    chain page's document picker."""
+    from policykg.graph.views.network_page import document_name, quoted
+
+    here = [d for d in document_places() if d.first_level() == level]
+    named = [(d.doc_id, quoted(document_name({"title": d.title}))) for d in here]
+    places = {d.doc_id: d.place(level) for d in here}
+    return sorted(((doc, f"{name} · {places[doc]}" if places[doc] else name) for doc, name in named),
+                  key=lambda option: (option[1], option[0]))
 
 
 def find_task(words: str) -> list[str]:
