@@ -40,6 +40,11 @@ COLUMN_TYPES = ("value", "list")
 # SPARQL list columns are GROUP_CONCAT(DISTINCT ?x; separator="\u001f"); Cypher ones are collect(DISTINCT x).
 LIST_SEPARATOR = "\u001f"
 LIMIT = "limit"          # the one parameter SPARQL cannot bind (LIMIT takes a literal); the runner applies it
+# How a SPARQL store gets the values: by the store's substitution (pyoxigraph binds them after planning), or as
+# VALUES blocks of escaped terms in the text (queries/README.md: the planner then starts from them). Per query,
+# the faster of the two as measured by benchmarks/bench_binding.py.
+SPARQL_BINDINGS = ("substitution", "values")
+_KEYS = ("title", "description", "parameters", "columns", "ordered", "sparql_binding")
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 _CYPHER_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -141,6 +146,7 @@ class CannedQuery:
     cypher: str
     source_dir: Path
     builtin: bool = True
+    sparql_binding: str = "substitution"   # how the values reach the SPARQL text: SPARQL_BINDINGS
 
     @property
     def column_names(self) -> list[str]:
@@ -255,9 +261,12 @@ def load_query(source_dir: Path, name: str, builtin: bool = False) -> CannedQuer
         raise QueryError(f"{meta_path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise QueryError(f"{meta_path}: expected a mapping with title, description, parameters, columns")
-    extra = sorted(set(data) - {"title", "description", "parameters", "columns", "ordered"})
+    extra = sorted(set(data) - set(_KEYS))
     if extra:
-        raise QueryError(f"{meta_path}: unknown keys {extra}; expected title, description, parameters, columns, ordered")
+        raise QueryError(f"{meta_path}: unknown keys {extra}; expected {', '.join(_KEYS)}")
+    binding = data.get("sparql_binding", SPARQL_BINDINGS[0])
+    if binding not in SPARQL_BINDINGS:
+        raise QueryError(f"{meta_path}: sparql_binding must be one of {', '.join(SPARQL_BINDINGS)}, got {binding!r}")
     params = tuple(_parameter(p, meta_path) for p in (data.get("parameters") or []))
     names = [p.name for p in params]
     if len(set(names)) != len(names):
@@ -273,6 +282,7 @@ def load_query(source_dir: Path, name: str, builtin: bool = False) -> CannedQuer
         parameters=params,
         columns=columns,
         ordered=bool(data.get("ordered", False)),
+        sparql_binding=binding,
         sparql=texts["sparql"],
         cypher=texts["cypher"],
         source_dir=source_dir,

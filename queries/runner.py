@@ -1,7 +1,9 @@
 """Running a canned query on a store and normalising its rows to plain Python, the same on every store.
 
 Binding: every value goes to the store's own mechanism (``GraphStore.query(text, params)``); nothing is
-formatted into query text. Absent optional parameters are ``null`` in Cypher and left unbound in SPARQL, so
+formatted into query text here. A query that declares ``sparql_binding: values`` asks a SPARQL store for VALUES
+blocks of escaped terms in the text (the way a remote endpoint always gets them; on Oxigraph the planner then
+starts from the values) instead of substitution. Absent optional parameters are ``null`` in Cypher and left unbound in SPARQL, so
 the runner passes ``None`` to Cypher and leaves the name out for SPARQL. SPARQL cannot bind ``LIMIT``, so the
 ``limit`` parameter is bound in Cypher (``LIMIT $limit``); in SPARQL it is written into the text where a .rq
 says ``LIMIT ?limit`` (a checked integer, ``query_text``) and applied here to the rows as well (the query's own
@@ -65,7 +67,8 @@ def run(query: CannedQuery, store: GraphStore, params: dict[str, Any] | None = N
     """Bind, run on the store in its own language, and return the declared columns with plain values."""
     values = query.bind(params)
     language = store.language
-    raw = store.query(query_text(query, language, values), store_params(query, language, values))
+    raw = store.query(query_text(query, language, values), store_params(query, language, values),
+                      binding=query.sparql_binding)
     return normalise(query, raw, language, values.get(LIMIT))
 
 

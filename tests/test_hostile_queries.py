@@ -143,6 +143,45 @@ def test_service_and_foreign_from_refused_by_policykg_sparql(kg, listener):
           f"{len(listener.requests) - before} request(s) reached the listener")
 
 
+def test_values_written_into_the_text_stay_values(kg, listener):
+    """A query that hands Oxigraph its values in the text (``sparql_binding: values``) escapes them as terms: a
+    department or document named like query text closing the group and calling a SERVICE, or updating, finds
+    nothing (or is refused as no such id) and reaches nobody."""
+    from policykg.graph.stores.registry import open_store
+    from policykg.queries.registry import QueryError, Registry
+    from policykg.queries.runner import run
+
+    registry = Registry.load()
+    inline = [name for name in registry.names() if registry.get(name).sparql_binding == "values"]
+    hostile = [f'" }} SERVICE <{listener.url}> {{ ?s ?p ?o }} }} #', "'\" . } ; DROP ALL ; #", "\\\u0022}\n}"]
+    before, ran, refused = len(listener.requests), 0, 0
+    store = open_store(path=str(kg), read_only=True)
+    try:
+        for name in inline:
+            query = registry.get(name)
+            # every looked-up text ("after" is a cursor: names sorting after it are rows, whatever it says)
+            strings = [p.name for p in query.parameters
+                       if p.type in ("department", "document", "string") and p.name != "after"]
+            real = {"department": "江苏省教育厅", "date": "2030-01-01", "string": "task"}   # the other parameters
+            base = {p.name: real[p.type] for p in query.parameters if p.required}
+            for param in strings:
+                for value in hostile:
+                    try:
+                        rows = run(query, store, {**base, param: value}).rows
+                    except QueryError as exc:   # a document id is checked before any store sees it
+                        assert "expects a document id" in str(exc), (name, param, value, exc)
+                        refused += 1
+                        continue
+                    assert rows == [], (name, param, value)
+                    ran += 1
+        assert store.counts()["Task"] > 0
+    finally:
+        store.close()
+    assert listener.requests[before:] == [] and ran >= 2 * len(hostile)
+    print(f"{len(inline)} queries bound by VALUES in the text: {ran} hostile values ran and found nothing, "
+          f"{refused} refused as ids; {len(listener.requests) - before} request(s) reached the listener")
+
+
 def test_service_refused_in_a_saved_query(kg, listener, tmp_path):
     from policykg.queries.registry import QueryError, Registry
 

@@ -69,6 +69,7 @@ def test_builtin_folder_is_package_data():
     (dict(meta=GOOD_YAML.replace("columns: [level, documents]\n", "")), "'columns' must list"),
     (dict(meta=GOOD_YAML + "colour: blue\n"), "unknown keys ['colour']"),
     (dict(meta="title: [unclosed"), "not valid YAML"),
+    (dict(meta=GOOD_YAML + "sparql_binding: inline\n"), "sparql_binding must be one of substitution, values"),
     (dict(cypher=GOOD_CYPHER.replace("$level IS NULL", "$lvl IS NULL")), "uses $lvl not declared"),
     (dict(rq=GOOD_RQ.replace("?level", "?lv")), "'level' is not used as ?level"),
     (dict(meta=GOOD_YAML.replace("default: null, help", "required: true, default: county, help")),

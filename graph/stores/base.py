@@ -92,10 +92,12 @@ class GraphStore(Protocol):
     def counts(self) -> dict[str, int]:
         """Nodes per label and edges per relationship type, named as in the mapping."""
 
-    def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
+    def query(self, text: str, params: dict[str, Any] | None = None, binding: str = "substitution") -> QueryResult:
         """Run a user's read-only query with bound parameters within ``QueryLimits.from_settings()``: writes raise
         ReadOnlyViolation, reaching outside the store FederationRefused, running too long QueryTimeout; rows past
-        the row limit are not read (``truncated``)."""
+        the row limit are not read (``truncated``). ``binding`` (queries.registry.SPARQL_BINDINGS): how a SPARQL
+        store hands the values to its engine, substituted or as VALUES blocks in the text checked without them;
+        a Cypher store binds them its one way."""
 
     def load_graph(self) -> PolicyGraph:
         """Read the stored graph back into memory (for exports and analytics)."""

@@ -218,7 +218,7 @@ class Neo4jStore:
                         g.add_edge(cc.stored_edge(s, rel, t, props, self.m))
         return g
 
-    def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
+    def query(self, text: str, params: dict[str, Any] | None = None, binding: str = "substitution") -> QueryResult:
         """Run a user's ``text`` in a READ transaction (the server refuses any write: ReadOnlyViolation) with the
         server-side transaction timeout of ``QueryLimits`` (QueryTimeout), reading at most its row limit. The
         plan is checked first (EXPLAIN, nothing runs): LOAD CSV and procedures that fetch from elsewhere or run

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policykg.graph.stores.rdf_codec import sparql_term, to_term
+from policykg.graph.stores.rdf_codec import bind_values, sparql_term, to_term
 
 # Tokens of a query text: IRIs, strings, comments and prefixed names (skipped whole, so no brace, variable or
 # keyword inside them counts, and ``ex:select`` is no keyword), variables, words, brackets.
@@ -22,6 +22,12 @@ _TOKEN = re.compile(r'''(?P<skip><[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!
                     r'''|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|\#[^\n]*'''
                     r"|[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]*)"
                     r"|[?$](?P<var>\w+)|(?P<word>[A-Za-z_]\w*)|(?P<sym>[{}()*])", re.S)
+
+
+def bind_everywhere(query: str, params: dict[str, Any]) -> str:
+    """``query`` with the values as VALUES blocks at the start of its WHERE group and of every group nested in
+    it that mentions them: where the embedded store's substitution binds them."""
+    return bind_values(bind_nested(query, params), params)
 
 
 def bind_nested(query: str, params: dict[str, Any]) -> str:

@@ -16,8 +16,7 @@ from typing import Any, Iterable
 from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, Variable, parse, parse_query_results
 
 from policykg.core import settings
-from policykg.graph.stores.rdf_codec import bind_values
-from policykg.graph.stores.sparql_bind import bind_nested
+from policykg.graph.stores.sparql_bind import bind_everywhere
 from policykg.graph.stores.rdf_store import SparqlGraphStore, StoreError, check_read_only, result_of
 from policykg.graph.stores.base import QueryLimits, QueryResult, QueryTimeout
 from policykg.ontology.mapping import Mapping
@@ -62,7 +61,7 @@ class SparqlEndpointStore(SparqlGraphStore):
 
     def _select(self, text: str, params: dict[str, Any] | None = None,
                 limits: QueryLimits | None = None) -> QueryResult:
-        form = [("query", bind_values(bind_nested(text, params or {}), params or {}))]
+        form = [("query", bind_everywhere(text, params or {}))]
         data, ctype = self._post(self.endpoint, form,
                                  "application/sparql-results+json, application/n-triples;q=0.9", limits)
         if "json" in ctype:
@@ -75,8 +74,8 @@ class SparqlEndpointStore(SparqlGraphStore):
                            [[plain(t.subject), plain(t.predicate), plain(t.object)] for t in triples])
 
     # -- the store interface ------------------------------------------------------------------------------
-    def query(self, text: str, params: dict[str, Any] | None = None) -> QueryResult:
-        check_read_only(text)
+    def query(self, text: str, params: dict[str, Any] | None = None, binding: str = "substitution") -> QueryResult:
+        check_read_only(text)   # the values always travel as VALUES blocks here, whatever ``binding`` says
         result = self._select(text, params, limits=(limits := QueryLimits.from_settings()))
         if len(result.rows) > limits.max_rows:   # a CONSTRUCT's triples
             return QueryResult(result.columns, result.rows[:limits.max_rows], truncated=True)
