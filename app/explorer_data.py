@@ -239,8 +239,11 @@ def writer():
 
 def version() -> str:
     """Changes whenever the store is written (a document added, replaced or removed; links changed): the key
-    every cached result hangs on."""
+    every cached result hangs on. An embedded store read from a snapshot is named by it (no writer changes a
+    snapshot; reading every document's hash took 0.15 s a call at 100,000 tasks); otherwise the hashes."""
     opened = store()
+    if getattr(opened, "snapshot", None):
+        return f"snapshot {opened.snapshot}"
     hashes = opened.document_hashes()
     return "|".join(f"{k}={v}" for k, v in sorted(hashes.items())) + f"@{getattr(opened, 'generation', '')}"
 

@@ -307,6 +307,34 @@ def test_ingest_previews_then_writes(corpus, monkeypatch, tmp_path):
     assert {m.label: m.value for m in at.metric}["任务"] == str(expected)
 
 
+def test_the_cache_key_follows_writes_by_another_process(monkeypatch, tmp_path):
+    """The explorer's results hang on ``version()``: the same while nothing is written, new after a
+    `policykg ingest` beside it (read from its snapshot's name, not from every document's hash)."""
+    import subprocess
+    import sys
+
+    from policykg.app import explorer_data as data
+
+    examples = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.txt"))
+    kg = tmp_path / "kg"
+
+    def ingest(path: Path) -> None:
+        done = subprocess.run([sys.executable, "-m", "policykg.app.cli", "ingest", str(path), "--store", str(kg),
+                               "-q", "--no-link"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    ingest(examples[0])
+    monkeypatch.setenv("POLICYKG_STORE", str(kg))
+    data._open_store.clear()
+    first = data.version()
+    assert first.startswith("snapshot ") and data.version() == first
+    assert [d.doc_id for d in data.document_places()] == [examples[0].stem]
+    ingest(examples[1])
+    assert data.version() != first
+    assert sorted(d.doc_id for d in data.document_places()) == sorted(e.stem for e in examples[:2])
+    data._open_store.clear()
+
+
 def test_ingest_refuses_a_file_over_the_limit(monkeypatch, tmp_path):
     monkeypatch.setenv("POLICYKG_STORE", str(tmp_path / "fresh"))
     monkeypatch.setenv("POLICYKG_UPLOAD_LIMIT_MB", "1")

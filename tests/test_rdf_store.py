@@ -314,6 +314,7 @@ def test_snapshots_are_published_complete_and_removed_after_their_grace(tmp_path
         assert rdf_snapshots.newest(kg) == second
         early = OxigraphStore(kg, read_only=True)
         assert early._select("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }").rows[0][0] == 1
+        assert early.snapshot == second.name                 # a reader knows which snapshot it reads
         monkeypatch.setattr(rdf_snapshots, "KEEP_OLD_S", 0.0)
         monkeypatch.setattr(rdf_snapshots, "KEEP_PARTIAL_S", 0.0)
     third = rdf_snapshots.newest(kg)
@@ -324,6 +325,7 @@ def test_snapshots_are_published_complete_and_removed_after_their_grace(tmp_path
     early.close()
     with OxigraphStore(kg, read_only=True) as reader:
         assert reader._select("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }").rows[0][0] == 2
+        assert reader.snapshot == third.name
 
 
 def test_a_store_written_before_key_pieces_gets_them_when_opened_for_writing(results, tmp_path):

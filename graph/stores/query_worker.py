@@ -82,7 +82,7 @@ def main() -> None:
 
     request = pickle.loads(sys.stdin.buffer.read())
     try:
-        store = open_read_only(request["path"])
+        store, _ = open_read_only(request["path"])
         _limit_memory(request["memory_mb"])   # after opening: the limit is for the query, not the store's caches
         result = result_of(run_on(store, request["text"], request["params"]), request["max_rows"])
         answer: tuple = ("ok", result.columns, result.rows, result.truncated)

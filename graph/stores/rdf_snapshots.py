@@ -77,21 +77,23 @@ def remove_expired(store_folder: Path) -> None:
             shutil.rmtree(folder / name, ignore_errors=True)
 
 
-def open_read_only(store_folder: str | os.PathLike, tries: int = 8) -> Store:
-    """The newest snapshot of the store, opened read-only; the live folder itself when the store has no
-    snapshot yet. Tried again when a file vanished while opening (a snapshot removed, or the live folder
-    compacted, between listing and opening): the next try looks again. Any other error is raised at once."""
+def open_read_only(store_folder: str | os.PathLike, tries: int = 8) -> tuple[Store, str | None]:
+    """The newest snapshot of the store, opened read-only, and its name (nobody writes it again, so the name
+    says what it holds); the live folder itself and None when the store has no snapshot yet. Tried again when a
+    file vanished while opening (a snapshot removed, or the live folder compacted, between listing and
+    opening): the next try looks again. Any other error is raised at once."""
     store_folder = Path(store_folder)
     for attempt in range(tries):
+        snapshot = newest(store_folder)
         try:
-            store = Store.read_only(str(newest(store_folder) or store_folder))
+            store = Store.read_only(str(snapshot or store_folder))
         except (RuntimeError, OSError) as exc:
             if attempt == tries - 1 or not any(sign in str(exc) for sign in _VANISHED):
                 raise
             time.sleep(0.01 * 2 ** attempt)      # 10 ms … 0.6 s: a flush or compaction finishes meanwhile
             continue
         remove_expired(store_folder)
-        return store
+        return store, snapshot.name if snapshot else None
     raise AssertionError("unreachable")
 
 

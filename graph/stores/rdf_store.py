@@ -358,12 +358,13 @@ class OxigraphStore(SparqlGraphStore):
         self.read_only = read_only
         self.generation = rdf_snapshots.generation(self.path)   # before opening: a write in between reopens
         self._published_at, self._unpublished = None, False     # a writer's snapshots (rdf_snapshots)
+        self.snapshot: str | None = None   # a reader's snapshot: its name says what it holds (never written again)
         if read_only and not self.exists(self.path):
             raise StoreMissing(f"no store at {self.path.resolve()} (run `policykg ingest FILES --store "
                                f"{self.path}` to create it, or give the right --store / POLICYKG_STORE)")
         try:
             if read_only:
-                self._store = rdf_snapshots.open_read_only(self.path)
+                self._store, self.snapshot = rdf_snapshots.open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = Store(str(self.path))
