@@ -1,5 +1,6 @@
-"""Time to first render of the explorer's overview and of a 300-node graph view, at scale (default 100,000
-tasks) side by side with the five examples, measured with Streamlit's AppTest (the real pages, no browser).
+"""Time to first render of the explorer's overview, a 300-node graph view and a national task's tree by level, at
+scale (default 100,000 tasks) side by side with the five examples, measured with Streamlit's AppTest (the real
+pages, no browser).
 
 The large store is the examples repeated with fresh document ids (the generator of bench_queries.py, bulk-
 loaded into Oxigraph), so departments recur across documents as in a national corpus. Each figure is a
@@ -28,6 +29,7 @@ from bench_queries import example_graph, fill_oxigraph_bulk  # noqa: E402  (the 
 
 ENTRY = str(ROOT / "app" / "explorer.py")
 CAP = 300
+CHAIN_TASK = "task/001_8158844c7a4eb5af/20"   # national task 20 of the examples (the first copy keeps its id)
 
 
 def busiest_department(graph) -> str:
@@ -75,6 +77,9 @@ def measure(store: Path, centre: str, runs: int, browse: bool) -> dict[str, obje
     out["graph nodes"] = next(c.value for c in app.at.caption if "节点" in c.value)
     out["graph cut"] = bool(app.at.warning)
     out["graph warm"] = statistics.median(app.render("graph") for _ in range(runs))
+    # a national task down the levels: its tree, and the pickers of its level, document and task
+    out["chain cold"] = app.render("chain", {"task": CHAIN_TASK}, cold=True)
+    out["chain warm"] = statistics.median(app.render("chain") for _ in range(runs))
     if browse:
         out["browse cold"] = app.render("browse", cold=True)
         out["browse warm"] = statistics.median(app.render("browse") for _ in range(runs))
@@ -106,7 +111,8 @@ def main() -> None:
     large = measure(Path(tmp.name) / "large", centre, args.runs, args.browse)
 
     print(f"{'first render':<28}{'examples':>16}{f'{large_tasks:,} tasks':>22}{'ratio':>9}")
-    for key in ("overview cold", "overview warm", "graph cold", "graph warm", "browse cold", "browse warm"):
+    for key in ("overview cold", "overview warm", "graph cold", "graph warm", "chain cold", "chain warm",
+                "browse cold", "browse warm"):
         if key not in small:
             continue
         a, b = small[key], large[key]
