@@ -3,11 +3,11 @@
 Binding: every value goes to the store's own mechanism (``GraphStore.query(text, params)``); nothing is
 formatted into query text here. A query that declares ``sparql_binding: values`` asks a SPARQL store for VALUES
 blocks of escaped terms in the text (the way a remote endpoint always gets them; on Oxigraph the planner then
-starts from the values) instead of substitution. Absent optional parameters are ``null`` in Cypher and left unbound in SPARQL, so
-the runner passes ``None`` to Cypher and leaves the name out for SPARQL. SPARQL cannot bind ``LIMIT``, so the
-``limit`` parameter is bound in Cypher (``LIMIT $limit``); in SPARQL it is written into the text where a .rq
-says ``LIMIT ?limit`` (a checked integer, ``query_text``) and applied here to the rows as well (the query's own
-ORDER BY has already fixed which rows come first).
+starts from the values) instead of substitution. Absent optional parameters are ``null`` in Cypher and left
+unbound in SPARQL, so the runner passes ``None`` to Cypher and leaves the name out for SPARQL. SPARQL cannot
+bind ``LIMIT``, so the ``limit`` parameter is bound in Cypher (``LIMIT $limit``); in SPARQL it is written into
+the text where a .rq says ``LIMIT ?limit`` (a checked integer, ``query_text``) and applied here to the rows as
+well (the query's own ORDER BY has already fixed which rows come first).
 
 Normalising: integers stay integers, decimals become floats rounded to ``DECIMALS`` places, dates become ISO
 strings, node IRIs become node ids, and list columns become sorted lists of distinct strings, so the rows
