@@ -146,9 +146,8 @@ def test_the_affinity_is_the_cosine_of_the_weighted_profiles():
     a, b = plain(low), plain(high)
     expected = sum(a[g] * b[g] for g in a.keys() & b.keys()) / math.sqrt(sum(v * v for v in a.values())
                                                                          * sum(v * v for v in b.values()))
-    found = affinity.Affinities(affinity.profiles(low, index), affinity.profiles(high, index),
-                                len(index.vocabulary))
+    found = affinity.Affinities.of_batch(low, index, affinity.profiles(high, index))
     assert found.of("L", "H") == pytest.approx(expected) and 0.3 < expected < 0.9
     assert found.items("L") == 2
-    assert affinity.Affinities(affinity.profiles(high, index), affinity.profiles(high, index),
-                               len(index.vocabulary)).of("H", "H") == pytest.approx(1.0)
+    assert affinity.Affinities.of_batch(high, index, affinity.profiles(high, index)).of("H", "H") == \
+        pytest.approx(1.0)

@@ -60,6 +60,12 @@ class Affinities:
         self._dense = np.zeros(vocabulary_size)
         self._spread: str | None = None         # the lower document in _dense
 
+    @classmethod
+    def of_batch(cls, items: Iterable, index: NgramIndex, higher: dict[str, Profile]) -> "Affinities":
+        """The affinities of a batch of lower items' documents (whole documents), profiled with ``index``, to the
+        ``higher`` documents' profiles (made with an index over the same vocabulary)."""
+        return cls(profiles(items, index), higher, len(index.vocabulary))
+
     def items(self, low_doc: str) -> int:
         return self.lower[low_doc].items
 

@@ -123,8 +123,7 @@ class Linker:
     def link(self, items: list[Item], threshold: float = THRESHOLD, floor: float = FLOOR,
              candidates: int | None = CANDIDATES) -> list[Edge]:
         """Link a batch of lower items; the batch must hold whole documents (see relative_features)."""
-        affinities = doc_affinity.Affinities(doc_affinity.profiles(items, self.index), self.doc_profiles,
-                                             len(self.index.vocabulary))
+        affinities = doc_affinity.Affinities.of_batch(items, self.index, self.doc_profiles)
         return decide(self.score(items, candidates), threshold, floor, affinities)
 
     def score(self, items: list[Item], candidates: int | None = CANDIDATES) -> list[tuple[Item, Item, dict]]:
@@ -577,8 +576,7 @@ class _Deferred:
                     scored.extend((low, h, pair_features(low, h)) for h in highs)
                 label_of = {it.id: it.label for it in items}
                 label_of.update((h.id, h.label) for _, h, _ in scored)
-                affinities = doc_affinity.Affinities(doc_affinity.profiles(items, weights), self.profiles,
-                                                     len(self.stats.keys))
+                affinities = doc_affinity.Affinities.of_batch(items, weights, self.profiles)
                 yield decide(probabilities(scored), threshold, floor, affinities), label_of
 
 
