@@ -296,3 +296,45 @@ def test_department_obligations_answer(department, with_units, example_records, 
                {"department": department, "with_units": with_units, "limit": 10_000}).rows
     assert expected, f"{department} carries no task in the examples: the test would prove nothing"
     assert rows == expected
+
+
+def test_names_pages_tasks_in_id_order_when_documents_nest(tmp_path):
+    """``names`` cuts the task page on the documents before reading task ids (the first ``limit`` documents
+    whose ids' prefix ``task/<document>/`` sorts after ``after``, up to their largest task id). Document ids are
+    folder paths, so one document's id may begin another's (``a`` and ``a/0``), and string order interleaves
+    their tasks: task/a/0/1 < task/a/1 < task/a/10 < task/a/2 < task/a/7/1. Paging with every limit must give
+    the ids in that order, each once; expected: Python's sorted() of the ids the file layout implies."""
+    from typer.testing import CliRunner
+
+    from policykg.app.cli import app
+
+    layout = {"a": 12, "a/0": 2, "a/7": 3, "a-b": 2, "b": 3, "a/7/x": 2, "c": 1}   # document id -> its tasks
+    folder = tmp_path / "lists"
+    for doc, count in layout.items():
+        path = folder / f"{doc}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = "".join(f"{i}\t{doc}第{i}项任务：推进职业教育改革\t市教育局\n" for i in range(1, count + 1))
+        path.write_text("序号\t任务内容\t责任单位\n" + rows, encoding="utf-8")
+    store_path = tmp_path / "kg"
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--store", str(store_path), "--no-link", "-q"])
+    assert result.exit_code == 0, result.output
+    expected = sorted(f"task/{doc}/{i}" for doc, count in layout.items() for i in range(1, count + 1))
+    names = REGISTRY.get("names")
+    store = OxigraphStore(store_path, read_only=True)
+    try:
+        for limit in (1, 2, 3, 5, 100):
+            seen, after = [], None
+            while True:
+                rows = run(names, store, {"kind": "task", "limit": limit, **({"after": after} if after else {})}).rows
+                if not rows:
+                    break
+                assert len(rows) <= limit
+                seen += [r[1] for r in rows]
+                after = rows[-1][1]
+            assert seen == expected, limit
+        for doc in layout:
+            rows = run(names, store, {"kind": "task", "document": doc, "limit": 2, "after": f"task/{doc}/1"}).rows
+            assert [r[1] for r in rows] == [i for i in expected if i.startswith(f"task/{doc}/")
+                                            and i.count("/") == doc.count("/") + 2 and i > f"task/{doc}/1"][:2]
+    finally:
+        store.close()
