@@ -4,6 +4,7 @@ figure at 10,000 and 100,000 tasks of the synthetic national corpus (benchmarks/
 baseline measured in the same run, with the growth exponent of a log-log fit across the sizes.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000] [--runs 5] [--no-neo4j] [--readme]
+    .venv/bin/python benchmarks/bench_scale.py --sizes 1000000 --only ingest --keep --readme   # ingest + link alone
     make bench-scale
 
 Per size (the corpus is generated once into bench-output/scale/synth-N and reused):
@@ -116,7 +117,8 @@ def child_ingest(corpus: Path, store_path: Path, nquads: Path) -> dict:
     ingest_s = time.perf_counter() - started
     cpu = time.process_time()
     quads = len(store._store)
-    store._store.dump(str(nquads), RdfFormat.N_QUADS, from_graph=DefaultGraph())   # the baseline's input
+    if nquads.name:      # the baseline's input (not written with --only ingest)
+        store._store.dump(str(nquads), RdfFormat.N_QUADS, from_graph=DefaultGraph())
     started = time.perf_counter()
     linked = linker.link_store(store, keep=False).counts
     link_s = time.perf_counter() - started
@@ -380,8 +382,15 @@ def measure(tasks: int, args, neo4j_uri: str | None) -> dict:
 
     try:
         say("ingest + link (child process)")
-        f |= in_child("ingest", folder, work / "ingest", work / "written.nq")
+        f |= in_child("ingest", folder, work / "ingest", Path("") if args.only == "ingest" else work / "written.nq")
         say(f"  {f['tasks']:,} tasks, {f['quads']:,} quads: write {f['write_s']:.1f} s, link {f['link_s']:.1f} s")
+        f["extract_tps"] = f["tasks"] / f["extract_s"]
+        f["oxigraph_ingest_qps"] = f["quads"] / f["write_s"]
+        f["quads_per_task"] = f["quads"] / f["tasks"]
+        f["extract_tps_cpu"] = f["tasks"] / f["extract_cpu"]
+        f["oxigraph_ingest_qps_cpu"] = f["quads"] / f["write_cpu"]
+        if args.only == "ingest":
+            return f
         say("--bulk (child process)")
         f |= in_child("bulk", folder, work / "bulk")
         say(f"  loader {f['bulk_load_s']:.1f} s")
@@ -390,15 +399,10 @@ def measure(tasks: int, args, neo4j_uri: str | None) -> dict:
         (work / "written.nq").unlink()
         shutil.rmtree(work / "bulk")
         shutil.rmtree(work / "raw")
-        f["extract_tps"] = f["tasks"] / f["extract_s"]
         f["read_tps"] = f["tasks"] / f["read_s"]
-        f["oxigraph_ingest_qps"] = f["quads"] / f["write_s"]
         f["oxigraph_bulk_qps"] = f["bulk_quads"] / f["bulk_load_s"]
         f["raw_bulk_qps"] = f["raw_quads"] / f["raw_s"]
-        f["quads_per_task"] = f["quads"] / f["tasks"]
-        f["extract_tps_cpu"] = f["tasks"] / f["extract_cpu"]
         f["read_tps_cpu"] = f["tasks"] / f["read_cpu"]
-        f["oxigraph_ingest_qps_cpu"] = f["quads"] / f["write_cpu"]
         f["oxigraph_bulk_qps_cpu"] = f["bulk_quads"] / f["bulk_load_cpu"]
         f["raw_bulk_qps_cpu"] = f["raw_quads"] / f["raw_cpu"]
         stores = [OxigraphStore(work / "ingest", read_only=True)]   # a writer here compacts under the readers
@@ -433,12 +437,12 @@ def exponent(sizes: list[int], values: list[float]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in pts) / den if den else None
 
 
-def verdict(key: str, value: float | None, last: bool) -> str:
+def verdict(key: str, value: float | None, last: bool, size: int) -> str:
     if key not in TARGETS or value is None or not last:
         return ""
     op, target, unit = TARGETS[key]
     ok = value >= target if op == ">=" else value <= target
-    if key == "ingest_peak_rss_mb" and ok:      # its target is at 1,000,000 tasks: a smaller run cannot meet it
+    if key == "ingest_peak_rss_mb" and ok and size < 1_000_000:   # its target is at 1,000,000 tasks
         return f"not judged: {op} {target:,} {unit}, not run at that size"
     return f"meets {op} {target:,} {unit}" if ok else f"**misses** {op} {target:,} {unit}"
 
@@ -449,7 +453,18 @@ def fmt(v, digits: int = 0) -> str:
     return f"{v:,.{digits}f}"
 
 
+def link_rates(r: dict) -> dict:
+    """Linking time per link written, derived from a size's figures (also for figures kept from a run before
+    this row): the synthetic corpus's campaigns restate the same phrase tables, so a larger corpus gives each
+    lower task more higher tasks alike enough to link (up to the linker's MAX_LINKS), and the links written,
+    not the tasks, set the time."""
+    if not r.get("links"):
+        return r
+    return {**r, "link_ms_per_link": 1000 * r["link_s"] / r["links"]}
+
+
 def table(results: list[dict], context: str) -> str:
+    results = [link_rates(r) for r in results]
     tasks = [r["tasks"] for r in results]
     head = "| figure | " + " | ".join(f"{t:,} tasks" for t in tasks) + " | baseline (same run) | growth exponent | target at the largest size |"
     lines = [head, "|---|" + "---|" * len(tasks) + "---|---|---|"]
@@ -461,7 +476,7 @@ def table(results: list[dict], context: str) -> str:
             base_text = f"{base_name}: " + " / ".join(fmt(r.get(base), digits) for r in results)
         grow = exponent(tasks, [r.get(time_key) for r in results]) if time_key else None
         lines.append(f"| {name} | " + " | ".join(fmt(v, digits) for v in vals) + f" | {base_text} | "
-                     f"{fmt(grow, 2)} | {verdict(target_key or key, vals[-1], True)} |")
+                     f"{fmt(grow, 2)} | {verdict(target_key or key, vals[-1], True, tasks[-1])} |")
 
     lines.append("| measured at, load average | " + " | ".join(
         (f"{r['measured']}, {r['load_average']:.1f}" if 'measured' in r else 'not recorded') for r in results) + " | | | |")
@@ -481,6 +496,8 @@ def table(results: list[dict], context: str) -> str:
     row("quads per task", "quads_per_task", 1)
     row("linking on Oxigraph, s (wall)", "link_s", 1, time_key="link_s")
     row("linking on Oxigraph, CPU s", "link_cpu", 1, time_key="link_cpu")
+    row("links written (confident and suggestions)", "links", time_key="links")
+    row("linking on Oxigraph, ms (wall) per link written", "link_ms_per_link", 3, time_key="link_ms_per_link")
     row("ingest + link peak RSS, MB (child process)", "ingest_peak_rss_mb", time_key="ingest_peak_rss_mb")
     if any("neo4j_write_s" in r for r in results):
         row("Neo4j write, tasks/s (batched)", "neo4j_tasks_per_s", base="neo4j_naive_tasks_per_s",
@@ -538,6 +555,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neo4j", help="Bolt URI of a scratch Neo4j (default: start tests/neo4j-launcher)")
     ap.add_argument("--server-pid", type=int, help="pid of the local server --neo4j names (its CPU time)")
     ap.add_argument("--no-neo4j", action="store_true", help="Oxigraph only")
+    ap.add_argument("--only", choices=["ingest"],
+                    help="ingest: the ingest + link child alone (write, link and peak RSS figures; no --bulk, raw "
+                         "load, Neo4j or queries), for a size the machine cannot take whole, e.g. --sizes 1000000 "
+                         "--only ingest --keep")
     ap.add_argument("--work", type=Path, default=None, help="folder for the stores (default: the system temp)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the figures of other sizes from the last bench-output/scale/scale.json (a size "
@@ -559,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         print(write_outputs(saved["results"], saved["context"], args.readme))
         return 0
     launcher, uri = None, None
-    if not args.no_neo4j:
+    if not args.no_neo4j and args.only is None:
         uri = args.neo4j
         if uri is None:
             launcher, uri = start_neo4j()
