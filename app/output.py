@@ -1,15 +1,19 @@
-"""Printing rows as a table, CSV or JSON: the one output option every query-like command shares."""
+"""Printing rows as a table, CSV or JSON: the one output option every query-like command shares; and the link
+step's progress bar, which the commands that link share."""
 from __future__ import annotations
 
 import csv
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Any, Sequence
 
 import typer
 from rich.cells import cell_len
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -76,3 +80,18 @@ def column_widths(columns: Sequence[str], cells: Sequence[Sequence[str]], total:
     for k, i in enumerate(wide):
         widths[i] = max(MIN_WIDTH, remaining // len(wide) + (1 if k < remaining % len(wide) else 0))
     return [int(w) for w in widths]
+
+
+LINK_PHASES = {"reading": "linking: reading every document", "linking": "linking: documents linked"}
+
+
+@contextmanager
+def link_progress(console: Console, disable: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A bar on ``console`` for ``link_store``'s ``on_progress`` (gone when done): its first pass over the store,
+    then the lower documents linked. A national store takes hours to link; the bar says how far it is."""
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                        transient=True, disable=disable)
+    with progress:
+        bar = progress.add_task("linking", total=None)
+        yield lambda phase, done, total: progress.update(bar, description=LINK_PHASES[phase], completed=done,
+                                                         total=total)

@@ -273,6 +273,25 @@ def test_linking_streams_the_store_a_few_documents_at_a_time(graph, links, tmp_p
             assert cascade.link_status(store).current
 
 
+def test_link_store_reports_its_progress_a_batch_of_documents_at_a_time(graph, tmp_path):
+    """on_progress: the first pass over every stored document, then the lower documents (all but the national
+    list) linked, each phase from 0 to its total, a batch (here two documents) at a time."""
+    calls = []
+    with OxigraphStore(str(tmp_path / "kg")) as store:
+        for doc in sorted(graph.documents()):
+            store.replace_document(doc, "sha-" + doc, graph.document_subgraph(doc))
+        cascade.link_store(store, batch=2, on_progress=lambda *call: calls.append(call))
+    documents = len(graph.documents())
+    lower = sum(1 for d in graph.nodes_by_label("Document") if d.props["level"] != "national")
+    assert documents == 5 and lower == 4
+    assert [c for c in calls if c[0] == "reading"] == [("reading", n, documents) for n in (0, 2, 4, 5)]
+    linking = [done for phase, done, total in calls if phase == "linking" and total == lower]
+    assert len(linking) == sum(1 for c in calls if c[0] == "linking")
+    assert linking[0] == 0 and linking[-1] == lower
+    assert all(0 <= b - a <= 2 for a, b in zip(linking, linking[1:]))
+    assert calls.index(("reading", documents, documents)) < calls.index(("linking", 0, lower))
+
+
 def test_a_link_run_stopped_between_batches_leaves_the_links_pending(graph, tmp_path, monkeypatch):
     """Links are written a batch at a time; the state written with the first batch says the run is incomplete,
     so a run that dies before the last batch is reported pending (and `policykg link` finishes it)."""

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.app.commands.unplaced import unplaced_documents, unplaced_lines
+from policykg.app.output import link_progress
 from policykg.graph.cascade import linker as cascade
 from policykg.graph.pipeline import FileOutcome, bulk_ingest, ingest_files, input_files
 from policykg.loaders import LoaderError, load_manifest
@@ -114,7 +115,8 @@ def register(app: typer.Typer) -> None:
             if not status.current and not no_link:
                 if not (tally["added"] or tally["replaced"]):
                     err.print(f"links {status.message.split(';')[0]}: linking now", markup=False)
-                linked = cascade.summary(cascade.link_store(target, keep=False))
+                with link_progress(err, quiet or not err.is_terminal) as on_progress:
+                    linked = cascade.summary(cascade.link_store(target, keep=False, on_progress=on_progress))
                 err.print(f"linked: {linked['confident']} confident link(s), {linked['suggestions']} suggestion(s)",
                           markup=False)
             elif not status.current:

@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
-from policykg.app.output import FORMAT_OPTION, OutputFormat, print_rows
+from policykg.app.output import FORMAT_OPTION, OutputFormat, link_progress, print_rows
 from policykg.graph.cascade import linker as cascade
 
 HELP = """Link every stored task and school measure to the higher-level tasks it implements (IMPLEMENTS edges).
@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         graph_store = open_chosen(store, neo4j, sparql, must_exist=True)
         try:
-            edges = cascade.link_store(graph_store, threshold=threshold, floor=floor, keep=False)
+            with link_progress(err, not err.is_terminal) as on_progress:
+                edges = cascade.link_store(graph_store, threshold=threshold, floor=floor, keep=False,
+                                           on_progress=on_progress)
         finally:
             graph_store.close()
         stats = cascade.summary(edges)

@@ -22,6 +22,7 @@ Method (deterministic, explainable and offline; every feature is written into th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from typing import Callable
@@ -315,8 +316,13 @@ class LinkedEdges(list):
     counts: dict[str, int]
 
 
+LinkProgress = Callable[[str, int, int], None]
+"""``link_store``'s progress: (phase, documents done, of how many). Phase "reading": the first pass over every
+stored document; "linking": the lower documents linked and written."""
+
+
 def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch: int = BATCH,
-               keep: bool = True) -> LinkedEdges:
+               keep: bool = True, on_progress: LinkProgress | None = None) -> LinkedEdges:
     """Link the stored documents and write the links in place of the stored ones (a link this run no longer
     proposes does not linger), then the link state.
 
@@ -333,31 +339,37 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
     (``GraphStore.add_links``; the first write replaces every stored link and marks the state incomplete, the
     last writes the state). A run that stops in between leaves the links pending, never current. Documents go
     in sorted order within each group, so the same store gives the same links whatever the order its
-    documents were ingested in. ``keep=False`` returns no edges, only their ``counts`` (the CLI)."""
+    documents were ingested in. ``keep=False`` returns no edges, only their ``counts`` (the CLI).
+    ``on_progress``: called after each batch of documents (LinkProgress)."""
     check_bounds(threshold, floor)
+    progress = on_progress or (lambda phase, done, total: None)
     # the documents' hashes are read BEFORE the graph: a document written in between makes the state older
     # than the links (a needless re-link next time), never newer (links missing for a document called linked)
     hashes = store.document_hashes()
     docs = sorted(hashes)
-    stats, places, everywhere, grams = _survey(store, docs, batch)
+    stats, places, everywhere, grams = _survey(store, docs, batch, progress)
     state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": 0,
              "method": METHOD, "threshold": threshold, "floor": floor}
     writer = _Writer(store, state, keep)
     groups, deferred = _groups(places, grams)
     later = _Deferred(store, deferred, stats, batch)
-    for lower_docs, higher_docs in groups + later.rest(groups):
-        for edges, label_of in _link_group(store, lower_docs, higher_docs, batch, stats, everywhere, later,
-                                           threshold, floor):
-            writer.write(edges, label_of)
-    for edges, label_of in later.link(threshold, floor):
+    done, total = 0, sum(len(lower) for lower, _ in groups) + sum(len(lower) for lower, _, _ in deferred)
+    progress("linking", done, total)
+    batches = itertools.chain.from_iterable(
+        _link_group(store, lower_docs, higher_docs, batch, stats, everywhere, later, threshold, floor)
+        for lower_docs, higher_docs in groups + later.rest(groups))
+    for edges, label_of, documents in itertools.chain(batches, later.link(threshold, floor)):
         writer.write(edges, label_of)
+        done += documents
+        progress("linking", done, total)
     return writer.finish()
 
 
 def _link_group(store, lower_docs: list[str], higher_docs: list[str], batch: int, stats: CorpusStats,
                 everywhere: dict[str, list[Item]], later: _Deferred, threshold: float, floor: float):
-    """(edges, labels of their ends) per batch of one group's lower documents, linked against an index of its
-    higher ones (``everywhere``: those not read again); the index is dropped at the end, before the next."""
+    """(edges, labels of their ends, how many documents) per batch of one group's lower documents, linked against
+    an index of its higher ones (``everywhere``: those not read again); the index is dropped at the end, before
+    the next."""
     # a province's own lists are both ends: their items, read for the index, are linked without a re-read
     again: dict[str, list[Item]] = {d: [] for d in set(lower_docs) & set(higher_docs)}
     highers, owners = [], []
@@ -371,9 +383,14 @@ def _link_group(store, lower_docs: list[str], higher_docs: list[str], batch: int
     linker = Linker(highers, stats)
     later.gather(linker, owners)
     label_of = {h.id: h.label for h in highers}
-    for items, _ in _items(store, lower_docs, batch, again):
+    for documents, (items, _) in zip(_chunk_sizes(lower_docs, batch), _items(store, lower_docs, batch, again)):
         label_of.update((it.id, it.label) for it in items)
-        yield linker.link(items, threshold, floor), label_of
+        yield linker.link(items, threshold, floor), label_of, documents
+
+
+def _chunk_sizes(docs: list[str], batch: int) -> list[int]:
+    """How many documents each batch of ``docs`` holds (``_items``, ``document_graphs``: one batch per chunk)."""
+    return [len(docs[i:i + batch]) for i in range(0, len(docs), batch)]
 
 
 class _Writer:
@@ -417,8 +434,8 @@ class _Place:
     lower: bool                         # it holds tasks or measures that may implement others
 
 
-def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, _Place], dict[str, list[Item]],
-                                                       dict[frozenset[str] | None, np.ndarray]]:
+def _survey(store, docs: list[str], batch: int, progress: LinkProgress) \
+        -> tuple[CorpusStats, dict[str, _Place], dict[str, list[Item]], dict[frozenset[str] | None, np.ndarray]]:
     """The n-gram frequencies of every higher-level item; each document's place; the higher items of the
     documents every group needs (national or unplaced: ``_groups``), which would otherwise be read again for
     each group (31 times for a national store); and the n-grams of the higher items at each place (what a
@@ -428,6 +445,8 @@ def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, 
     everywhere: dict[str, list[Item]] = {}
     grams: dict[frozenset[str] | None, np.ndarray] = {}
     chunks = [docs[i:i + batch] for i in range(0, len(docs), batch)]
+    done = 0
+    progress("reading", done, len(docs))
     for chunk, part in zip(chunks, document_graphs(store, docs, batch)):
         items = collect_items(part)
         stats.add([it.ids for it in items if it.rank < INSTITUTION])
@@ -444,6 +463,8 @@ def _survey(store, docs: list[str], batch: int) -> tuple[CorpusStats, dict[str, 
         for doc in chunk:        # a document read without its Document node: anywhere, both ways (never dropped)
             places.setdefault(doc, _Place(None, True, True))
         _add_grams(grams, None, [it for held in by_doc.values() for it in held])   # theirs, and any stray item
+        done += len(chunk)
+        progress("reading", done, len(docs))
     return stats, places, everywhere, grams
 
 
@@ -558,10 +579,11 @@ class _Deferred:
             self.profiles[high.doc] = linker.doc_profiles[high.doc]
 
     def link(self, threshold: float, floor: float):
-        """(edges, labels of their ends) a batch of a group's documents at a time, once every index was seen."""
+        """(edges, labels of their ends, how many documents) a batch of a group's documents at a time, once every
+        index was seen."""
         weights = NgramIndex([], self.stats)          # an item's idf comes from the statistics alone
         for lower, _, _ in self.groups:
-            for part in document_graphs(self.store, lower, self.batch):
+            for documents, part in zip(_chunk_sizes(lower, self.batch), document_graphs(self.store, lower, self.batch)):
                 items = collect_items(part)
                 scored = []
                 for low in items:
@@ -577,7 +599,7 @@ class _Deferred:
                 label_of = {it.id: it.label for it in items}
                 label_of.update((h.id, h.label) for _, h, _ in scored)
                 affinities = doc_affinity.Affinities.of_batch(items, weights, self.profiles)
-                yield decide(probabilities(scored), threshold, floor, affinities), label_of
+                yield decide(probabilities(scored), threshold, floor, affinities), label_of, documents
 
 
 def _groups(places: dict[str, _Place], grams: dict[frozenset[str] | None, np.ndarray]) \
