@@ -828,14 +828,15 @@ def links_pending() -> bool:
     return not cascade.link_status(store()).current
 
 
-def link_cascade() -> dict[str, int]:
+def link_cascade(on_progress=None) -> dict[str, int]:
     """Link every stored task to the higher-level tasks it implements, as ``policykg ingest`` does after writing
-    (``graph.cascade.link_store``). Links change no document hash, so cached reads are dropped here."""
+    (``graph.cascade.link_store``, which reports to ``on_progress``). Links change no document hash, so cached
+    reads are dropped here."""
     from policykg.graph.cascade import linker as cascade
 
     _require_writes()
     with writer() as target:
-        linked = cascade.summary(cascade.link_store(target, keep=False))
+        linked = cascade.summary(cascade.link_store(target, keep=False, on_progress=on_progress))
     st.cache_data.clear()
     _graph.clear()
     return linked

@@ -47,7 +47,14 @@ if uploads:
         # new or changed documents change the links; so does an earlier ingest that stopped before linking
         if changed or data.attempt(data.links_pending) is True:
             bar.progress(len(previews) / steps, text=t("i_linking"))
-            linked = data.attempt(data.link_cascade)
+
+            def linking(phase: str, done: int, total: int) -> None:   # the last step, in two halves
+                share = 0.5 * done / total if total else 0.0
+                bar.progress((len(previews) + share + (0.5 if phase == "linking" else 0.0)) / steps,
+                             text=t(f"i_linking_{'linked' if phase == 'linking' else 'reading'}", done=done,
+                                    total=total))
+
+            linked = data.attempt(data.link_cascade, linking)
             if not data.show_failure(linked):
                 st.success(t("i_linked", confident=linked["confident"], suggestions=linked["suggestions"]))
         bar.progress(1.0, text=t("i_done"))
