@@ -475,8 +475,10 @@ def table(results: list[dict], context: str) -> str:
         if base:
             base_text = f"{base_name}: " + " / ".join(fmt(r.get(base), digits) for r in results)
         grow = exponent(tasks, [r.get(time_key) for r in results]) if time_key else None
+        # judged at the largest size that has the figure (a size run with --only ingest has no query figures)
+        judged = next(((v, True, n) for v, n in zip(reversed(vals), reversed(tasks)) if v is not None), (None, True, 0))
         lines.append(f"| {name} | " + " | ".join(fmt(v, digits) for v in vals) + f" | {base_text} | "
-                     f"{fmt(grow, 2)} | {verdict(target_key or key, vals[-1], True, tasks[-1])} |")
+                     f"{fmt(grow, 2)} | {verdict(target_key or key, *judged)} |")
 
     lines.append("| measured at, load average | " + " | ".join(
         (f"{r['measured']}, {r['load_average']:.1f}" if 'measured' in r else 'not recorded') for r in results) + " | | | |")
