@@ -51,7 +51,7 @@ if uploads:
             def linking(phase: str, done: int, total: int) -> None:   # the last step, in two halves
                 share = 0.5 * done / total if total else 0.0
                 bar.progress((len(previews) + share + (0.5 if phase == "linking" else 0.0)) / steps,
-                             text=t(f"i_linking_{'linked' if phase == 'linking' else 'reading'}", done=done,
+                             text=t("i_linking_linked" if phase == "linking" else "i_linking_reading", done=done,
                                     total=total))
 
             linked = data.attempt(data.link_cascade, linking)
