@@ -393,14 +393,17 @@ def test_the_whole_index_query_scores_the_same_bits_in_each_part():
     stats.add(items[120:])
     whole = NgramIndex(items, stats)
     parts = [(0, NgramIndex(items[:70], stats)), (70, NgramIndex(items[70:], stats))]
+    counted = [CorpusStats(), CorpusStats()]
+    counted[0].add(items[:70])
+    counted[1].add(items[70:])
     for query in (np.unique(np.concatenate([rng.integers(0, 60, 20), rng.integers(60, 3200, 600)]))
                   for _ in range(20)):
         terms = whole.query_terms(whole.lookup(query)[0])
         assert stats.query_grams(query).tolist() == whole.keys[terms].tolist()
         touched, scores = whole.scores(terms, None)
-        for _, part in parts:        # a part's own query terms, from the statistics and the part's n-grams
+        for (_, part), own_stats in zip(parts, counted):   # a part's own terms: the statistics, its frequencies
             own = part.keys[part.query_terms(part.lookup(query)[0])]
-            assert stats.query_grams(query, part.keys).tolist() == own.tolist()
+            assert stats.query_grams(query, own_stats).tolist() == own.tolist()
         got = {}
         for offset, part in parts:
             t, s = part.scores_for(stats.query_grams(query), None)
@@ -450,12 +453,12 @@ def test_a_query_uses_at_most_query_terms_grams():
     assert index.query_terms(np.arange(399, -1, -1)).tolist() == list(range(399, -1, -1))[::-1]
 
 
-def test_the_stop_gram_share_and_cap():
-    assert (cindex.MAX_DF, cindex.MAX_DF_CAP) == (0.1, 2000)
+def test_the_stop_gram_share():
+    assert cindex.MAX_DF == 0.1
     assert NgramIndex([np.array([1])] * 39).max_df == 3               # 0.1 × 39 = 3.9 → 3
     assert NgramIndex([np.array([1])] * 40).max_df == 4
     assert NgramIndex([np.array([1])] * 19).max_df == 2               # never below 2
-    assert NgramIndex([np.array([1])] * 20010).max_df == 2000         # capped
+    assert NgramIndex([np.array([1])] * 20010).max_df == 2001         # a share, never a count: see below
 
 
 def test_a_query_reads_at_most_postings_cap_postings():
@@ -473,6 +476,38 @@ def test_a_query_reads_at_most_postings_cap_postings():
     assert index.query_terms(np.arange(1, 16)).tolist() == list(range(1, 16))
     # gram 0 first (the rarest), then 1 + 14 × 2,000 = 28,001; the fifteenth would make 30,001: left out
     assert index.query_terms(np.arange(16)).tolist() == list(range(15))
+
+
+def test_an_index_over_part_of_a_corpus_caps_a_query_by_its_own_postings():
+    """One province's index at national scale: grams 1..20 are in 2,000 of 40,000 items each (not stop-grams:
+    under 0.1 × 40,000), 1,900 of them outside the part. The whole index reads the first 15 (15 × 2,000 =
+    30,000 postings); the part holds 100 postings of each and reads all 20 — ranked as the whole ranks them,
+    capped by what it reads — and CorpusStats.query_grams picks the same from the part's frequencies."""
+    members = {i: [] for i in range(40000)}
+    for g in range(1, 21):
+        for i in [*range(g * 100, g * 100 + 100), *range(20000 + g * 500, 20000 + g * 500 + 1900)]:
+            members[i].append(g)
+    items = [np.array(sorted(members[i]) or [99], dtype=np.int64) for i in range(40000)]
+    stats, own = CorpusStats(), CorpusStats()
+    stats.add(items)
+    own.add(items[:20000])
+    whole, part = NgramIndex(items), NgramIndex(items[:20000], stats)
+    assert whole.df[:20].tolist() == [2000] * 20 and whole.max_df == 4000       # (gram 99: the empty ones)
+    query = np.arange(1, 21)
+    assert whole.keys[whole.query_terms(whole.lookup(query)[0])].tolist() == list(range(1, 16))
+    assert part.keys[part.query_terms(part.lookup(query)[0])].tolist() == list(range(1, 21))
+    assert stats.query_grams(query, own).tolist() == list(range(1, 21))
+    assert stats.query_grams(query).tolist() == list(range(1, 16))
+
+
+def test_merged_corpus_stats_count_as_one():
+    stats, first, second = CorpusStats(), CorpusStats(), CorpusStats()
+    first.add(SMALL[:1])
+    second.add(SMALL[1:])
+    stats.merge(first)
+    stats.merge(second)
+    assert (stats.size, stats.total_length) == (3, 7)
+    assert stats.keys.tolist() == [1, 2, 3, 4] and stats.df.tolist() == [1, 2, 3, 1]
 
 
 def test_top_scores_bm25_over_the_query_terms():

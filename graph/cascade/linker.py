@@ -347,11 +347,11 @@ def link_store(store, threshold: float = THRESHOLD, floor: float = FLOOR, batch:
     # than the links (a needless re-link next time), never newer (links missing for a document called linked)
     hashes = store.document_hashes()
     docs = sorted(hashes)
-    stats, places, everywhere, grams = _survey(store, docs, batch, progress)
+    stats, places, everywhere, at_place = _survey(store, docs, batch, progress)
     state = {"documents": documents_digest(hashes), "document_count": len(hashes), "links": 0,
              "method": METHOD, "threshold": threshold, "floor": floor}
     writer = _Writer(store, state, keep)
-    groups, deferred = _groups(places, grams)
+    groups, deferred = _groups(places, at_place)
     later = _Deferred(store, deferred, stats, batch)
     done, total = 0, sum(len(lower) for lower, _ in groups) + sum(len(lower) for lower, _, _ in deferred)
     progress("linking", done, total)
@@ -435,22 +435,21 @@ class _Place:
 
 
 def _survey(store, docs: list[str], batch: int, progress: LinkProgress) \
-        -> tuple[CorpusStats, dict[str, _Place], dict[str, list[Item]], dict[frozenset[str] | None, np.ndarray]]:
+        -> tuple[CorpusStats, dict[str, _Place], dict[str, list[Item]], dict[frozenset[str] | None, CorpusStats]]:
     """The n-gram frequencies of every higher-level item; each document's place; the higher items of the
     documents every group needs (national or unplaced: ``_groups``), which would otherwise be read again for
-    each group (31 times for a national store); and the n-grams of the higher items at each place (what a
-    deferred group's own index would hold: ``_Deferred``)."""
-    stats = CorpusStats()
+    each group (31 times for a national store); and the n-gram frequencies of the higher items at each place
+    (what a deferred group's own index would hold: ``_Deferred``)."""
     places: dict[str, _Place] = {}
     everywhere: dict[str, list[Item]] = {}
-    grams: dict[frozenset[str] | None, np.ndarray] = {}
+    at_place: dict[frozenset[str] | None, CorpusStats] = {}
     chunks = [docs[i:i + batch] for i in range(0, len(docs), batch)]
     done = 0
     progress("reading", done, len(docs))
     for chunk, part in zip(chunks, document_graphs(store, docs, batch)):
         items = collect_items(part)
-        stats.add([it.ids for it in items if it.rank < INSTITUTION])
         by_doc = _by_document(part, items)
+        higher_at: dict[frozenset[str] | None, list[np.ndarray]] = {}
         for d in part.nodes_by_label("Document"):
             if d.doc not in chunk:
                 continue
@@ -459,19 +458,19 @@ def _survey(store, docs: list[str], batch: int, progress: LinkProgress) \
                                            any(it.rank < INSTITUTION for it in held), any(it.rank > 0 for it in held))
             if place.higher and place.provinces is None:
                 everywhere[d.doc] = [it for it in held if it.rank < INSTITUTION]
-            _add_grams(grams, place.provinces, held)
+            higher_at.setdefault(place.provinces, []).extend(it.ids for it in held if it.rank < INSTITUTION)
         for doc in chunk:        # a document read without its Document node: anywhere, both ways (never dropped)
             places.setdefault(doc, _Place(None, True, True))
-        _add_grams(grams, None, [it for held in by_doc.values() for it in held])   # theirs, and any stray item
+        higher_at.setdefault(None, []).extend(it.ids for held in by_doc.values() for it in held   # and stray items
+                                              if it.rank < INSTITUTION)
+        for key, ids in higher_at.items():
+            at_place.setdefault(key, CorpusStats()).add(ids)
         done += len(chunk)
         progress("reading", done, len(docs))
-    return stats, places, everywhere, grams
-
-
-def _add_grams(grams: dict[frozenset[str] | None, np.ndarray], key: frozenset[str] | None, items: list[Item]) -> None:
-    ids = [it.ids for it in items if it.rank < INSTITUTION]
-    if ids:
-        grams[key] = np.union1d(grams.get(key, np.zeros(0, dtype=np.int64)), np.concatenate(ids))
+    stats = CorpusStats()
+    for key in sorted(at_place, key=lambda k: sorted(k or ())):
+        stats.merge(at_place[key])
+    return stats, places, everywhere, at_place
 
 
 def _by_document(graph: PolicyGraph, items: list[Item]) -> dict[str, list[Item]]:
@@ -513,11 +512,11 @@ class _Deferred:
     """Groups linked without an index of their own: the lower documents of unknown place (their index would
     hold every higher task) and those of a place name two provinces share (theirs would hold both provinces,
     read again for a document or two). The other groups' indexes score their queries in turn — the terms their
-    own index would pick (``CorpusStats.query_grams`` within its n-grams) and the whole store's statistics:
+    own index would pick (``CorpusStats.query_grams`` within its frequencies) and the whole store's statistics:
     the same scores, to the bit, as their own index — keeping the best CANDIDATES of their own index's tasks;
     they are scored and linked last, once every higher task has been seen."""
 
-    def __init__(self, store, groups: list[tuple[list[str], list[str], np.ndarray | None]], stats: CorpusStats,
+    def __init__(self, store, groups: list[tuple[list[str], list[str], CorpusStats | None]], stats: CorpusStats,
                  batch: int) -> None:
         self.store, self.groups, self.stats, self.batch = store, groups, stats, batch
         # ties between equal scores go by position in the group's own index: its sorted documents a batch at a
@@ -602,11 +601,12 @@ class _Deferred:
                 yield decide(probabilities(scored), threshold, floor, affinities), label_of, documents
 
 
-def _groups(places: dict[str, _Place], grams: dict[frozenset[str] | None, np.ndarray]) \
-        -> tuple[list[tuple[list[str], list[str]]], list[tuple[list[str], list[str], np.ndarray | None]]]:
+def _groups(places: dict[str, _Place], at_place: dict[frozenset[str] | None, CorpusStats]) \
+        -> tuple[list[tuple[list[str], list[str]]], list[tuple[list[str], list[str], CorpusStats | None]]]:
     """(lower documents, the documents whose tasks they may implement) per province, in a fixed order; and
-    the deferred groups (``_Deferred``) with the n-grams their own index would hold: each place name two
-    provinces share, then the lower documents of unknown place (against every higher document: all n-grams)."""
+    the deferred groups (``_Deferred``) with the n-gram frequencies of their own index: each place name two
+    provinces share, then the lower documents of unknown place (against every higher document: the store's,
+    None)."""
     everywhere = sorted(d for d, p in places.items() if p.higher and p.provinces is None)
     by_provinces: dict[frozenset[str], list[str]] = {}
     unplaced = []
@@ -621,9 +621,11 @@ def _groups(places: dict[str, _Place], grams: dict[frozenset[str] | None, np.nda
         if len(key) == 1:
             groups.append((by_provinces[key], highers))
         else:
-            held = [g for k, g in grams.items() if k is None or k & key]
-            deferred.append((by_provinces[key], highers, np.unique(np.concatenate(held)) if held
-                             else np.zeros(0, dtype=np.int64)))
+            own = CorpusStats()
+            for k, counted in at_place.items():
+                if k is None or k & key:
+                    own.merge(counted)
+            deferred.append((by_provinces[key], highers, own))
     if unplaced:
         deferred.append((unplaced, sorted(d for d, p in places.items() if p.higher), None))
     return groups, deferred
