@@ -70,7 +70,10 @@ def test_documents_of_different_policy_areas_get_no_confident_link(files, links)
     pairs = Counter((files[e.source], files[e.target], not e.props["review"]) for e in links)
     across = {k: n for k, n in pairs.items() if area[k[0]] != area[k[1]]}
     assert sum(n for (_, _, confident), n in across.items() if confident) == 0
-    assert sum(across.values()) == 30                  # suggestions, from nine of the ten 美育 lists
+    # suggestions, from nine of the ten 美育 lists; none to 004, the table a Liaoning school answered (Shenyang's
+    # and Fuxin's six went there before a school's copy of a row stopped being a candidate for other documents)
+    assert sum(across.values()) == 24
+    assert not [k for k in across if k[1].startswith("004")]
     assert {low[:2] for low, _, _ in across} == {"21", "22", "23", "24", "26", "27", "28", "29", "30"}
     meiyu = Counter({(low[:2], high[:2]): n for (low, high, confident), n in pairs.items()
                      if confident and area[low] == area[high] == "education"})

@@ -929,6 +929,24 @@ def test_a_school_measure_scores_its_own_row_whatever_the_words(verbatim_model):
     assert edges == {"q": False, "r": False}
 
 
+def test_a_schools_copy_of_a_row_is_a_candidate_for_its_own_table_alone(verbatim_model):
+    """A school's table answering a provincial list copies the list's rows: its measures may implement any row
+    of their own table, but no city's task restates the school's copy — the provincial list is the parent."""
+    text = "建设一批高水平实训基地"
+    listed = _item("p", text, rank=1, jurisdiction="江苏省", doc="P")
+    copy = make_item("s/row", "Task", "S", "provincial", 1, "江苏省", text, frozenset(), [], None, answered=True)
+    other_row = make_item("s/row2", "Task", "S", "provincial", 1, "江苏省", "推进职业教育集团化办学", frozenset(), [],
+                          None, answered=True)
+    measure = _item("s/m", text, rank=4, jurisdiction="江苏省", row_task="s/row2", doc="S")
+    city = _item("c", text, rank=2, jurisdiction="无锡市", doc="C")
+    linker = cl.Linker([listed, copy, other_row])
+    assert linker.allowed(city).tolist() == [True, False, False]
+    assert linker.allowed(measure).tolist() == [True, True, True]
+    assert linker.allowed(city).tolist() == [True, False, False]          # the own table's mask is not kept for others
+    edges = {(e.source, e.target) for e in cl.link_items([listed, copy, other_row, measure, city], candidates=None)}
+    assert edges == {("c", "p"), ("s/m", "p"), ("s/m", "s/row"), ("s/m", "s/row2")}
+
+
 class _DocStore:
     """A store as link_store reads and writes it: hashes, whole documents, and the links written."""
 

@@ -81,9 +81,11 @@ class Item:
     positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weight: float = 1.0                                            # idf mass of the item
     seg_weights: np.ndarray = field(default_factory=lambda: np.ones(1))
+    answered: bool = False      # a task column of a school's answer to a higher list (a copy of that list's row)
 
 
-def make_item(node_id, label, doc, level, rank, jurisdiction, text, functions, targets, row_task) -> Item:
+def make_item(node_id, label, doc, level, rank, jurisdiction, text, functions, targets, row_task,
+              answered: bool = False) -> Item:
     """An item with its n-grams and their clauses (weights come later, from the index: ``weigh``)."""
     norm = ct.normalise(text)
     normed = [ct.normalise(s) for s in ct.segments(text)]
@@ -99,7 +101,7 @@ def make_item(node_id, label, doc, level, rank, jurisdiction, text, functions, t
         clause_of[np.searchsorted(ids, gram_ids(c)), min(i, MAX_CLAUSES - 1)] = 1
     return Item(node_id, label, doc, level, rank, jurisdiction, text, frozenset(functions), targets, row_task,
                 ids, clause_of[:, :MAX_CLAUSES], min(max(len(clauses), 1), MAX_CLAUSES), ct.classes(norm), norm,
-                ct.concepts(norm), themes)
+                ct.concepts(norm), themes, answered=answered)
 
 
 def weigh(item: Item, index: NgramIndex) -> None:

@@ -95,6 +95,13 @@ class Linker:
         self.position = {h.id: i for i, h in enumerate(highers)}
         self.doc_profiles = doc_affinity.profiles(highers, self.index)
         self.ranks = np.array([h.rank for h in highers], dtype=np.int8)
+        # a school's copy of a higher list's row is implemented by its own table's measures alone: no government
+        # restates a school's answer, and the list it copies is the parent
+        self.restatable = np.array([not h.answered for h in highers], dtype=bool)
+        self._answered_in: dict[str, list[int]] = {}
+        for i, h in enumerate(highers):
+            if h.answered:
+                self._answered_in.setdefault(h.doc, []).append(i)
         jurisdictions = sorted({h.jurisdiction or "" for h in highers})
         self._jur_code = {j: i for i, j in enumerate(jurisdictions)}
         self._jur_names = jurisdictions
@@ -104,10 +111,12 @@ class Linker:
             self._codes_by_short.setdefault(short_name(j) if j else "", []).append(code)
         self._national = [code for j, code in self._jur_code.items() if not j or j in NATIONAL_NAMES]
         self._allowed: dict[tuple[int, str | None], np.ndarray] = {}
+        self._own_allowed: tuple[tuple | None, np.ndarray | None] = (None, None)
 
     def allowed(self, low: Item | _Query) -> np.ndarray:
         """Which higher tasks ``low`` may implement (cascade_scope.may_implement for all at once; cached per
-        level and jurisdiction): a higher level, in a jurisdiction containing the lower one or not known."""
+        level and jurisdiction): a higher level, in a jurisdiction containing the lower one or not known; a
+        school's copy of a list's row (``Item.answered``) only from its own document."""
         key = (low.rank, low.jurisdiction)
         if key not in self._allowed:
             ups = containing(low.jurisdiction)
@@ -118,8 +127,16 @@ class Linker:
                 for short in ups | {""}:
                     ok[self._codes_by_short.get(short, [])] = True
                 ok[self._national] = True
-            self._allowed[key] = (self.ranks < low.rank) & ok[self.jur_of] if len(self.highers) else ok[:0]
-        return self._allowed[key]
+            self._allowed[key] = (self.ranks < low.rank) & ok[self.jur_of] & self.restatable if len(self.highers) \
+                else ok[:0]
+        own = self._answered_in.get(low.doc)
+        if not own:
+            return self._allowed[key]
+        if self._own_allowed[0] != (key, low.doc):     # a document's items come together: keep the last
+            mask = self._allowed[key].copy()
+            mask[own] = self.ranks[own] < low.rank
+            self._own_allowed = ((key, low.doc), mask)
+        return self._own_allowed[1]
 
     def link(self, items: list[Item], threshold: float = THRESHOLD, floor: float = FLOOR,
              candidates: int | None = CANDIDATES) -> list[Edge]:
@@ -269,8 +286,10 @@ def collect_items(graph: PolicyGraph) -> list[Item]:
         level = levels[level_part] or ("institution" if level_part else None)
         if level not in RANK:
             continue
-        items.append(_item(node.id, node.label, doc["doc_id"], level, main_jurisdiction(doc["jurisdiction"]), text,
-                           frozenset(functions.get(node.id, ())), _targets_of(text, targets.get(node.id)), row_task))
+        items.append(make_item(node.id, node.label, doc["doc_id"], level, RANK[level],
+                               main_jurisdiction(doc["jurisdiction"]), text, frozenset(functions.get(node.id, ())),
+                               _targets_of(text, targets.get(node.id)), row_task,
+                               answered=node.label == "Task" and levels[1] is not None))
     return items
 
 
@@ -290,10 +309,6 @@ def _targets_of(text: str, nodes) -> list[tuple[str, str, str, str | None]]:
         for q in ct.quantities(text):
             out.append((q["unit"], ct.normalise(q["object"]), f"{q['text']} {q['object']}".strip(), None))
     return out
-
-
-def _item(node_id, label, doc, level, jurisdiction, text, functions, targets, row_task) -> Item:
-    return make_item(node_id, label, doc, level, RANK[level], jurisdiction, text, functions, targets, row_task)
 
 
 # --- linking a store ---------------------------------------------------------------------------------------
@@ -503,6 +518,7 @@ class _Query:
 
     rank: int
     jurisdiction: str | None
+    doc: str
     row_task: str | None
     grams: np.ndarray                   # its query terms, as its own group's index picks them
     group: int                          # which deferred group
@@ -528,7 +544,7 @@ class _Deferred:
             for part in document_graphs(store, lower, batch):
                 for it in collect_items(part):
                     if it.rank > 0:
-                        self.queries[it.id] = _Query(it.rank, it.jurisdiction, it.row_task,
+                        self.queries[it.id] = _Query(it.rank, it.jurisdiction, it.doc, it.row_task,
                                                      stats.query_grams(it.ids, within), g)
         self.best: dict[str, dict[str, tuple[float, tuple[int, str], Item]]] = {}   # low -> high id -> ...
         self.row_high: dict[str, Item] = {}     # low -> its own row's task (always scored: Linker.score)
