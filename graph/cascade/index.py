@@ -74,13 +74,10 @@ class CorpusStats:
     def add(self, id_arrays: list[np.ndarray]) -> None:
         if not id_arrays:
             return
-        self.size += len(id_arrays)
-        self.total_length += sum(len(a) for a in id_arrays)
-        batch, counts = np.unique(np.concatenate(id_arrays), return_counts=True)
-        keys, inverse = np.unique(np.concatenate([self.keys, batch]), return_inverse=True)
-        self.df = np.bincount(inverse, weights=np.concatenate([self.df, counts]),
-                              minlength=len(keys)).astype(np.int64)
-        self.keys = keys
+        batch = CorpusStats()
+        batch.size, batch.total_length = len(id_arrays), sum(len(a) for a in id_arrays)
+        batch.keys, batch.df = np.unique(np.concatenate(id_arrays), return_counts=True)
+        self.merge(batch)
 
     def merge(self, other: "CorpusStats") -> None:
         """Count ``other``'s items too (items of both are counted twice: merge disjoint sets of items)."""

@@ -483,8 +483,8 @@ def _survey(store, docs: list[str], batch: int, progress: LinkProgress) \
         done += len(chunk)
         progress("reading", done, len(docs))
     stats = CorpusStats()
-    for key in sorted(at_place, key=lambda k: sorted(k or ())):
-        stats.merge(at_place[key])
+    for counted in at_place.values():
+        stats.merge(counted)
     return stats, places, everywhere, at_place
 
 
