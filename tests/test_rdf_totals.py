@@ -128,12 +128,15 @@ def test_a_writer_killed_between_its_documents_and_their_totals_leaves_them_to_t
     store.close()
 
 
-def upgraded(documents, folder: Path, predicates: tuple[str, ...], refusal: str) -> OxigraphStore:
-    """A store written by an older policykg, without these predicates (pk: names): a reader is refused with
-    ``refusal``; returned opened for writing (which adds them)."""
+def upgraded(documents, folder: Path, predicates: tuple[str, ...], refusal: str, older: str = "") -> OxigraphStore:
+    """A store written by an older policykg, without these predicates (pk: names) and with ``older`` (triples in
+    the pk: prefix, what only that version wrote): a reader is refused with ``refusal``; returned opened for
+    writing (which adds them)."""
     store = OxigraphStore(folder)
     store.write_documents(documents)
     store._store.update(" ; ".join(f"DELETE WHERE {{ ?s <{PK}{p}> ?o }}" for p in predicates))
+    if older:
+        store._store.update(f"PREFIX pk: <{PK}> INSERT DATA {{ {older} }}")
     assert all(next(store._store.quads_for_pattern(None, NamedNode(PK + p), None), None) is None for p in predicates)
     store.close()
     shutil.rmtree(folder / rdf_snapshots.FOLDER)    # nor did an older policykg publish snapshots
@@ -151,10 +154,27 @@ def test_a_store_written_before_totals_gets_them_when_opened_for_writing(example
 
 
 def test_a_store_written_before_pair_totals_gets_them_when_opened_for_writing(examples, tmp_path):
+    """That version kept a pair summary per document (pk:pairFirst ...), which no writer keeps now: the totals
+    come from the edges, the old summary counts for nothing and goes with its document."""
     documents, whole = examples
-    store = upgraded(documents, tmp_path / "kg", ("pairTotal", "totalFirst", "totalSecond"), "no store-wide totals")
+    doc = documents[0][0]
+    pair = next(k for k in counted(documents[0][2]) if isinstance(k, tuple))
+    node = f"<https://policykg.org/id/summary/pair/{doc}/pair>"
+    older = (f'{node} pk:summaryDoc "{doc}" ; pk:pairFirst <{store_iri(pair[0])}> ; '
+             f'pk:pairSecond <{store_iri(pair[1])}> ; pk:sharedItems 1000 .')
+    store = upgraded(documents, tmp_path / "kg", ("pairTotal", "totalFirst", "totalSecond"), "no store-wide totals",
+                     older)
+    assert stored(store) == counted(whole)
+    store.writer.write([(doc, "changed", documents[0][2])])            # the document replaced
+    assert next(store._store.quads_for_pattern(NamedNode(node[1:-1]), None, None), None) is None
     assert stored(store) == counted(whole)
     store.close()
+
+
+def store_iri(node_id: str) -> str:
+    from policykg.ontology.mapping import load_mapping
+
+    return load_mapping().node_iri(node_id)
 
 
 # -- the documents' target counts per unit (summaries.target_counts), which `targets` picks its page from --------

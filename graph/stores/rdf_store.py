@@ -131,14 +131,16 @@ class SparqlGraphStore:
         return WriteOutcome(doc, "added" if previous is None else "replaced")
 
     def _summarised(self, doc: str) -> tuple[set[str], set[tuple[str, str]]]:
-        """The departments and the pairs the stored summaries of ``doc`` count."""
+        """The departments the stored summaries of ``doc`` count, and the pairs its stored items name."""
         t = self.totals
         of_doc = (f"?s {sparql_term(NamedNode(self.m.summary_nodes['DepartmentSummary'].properties['doc_id'].iri))} "
                   f"{sparql_term(Literal(doc))}")
         departments = {r[0] for r in self._select(f"SELECT ?d WHERE {{ {of_doc} ; {sparql_term(t.of)} ?d }}").rows}
-        pairs = {(a, b) for a, b in self._select(
-            f"SELECT ?a ?b WHERE {{ {of_doc} ; {sparql_term(t.first)} ?a ; {sparql_term(t.second)} ?b }}").rows}
-        return departments, pairs
+        role = next(iter(t.responsible))         # lead or support: a pair counts the items naming both either way
+        named = "|".join(sorted(sparql_term(p) for p in t.responsible))
+        edges = (Quad(NamedNode(item), role, NamedNode(dept)) for item, dept in self._select(
+            f"SELECT DISTINCT ?n ?d WHERE {{ {self._boundary(doc)} ?n {named} ?d }}").rows)
+        return departments, {k for k in t.counts_in(edges) if isinstance(k, tuple)}
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         """Cross-document edges and their link nodes; a link written again loses its old properties first.
@@ -407,8 +409,9 @@ class OxigraphStore(SparqlGraphStore):
 
     def _lacks_totals(self) -> bool:
         t = self.totals
+        # the versions before pair totals stored per-document pair summaries (pk:pairFirst ...), as no writer does now
         return (self._has_without(t.of.value, t.sums[0][1].value)
-                or self._has_without(t.first.value, t.pair_total.value))
+                or self._has_without(self.m.summary_rels["FIRST_OF_PAIR"].iri, t.pair_total.value))
 
     def _totals_pending(self) -> bool:
         pending = self.totals.pending

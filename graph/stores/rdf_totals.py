@@ -1,20 +1,21 @@
 """Store-wide totals on the RDF stores, so that a ranking over the whole store reads one value per department or
 pair of departments instead of summing every document's summaries (graph/stores/summaries.py) at question time:
 at 100,000 tasks, 29,000 department totals against 82,000 summaries (top-departments) and 56,000 pair totals
-against 161,000 pair summaries (co-responsibility).
+against the 161,000 pairs of departments named together in one document (co-responsibility).
 
 - per department, on the Department node itself (``summaries.properties.Department`` in mapping.yaml): the sums
   of its per-document summaries' items, lead and support counts;
 - per pair of departments, a pair total: a PairSummary node of no document (``pair_iri``), with its ends
-  (TOTAL_FIRST, TOTAL_SECOND) and the sum of the pair's shared items (``total``); it exists while that sum is
-  not zero. Its ends are no reference that keeps a department alive (the writers' orphan checks skip them).
+  (TOTAL_FIRST, TOTAL_SECOND) and the items naming both (``total``); it exists while that count is not zero.
+  The RDF stores keep no per-document pair summaries (``rdf.unwritten_summaries``): a write counts the pairs
+  of the items it adds and removes from their LEAD / SUPPORT edges. Its ends are no reference that keeps a department alive (the writers' orphan checks skip them).
 
 Oxigraph's native writer adds to them, right after the documents' own transaction, what the write changed: the
-written documents' summaries minus those of the versions they replace (``counts_in``, ``changes``: a few look-ups
+written documents' counts minus those of the versions they replace (``counts_in``, ``changes``: a few look-ups
 per department or pair touched, whatever the store's size). The store is marked (``pending``) before the
 documents go in and unmarked in the totals' own transaction, so a writer killed in between leaves a mark from
-which the next writer rebuilds them. A SPARQL endpoint recomputes the totals of the
-departments and pairs a document touched from the stored summaries, in the same update as the document
+which the next writer rebuilds them. A SPARQL endpoint recomputes the totals of the departments and pairs a
+document touched from the stored summaries and edges, in the same update as the document
 (``refresh_texts``). The Fuseki tests hold the two to the same answers; a store without totals gets them when
 opened for writing. Neo4j keeps the same totals (graph/stores/neo4j_totals.py).
 
@@ -24,12 +25,13 @@ per-unit target counts, for a store written before the writers kept them.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Callable, Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.graph.stores.rdf_codec import sparql_term, state_subject
-from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts, pair_total_id
+from policykg.graph.stores.summaries import RESPONSIBLE, TOTALLED, Counts, add_counts, department_pairs, pair_total_id
 from policykg.ontology.mapping import Mapping
 
 CHUNK = 2_000       # departments or pairs per update text
@@ -49,13 +51,12 @@ class Totals:
         self.sums = [(NamedNode(summary.properties[name].iri), NamedNode(on_department[f"total_{name}"].iri),
                       on_department[f"total_{name}"].default) for name in TOTALLED]
         self.on_department = {t for _p, t, _d in self.sums}
-        self.first = NamedNode(m.summary_rels["FIRST_OF_PAIR"].iri)
-        self.second = NamedNode(m.summary_rels["SECOND_OF_PAIR"].iri)
-        self.shared = NamedNode(pair.properties["shared"].iri)
+        # a document's pairs are counted from its items' LEAD / SUPPORT edges (rdf.unwritten_summaries)
+        self.responsible = {NamedNode(m.relationships[r].iri) for r in RESPONSIBLE}
         self.pair_total = NamedNode(pair.properties["total"].iri)
         self.total_ends = (NamedNode(m.summary_rels["TOTAL_FIRST"].iri), NamedNode(m.summary_rels["TOTAL_SECOND"].iri))
         self.pair_predicates = (self.pair_total, *self.total_ends)
-        self.counted = {self.of, *(p for p, _t, _d in self.sums), self.first, self.second, self.shared}
+        self.counted = {self.of, *(p for p, _t, _d in self.sums)}
         self._numbers: dict[int, Literal] = {}      # the totals' literals, made once each (a write makes ~10^5)
         self._pairs: dict[tuple[str, str], NamedNode] = {}     # pair totals' nodes: a pair recurs in many writes
         # marked before a writer's documents go in, unmarked with their totals: a writer killed in between leaves
@@ -77,21 +78,27 @@ class Totals:
         return {k for k in counts if isinstance(k, str)}, {k for k in counts if isinstance(k, tuple)}
 
     def counts_in(self, quads: Iterable[Quad]) -> Counts:
-        """What these summary quads count (a document's or a replaced version's)."""
+        """What these quads count (a document's or a replaced version's): the departments' counts from its
+        department summaries, the pairs' from its items' LEAD / SUPPORT edges (the items naming both; the
+        department with the smaller node id first, as summaries.department_pairs orders them)."""
         by_subject: dict[str, dict[str, object]] = {}
-        counted = self.counted
+        roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))   # dept id -> role -> items
+        counted, responsible, node_id = self.counted, self.responsible, self.m.node_id
         for q in quads:
-            if q.predicate in counted:      # most of a document's quads are not summaries': skipped unread
-                by_subject.setdefault(q.subject.value, {})[q.predicate.value] = q.object
+            p = q.predicate
+            if p in counted:      # most of a document's quads are not summaries': skipped unread
+                by_subject.setdefault(q.subject.value, {})[p.value] = q.object
+            elif p in responsible:
+                roles[node_id(q.object.value)][p.value].add(q.subject.value)
         out: Counts = {}
         for values in by_subject.values():
             dept = values.get(self.of.value)
             if dept is not None:
                 add_counts(out, {dept.value: [int(values[p.value].value) if p.value in values else 0
                                               for p, _t, _d in self.sums]})
-            first, second = values.get(self.first.value), values.get(self.second.value)
-            if first is not None and second is not None:
-                add_counts(out, {(first.value, second.value): [int(values[self.shared.value].value)]})
+        iri = self.m.node_iri
+        add_counts(out, {(iri(first), iri(second)): [len(items)]
+                         for (first, second), items in department_pairs(roles).items()})
         return out
 
     def changes(self, current: Callable[[NamedNode, NamedNode], int], counts: Counts
@@ -105,7 +112,7 @@ class Totals:
         values: dict[tuple[NamedNode, NamedNode], int] = {}
         for key, change in counts.items():
             if isinstance(key, tuple):
-                node, sums = self.pair_iri(*key), [(self.shared, self.pair_total, 0)]
+                node, sums = self.pair_iri(*key), [(None, self.pair_total, 0)]
             else:
                 node, sums = NamedNode(key), self.sums
             for (_p, t, d), add in zip(sums, change):
@@ -158,14 +165,15 @@ class Totals:
         ends = " ".join(f"({sparql_term(a)} {sparql_term(b)})" for a, b, _t in rows)
         nodes = " ".join(f"({sparql_term(a)} {sparql_term(b)} {sparql_term(t)})" for a, b, t in rows)
         first, second = (sparql_term(p) for p in self.total_ends)
-        # a pair no summary counts any more forms no group: its total is removed and not written again
+        names = "|".join(sorted(sparql_term(p) for p in self.responsible))
+        # the items naming both (counts_in's rule); a pair no item names any more forms no group: its total is
+        # removed and not written again
         return (f"DELETE {{ ?t ?p ?o }} WHERE {{ VALUES ?t {{ {' '.join(sparql_term(t) for _a, _b, t in rows)} }} "
                 f"?t ?p ?o }} ;\n"
                 f"INSERT {{ ?t {first} ?a ; {second} ?b ; {sparql_term(self.pair_total)} ?sum }} WHERE {{\n"
-                f"  {{ SELECT ?a ?b (SUM(?n) AS ?sum) WHERE {{\n"
+                f"  {{ SELECT ?a ?b (COUNT(DISTINCT ?item) AS ?sum) WHERE {{\n"
                 f"      VALUES (?a ?b) {{ {ends} }}\n"
-                f"      ?s {sparql_term(self.first)} ?a ; {sparql_term(self.second)} ?b ; "
-                f"{sparql_term(self.shared)} ?n .\n"
+                f"      ?item {names} ?a . ?item {names} ?b .\n"
                 f"    }} GROUP BY ?a ?b }}\n"
                 f"  VALUES (?a ?b ?t) {{ {nodes} }}\n"
                 f"}}")

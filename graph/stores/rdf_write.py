@@ -316,15 +316,16 @@ class NativeWriter:
         return found
 
     def refresh_all_totals(self) -> None:
-        """Every department's and pair's totals from the stored summaries (a store written before them)."""
+        """Every department's and pair's totals from the stored summaries and edges (a store written before them)."""
         t = self.totals
         old = [q for p in (*t.on_department, *t.pair_predicates) for q in self._quads(None, p, None)]
         if old:
             self.store.update(update_text(old, ()))
         self.known_totals.clear()
         self.all_totals_known = True        # none is stored now
-        subjects = {q.subject for p in (t.of, t.first) for q in self._quads(None, p, None)}
-        self.add_to_totals(t.counts_in(q for s in subjects for q in self._quads(s, None, None)))
+        subjects = {q.subject for q in self._quads(None, t.of, None)}
+        self.add_to_totals(t.counts_in([*(q for s in subjects for q in self._quads(s, None, None)),
+                                        *(q for p in t.responsible for q in self._quads(None, p, None))]))
 
     def add_missing_key_pieces(self) -> int:
         """Give every department its key's sort pieces when no department has them (a store written before

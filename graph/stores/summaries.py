@@ -11,7 +11,8 @@ section of mapping.yaml:
   at each level, and at any level;
 - DeadlineSummary, per deadline year and kind: the distinct items with such a deadline;
 - PairSummary, per pair of departments named on the same items (lead or support; the department with the smaller
-  id first): the distinct items naming both;
+  id first): the distinct items naming both (Neo4j stores it; the RDF stores count it from the edges when
+  needed: ``rdf.unwritten_summaries``);
 
 and on each task the number of departments it names (``department_count``, a task property); on the document, its
 targets counted per unit (``target_counts``).
