@@ -99,7 +99,6 @@ class RdfLayout:
     link_nodes: dict[str, LinkNodeSpec]         # relationship type -> its link node
     derived: dict[str, dict[str, str]]          # label -> property -> derivation (DERIVATIONS)
     typed_by: dict[str, str]                    # label -> relationship type whose range types it
-    unwritten_summaries: tuple[str, ...] = ()   # summary labels counted from the stored edges when needed
 
 
 @dataclass(frozen=True)
@@ -262,9 +261,6 @@ def parse_mapping(data: dict) -> Mapping:
     )
     mapping = Mapping(data["base"], prefixes, nodes, rels, extras, _layout(layout_data, nodes, rels, expand))
     _summaries(mapping, data.get("summaries") or {}, expand)
-    unknown = [label for label in mapping.layout.unwritten_summaries if label not in mapping.summary_nodes]
-    if unknown:
-        raise ValueError(f"mapping.yaml: rdf.unwritten_summaries names labels summaries.nodes does not declare: {unknown}")
     return mapping
 
 
@@ -335,7 +331,6 @@ def _layout(data: dict, nodes: dict[str, NodeSpec], rels: dict[str, RelSpec], ex
         link_nodes=link_nodes,
         derived=derived,
         typed_by=typed_by,
-        unwritten_summaries=tuple(data.get("unwritten_summaries") or ()),
     )
 
 

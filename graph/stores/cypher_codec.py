@@ -30,7 +30,7 @@ QUERY_INDEXES: dict[str, tuple[str, ...]] = {
     "DepartmentSummary": ("doc_id",),
     "FunctionSummary": ("doc_id", "function"),
     "DeadlineSummary": ("doc_id",),
-    "PairSummary": ("doc_id", "total"),
+    "PairSummary": ("total",),
     "SchoolMeasure": ("doc_id",),
     "Department": ("name", "key", "level", "function", "total_items"),
     "Function": ("code",),

@@ -6,11 +6,12 @@ summaries (graph/stores/summaries.py) at question time. At 100,000 tasks that su
 - per department, on the Department node: ``total_items``, ``total_lead``, ``total_support`` (mapping.yaml,
   ``summaries.properties.Department``), the sums of its summaries' counts; absent when 0;
 - per pair of departments sharing items: a PairSummary of no document (``pair_total_id``) with ``total``, the
-  sum of the pair's ``shared``, and its ends through TOTAL_FIRST / TOTAL_SECOND; deleted when the sum falls to
-  0. Its ends keep no department alive (the orphan check counts only references from owned nodes).
+  items naming both, and its ends through TOTAL_FIRST / TOTAL_SECOND; deleted when it falls to 0. Its ends keep
+  no department alive (the orphan check counts only references from owned nodes).
 
-Each batch transaction adds what it changed (neo4j_write.BatchWrite): the written documents' summaries
-(``written_counts``) minus those of the versions they replace (``stored_counts``, read before they are deleted).
+Each batch transaction adds what it changed (neo4j_write.BatchWrite): what the written documents count (their
+department summaries, and their items' pairs of departments from the LEAD / SUPPORT edges: ``written_counts``)
+minus what the versions they replace count (``stored_counts``, read before they are deleted).
 A store written before the totals were kept has no state node ``totals``: its first writer builds them from the
 stored summaries (``rebuild``), and a reader is refused until then.
 """
@@ -19,38 +20,41 @@ from __future__ import annotations
 from typing import Iterable
 
 from policykg.graph.stores import cypher_codec as cc
-from policykg.graph.stores.summaries import TOTALLED, Counts, add_counts, pair_total_id
+from policykg.graph.stores.summaries import RESPONSIBLE, TOTALLED, Counts, add_counts, department_pairs, pair_total_id
 
 STATE_ID = "totals"      # the bookkeeping node's id that marks a store whose totals are kept
+ITEM_LABELS = ("Task", "SchoolMeasure")     # what names departments (LEAD / SUPPORT)
 _DEPARTMENT_TOTALS = [f"total_{name}" for name in TOTALLED]
 
 
 def written_counts(documents: Iterable) -> Counts:
-    """What the summaries of these planned documents (neo4j_write.DocumentRows) count."""
+    """What these planned documents (neo4j_write.DocumentRows) count: their department summaries, and the pairs
+    of departments their items name (from the items' LEAD / SUPPORT edges)."""
     out: Counts = {}
     for doc in documents:
         summaries = {row[cc.ID]: row for row in doc.owned.get("DepartmentSummary", ())}
         for edge in doc.edges.get(("SUMMARIZES", "DepartmentSummary", "Department"), ()):
             row = summaries[edge["s"]]
             add_counts(out, {edge["t"]: [row.get(name, 0) for name in TOTALLED]})
-        first = {e["s"]: e["t"] for e in doc.edges.get(("FIRST_OF_PAIR", "PairSummary", "Department"), ())}
-        second = {e["s"]: e["t"] for e in doc.edges.get(("SECOND_OF_PAIR", "PairSummary", "Department"), ())}
-        for row in doc.owned.get("PairSummary", ()):
-            add_counts(out, {(first[row[cc.ID]], second[row[cc.ID]]): [row["shared"]]})
+        add_counts(out, department_pairs((e["s"], e["t"]) for (rel_type, _s, _t), edges in doc.edges.items()
+                                         if rel_type in RESPONSIBLE for e in edges))
     return out
 
 
 def stored_counts(tx, docs: list[str] | None) -> Counts:
-    """What the stored summaries of documents ``docs`` (None: of every document) count."""
+    """What the stored documents ``docs`` (None: every document) count: their department summaries, and the
+    pairs of departments their items name."""
     where = "WHERE s._doc IN $docs " if docs is not None else ""
     out: Counts = {}
     for dept, *values in tx.run(f"MATCH (s:DepartmentSummary)-[:SUMMARIZES]->(d:Department) {where}"
                                 f"RETURN d.id, {', '.join(f's.{name}' for name in TOTALLED)}", docs=docs):
         add_counts(out, {dept: [v or 0 for v in values]})
-    for first, second, shared in tx.run("MATCH (a:Department)<-[:FIRST_OF_PAIR]-(s:PairSummary)"
-                                        f"-[:SECOND_OF_PAIR]->(b:Department) {where}"
-                                        "RETURN a.id, b.id, s.shared", docs=docs):
-        add_counts(out, {(first, second): [shared]})
+    named = "|".join(RESPONSIBLE)
+    for label in ITEM_LABELS:      # one label at a time: each has an index on the owner
+        where = "WHERE x._doc IN $docs " if docs is not None else "WHERE x._doc IS NOT NULL "
+        add_counts(out, department_pairs(tuple(r) for r in tx.run(
+            f"MATCH (x:{cc.ident(label)}) {where}MATCH (x)-[:{named}]->(d:Department) RETURN x.id, d.id",
+            docs=docs)))
     return out
 
 

@@ -543,30 +543,25 @@ def _link_node_props(link_nodes: dict[str, dict[str, Any]], link_from: dict[str,
 
 
 def document_quads(sub: PolicyGraph, doc: str, m: Mapping | None = None) -> tuple[list[Quad], dict[str, list[Quad]]]:
-    """One document's subgraph as what it owns (its nodes and edges, and its summaries but those of
-    ``rdf.unwritten_summaries``: graph/stores/summaries.py) and, per shared node it touches, that node's quads
-    (properties and the edges among shared nodes). A node another document owns is not written."""
+    """One document's subgraph as what it owns (its nodes and edges, and its summaries: graph/stores/summaries.py) and,
+    per shared node it touches, that node's quads (properties and the edges among shared nodes). A node another
+    document owns is not written."""
     from policykg.graph.stores.summaries import with_summaries
 
     m = m or load_mapping()
     sub = with_summaries(sub, doc, m)
-    unwritten = m.layout.unwritten_summaries        # counted from the stored edges instead (rdf_totals)
     packed = _packed_by_source(sub, m)
     owned: list[Quad] = []
     shared: dict[str, list[Quad]] = {}
     terms = _terms(m)
     reached = _typed_by_edge(sub, m)
     for node in sub.nodes.values():
-        if node.label in unwritten:
-            continue
         if node.doc == doc:
             owned.extend(node_quads(node, m, packed.get(node.id), node.id in reached))
         elif node.doc is None:
             shared.setdefault(terms.node(node.id).value, []).extend(
                 node_quads(node, m, packed.get(node.id), node.id in reached))
     for edge in sub.edges.values():
-        if sub.nodes[edge.source].label in unwritten:
-            continue
         if edge.doc is None and sub.nodes[edge.source].doc is None:
             shared.setdefault(terms.node(edge.source).value, []).extend(edge_quads(edge, m))
         else:

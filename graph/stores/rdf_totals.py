@@ -7,8 +7,9 @@ against the 161,000 pairs of departments named together in one document (co-resp
   of its per-document summaries' items, lead and support counts;
 - per pair of departments, a pair total: a PairSummary node of no document (``pair_iri``), with its ends
   (TOTAL_FIRST, TOTAL_SECOND) and the items naming both (``total``); it exists while that count is not zero.
-  The RDF stores keep no per-document pair summaries (``rdf.unwritten_summaries``): a write counts the pairs
-  of the items it adds and removes from their LEAD / SUPPORT edges. Its ends are no reference that keeps a department alive (the writers' orphan checks skip them).
+  Its ends are no reference that keeps a department alive (the writers' orphan checks skip them). No store
+  keeps a pair summary per document: a write counts the pairs of the items it adds and removes from their
+  LEAD / SUPPORT edges.
 
 Oxigraph's native writer adds to them, right after the documents' own transaction, what the write changed: the
 written documents' counts minus those of the versions they replace (``counts_in``, ``changes``: a few look-ups
@@ -25,7 +26,6 @@ per-unit target counts, for a store written before the writers kept them.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Callable, Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -51,7 +51,7 @@ class Totals:
         self.sums = [(NamedNode(summary.properties[name].iri), NamedNode(on_department[f"total_{name}"].iri),
                       on_department[f"total_{name}"].default) for name in TOTALLED]
         self.on_department = {t for _p, t, _d in self.sums}
-        # a document's pairs are counted from its items' LEAD / SUPPORT edges (rdf.unwritten_summaries)
+        # a document's pairs are counted from its items' LEAD / SUPPORT edges (no pair summary per document)
         self.responsible = {NamedNode(m.relationships[r].iri) for r in RESPONSIBLE}
         self.pair_total = NamedNode(pair.properties["total"].iri)
         self.total_ends = (NamedNode(m.summary_rels["TOTAL_FIRST"].iri), NamedNode(m.summary_rels["TOTAL_SECOND"].iri))
@@ -79,27 +79,31 @@ class Totals:
 
     def counts_in(self, quads: Iterable[Quad]) -> Counts:
         """What these quads count (a document's or a replaced version's): the departments' counts from its
-        department summaries, the pairs' from its items' LEAD / SUPPORT edges (the items naming both; the
-        department with the smaller node id first, as summaries.department_pairs orders them)."""
+        department summaries, the pairs' from its items' LEAD / SUPPORT edges (``pairs_named``)."""
         by_subject: dict[str, dict[str, object]] = {}
-        roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))   # dept id -> role -> items
-        counted, responsible, node_id = self.counted, self.responsible, self.m.node_id
+        named: list[tuple[str, str]] = []
+        counted, responsible = self.counted, self.responsible
         for q in quads:
             p = q.predicate
             if p in counted:      # most of a document's quads are not summaries': skipped unread
                 by_subject.setdefault(q.subject.value, {})[p.value] = q.object
             elif p in responsible:
-                roles[node_id(q.object.value)][p.value].add(q.subject.value)
+                named.append((q.subject.value, q.object.value))
         out: Counts = {}
         for values in by_subject.values():
             dept = values.get(self.of.value)
             if dept is not None:
                 add_counts(out, {dept.value: [int(values[p.value].value) if p.value in values else 0
                                               for p, _t, _d in self.sums]})
-        iri = self.m.node_iri
-        add_counts(out, {(iri(first), iri(second)): [len(items)]
-                         for (first, second), items in department_pairs(roles).items()})
+        add_counts(out, self.pairs_named(named))
         return out
+
+    def pairs_named(self, named: Iterable[tuple[str, str]]) -> Counts:
+        """(item IRI, department IRI) edges -> (first department IRI, second) -> [the items naming both], ordered
+        by node id as summaries.department_pairs orders them (and Neo4j, which keys them by id)."""
+        node_id, iri = self.m.node_id, self.m.node_iri
+        return {(iri(first), iri(second)): n for (first, second), n in
+                department_pairs((item, node_id(dept)) for item, dept in named).items()}
 
     def changes(self, current: Callable[[NamedNode, NamedNode], int], counts: Counts
                 ) -> tuple[list[Quad], list[Quad], dict]:

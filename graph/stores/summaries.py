@@ -10,21 +10,20 @@ section of mapping.yaml:
 - FunctionSummary, per function of those departments: the distinct items naming a department of that function
   at each level, and at any level;
 - DeadlineSummary, per deadline year and kind: the distinct items with such a deadline;
-- PairSummary, per pair of departments named on the same items (lead or support; the department with the smaller
-  id first): the distinct items naming both (Neo4j stores it; the RDF stores count it from the edges when
-  needed: ``rdf.unwritten_summaries``);
-
 and on each task the number of departments it names (``department_count``, a task property); on the document, its
 targets counted per unit (``target_counts``).
 
 An item belongs to one document, so a document's counts add up across documents: a ranking over the whole
 store reads the totals each store keeps of those sums (graph/stores/rdf_totals.py, neo4j_totals.py); a question
-about one document reads its own.
+about one document reads its own. Pairs of departments named on the same items (lead or support) have only a
+store-wide total (the items naming both): a write counts the pairs of the items it adds and removes from their
+edges (``department_pairs``), and a question about one document counts its items' edges.
 """
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from typing import Iterable
 
 from policykg.graph.model import Edge, Node, PolicyGraph
 from policykg.ontology.mapping import Mapping
@@ -82,12 +81,6 @@ def document_summaries(sub: PolicyGraph, doc: str) -> tuple[list[Node], list[Edg
                  "items": len(set().union(*per_level.values()))}
         props.update({level: len(per_level[level]) for level in LEVELS if per_level.get(level)})
         nodes.append(Node(summary_id("function", doc, code), "FunctionSummary", props, doc=doc))
-    for (first, second), items in sorted(department_pairs(roles).items()):
-        node = Node(summary_id("pair", doc, f"{first}|{second}"), "PairSummary",
-                    {"doc_id": doc, "shared": len(items)}, doc=doc)
-        nodes.append(node)
-        edges.append(Edge(node.id, "FIRST_OF_PAIR", first, doc=doc))
-        edges.append(Edge(node.id, "SECOND_OF_PAIR", second, doc=doc))
     for (year, kind), items in sorted(by_year.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1] or "")):
         if kind is None:
             continue
@@ -98,20 +91,19 @@ def document_summaries(sub: PolicyGraph, doc: str) -> tuple[list[Node], list[Edg
     return nodes, edges
 
 
-def department_pairs(roles: dict[str, dict[str, set[str]]]) -> dict[tuple[str, str], set[str]]:
-    """(first department id, second) -> the items naming both, from dept -> role -> items; first < second."""
-    named: dict[str, set[str]] = defaultdict(set)      # item -> the departments it names
-    for dept_id, by_role in roles.items():
-        for items in by_role.values():
-            for item in items:
-                named[item].add(dept_id)
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for item, depts in named.items():
+def department_pairs(named: Iterable[tuple[str, str]]) -> Counts:
+    """(item, department id) edges, lead or support -> (first department id, second) -> [the distinct items naming
+    both], the smaller id first: the count of the store-wide pair totals (rdf_totals, neo4j_totals)."""
+    by_item: dict[str, set[str]] = defaultdict(set)      # item -> the departments it names
+    for item, dept_id in named:
+        by_item[item].add(dept_id)
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for depts in by_item.values():
         ordered = sorted(depts)
         for i, first in enumerate(ordered):
             for second in ordered[i + 1:]:
-                pairs[(first, second)].add(item)
-    return pairs
+                pairs[(first, second)] += 1
+    return {pair: [n] for pair, n in pairs.items()}
 
 
 def department_counts(sub: PolicyGraph, doc: str) -> dict[str, int]:
