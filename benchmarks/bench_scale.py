@@ -203,8 +203,8 @@ def child_recall(corpus: Path, store_path: Path) -> dict:
             stem = Path(one(q.subject, source_file).value).stem
             stem_of[q.object.value], node_of[stem] = stem, q.subject
         hits = 0
-        for stem in sorted({low_doc for low_doc, _no in true}):
-            for t in (q.object for q in quads(node_of.get(stem), has_task, None, None)) if stem in node_of else ():
+        for stem in sorted({low_doc for low_doc, _no in true} & set(node_of)):
+            for t in (q.object for q in quads(node_of[stem], has_task, None, None)):
                 wanted = true.get((stem, one(t, task_no).value))
                 if not wanted:
                     continue

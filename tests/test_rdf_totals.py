@@ -21,6 +21,7 @@ from policykg.graph.model import PolicyGraph
 from policykg.graph.pipeline import process_files
 from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_store import OxigraphStore, StoreError
+from policykg.ontology.mapping import load_mapping
 
 PK = "https://policykg.org/ontology#"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -160,8 +161,8 @@ def test_a_store_written_before_pair_totals_gets_them_when_opened_for_writing(ex
     doc = documents[0][0]
     pair = next(k for k in counted(documents[0][2]) if isinstance(k, tuple))
     node = f"<https://policykg.org/id/summary/pair/{doc}/pair>"
-    older = (f'{node} pk:summaryDoc "{doc}" ; pk:pairFirst <{store_iri(pair[0])}> ; '
-             f'pk:pairSecond <{store_iri(pair[1])}> ; pk:sharedItems 1000 .')
+    older = (f'{node} pk:summaryDoc "{doc}" ; pk:pairFirst <{load_mapping().node_iri(pair[0])}> ; '
+             f'pk:pairSecond <{load_mapping().node_iri(pair[1])}> ; pk:sharedItems 1000 .')
     store = upgraded(documents, tmp_path / "kg", ("pairTotal", "totalFirst", "totalSecond"), "no store-wide totals",
                      older)
     assert stored(store) == counted(whole)
@@ -169,12 +170,6 @@ def test_a_store_written_before_pair_totals_gets_them_when_opened_for_writing(ex
     assert next(store._store.quads_for_pattern(NamedNode(node[1:-1]), None, None), None) is None
     assert stored(store) == counted(whole)
     store.close()
-
-
-def store_iri(node_id: str) -> str:
-    from policykg.ontology.mapping import load_mapping
-
-    return load_mapping().node_iri(node_id)
 
 
 # -- the documents' target counts per unit (summaries.target_counts), which `targets` picks its page from --------

@@ -21,9 +21,9 @@ from typing import Iterable
 
 from policykg.graph.stores import cypher_codec as cc
 from policykg.graph.stores.summaries import RESPONSIBLE, TOTALLED, Counts, add_counts, department_pairs, pair_total_id
+from policykg.ontology.mapping import load_mapping
 
 STATE_ID = "totals"      # the bookkeeping node's id that marks a store whose totals are kept
-ITEM_LABELS = ("Task", "SchoolMeasure")     # what names departments (LEAD / SUPPORT)
 _DEPARTMENT_TOTALS = [f"total_{name}" for name in TOTALLED]
 
 
@@ -50,7 +50,8 @@ def stored_counts(tx, docs: list[str] | None) -> Counts:
                                 f"RETURN d.id, {', '.join(f's.{name}' for name in TOTALLED)}", docs=docs):
         add_counts(out, {dept: [v or 0 for v in values]})
     named = "|".join(RESPONSIBLE)
-    for label in ITEM_LABELS:      # one label at a time: each has an index on the owner
+    items = dict.fromkeys(label for r in RESPONSIBLE for label in load_mapping().relationships[r].from_labels)
+    for label in items:      # one label at a time: each has an index on the owner
         where = "WHERE x._doc IN $docs " if docs is not None else "WHERE x._doc IS NOT NULL "
         add_counts(out, department_pairs(tuple(r) for r in tx.run(
             f"MATCH (x:{cc.ident(label)}) {where}MATCH (x)-[:{named}]->(d:Department) RETURN x.id, d.id",

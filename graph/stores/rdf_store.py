@@ -136,9 +136,8 @@ class SparqlGraphStore:
         of_doc = (f"?s {sparql_term(NamedNode(self.m.summary_nodes['DepartmentSummary'].properties['doc_id'].iri))} "
                   f"{sparql_term(Literal(doc))}")
         departments = {r[0] for r in self._select(f"SELECT ?d WHERE {{ {of_doc} ; {sparql_term(t.of)} ?d }}").rows}
-        named = "|".join(sorted(sparql_term(p) for p in t.responsible))
         return departments, set(t.pairs_named(self._select(
-            f"SELECT DISTINCT ?n ?d WHERE {{ {self._boundary(doc)} ?n {named} ?d }}").rows))
+            f"SELECT DISTINCT ?n ?d WHERE {{ {self._boundary(doc)} ?n {t.responsible_path} ?d }}").rows))
 
     def add_links(self, graph: PolicyGraph, replace: bool = False, state: dict[str, Any] | None = None) -> None:
         """Cross-document edges and their link nodes; a link written again loses its old properties first.

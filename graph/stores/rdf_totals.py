@@ -53,6 +53,7 @@ class Totals:
         self.on_department = {t for _p, t, _d in self.sums}
         # a document's pairs are counted from its items' LEAD / SUPPORT edges (no pair summary per document)
         self.responsible = {NamedNode(m.relationships[r].iri) for r in RESPONSIBLE}
+        self.responsible_path = "|".join(sorted(sparql_term(p) for p in self.responsible))   # SPARQL: lead or support
         self.pair_total = NamedNode(pair.properties["total"].iri)
         self.total_ends = (NamedNode(m.summary_rels["TOTAL_FIRST"].iri), NamedNode(m.summary_rels["TOTAL_SECOND"].iri))
         self.pair_predicates = (self.pair_total, *self.total_ends)
@@ -169,7 +170,6 @@ class Totals:
         ends = " ".join(f"({sparql_term(a)} {sparql_term(b)})" for a, b, _t in rows)
         nodes = " ".join(f"({sparql_term(a)} {sparql_term(b)} {sparql_term(t)})" for a, b, t in rows)
         first, second = (sparql_term(p) for p in self.total_ends)
-        names = "|".join(sorted(sparql_term(p) for p in self.responsible))
         # the items naming both (counts_in's rule); a pair no item names any more forms no group: its total is
         # removed and not written again
         return (f"DELETE {{ ?t ?p ?o }} WHERE {{ VALUES ?t {{ {' '.join(sparql_term(t) for _a, _b, t in rows)} }} "
@@ -177,7 +177,7 @@ class Totals:
                 f"INSERT {{ ?t {first} ?a ; {second} ?b ; {sparql_term(self.pair_total)} ?sum }} WHERE {{\n"
                 f"  {{ SELECT ?a ?b (COUNT(DISTINCT ?item) AS ?sum) WHERE {{\n"
                 f"      VALUES (?a ?b) {{ {ends} }}\n"
-                f"      ?item {names} ?a . ?item {names} ?b .\n"
+                f"      ?item {self.responsible_path} ?a . ?item {self.responsible_path} ?b .\n"
                 f"    }} GROUP BY ?a ?b }}\n"
                 f"  VALUES (?a ?b ?t) {{ {nodes} }}\n"
                 f"}}")
