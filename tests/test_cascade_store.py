@@ -233,7 +233,45 @@ def test_target_changes_are_the_changed_pairs_of_the_links_in_memory(store, quer
         assert len(expected) == 25          # measured: the examples give 25 changed pairs on confident links
 
 
-def test_a_store_linked_before_target_changes_gets_them_when_opened_for_writing(store_path, queries, tmp_path):
+def test_implementation_gaps_follow_chains_of_three_links_and_no_more(store_path, queries, graph, ref, tmp_path):
+    """Hand-made links over the examples' items (every other link removed), written as a completed link run:
+    chains of three links count, of four do not, and a link awaiting review counts only without confident_only,
+    both from the values kept with the run (no jurisdiction) and from the walk (a jurisdiction)."""
+    import shutil
+
+    from policykg.graph.model import Edge, PolicyGraph
+
+    chains = [("004-12/measure", "003-1", "000-1", "001-1"),            # three links
+              ("004-13/measure", "003-2", "000-2", "002-2", "001-2"),   # four
+              ("004-14/measure", "003-3", "000-3", "001-3")]            # three, the second awaiting review
+    edges = [Edge(ref[a], "IMPLEMENTS", ref[b], {"review": (a, b) == ("003-3", "000-3"), "score": 0.9,
+                                                   "method": "test"})
+             for chain in chains for a, b in zip(chain, chain[1:])]
+    path = tmp_path / "kg"
+    shutil.copytree(store_path, path)
+    with OxigraphStore(str(path)) as store:
+        ends = {graph.nodes[end] for e in edges for end in (e.source, e.target)}
+        store.add_links(PolicyGraph.from_parts(ends, edges), replace=True, state={"complete": True})
+        national = {r[0] for r in runner.run(queries.get("implementation-gaps"), store, {"level": "county"}).rows}
+        assert len(national) == 56 and {ref["001-1"], ref["001-2"], ref["001-3"]} <= national
+        followed = {("institution", True): {"001-1"}, ("institution", False): {"001-1", "001-3"},
+                    ("municipal", True): {"001-1", "001-2"}, ("municipal", False): {"001-1", "001-2", "001-3"},
+                    ("provincial", True): {"001-1", "001-2", "001-3"}}
+        for (level, confident_only), refs in followed.items():
+            for jurisdiction in (None, "省" if level == "provincial" else "江阴" if level == "municipal" else "辽宁"):
+                rows = runner.run(queries.get("implementation-gaps"), store, {
+                    "level": level, "confident_only": confident_only, "jurisdiction": jurisdiction}).rows
+                assert {r[0] for r in rows} == national - {ref[r] for r in refs}, (level, confident_only, jurisdiction)
+
+
+def gap_rows(queries, store) -> dict[str, list]:
+    return {level: runner.run(queries.get("implementation-gaps"), store, {"level": level}).rows
+            for level in ("provincial", "municipal", "institution")}
+
+
+def test_a_store_linked_before_the_link_counts_gets_them_when_opened_for_writing(store_path, queries, tmp_path):
+    """A store linked by an older policykg has neither the target changes nor the followed levels (nor their
+    marks): read-only opening refuses it, a writer adds both, and both queries then give the rows of before."""
     import shutil
 
     from policykg.graph.stores import rdf_snapshots
@@ -242,16 +280,20 @@ def test_a_store_linked_before_target_changes_gets_them_when_opened_for_writing(
     path = tmp_path / "kg"
     shutil.copytree(store_path, path)
     with OxigraphStore(str(path), read_only=True) as reader:
-        before = target_change_rows(queries, reader, {})
-    with OxigraphStore(str(path)) as store:      # as an older policykg left it: no values, no mark
-        store._store.update(f"DELETE WHERE {{ ?t <{store.target_changes.predicate.value}> ?k }} ; "
-                            f"DELETE WHERE {{ ?s <{store.target_changes.kept.predicate.value}> ?o }}")
+        before, gaps_before = target_change_rows(queries, reader, {}), gap_rows(queries, reader)
+    with OxigraphStore(str(path)) as store:      # as an older policykg left it: no values, no marks
+        store._store.update(" ; ".join(
+            f"DELETE WHERE {{ ?t <{kept.predicate.value}> ?k }} ; DELETE WHERE {{ ?s <{kept.kept.predicate.value}> ?o }}"
+            for kept in (store.target_changes, store.followed_levels)))
     shutil.rmtree(path / rdf_snapshots.FOLDER)
     with pytest.raises(StoreError, match="older policykg"):
         OxigraphStore(str(path), read_only=True)
     OxigraphStore(str(path)).close()
     with OxigraphStore(str(path), read_only=True) as reader:
         assert target_change_rows(queries, reader, {}) == before != []
+        assert gap_rows(queries, reader) == gaps_before
+        # measured on the examples (GAPS_MEASURED): the gaps come from the rebuilt values, not from none at all
+        assert [len(rows) for rows in gaps_before.values()] == [25, 38, 33]
 
 
 def test_linking_streams_the_store_a_few_documents_at_a_time(graph, links, tmp_path, monkeypatch):

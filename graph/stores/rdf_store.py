@@ -24,7 +24,7 @@ from policykg.graph.model import PolicyGraph
 from policykg.graph.stores import rdf_snapshots
 from policykg.graph.stores.rdf_codec import (bind_values, document_quads, edge_quads, plain, quads_to_graph,
                                              sparql_term, state_prefix, state_subject, to_term)
-from policykg.graph.stores.rdf_totals import TargetChanges, Totals, target_counts_text
+from policykg.graph.stores.rdf_totals import FollowedLevels, TargetChanges, Totals, target_counts_text
 from policykg.graph.stores.rdf_write import update_text
 from policykg.graph.stores.sparql_bind import bind_everywhere
 from policykg.graph.stores.base import QueryLimits, QueryResult, ReadOnlyViolation, WriteOutcome
@@ -102,6 +102,9 @@ class SparqlGraphStore:
         self.m = mapping or load_mapping()
         self.totals = Totals(self.m)
         self.target_changes = TargetChanges(self.m, self._state_terms()[0])
+        self.followed_levels = FollowedLevels(self.m, self._state_terms()[0])
+        # rebuilt whole with every completed link run, in the same update as its last links
+        self.link_counts = (self.target_changes, self.followed_levels)
 
     # -- transport (subclasses) ------------------------------------------------------------------------
     def _update(self, text: str) -> None:
@@ -163,7 +166,7 @@ class SparqlGraphStore:
         if insert:
             parts.append(insert)
         if completes_links(state):
-            parts.append(self.target_changes.refresh_text())
+            parts.append(self._link_counts_text())
         if parts:
             self._update(" ;\n".join(parts))
 
@@ -238,6 +241,10 @@ class SparqlGraphStore:
     def _state_terms(self) -> tuple[NamedNode, NamedNode]:
         """The link state's subject and predicate (bookkeeping: left out of ``quads()``, exports and validation)."""
         return state_subject(self.m), NamedNode(self.m.expand("pk:linkState"))
+
+    def _link_counts_text(self) -> str:
+        """The update that rebuilds the counts derived from the links (``link_counts``)."""
+        return " ;\n".join(c.refresh_text() for c in self.link_counts)
 
     def link_state(self) -> dict[str, Any] | None:
         subject, predicate = self._state_terms()
@@ -388,8 +395,8 @@ class OxigraphStore(SparqlGraphStore):
                  lambda: (self.writer.refresh_all_totals(), self._written())),
                 (self._lacks_target_counts, "written by an older policykg (no target counts per document)",
                  lambda: self._update(target_counts_text(self.m))),
-                (self._lacks_target_changes, "linked by an older policykg (no target changes kept)",
-                 lambda: self._update(self.target_changes.refresh_text()))):
+                (self._lacks_link_counts, "linked by an older policykg (no target changes or followed levels kept)",
+                 lambda: self._update(self._link_counts_text()))):
             if not lacks():
                 continue
             if read_only:
@@ -422,10 +429,10 @@ class OxigraphStore(SparqlGraphStore):
         return self._has_without(self.m.relationships["HAS_TARGET"].iri,
                                  self.m.summary_props["Document"]["target_counts"].iri)
 
-    def _lacks_target_changes(self) -> bool:
-        kept = self.target_changes.kept
-        has_mark = next(self._store.quads_for_pattern(kept.subject, kept.predicate, None), None) is not None
-        return not has_mark and completes_links(self.link_state())
+    def _lacks_link_counts(self) -> bool:
+        def has_mark(kept: Quad) -> bool:
+            return next(self._store.quads_for_pattern(kept.subject, kept.predicate, None), None) is not None
+        return not all(has_mark(c.kept) for c in self.link_counts) and completes_links(self.link_state())
 
     @property
     def writer(self):
@@ -468,7 +475,7 @@ class OxigraphStore(SparqlGraphStore):
 
         subject, predicate = self._state_terms()
         self.writer.add_links(graph, replace, None if state is None else state_quads(subject, predicate, state),
-                              subject, then=self.target_changes.refresh_text() if completes_links(state) else None)
+                              subject, then=self._link_counts_text() if completes_links(state) else None)
         self._written()
 
     def load_documents(self, docs: list[str]) -> PolicyGraph:

@@ -21,7 +21,8 @@ document touched from the stored summaries and edges, in the same update as the 
 opened for writing. Neo4j keeps the same totals (graph/stores/neo4j_totals.py).
 
 ``TargetChanges``: the other store-wide counts, of the links' changed target pairs per higher task, rebuilt
-with each completed link run, that `target-changes` cuts its page on. ``target_counts_text``: the documents'
+with each completed link run, that `target-changes` cuts its page on; ``FollowedLevels``, rebuilt with them: the
+levels that follow each national task, that `implementation-gaps` reads. ``target_counts_text``: the documents'
 per-unit target counts, for a store written before the writers kept them.
 """
 from __future__ import annotations
@@ -227,6 +228,74 @@ class TargetChanges:
                 f"{sparql_term(self.kept.object)} }}")
 
 
+class FollowedLevels:
+    """What ``implementation-gaps`` reads when no jurisdiction is asked for (``summaries.properties.Task.
+    followed_at`` in mapping.yaml): on each national task, "any|<level>" when an item at that level reaches it
+    through one to three IMPLEMENTS links, and "confident|<level>" when one does through confident links only
+    (an item's level is its document's, before any "+"; a school measure's is "institution"). Rebuilt whole with
+    every completed link run, in the same update, as ``TargetChanges``; ``kept`` marks the link state as having
+    them. The walk up from every item at a level took 1.3–4.5 s per question at 100,000 tasks; this rebuild
+    takes about 20 s once per link run.
+
+    The values are the walk's answer for every level at once: the distinct items reached are kept per (level,
+    item, all links confident) after the first link, and the two further links followed from those. Between a
+    lower document's replacement and the next link run a value may outlive its links, as ``TargetChanges``'s."""
+
+    def __init__(self, m: Mapping, state_subject: NamedNode) -> None:
+        self.predicate = NamedNode(m.summary_props["Task"]["followed_at"].iri)
+        self.kept = Quad(state_subject, NamedNode(m.expand("pk:followedLevelsKept")), Literal(True))
+        link, document = m.layout.link_nodes["IMPLEMENTS"], m.nodes["Document"]
+        self._terms = {
+            "followed": sparql_term(self.predicate), "implements": f"<{m.relationships['IMPLEMENTS'].iri}>",
+            "review": f"<{m.relationships['IMPLEMENTS'].properties['review'].iri}>",
+            "from": f"<{link.from_iri}>", "to": f"<{link.to_iri}>", "document": f"<{document.class_iri}>",
+            "level": f"<{document.properties['level'].iri}>", "has_task": f"<{m.relationships['HAS_TASK'].iri}>",
+            "has_measure": f"<{m.relationships['HAS_MEASURE'].iri}>",
+        }
+
+    def refresh_text(self) -> str:
+        """One update: remove every value, walk up from every item again, and write the mark."""
+        t = self._terms
+        review = (f"{{ ?s {t['review']} true ; {t['from']} ?a ; {t['to']} ?b }}")
+        return (f"DELETE WHERE {{ ?task {t['followed']} ?k }} ;\n"
+                f"INSERT {{ ?t {t['followed']} ?k }} WHERE {{\n"
+                f" SELECT DISTINCT ?t ?k WHERE {{\n"
+                # the distinct items reached, per level and whether through confident links only, then the
+                # national ones among them (a national task joined in the walk's own group, where ?t is bound by
+                # a BIND, paired every ?t with every national task in Oxigraph 0.5)
+                f"  {{ SELECT DISTINCT ?lvl ?t ?confident WHERE {{\n"
+                # step 1: the distinct items the links of the items at each level reach, and whether confidently
+                f"   {{ SELECT DISTINCT ?lvl ?y1 ?c1 WHERE {{\n"
+                f"     {{ ?d a {t['document']} ; {t['level']} ?dl ; {t['has_task']} ?x .\n"
+                f"       BIND(IF(CONTAINS(?dl, \"+\"), STRBEFORE(?dl, \"+\"), ?dl) AS ?lvl) }}\n"
+                f"     UNION {{ ?d a {t['document']} ; {t['has_task']} ?p . ?p {t['has_measure']} ?x . "
+                f"BIND(\"institution\" AS ?lvl) }}\n"
+                f"     ?x {t['implements']} ?y1 .\n"
+                f"     OPTIONAL {{ SELECT (?a AS ?x) (?b AS ?y1) (1 AS ?r1) WHERE {review} }}\n"
+                f"     BIND(!BOUND(?r1) AS ?c1)\n"
+                f"   }} }}\n"
+                # steps 2 and 3, looked up from the item each starts at (the FILTERs name an outer variable)
+                f"   OPTIONAL {{ ?y1 {t['implements']} ?y2 . FILTER(BOUND(?y1))\n"
+                f"              OPTIONAL {{ ?y2 {t['implements']} ?y3 FILTER(BOUND(?y2)) }} }}\n"
+                f"   BIND(COALESCE(?y2, 0) AS ?to2)\n"
+                f"   BIND(COALESCE(?y3, 0) AS ?to3)\n"
+                f"   OPTIONAL {{ SELECT (?a AS ?y1) (?b AS ?to2) (1 AS ?r2) WHERE {review} }}\n"
+                f"   OPTIONAL {{ SELECT (?a AS ?to2) (?b AS ?to3) (1 AS ?r3) WHERE {review} }}\n"
+                f"   VALUES ?step {{ 1 2 3 }}\n"
+                f"   BIND(IF(?step = 1, ?y1, IF(?step = 2, ?y2, ?y3)) AS ?t)\n"
+                f"   FILTER(BOUND(?t))\n"
+                f"   BIND(?c1 && (?step = 1 || (!BOUND(?r2) && (?step = 2 || !BOUND(?r3)))) AS ?confident)\n"
+                f"  }} }}\n"
+                f"  ?nd {t['has_task']} ?t ; a {t['document']} ; {t['level']} \"national\" .\n"
+                f"  VALUES ?kind {{ \"any\" \"confident\" }}\n"
+                f"  FILTER(?kind = \"any\" || ?confident)\n"
+                f"  BIND(CONCAT(?kind, \"|\", ?lvl) AS ?k)\n"
+                f" }}\n"
+                f"}} ;\n"
+                f"INSERT DATA {{ {sparql_term(self.kept.subject)} {sparql_term(self.kept.predicate)} "
+                f"{sparql_term(self.kept.object)} }}")
+
+
 def target_counts_text(m: Mapping) -> str:
     """One update giving every document the per-unit target counts (``summaries.properties.Document.
     target_counts``) that its writer computes (summaries.target_counts): for a store written before them."""
@@ -242,4 +311,4 @@ def target_counts_text(m: Mapping) -> str:
             f"}}")
 
 
-__all__ = ["CHUNK", "TargetChanges", "Totals", "target_counts_text"]
+__all__ = ["CHUNK", "FollowedLevels", "TargetChanges", "Totals", "target_counts_text"]
