@@ -233,35 +233,58 @@ def test_target_changes_are_the_changed_pairs_of_the_links_in_memory(store, quer
         assert len(expected) == 25          # measured: the examples give 25 changed pairs on confident links
 
 
-def test_implementation_gaps_follow_chains_of_three_links_and_no_more(store_path, queries, graph, ref, tmp_path):
-    """Hand-made links over the examples' items (every other link removed), written as a completed link run:
-    chains of three links count, of four do not, and a link awaiting review counts only without confident_only,
-    both from the values kept with the run (no jurisdiction) and from the walk (a jurisdiction)."""
-    import shutil
+CHAINS = [("004-12/measure", "003-1", "000-1", "001-1"),            # three links
+          ("004-13/measure", "003-2", "000-2", "002-2", "001-2"),   # four
+          ("004-14/measure", "003-3", "000-3", "001-3"),            # three, the second awaiting review
+          ("000-4", "001-4")]                                       # one, awaiting review
+REVIEW = {("003-3", "000-3"), ("000-4", "001-4")}
+# the national tasks each (level, confident_only) follows through CHAINS: read from the chains above
+CHAINS_FOLLOWED = {("institution", True): {"001-1"}, ("institution", False): {"001-1", "001-3"},
+                   ("municipal", True): {"001-1", "001-2"}, ("municipal", False): {"001-1", "001-2", "001-3"},
+                   ("provincial", True): {"001-1", "001-2", "001-3"},
+                   ("provincial", False): {"001-1", "001-2", "001-3", "001-4"}}
 
+
+def write_chains(store, graph, ref) -> None:
+    """CHAINS as the only links of ``store``, written as a completed link run."""
     from policykg.graph.model import Edge, PolicyGraph
 
-    chains = [("004-12/measure", "003-1", "000-1", "001-1"),            # three links
-              ("004-13/measure", "003-2", "000-2", "002-2", "001-2"),   # four
-              ("004-14/measure", "003-3", "000-3", "001-3")]            # three, the second awaiting review
-    edges = [Edge(ref[a], "IMPLEMENTS", ref[b], {"review": (a, b) == ("003-3", "000-3"), "score": 0.9,
+    edges = [Edge(ref[a], "IMPLEMENTS", ref[b], {"review": (a, b) in REVIEW, "score": 0.9,
                                                    "method": "test"})
-             for chain in chains for a, b in zip(chain, chain[1:])]
+             for chain in CHAINS for a, b in zip(chain, chain[1:])]
+    ends = {graph.nodes[end] for e in edges for end in (e.source, e.target)}
+    store.add_links(PolicyGraph.from_parts(ends, edges), replace=True, state={"complete": True})
+
+
+def assert_chains_followed(store, queries, ref) -> None:
+    """Chains of three links count, of four do not, and a link awaiting review counts only without
+    confident_only: without a jurisdiction and with one."""
+    national = {r[0] for r in runner.run(queries.get("implementation-gaps"), store, {"level": "county"}).rows}
+    assert len(national) == 56 and {ref[f"001-{n}"] for n in range(1, 5)} <= national
+    for (level, confident_only), refs in CHAINS_FOLLOWED.items():
+        for jurisdiction in (None, "省" if level == "provincial" else "江阴" if level == "municipal" else "辽宁"):
+            rows = runner.run(queries.get("implementation-gaps"), store, {
+                "level": level, "confident_only": confident_only, "jurisdiction": jurisdiction}).rows
+            assert {r[0] for r in rows} == national - {ref[r] for r in refs}, (level, confident_only, jurisdiction)
+
+
+def test_implementation_gaps_follow_chains_of_three_links_and_no_more(store_path, queries, graph, ref, tmp_path):
+    """On Oxigraph: from the values kept with the link run (no jurisdiction) and from the walk (a jurisdiction)."""
+    import shutil
+
     path = tmp_path / "kg"
     shutil.copytree(store_path, path)
     with OxigraphStore(str(path)) as store:
-        ends = {graph.nodes[end] for e in edges for end in (e.source, e.target)}
-        store.add_links(PolicyGraph.from_parts(ends, edges), replace=True, state={"complete": True})
-        national = {r[0] for r in runner.run(queries.get("implementation-gaps"), store, {"level": "county"}).rows}
-        assert len(national) == 56 and {ref["001-1"], ref["001-2"], ref["001-3"]} <= national
-        followed = {("institution", True): {"001-1"}, ("institution", False): {"001-1", "001-3"},
-                    ("municipal", True): {"001-1", "001-2"}, ("municipal", False): {"001-1", "001-2", "001-3"},
-                    ("provincial", True): {"001-1", "001-2", "001-3"}}
-        for (level, confident_only), refs in followed.items():
-            for jurisdiction in (None, "省" if level == "provincial" else "江阴" if level == "municipal" else "辽宁"):
-                rows = runner.run(queries.get("implementation-gaps"), store, {
-                    "level": level, "confident_only": confident_only, "jurisdiction": jurisdiction}).rows
-                assert {r[0] for r in rows} == national - {ref[r] for r in refs}, (level, confident_only, jurisdiction)
+        write_chains(store, graph, ref)
+        assert_chains_followed(store, queries, ref)
+
+
+@pytest.mark.neo4j
+def test_implementation_gaps_follow_chains_of_three_links_and_no_more_on_neo4j(neo4j_store, queries, graph, ref):
+    for doc in graph.documents():
+        neo4j_store.replace_document(doc, "sha-" + doc, graph.document_subgraph(doc))
+    write_chains(neo4j_store, graph, ref)
+    assert_chains_followed(neo4j_store, queries, ref)
 
 
 def gap_rows(queries, store) -> dict[str, list]:
