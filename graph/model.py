@@ -85,16 +85,18 @@ class PolicyGraph:
         for e in own_edges:
             wanted.update((e.source, e.target))
         # shared nodes bring their own shared context (a division's parent, a department's function)
+        shared_from: dict[str, list[Edge]] = {}
+        for e in self.edges.values():
+            if e.doc is None:
+                shared_from.setdefault(e.source, []).append(e)
         frontier = [i for i in wanted if self.nodes[i].doc is None]
         shared_edges = []
         while frontier:
-            current = frontier.pop()
-            for e in self.edges.values():
-                if e.doc is None and e.source == current:
-                    shared_edges.append(e)
-                    if e.target not in wanted:
-                        wanted.add(e.target)
-                        frontier.append(e.target)
+            for e in shared_from.get(frontier.pop(), ()):
+                shared_edges.append(e)
+                if e.target not in wanted:
+                    wanted.add(e.target)
+                    frontier.append(e.target)
         for node_id in sorted(wanted):
             sub.add_node(self.nodes[node_id])
         for e in own_edges + shared_edges:
