@@ -6,6 +6,8 @@ explorer and the departments command.
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -153,39 +155,101 @@ def batch_size() -> int:
 def ingest_files(store, files: Iterable[InputFile], manifest=None, size: int | None = None,
                  on_start: Callable[[InputFile], None] | None = None) -> Iterator[FileOutcome]:
     """Extract, resolve, build and write ``files``, ``size`` documents at a time (default: ``batch_size()``),
-    yielding each file's outcome as its batch is written; only one batch is in memory at once.
+    yielding each file's outcome, in the order of ``files``, once it is known.
 
     A batch goes to the store's ``write_documents`` (one transaction for the batch where the store has one);
     when the batch fails as a whole, its documents are written again one at a time, so a failed document
     fails alone, named, and leaves the store as it was. Re-ingest stays idempotent: a document whose hash is
     stored is "unchanged". ``on_start(file)`` is called before each file is read (progress).
+    One batch is written (BatchWriter) while the next is read: at most two batches are in memory at once.
     Errors that are no fault of a document (the store unreachable, resolution missing: RuntimeError) stop the
     run and propagate."""
-    size = size or batch_size()
     known = stored_documents(store)
-    batch: list[tuple[InputFile, ExtractionResult]] = []
-    for file in files:
-        if on_start is not None:
-            on_start(file)
-        try:
-            result = process_file(file.path, manifest, file.doc)
-            early = check_identity(result, known)
-        except (LoaderError, ValueError) as exc:      # BuildError and DocumentClash are ValueErrors
-            yield FileOutcome(file, "failed", getattr(exc, "reason", None) or str(exc))
-            continue
-        if early is not None:
-            yield FileOutcome(file, early.action, _detail(result, early), len(result.tasks))
-            continue
-        if any(r.meta.doc == result.meta.doc for _f, r in batch):    # the same id twice: write the first first
-            yield from _write_batch(store, batch, known)
-            batch = []
-        batch.append((file, result))
-        known[result.meta.doc] = (result.meta.sha256, result.meta.file)   # later twins in the batch see it
-        if len(batch) >= size:
-            yield from _write_batch(store, batch, known)
-            batch = []
-    if batch:
-        yield from _write_batch(store, batch, known)
+    with BatchWriter(store, known, size or batch_size()) as writer:
+        for file in files:
+            if on_start is not None:
+                on_start(file)
+            try:
+                result = process_file(file.path, manifest, file.doc)
+                early = check_identity(result, known)
+            except (LoaderError, ValueError) as exc:      # BuildError and DocumentClash are ValueErrors
+                yield from writer.decided(FileOutcome(file, "failed", getattr(exc, "reason", None) or str(exc)))
+                continue
+            if early is not None:
+                yield from writer.decided(FileOutcome(file, early.action, _detail(result, early), len(result.tasks)))
+                continue
+            yield from writer.add(file, result)
+        yield from writer.finish()
+
+
+class BatchWriter:
+    """Ingest's batches, written in a thread of their own, one batch at a time and in order, while the caller
+    reads the next one: the stores write mostly outside Python's lock (Oxigraph's Rust code, a database
+    server), so reading and writing overlap. Outcomes come back in the order of the files: one decided without
+    writing (``decided``) waits for the files before it.
+
+    ``known`` (doc -> (sha256, file), ``check_identity``) is changed in the caller's thread only: a document
+    counts as known once it joins a batch (a later twin is "unchanged"), and is dropped when it fails."""
+
+    def __init__(self, store, known: dict[str, tuple[str, str | None]], size: int) -> None:
+        self.store, self.known, self.size = store, known, size
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-write")
+        self.batch: list[tuple[InputFile, ExtractionResult, list]] = []     # being read
+        self.writing = None                 # (batch, future of its outcomes): being written
+        self.slots: deque[list] = deque()   # one per file in the order of the files: [its FileOutcome or None]
+
+    def __enter__(self) -> "BatchWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.shutdown(wait=True)       # a batch being written is finished (one transaction)
+
+    def decided(self, outcome: FileOutcome) -> list[FileOutcome]:
+        """Record an outcome known without writing; returns the outcomes now ready, in file order."""
+        self.slots.append([outcome])
+        return self._ready()
+
+    def add(self, file: InputFile, result: ExtractionResult) -> list[FileOutcome]:
+        """Put a document in the batch being read (written once full); returns the outcomes now ready."""
+        if any(r.meta.doc == result.meta.doc for _f, r, _s in self.batch):   # the same id twice: the first first
+            self._submit()
+        slot: list = [None]
+        self.slots.append(slot)
+        self.batch.append((file, result, slot))
+        self.known[result.meta.doc] = (result.meta.sha256, result.meta.file)
+        if len(self.batch) >= self.size:
+            self._submit()
+        return self._ready()
+
+    def finish(self) -> list[FileOutcome]:
+        """Write what is left and wait for it; returns every outcome not returned yet."""
+        self._submit()
+        self._collect()
+        return self._ready()
+
+    def _submit(self) -> None:
+        self._collect()                     # one batch written at a time, in order
+        if self.batch:
+            batch, self.batch = self.batch, []
+            self.writing = (batch, self.pool.submit(_write_batch, self.store, [(f, r) for f, r, _s in batch]))
+
+    def _collect(self) -> None:
+        if self.writing is None:
+            return
+        batch, future = self.writing
+        self.writing = None
+        for (file, result, slot), outcome in zip(batch, future.result()):    # a store error is raised here
+            if outcome.action == "failed":
+                self.known.pop(result.meta.doc, None)     # nothing of it was written
+                slot[0] = FileOutcome(file, "failed", outcome.note)
+            else:
+                slot[0] = FileOutcome(file, outcome.action, _detail(result, outcome), len(result.tasks))
+
+    def _ready(self) -> list[FileOutcome]:
+        ready = []
+        while self.slots and self.slots[0][0] is not None:
+            ready.append(self.slots.popleft()[0])
+        return ready
 
 
 def _detail(result: ExtractionResult, outcome: WriteOutcome) -> str:
@@ -193,25 +257,19 @@ def _detail(result: ExtractionResult, outcome: WriteOutcome) -> str:
     return detail + f" ({outcome.note})" if outcome.note else detail
 
 
-def _write_batch(store, batch: list[tuple[InputFile, ExtractionResult]],
-                 known: dict[str, tuple[str, str | None]]) -> Iterator[FileOutcome]:
+def _write_batch(store, batch: list[tuple[InputFile, ExtractionResult]]) -> list[WriteOutcome]:
+    """Each document's outcome, in the order of ``batch``: built, then written together (write_items)."""
     from policykg.graph.build import build
 
     items, outcomes = [], {}
-    for i, (file, result) in enumerate(batch):
+    for i, (_file, result) in enumerate(batch):
         try:
             items.append((i, (result.meta.doc, result.meta.sha256, build([result]))))
         except ValueError as exc:
             outcomes[i] = WriteOutcome(result.meta.doc, "failed", note=str(exc))
     written = write_items(store, [item for _i, item in items])
     outcomes.update((i, outcome) for (i, _item), outcome in zip(items, written))
-    for i, (file, result) in enumerate(batch):
-        outcome = outcomes[i]
-        if outcome.action == "failed":
-            known.pop(result.meta.doc, None)     # nothing of it was written
-            yield FileOutcome(file, "failed", outcome.note)
-        else:
-            yield FileOutcome(file, outcome.action, _detail(result, outcome), len(result.tasks))
+    return [outcomes[i] for i in range(len(batch))]
 
 
 def write_items(store, items: list[tuple[str, str, object]]) -> list[WriteOutcome]:

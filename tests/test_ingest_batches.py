@@ -41,6 +41,36 @@ def test_the_batch_size_changes_nothing_stored_and_reingest_is_unchanged(tmp_pat
     assert dump(tmp_path / "two") == before
 
 
+def test_outcomes_come_in_the_order_of_the_files(tmp_path):
+    """A batch is written while the next one is read (pipeline.BatchWriter): an outcome decided before any
+    writing (a file that cannot be read, the same content as a document already taken) still comes after the
+    outcomes of the files before it, and every file gets one."""
+    import shutil
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        shutil.copy(path, folder / path.name)
+    (folder / "001b_broken.docx").write_bytes(b"not a zip archive")
+    shutil.copy(EXAMPLES / "000_e0bd7c87301b5859.txt", folder / "002b_twin.txt")
+    files, problems = input_files([folder])
+    assert not problems
+    store = OxigraphStore(tmp_path / "kg")
+    try:
+        for size in (1, 2):
+            outcomes = list(ingest_files(store, files, size=size))
+            assert [o.file.doc for o in outcomes] == [f.doc for f in files]
+            if size == 1:
+                assert [o.action for o in outcomes] == ["added", "added", "failed", "added", "unchanged",
+                                                        "added", "added"]
+                assert "000_e0bd7c87301b5859" in outcomes[4].detail
+            else:          # the second time: stored already
+                assert [o.action for o in outcomes] == ["unchanged"] * 2 + ["failed"] + ["unchanged"] * 4
+        assert sorted(store.document_hashes()) == sorted(p.stem for p in EXAMPLES.glob("*.txt"))
+    finally:
+        store.close()
+
+
 def test_flushing_the_write_buffers_changes_nothing_stored(tmp_path, monkeypatch):
     """The writer flushes Oxigraph's write buffers every FLUSH_EVERY quads (memory stays flat in a national
     load): flushing after every write stores exactly what never flushing stores, and the flush does happen."""
