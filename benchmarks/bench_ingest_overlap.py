@@ -17,34 +17,15 @@ import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import Future
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_scale import corpus, start_neo4j  # noqa: E402
+from bench_scale import InCallerThread, corpus, start_neo4j  # noqa: E402
 
 from policykg.graph import pipeline  # noqa: E402
-
-
-class InCallerThread:
-    """An executor that runs each task at once in the caller's thread: the sequential baseline."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        pass
-
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as exc:        # noqa: BLE001 (handed back as the thread pool would)
-            future.set_exception(exc)
-        return future
-
-    def shutdown(self, wait: bool = True) -> None:
-        pass
 
 
 def ingest_once(open_store, folder: Path, overlapped: bool) -> dict:

@@ -12,7 +12,8 @@ Per size (the corpus is generated once into bench-output/scale/synth-N and reuse
   extraction        the ingest path's reading, extraction, resolution and graph building (tasks/s), beside
                     the reader alone (``loaders.read``: bytes, decoding, blocks; no extraction) on the same files
   Oxigraph ingest   ``policykg ingest``'s write path (graph.pipeline.ingest_files: ``write_documents`` per
-                    batch of POLICYKG_INGEST_BATCH documents), quads/s of the write calls alone
+                    batch of POLICYKG_INGEST_BATCH documents), quads/s of the write calls alone, each batch
+                    written before the next is read (ingest overlaps them: bench_ingest_overlap.py)
   Oxigraph --bulk   ``policykg ingest --bulk`` (graph.pipeline.bulk_ingest), quads/s of the loader (wall time
                     minus the time spent extracting and building, measured around those calls)
   raw bulk load     pyoxigraph ``Store.bulk_load`` of the same quads from an N-Quads file: the engine's ceiling
@@ -45,6 +46,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import Future
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,14 +97,37 @@ def _time_extraction(watch: Stopwatch) -> None:
     build_module.build = watch.wrap(build_module.build)
 
 
+class InCallerThread:
+    """An executor that runs each task at once in the caller's thread. Ingest writes a batch while it reads the
+    next (pipeline.BatchWriter); with this in its place each batch is written before the next is read, so the
+    stages can be timed apart (bench_ingest_overlap.py measures what the overlap gains)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:        # noqa: BLE001 (handed back as the thread pool would)
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
+
 def child_ingest(corpus: Path, store_path: Path, nquads: Path) -> dict:
-    """`policykg ingest` in process (batched write path, then linking): the figures of the ingest path."""
+    """`policykg ingest` in process (batched write path, then linking): the figures of the ingest path, each
+    batch written before the next is read (InCallerThread)."""
     from pyoxigraph import DefaultGraph, RdfFormat
 
+    from policykg.graph import pipeline
     from policykg.graph.cascade import linker
     from policykg.graph.pipeline import ingest_files, input_files
     from policykg.graph.stores.rdf_store import OxigraphStore
 
+    pipeline.ThreadPoolExecutor = InCallerThread
     extraction = Stopwatch()
     _time_extraction(extraction)
     files, problems = input_files([corpus / "docs"])
