@@ -175,8 +175,9 @@ def ingest_files(store, files: Iterable[InputFile], manifest=None, size: int | N
             except (LoaderError, ValueError) as exc:      # BuildError and DocumentClash are ValueErrors
                 yield from writer.decided(FileOutcome(file, "failed", getattr(exc, "reason", None) or str(exc)))
                 continue
-            if early is not None:
-                yield from writer.decided(FileOutcome(file, early.action, _detail(result, early), len(result.tasks)))
+            if early is not None:          # the same content as a document stored or about to be
+                yield from writer.decided(FileOutcome(file, early.action, _detail(result, early), len(result.tasks)),
+                                          twin_of=result.meta.sha256)
                 continue
             yield from writer.add(file, result)
         yield from writer.finish()
@@ -189,7 +190,8 @@ class BatchWriter:
     writing (``decided``) waits for the files before it.
 
     ``known`` (doc -> (sha256, file), ``check_identity``) is changed in the caller's thread only: a document
-    counts as known once it joins a batch (a later twin is "unchanged"), and is dropped when it fails."""
+    counts as known once it joins a batch (a later file of the same content is "unchanged"), and is dropped
+    when it fails, failing with it any such twin still waiting."""
 
     def __init__(self, store, known: dict[str, tuple[str, str | None]], size: int) -> None:
         self.store, self.known, self.size = store, known, size
@@ -197,6 +199,8 @@ class BatchWriter:
         self.batch: list[tuple[InputFile, ExtractionResult, list]] = []     # being read
         self.writing = None                 # (batch, future of its outcomes): being written
         self.slots: deque[list] = deque()   # one per file in the order of the files: [its FileOutcome or None]
+        self.unwritten: dict[str, str] = {}           # sha256 -> doc, of the documents being read or written
+        self.twins: dict[str, list[list]] = {}        # sha256 -> slots of files with that content ("unchanged")
 
     def __enter__(self) -> "BatchWriter":
         return self
@@ -204,9 +208,13 @@ class BatchWriter:
     def __exit__(self, *exc) -> None:
         self.pool.shutdown(wait=True)       # a batch being written is finished (one transaction)
 
-    def decided(self, outcome: FileOutcome) -> list[FileOutcome]:
-        """Record an outcome known without writing; returns the outcomes now ready, in file order."""
-        self.slots.append([outcome])
+    def decided(self, outcome: FileOutcome, twin_of: str | None = None) -> list[FileOutcome]:
+        """Record an outcome known without writing (``twin_of``: the content's sha256, when the file was found the
+        same as a document, which may still be unwritten); returns the outcomes now ready, in file order."""
+        slot = [outcome]
+        self.slots.append(slot)
+        if twin_of in self.unwritten:
+            self.twins.setdefault(twin_of, []).append(slot)
         return self._ready()
 
     def add(self, file: InputFile, result: ExtractionResult) -> list[FileOutcome]:
@@ -217,6 +225,7 @@ class BatchWriter:
         self.slots.append(slot)
         self.batch.append((file, result, slot))
         self.known[result.meta.doc] = (result.meta.sha256, result.meta.file)
+        self.unwritten[result.meta.sha256] = result.meta.doc
         if len(self.batch) >= self.size:
             self._submit()
         return self._ready()
@@ -239,9 +248,16 @@ class BatchWriter:
         batch, future = self.writing
         self.writing = None
         for (file, result, slot), outcome in zip(batch, future.result()):    # a store error is raised here
+            doc, sha = result.meta.doc, result.meta.sha256
+            if self.unwritten.get(sha) == doc:
+                del self.unwritten[sha]
+            twins = self.twins.pop(sha, [])
             if outcome.action == "failed":
-                self.known.pop(result.meta.doc, None)     # nothing of it was written
+                self.known.pop(doc, None)     # nothing of it was written
                 slot[0] = FileOutcome(file, "failed", outcome.note)
+                for twin in twins:
+                    twin[0] = FileOutcome(twin[0].file, "failed", f"the same content as document {doc!r}, which was "
+                                                                  f"not written: {outcome.note}")
             else:
                 slot[0] = FileOutcome(file, outcome.action, _detail(result, outcome), len(result.tasks))
 
@@ -334,6 +350,8 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
 
     def written(doc: str, error: str | None) -> None:
         file, n = tasks.pop(doc)
+        if error:
+            known.pop(doc, None)        # not stored: a later file of the same content is no twin of it
         report(FileOutcome(file, "failed", error) if error else FileOutcome(file, "added", f"{n} task(s)", n))
 
     return store.bulk_load(items(), written)

@@ -71,6 +71,77 @@ def test_outcomes_come_in_the_order_of_the_files(tmp_path):
         store.close()
 
 
+@pytest.mark.parametrize("size", [1, 5])
+def test_a_file_of_the_same_content_as_a_document_that_fails_fails_too(tmp_path, size):
+    """A file found the same as a document still to be written is "unchanged" only if that document is written:
+    when the store refuses it, both are "failed", the second naming the first (nothing silently left out). A
+    file read after the refusal is known (batches of one: the first was written while the second was read) is
+    no twin and is written under its own name. The store is the real embedded one; it refuses one document as a
+    server would refuse a transaction."""
+    import shutil
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    first = "000_e0bd7c87301b5859"
+    for name in (f"{first}.txt", "001_8158844c7a4eb5af.txt"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    shutil.copy(EXAMPLES / f"{first}.txt", folder / "002_twin.txt")
+    files, _ = input_files([folder])
+    store = OxigraphStore(tmp_path / "kg")
+    real = store.write_documents
+
+    def refusing(items):
+        if any(doc == first for doc, _sha, _g in items):
+            raise ValueError(f"document {first!r} was refused")
+        return real(items)
+
+    store.write_documents = refusing
+    try:
+        outcomes = list(ingest_files(store, files, size=size))
+        twin = "added" if size == 1 else "failed"
+        assert [(o.file.doc, o.action) for o in outcomes] == [(first, "failed"), ("001_8158844c7a4eb5af", "added"),
+                                                              ("002_twin", twin)]
+        if size == 1:
+            assert sorted(store.document_hashes()) == ["001_8158844c7a4eb5af", "002_twin"]
+        else:
+            assert first in outcomes[2].detail and "refused" in outcomes[2].detail
+            assert sorted(store.document_hashes()) == ["001_8158844c7a4eb5af"]
+    finally:
+        store.close()
+
+
+def test_bulk_writes_a_file_whose_twin_failed_under_its_own_name(tmp_path, monkeypatch):
+    """--bulk: a document the loader leaves out is no longer known, so a later file of the same content is
+    written under its own name, not reported "unchanged" as the same as a document that is not stored."""
+    import shutil
+
+    import policykg.graph.stores.rdf_write as rdf_write
+    from policykg.graph.pipeline import bulk_ingest
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    first = "000_e0bd7c87301b5859"
+    shutil.copy(EXAMPLES / f"{first}.txt", folder / f"{first}.txt")
+    shutil.copy(EXAMPLES / f"{first}.txt", folder / "001_twin.txt")
+    real = rdf_write.document_quads
+
+    def refusing(sub, doc, m):           # a value the codec refuses, in the first document only
+        if doc == first:
+            raise ValueError("date='2021年' is not a valid date")
+        return real(sub, doc, m)
+
+    monkeypatch.setattr(rdf_write, "document_quads", refusing)
+    files, _ = input_files([folder])
+    store = OxigraphStore(tmp_path / "kg")
+    outcomes = []
+    try:
+        bulk_ingest(store, files, on_outcome=outcomes.append)
+        assert [(o.file.doc, o.action) for o in outcomes] == [(first, "failed"), ("001_twin", "added")]
+        assert sorted(store.document_hashes()) == ["001_twin"]
+    finally:
+        store.close()
+
+
 def test_flushing_the_write_buffers_changes_nothing_stored(tmp_path, monkeypatch):
     """The writer flushes Oxigraph's write buffers every FLUSH_EVERY quads (memory stays flat in a national
     load): flushing after every write stores exactly what never flushing stores, and the flush does happen."""
