@@ -236,13 +236,18 @@ def test_target_changes_are_the_changed_pairs_of_the_links_in_memory(store, quer
 CHAINS = [("004-12/measure", "003-1", "000-1", "001-1"),            # three links
           ("004-13/measure", "003-2", "000-2", "002-2", "001-2"),   # four
           ("004-14/measure", "003-3", "000-3", "001-3"),            # three, the second awaiting review
-          ("000-4", "001-4")]                                       # one, awaiting review
+          ("000-4", "001-4"),                                       # one, awaiting review
+          ("000-5", "003-5", "001-5")]                              # two, from Jiangsu through Jiangyin
 REVIEW = {("003-3", "000-3"), ("000-4", "001-4")}
 # the national tasks each (level, confident_only) follows through CHAINS: read from the chains above
 CHAINS_FOLLOWED = {("institution", True): {"001-1"}, ("institution", False): {"001-1", "001-3"},
-                   ("municipal", True): {"001-1", "001-2"}, ("municipal", False): {"001-1", "001-2", "001-3"},
-                   ("provincial", True): {"001-1", "001-2", "001-3"},
-                   ("provincial", False): {"001-1", "001-2", "001-3", "001-4"}}
+                   ("municipal", True): {"001-1", "001-2", "001-5"},
+                   ("municipal", False): {"001-1", "001-2", "001-3", "001-5"},
+                   ("provincial", True): {"001-1", "001-2", "001-3", "001-5"},
+                   ("provincial", False): {"001-1", "001-2", "001-3", "001-4", "001-5"}}
+# 江西省's provincial items follow only 001-2 (002-2, directly): a chain from another province's item does not
+# count for it, whatever its length
+JIANGXI_FOLLOWED = {"001-2"}
 
 
 def write_chains(store, graph, ref) -> None:
@@ -266,6 +271,10 @@ def assert_chains_followed(store, queries, ref) -> None:
             rows = runner.run(queries.get("implementation-gaps"), store, {
                 "level": level, "confident_only": confident_only, "jurisdiction": jurisdiction}).rows
             assert {r[0] for r in rows} == national - {ref[r] for r in refs}, (level, confident_only, jurisdiction)
+    for confident_only in (True, False):
+        rows = runner.run(queries.get("implementation-gaps"), store, {
+            "level": "provincial", "confident_only": confident_only, "jurisdiction": "江西"}).rows
+        assert {r[0] for r in rows} == national - {ref[r] for r in JIANGXI_FOLLOWED}, confident_only
 
 
 def test_implementation_gaps_follow_chains_of_three_links_and_no_more(store_path, queries, graph, ref, tmp_path):
