@@ -185,8 +185,8 @@ def ingest_files(store, files: Iterable[InputFile], manifest=None, size: int | N
 
 class BatchWriter:
     """Ingest's batches, written in a thread of their own, one batch at a time and in order, while the caller
-    reads the next one: the stores write mostly outside Python's lock (Oxigraph's Rust code, a database
-    server), so reading and writing overlap. Outcomes come back in the order of the files: one decided without
+    reads the next one: the stores' own work (Oxigraph's Rust code, a database server) runs outside Python's
+    lock, so reading and writing overlap. Outcomes come back in the order of the files: one decided without
     writing (``decided``) waits for the files before it.
 
     ``known`` (doc -> (sha256, file), ``check_identity``) is changed in the caller's thread only: a document
@@ -199,7 +199,6 @@ class BatchWriter:
         self.batch: list[tuple[InputFile, ExtractionResult, list]] = []     # being read
         self.writing = None                 # (batch, future of its outcomes): being written
         self.slots: deque[list] = deque()   # one per file in the order of the files: [its FileOutcome or None]
-        self.unwritten: dict[str, str] = {}           # sha256 -> doc, of the documents being read or written
         self.twins: dict[str, list[list]] = {}        # sha256 -> slots of files with that content ("unchanged")
 
     def __enter__(self) -> "BatchWriter":
@@ -213,7 +212,8 @@ class BatchWriter:
         same as a document, which may still be unwritten); returns the outcomes now ready, in file order."""
         slot = [outcome]
         self.slots.append(slot)
-        if twin_of in self.unwritten:
+        unwritten = self.batch + (self.writing[0] if self.writing else [])
+        if any(r.meta.sha256 == twin_of for _f, r, _s in unwritten):
             self.twins.setdefault(twin_of, []).append(slot)
         return self._ready()
 
@@ -225,7 +225,6 @@ class BatchWriter:
         self.slots.append(slot)
         self.batch.append((file, result, slot))
         self.known[result.meta.doc] = (result.meta.sha256, result.meta.file)
-        self.unwritten[result.meta.sha256] = result.meta.doc
         if len(self.batch) >= self.size:
             self._submit()
         return self._ready()
@@ -249,8 +248,6 @@ class BatchWriter:
         self.writing = None
         for (file, result, slot), outcome in zip(batch, future.result()):    # a store error is raised here
             doc, sha = result.meta.doc, result.meta.sha256
-            if self.unwritten.get(sha) == doc:
-                del self.unwritten[sha]
             twins = self.twins.pop(sha, [])
             if outcome.action == "failed":
                 self.known.pop(doc, None)     # nothing of it was written

@@ -265,7 +265,7 @@ def assert_chains_followed(store, queries, ref) -> None:
     """Chains of three links count, of four do not, and a link awaiting review counts only without
     confident_only: without a jurisdiction and with one."""
     national = {r[0] for r in runner.run(queries.get("implementation-gaps"), store, {"level": "county"}).rows}
-    assert len(national) == 56 and {ref[f"001-{n}"] for n in range(1, 5)} <= national
+    assert len(national) == 56 and {ref[f"001-{n}"] for n in range(1, 6)} <= national
     for (level, confident_only), refs in CHAINS_FOLLOWED.items():
         for jurisdiction in (None, "省" if level == "provincial" else "江阴" if level == "municipal" else "辽宁"):
             rows = runner.run(queries.get("implementation-gaps"), store, {
