@@ -90,6 +90,21 @@ def test_a_later_run_does_not_replace_a_document_from_another_file(tree, tmp_pat
           "the first changed in place: replaced; the common folder later: no duplicate, the other one added")
 
 
+def test_content_a_document_gave_up_is_no_twin_of_it(tree, tmp_path):
+    """A document rewritten with new content in a run no longer holds its old content: a file of that old
+    content later in the same run is added, not taken for the same as it (and lost)."""
+    kg = tmp_path / "kg"
+    assert cli("ingest", tree, "--store", kg).exit_code == 0
+    (tree / "a" / "清单.txt").write_bytes((EXAMPLES / "003_7fdab2a4388eb7e7.txt").read_bytes())
+    (tree / "z").mkdir()
+    shutil.copy(NATIONAL, tree / "z" / "旧.txt")      # a/清单's old content, read after a/清单
+    result = cli("ingest", tree, "--store", kg)
+    assert result.exit_code == 0, result.output
+    assert "replaced " in result.output and "same content" not in result.output, result.output
+    assert stored(kg)["z/旧"] == 56 and stored(kg)["a/清单"] != 56
+    print("a/清单 rewritten and a new file of its old content in one run: replaced, and the new file added")
+
+
 def test_reserved_names_are_refused(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
