@@ -89,9 +89,12 @@ class Stopwatch:
 
 
 def _time_extraction(watch: Stopwatch) -> None:
-    """Time the pipeline's extraction and graph building wherever the ingest path calls them."""
+    """Time the pipeline's extraction and graph building wherever the ingest path calls them: in this process
+    (no extraction workers, graph.extract_pool), so that the stages are timed apart."""
     import policykg.graph.build as build_module
     import policykg.graph.pipeline as pipeline
+
+    os.environ["POLICYKG_EXTRACT_WORKERS"] = "0"
 
     pipeline.process_file = watch.wrap(pipeline.process_file)
     build_module.build = watch.wrap(build_module.build)

@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest_batch", "50", "POLICYKG_INGEST_BATCH",
             "Documents `policykg ingest` reads, builds and writes together (one store transaction per batch where "
             "the store allows; a failed document is retried alone). Memory grows with it, not with the corpus."),
+    Setting("extract_workers", "auto", "POLICYKG_EXTRACT_WORKERS",
+            "Processes that read and extract files while `policykg ingest` writes: a number (0: none, every file "
+            "read in the ingest process) or auto (one per CPU beyond the first; none for fewer than 20 files)."),
     Setting("explorer_read_only", "false", "POLICYKG_EXPLORER_READ_ONLY",
             "true: the explorer offers no ingest page, upload or saving of queries (a shared, read-only deployment)."),
 )

@@ -7,12 +7,14 @@ explorer and the departments command.
 from __future__ import annotations
 
 from collections import deque
+from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from policykg.loaders.source import printable
 from policykg.loaders import LoaderError, extract_file, iter_input_files
+from policykg.graph.extract_pool import extracted
 from policykg.graph.stores.base import WriteOutcome
 from policykg.core.records import ExtractionResult, Problem
 
@@ -201,19 +203,20 @@ def ingest_files(store, files: Iterable[InputFile], manifest=None, size: int | N
     when the batch fails as a whole, its documents are written again one at a time, so a failed document
     fails alone, named, and leaves the store as it was. Re-ingest stays idempotent: a document whose hash is
     stored is "unchanged". ``on_start(file)`` is called before each file is read (progress).
-    One batch is written (BatchWriter) while the next is read: at most two batches are in memory at once.
+    One batch is written (BatchWriter) while the next is read: at most two batches are in memory at once; on a
+    large folder the files are read in worker processes meanwhile (extract_pool, POLICYKG_EXTRACT_WORKERS).
     Errors that are no fault of a document (the store unreachable, resolution missing: RuntimeError) stop the
     run and propagate."""
     known = stored_documents(store)
-    with BatchWriter(store, known, size or batch_size()) as writer:
-        for file in files:
-            if on_start is not None:
-                on_start(file)
+    with BatchWriter(store, known, size or batch_size()) as writer, \
+            closing(extracted(files, manifest, on_start=on_start)) as results:
+        for file, result, reason in results:
             try:
-                result = process_file(file.path, manifest, file.doc)
+                if result is None:
+                    raise ValueError(reason)
                 early = check_identity(result, known)
-            except (LoaderError, ValueError) as exc:      # BuildError and DocumentClash are ValueErrors
-                yield from writer.decided(FileOutcome(file, "failed", getattr(exc, "reason", None) or str(exc)))
+            except ValueError as exc:              # unreadable, or a DocumentClash
+                yield from writer.decided(FileOutcome(file, "failed", str(exc)))
                 continue
             if early is not None:          # the same content as a document stored or about to be
                 yield from writer.decided(FileOutcome(file, early.action, _detail(result, early), len(result.tasks)),
@@ -351,10 +354,11 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
                 on_start: Callable[[InputFile], None] | None = None,
                 on_outcome: Callable[[FileOutcome], None] | None = None) -> dict[str, int]:
     """A first load of ``files`` into an EMPTY embedded store through its bulk loader (``OxigraphStore.bulk_load``,
-    `policykg ingest --bulk`): streamed, each document extracted, built and handed to the loader in turn, no
-    transaction per document. A file that cannot be read or encoded is "failed" alone (``on_outcome``), the
-    others are "added" (or "unchanged": the same content as an earlier file). The store refuses (StoreNotEmpty)
-    before anything is read when it holds anything already. Returns the loader's counts."""
+    `policykg ingest --bulk`): streamed, each document extracted (in worker processes on a large folder:
+    extract_pool), built and handed to the loader in turn, no transaction per document. A file that cannot be
+    read or encoded is "failed" alone (``on_outcome``), the others are "added" (or "unchanged": the same content
+    as an earlier file). The store refuses (StoreNotEmpty) before anything is read when it holds anything
+    already. Returns the loader's counts."""
     import gc
 
     from policykg.graph.build import build
@@ -366,22 +370,21 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
     tasks: dict[str, tuple[InputFile, int]] = {}
 
     def items():
-        for n, file in enumerate(files, start=1):
-            if on_start is not None:
-                on_start(file)
+        for n, (file, result, reason) in enumerate(extracted(files, manifest, on_start=on_start), start=1):
             if n % 100 == 0:
                 # the loader runs with the cyclic collector paused and extraction makes cycles; they are young
                 # (the last 100 documents'), so a full collection, which walks the whole heap, is not needed
                 gc.collect(1)
             try:
-                result = process_file(file.path, manifest, file.doc)
+                if result is None:
+                    raise ValueError(reason)
                 early = check_identity(result, known)
                 if early is not None:
                     report(FileOutcome(file, early.action, _detail(result, early), len(result.tasks)))
                     continue
                 graph = build([result])
-            except (LoaderError, ValueError) as exc:
-                report(FileOutcome(file, "failed", getattr(exc, "reason", None) or str(exc)))
+            except ValueError as exc:              # unreadable, a DocumentClash or a BuildError
+                report(FileOutcome(file, "failed", str(exc)))
                 continue
             known[result.meta.doc] = (result.meta.sha256, result.meta.file)
             tasks[result.meta.doc] = (file, len(result.tasks))

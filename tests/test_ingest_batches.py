@@ -41,10 +41,8 @@ def test_the_batch_size_changes_nothing_stored_and_reingest_is_unchanged(tmp_pat
     assert dump(tmp_path / "two") == before
 
 
-def test_outcomes_come_in_the_order_of_the_files(tmp_path):
-    """A batch is written while the next one is read (pipeline.BatchWriter): an outcome decided before any
-    writing (a file that cannot be read, the same content as a document already taken) still comes after the
-    outcomes of the files before it, and every file gets one."""
+def mixed_folder(tmp_path: Path) -> list:
+    """The examples, a .docx that is no zip archive (after the second) and a copy of the first (after the third)."""
     import shutil
 
     folder = tmp_path / "lists"
@@ -55,6 +53,14 @@ def test_outcomes_come_in_the_order_of_the_files(tmp_path):
     shutil.copy(EXAMPLES / "000_e0bd7c87301b5859.txt", folder / "002b_twin.txt")
     files, problems = input_files([folder])
     assert not problems
+    return files
+
+
+def test_outcomes_come_in_the_order_of_the_files(tmp_path):
+    """A batch is written while the next one is read (pipeline.BatchWriter): an outcome decided before any
+    writing (a file that cannot be read, the same content as a document already taken) still comes after the
+    outcomes of the files before it, and every file gets one."""
+    files = mixed_folder(tmp_path)
     store = OxigraphStore(tmp_path / "kg")
     try:
         for size in (1, 2):
@@ -69,6 +75,56 @@ def test_outcomes_come_in_the_order_of_the_files(tmp_path):
         assert sorted(store.document_hashes()) == sorted(p.stem for p in EXAMPLES.glob("*.txt"))
     finally:
         store.close()
+
+
+def test_files_read_in_worker_processes_give_what_the_ingest_process_reads(tmp_path, monkeypatch):
+    """POLICYKG_EXTRACT_WORKERS=2 (graph.extract_pool): two worker processes read the files while the ingest
+    process writes; the outcomes, their order and the store are those of reading every file in the ingest
+    process, a broken file and a twin included, and no worker outlives the run (nor a run stopped early)."""
+    import multiprocessing
+
+    from policykg.graph.extract_pool import extracted
+
+    files = mixed_folder(tmp_path)
+    runs = {}
+    for workers in ("0", "2"):
+        monkeypatch.setenv("POLICYKG_EXTRACT_WORKERS", workers)
+        store = OxigraphStore(tmp_path / f"kg{workers}")
+        children = []
+        try:
+            runs[workers] = [(o.file.doc, o.action, o.detail) for o in ingest_files(store, files, size=2)
+                             if not children.append(len(multiprocessing.active_children()))]
+        finally:
+            store.close()
+        assert max(children) == int(workers) and not multiprocessing.active_children()
+    assert runs["2"] == runs["0"]
+    assert [action for _d, action, _x in runs["2"]] == ["added", "added", "failed", "added", "unchanged", "added",
+                                                        "added"]
+    assert runs["2"][2][2].startswith("no recognisable task list"), runs["2"][2]     # the worker's reason
+    assert dump(tmp_path / "kg2") == dump(tmp_path / "kg0")
+    stopped = extracted(files, workers=2)
+    assert next(stopped)[0] == files[0]
+    stopped.close()
+    assert not multiprocessing.active_children()
+
+
+def test_the_worker_setting_is_checked(monkeypatch, tmp_path):
+    """auto: one worker per CPU beyond the ingest process's own, none for a few files. A number is taken as it
+    is; anything else is refused, naming the setting and the value."""
+    import os
+
+    from policykg.graph.extract_pool import FEW_FILES, extract_workers
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    for value, files, expected in (("auto", FEW_FILES - 1, 0), ("auto", FEW_FILES, 7), ("auto", None, 7),
+                                   ("3", 1, 3), ("0", 1000, 0)):
+        monkeypatch.setenv("POLICYKG_EXTRACT_WORKERS", value)
+        assert extract_workers(files) == expected, (value, files)
+    monkeypatch.setenv("POLICYKG_EXTRACT_WORKERS", "many")
+    with pytest.raises(ValueError, match="extract_workers.*'many'"):
+        extract_workers(5)
+    result = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "kg")])
+    assert result.exit_code == 2 and "POLICYKG_EXTRACT_WORKERS" in result.output, result.output
 
 
 @pytest.mark.parametrize("size", [1, 5])
@@ -189,8 +245,10 @@ def test_a_document_failing_inside_a_batch_fails_alone_and_named(tmp_path):
         store.close()
 
 
-def test_bulk_first_load_stores_what_the_ingest_path_stores(tmp_path):
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_bulk_first_load_stores_what_the_ingest_path_stores(tmp_path, monkeypatch, workers):
     ingested = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "a")])
+    monkeypatch.setenv("POLICYKG_EXTRACT_WORKERS", workers)      # files read in worker processes, or not
     bulk = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "b"), "--bulk"])
     assert ingested.exit_code == 0 and bulk.exit_code == 0, bulk.output
     assert bulk.stdout.count("added ") == 5 and "linked:" in bulk.output
