@@ -14,6 +14,7 @@ import os
 import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
@@ -70,17 +71,32 @@ def extracted(files: Iterable["InputFile"], manifest=None, workers: int | None =
             if file is not None:
                 if on_start is not None:
                     on_start(file)
-                out.append((file, pool.submit(_extract, file, manifest)))
+                try:
+                    out.append((file, pool.submit(_extract, file, manifest)))
+                except BrokenProcessPool as exc:
+                    raise _stopped(file, exc) from None
 
         for _ in range(AHEAD * workers):
             give_out()
         while out:
             file, future = out.popleft()
-            result, reason = future.result()
+            try:
+                result, reason = future.result()
+            except BrokenProcessPool as exc:
+                raise _stopped(file, exc) from None
             give_out()
             yield file, result, reason
     finally:
         pool.shutdown(wait=True, cancel_futures=True)     # a run stopped early leaves no worker behind
+
+
+def _stopped(file: "InputFile", exc: Exception) -> RuntimeError:
+    """A worker died (killed, out of memory, a crash in a native library): the run stops, naming the file."""
+    from policykg.loaders.source import printable
+
+    return RuntimeError(f"a worker process stopped abruptly while {printable(file.path)} was being read ({exc}); "
+                        "what was written before stays; ingest again, with POLICYKG_EXTRACT_WORKERS=0 to read every "
+                        "file in the ingest process")
 
 
 def _leave_interrupts() -> None:

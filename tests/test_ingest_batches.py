@@ -108,6 +108,26 @@ def test_files_read_in_worker_processes_give_what_the_ingest_process_reads(tmp_p
     assert not multiprocessing.active_children()
 
 
+def test_a_worker_that_dies_stops_the_run_naming_a_file(tmp_path):
+    """A worker killed mid-run (out of memory, a crash in a native library): the run stops with an error that
+    names a file being read and the way round it, instead of the executor's bare message."""
+    import multiprocessing
+    import os
+    import signal
+
+    from policykg.graph.extract_pool import extracted
+
+    files = mixed_folder(tmp_path)
+    run = extracted(files, workers=1)
+    assert next(run)[0] == files[0]
+    for child in multiprocessing.active_children():
+        os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match=r"worker process stopped abruptly while .*lists/.* was being read.*"
+                                           r"POLICYKG_EXTRACT_WORKERS=0"):
+        list(run)
+    assert not multiprocessing.active_children()
+
+
 def test_the_worker_setting_is_checked(monkeypatch, tmp_path):
     """auto: one worker per CPU beyond the ingest process's own, none for a few files. A number is taken as it
     is; anything else is refused, naming the setting and the value."""
