@@ -90,10 +90,11 @@ def test_files_read_in_worker_processes_give_what_the_ingest_process_reads(tmp_p
     for workers in ("0", "2"):
         monkeypatch.setenv("POLICYKG_EXTRACT_WORKERS", workers)
         store = OxigraphStore(tmp_path / f"kg{workers}")
-        children = []
+        runs[workers], children = [], []
         try:
-            runs[workers] = [(o.file.doc, o.action, o.detail) for o in ingest_files(store, files, size=2)
-                             if not children.append(len(multiprocessing.active_children()))]
+            for o in ingest_files(store, files, size=2):
+                runs[workers].append((o.file.doc, o.action, o.detail))
+                children.append(len(multiprocessing.active_children()))     # the workers, while outcomes come
         finally:
             store.close()
         assert max(children) == int(workers) and not multiprocessing.active_children()
