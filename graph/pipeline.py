@@ -116,9 +116,6 @@ class KnownDocuments:
     def __getitem__(self, doc: str) -> tuple[str, str | None]:
         return self._by_doc[doc]
 
-    def __len__(self) -> int:
-        return len(self._by_doc)
-
     def __setitem__(self, doc: str, value: tuple[str, str | None]) -> None:
         self.pop(doc)
         self._by_doc[doc] = value
@@ -211,11 +208,12 @@ def ingest_files(store, files: Iterable[InputFile], manifest=None, size: int | N
     with BatchWriter(store, known, size or batch_size()) as writer, \
             closing(extracted(files, manifest, on_start=on_start)) as results:
         for file, result, reason in results:
+            if result is None:                     # unreadable
+                yield from writer.decided(FileOutcome(file, "failed", reason))
+                continue
             try:
-                if result is None:
-                    raise ValueError(reason)
                 early = check_identity(result, known)
-            except ValueError as exc:              # unreadable, or a DocumentClash
+            except DocumentClash as exc:
                 yield from writer.decided(FileOutcome(file, "failed", str(exc)))
                 continue
             if early is not None:          # the same content as a document stored or about to be
@@ -375,15 +373,16 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
                 # the loader runs with the cyclic collector paused and extraction makes cycles; they are young
                 # (the last 100 documents'), so a full collection, which walks the whole heap, is not needed
                 gc.collect(1)
+            if result is None:                     # unreadable
+                report(FileOutcome(file, "failed", reason))
+                continue
             try:
-                if result is None:
-                    raise ValueError(reason)
                 early = check_identity(result, known)
                 if early is not None:
                     report(FileOutcome(file, early.action, _detail(result, early), len(result.tasks)))
                     continue
                 graph = build([result])
-            except ValueError as exc:              # unreadable, a DocumentClash or a BuildError
+            except ValueError as exc:              # a DocumentClash or a BuildError
                 report(FileOutcome(file, "failed", str(exc)))
                 continue
             known[result.meta.doc] = (result.meta.sha256, result.meta.file)
