@@ -144,6 +144,8 @@ def cities_of(province: str) -> list[str]:
 def run(method: str, n_higher: int, n_lower: int, seed: int) -> dict:
     """One configuration, in this process: build, link, count."""
     from policykg.graph.cascade import text as ct
+    from policykg.graph.cascade.features import make_item
+    from policykg.graph.cascade.scope import RANK
 
     if method == "v1":
         import cascade_v1 as lib
@@ -155,7 +157,10 @@ def run(method: str, n_higher: int, n_lower: int, seed: int) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
 
     def item(s):
-        return lib._item(s[0], s[1], s[2], s[3], s[4], s[5], s[6], lib._targets_of(s[5], None), None)
+        targets = lib._targets_of(s[5], None)
+        if method == "v1":
+            return lib._item(s[0], s[1], s[2], s[3], s[4], s[5], s[6], targets, None)
+        return make_item(s[0], s[1], s[2], s[3], RANK[s[3]], s[4], s[5], s[6], targets, None)
 
     highers = [item(s) for s in specs]
     found = {k: [0, 0, 0] for k in KINDS}      # kind -> [lower tasks, parent linked, parent linked confidently]
