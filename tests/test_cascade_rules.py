@@ -662,11 +662,9 @@ def test_functions_agree_clash_or_are_unknown():
     high = _item("h", "建设实训基地", functions={"education", "finance"})
     assert _pair(_item("l", "建设实训基地", 2, functions={"education"}), high)["function_agree"] == 1.0
     f = _pair(_item("l", "建设实训基地", 2, functions={"education", "labour", "industry"}), high)
-    assert (f["function_agree"], f["function_clash"]) == (0.5, 0.0)    # 1 of the smaller set's 2
-    f = _pair(_item("l", "建设实训基地", 2, functions={"labour"}), high)
-    assert (f["function_agree"], f["function_clash"]) == (0.0, 1.0)
-    f = _pair(_item("l", "建设实训基地", 2), high)
-    assert (f["function_agree"], f["function_clash"]) == (0.5, 0.0)    # unknown: neither agree nor clash
+    assert f["function_agree"] == 0.5                                   # 1 of the smaller set's 2
+    assert _pair(_item("l", "建设实训基地", 2, functions={"labour"}), high)["function_agree"] == 0.0   # clash
+    assert _pair(_item("l", "建设实训基地", 2), high)["function_agree"] == 0.5   # unknown: neither
     assert cf.function_agreement(_item("l", "甲乙丙", 2, functions={"a"}), _item("h", "甲乙丙")) is None
 
 
@@ -701,6 +699,73 @@ def test_targets_of_one_unit_counting_different_things_clash():
     assert (_pair(other_unit, high)["target_match"], _pair(other_unit, high)["target_clash"]) == (0.0, 0.0)
     no_object = _item("l", "新增10个", 2, targets=[("个", "", "10个", None)])
     assert _pair(no_object, high)["target_clash"] == 0.0             # a count of nothing named clashes with nothing
+
+
+def _character_cover_by_strings(low, high, index) -> tuple[float, float]:
+    """character_cover computed a second, plainer way: strings, one character at a time. A character weighs the
+    smaller idf of the bigrams it is part of (none across punctuation; masked numbers weigh nothing) and is
+    covered when one of them occurs in the lower text."""
+    def idf(bigram):
+        return float(index.lookup(gram_ids({bigram}))[1][0])
+
+    weights, covered, clause_of, clause = [], [], [], 0
+    norm = high.norm
+    for i, c in enumerate(norm):
+        if c in ct.CLAUSE_ENDS:
+            clause += 1
+        near = [norm[j:j + 2] for j in (i - 1, i) if 0 <= j and j + 2 <= len(norm)]
+        near = [b for b in near if not ct.PUNCT_RUN.search(b)]
+        weights.append(0.0 if c == "#" or not near else min(idf(b) for b in near))
+        covered.append(any(b in low.norm for b in near))
+        clause_of.append(clause)
+    total = sum(weights)
+    got = sum(w for w, k in zip(weights, covered) if k)
+    shares = []
+    for c in set(clause_of):
+        w = sum(x for x, k in zip(weights, clause_of) if k == c)
+        if w:
+            shares.append(sum(x for x, k, v in zip(weights, clause_of, covered) if k == c and v) / w)
+    return got / total, max(shares)
+
+
+@pytest.mark.parametrize("lower_text, higher_text", [
+    ("研究接受本科层次职业教育的具体办法", "推进本科层次职业教育试点"),   # a headline's words, not its joints
+    ("推进职业本科试点", "推进职业本科试点"),
+    ("建设实训基地，推进试点", "完善考核办法。推进职业本科试点，建设100个实训基地"),
+    ("甲乙，丙丁", "甲乙丙丁"),
+    ("无关的文字", "推进职业本科试点"),
+])
+def test_character_cover_agrees_with_a_plain_count(lower_text, higher_text):
+    others = [_item(f"o{i}", t) for i, t in enumerate(["推进职业教育改革", "建设职业学校", "推进考核办法"])]
+    low, high = _item("l", lower_text, rank=2), _item("h", higher_text)
+    index = NgramIndex([h.ids for h in (high, *others)])
+    for it in (low, high, *others):
+        weigh(it, index)
+    f = pair_features(low, high)
+    cover, clause = _character_cover_by_strings(low, high, index)
+    assert (f["char_cover"], f["char_clause"]) == (pytest.approx(cover), pytest.approx(clause))
+    assert f["char_lower"] == pytest.approx(_character_cover_by_strings(high, low, index)[1])
+
+
+def test_character_cover_reads_words_where_ngrams_read_joints():
+    f = _pair(_item("l", "甲乙，丙丁", rank=2), _item("h", "甲乙丙丁"))
+    assert f["char_cover"] == f["char_clause"] == 1.0     # every character is in a bigram the lower text has
+    assert f["cov_higher"] < 0.5                          # but 乙丙, 甲乙丙 and 乙丙丁 are not
+    f = _pair(_item("l", "丙丁戊", rank=2), _item("h", "甲乙，丙丁"))
+    assert f["char_clause"] == 1.0 and 0 < f["char_cover"] < 1          # one clause of two
+    assert _pair(_item("l", "戊己", rank=2), _item("h", "甲乙丙丁"))["char_cover"] == 0.0
+
+
+def test_character_weights_follow_the_index_an_item_was_last_weighed_in():
+    low, high = _item("l", "推进职业本科", rank=2), _item("h", "推进职业本科试点")
+    small = NgramIndex([high.ids])
+    large = NgramIndex([high.ids] + [_item(f"o{i}", "推进职业教育改革").ids for i in range(5)])
+    for index in (small, large):
+        for it in (low, high):
+            weigh(it, index)
+        got = pair_features(low, high)["char_cover"]
+    assert got == pytest.approx(_character_cover_by_strings(low, high, large)[0])
+    assert got != pytest.approx(_character_cover_by_strings(low, high, small)[0])
 
 
 @pytest.mark.parametrize("objects, lower_text, cover", [

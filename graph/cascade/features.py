@@ -15,25 +15,32 @@ is written into the link's evidence:
                  higher list (思想政治课教学创新团队 is 001-4's, not 001-42's 国家级教师教学创新团队): negative evidence
   target_clash   both count things of a unit they share, but never the same object (示范性职工培训基地 ↔
                  示范性虚拟仿真实训基地): negative evidence
-  object_cover   the longest tail (head noun first: at least 4 characters) of a thing the higher task counts
-                 that the lower text names, as a share of that thing's name (示范性职教集团 → 职教集团 in
-                 推动产教联盟和职教集团建设: 4 of 7)
+  char_cover     share of the higher text's characters inside a character bigram the lower text has too, each
+                 character weighted by the idf of the COMMONER of its two bigrams: what n-gram coverage misses on
+                 a short headline, whose rare bigrams are the joints between words (推进|职业本科|试点: 进职, 科试)
+                 that a restatement never repeats
+  char_clause    the same for the higher clause best covered
+  char_lower     the same for the lower clause best covered by the higher text
+  object_cover   (read by object_missing, not a model feature) the longest tail (head noun first: at least 4
+                 characters) of a thing the higher task counts that the lower text names, as a share of that
+                 thing's name (示范性职教集团 → 职教集团 in 推动产教联盟和职教集团建设: 4 of 7)
   object_missing the higher task counts things (a target naming its object) and the lower text neither
                  counts the same kind nor names the thing (建设100所乡村振兴人才培养优质校 ↔ a task on 涉农专业
                  enrolment): negative evidence
   concept_cover  share of the higher task's themes (cascade_terms.yaml concepts) the lower text names too
   concept_clause the same for the higher clause best served (a provincial pay rule answers the 绩效工资 clause
                  of a four-clause national task on teachers)
-  function_agree share of the smaller set of responsible functions found in the other (0.5 when unknown)
-  function_clash both sides name functions and share none (human resources vs education): negative evidence
+  function_agree share of the smaller set of responsible functions found in the other (0.5 when unknown, 0 when
+                 both name functions and share none: human resources vs education)
   class_clash    the texts name exclusive classes of object (技工 vs 中职, 本科 vs 高职; cascade_terms.yaml)
   rel_lower      the pair's text similarity over the best among the lower task's candidates IN THE SAME HIGHER
                  DOCUMENT matched by the same lower clause (1 for the best: a lower task restating two higher ones
                  in two clauses has two; a city task restating both its province's task and the national one it
                  carries has one per list)
-  rel_document   ... over the best among the tasks of the lower's document AT ITS LEVEL for the same higher
-                 task (each national task is usually carried by one or two tasks of a provincial list; a school's
-                 measures printed beside the province's rows are a list of their own)
+  rel_document   (read by mutual_best, not a model feature) ... over the best among the tasks of the lower's
+                 document AT ITS LEVEL for the same higher task (each national task is usually carried by one or
+                 two tasks of a provincial list; a school's measures printed beside the province's rows are a list
+                 of their own)
   mutual_best    the higher task is the lower's best match and the lower task its best in that document
 A school measure and the provincial task printed in its own row (``same_row``) are linked by that rule, not by
 the model.
@@ -41,6 +48,7 @@ the model.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,9 +57,8 @@ from policykg.graph.cascade import text as ct
 from policykg.graph.cascade.index import NgramIndex, gram_ids
 
 FEATURES = ("cov_higher", "cov_lower", "clause_higher", "clause_dice", "cov_lower_all", "target_match",
-            "target_clash", "object_cover", "concept_cover", "concept_clause", "function_agree", "function_clash",
-            "class_clash", "rel_lower", "rel_document", "mutual_best", "object_missing",
-            "target_outmatched")
+            "target_clash", "concept_cover", "concept_clause", "function_agree", "class_clash", "rel_lower",
+            "mutual_best", "object_missing", "target_outmatched", "char_cover", "char_clause", "char_lower")
 MAX_CLAUSES = 62              # clauses kept per item; later ones share the last column
 TARGET_OBJECT_OVERLAP = 0.5   # share of the shorter counted-object phrase found in the other
 
@@ -81,6 +88,7 @@ class Item:
     positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weight: float = 1.0                                            # idf mass of the item
     seg_weights: np.ndarray = field(default_factory=lambda: np.ones(1))
+    characters: Characters | None = None                          # of this weighing (see characters_of)
     answered: bool = False      # a task column of a school's answer to a higher list (a copy of that list's row)
 
 
@@ -110,6 +118,7 @@ def weigh(item: Item, index: NgramIndex) -> None:
     item.weight = float(item.idf.sum()) or 1.0
     seg = (item.clause_of * item.idf[:, None]).sum(axis=0)
     item.seg_weights = np.where(seg > 0, seg, 1.0)
+    item.characters = None
 
 
 def pair_features(low: Item, high: Item) -> dict:
@@ -140,10 +149,11 @@ def pair_features(low: Item, high: Item) -> dict:
         "concept_cover": len(low.concepts & high.concepts) / len(high.concepts) if high.concepts else 0.0,
         "concept_clause": max((len(low.concepts & c) / len(c) for c in high.clause_concepts), default=0.0),
         "function_agree": 0.5 if func is None else func,
-        "function_clash": 1.0 if func == 0.0 else 0.0,
         "class_clash": 1.0 if ct.class_conflicts(low.classes, high.classes) else 0.0,
         "same_row": low.row_task == high.id,
     }
+    f["char_cover"], f["char_clause"] = character_cover(low, high)
+    f["char_lower"] = character_cover(high, low)[1]
     f["object_missing"] = 1.0 if any(t[1] for t in high.targets) and not matches and not f["object_cover"] else 0.0
     f["text"] = (f["cov_higher"] + f["cov_lower"] + f["clause_higher"] + f["clause_dice"]) / 4
     f["low_clause"] = int(np.argmax(low_covs)) if shared else -1        # ties: the first clause
@@ -179,6 +189,62 @@ def relative_features(scored: list[tuple[Item, Item, dict]]) -> None:
     for low, high, f in scored:
         f["target_outmatched"] = 1.0 if f["matches"] and all(
             m["overlap"] < closest[(low.id, high.doc, m["lower"])] for m in f["matches"]) else 0.0
+
+
+@dataclass(slots=True)
+class Characters:
+    """An item's normalised text character by character, weighed for ``character_cover``."""
+
+    bigrams: np.ndarray          # per character but the last: the bigram starting there (-1 across punctuation)
+    weights: np.ndarray          # per character
+    clauses: np.ndarray          # per character: its clause
+    clause_weights: np.ndarray   # per clause that weighs anything: its characters' weight
+    weighed: np.ndarray          # which clauses weigh anything
+    total: float
+
+
+def characters_of(item: Item) -> Characters:
+    """The item's characters, weighed by the idf its last ``weigh`` gave its bigrams (computed once a weighing).
+
+    A character weighs what the commoner of its two bigrams weighs: inside a word both bigrams are ordinary, but
+    at a joint between words one is rare (进职 in 推进职业本科试点) and would otherwise count most."""
+    if item.characters is not None:
+        return item.characters
+    norm = item.norm
+    bigrams = np.fromiter((-1 if _PUNCT.search(norm[i:i + 2]) else zlib.crc32(norm[i:i + 2].encode("utf-8"))
+                           for i in range(len(norm) - 1)), dtype=np.int64, count=max(len(norm) - 1, 0))
+    at = np.minimum(np.searchsorted(item.ids, bigrams), max(len(item.ids) - 1, 0))
+    idf = np.where(bigrams >= 0, item.idf[at], np.inf) if len(item.ids) else np.full(len(bigrams), np.inf)
+    weights = np.full(len(norm), np.inf)
+    weights[:-1] = np.minimum(weights[:-1], idf)
+    weights[1:] = np.minimum(weights[1:], idf)
+    chars = np.array(list(norm))
+    weights[~np.isfinite(weights) | (chars == "#")] = 0.0          # punctuation, masked numbers
+    clauses = np.cumsum(np.isin(chars, _CLAUSE_ENDS)) if len(norm) else np.zeros(0, dtype=np.int64)
+    per_clause = np.bincount(clauses, weights=weights)
+    weighed = per_clause > 0
+    item.characters = Characters(bigrams, weights, clauses, per_clause[weighed], weighed, float(weights.sum()))
+    return item.characters
+
+
+def character_cover(low: Item, high: Item) -> tuple[float, float]:
+    """(share of the higher text's character weight covered by bigrams of the lower text, the same share for
+    the higher clause best covered)."""
+    chars = characters_of(high)
+    if not chars.total or not len(low.ids):
+        return 0.0, 0.0
+    present = np.take(low.ids, np.searchsorted(low.ids, chars.bigrams), mode="clip") == chars.bigrams   # ids >= 0
+    edge = np.concatenate(([False], present, [False]))             # a character: the bigrams ending and starting at it
+    got = np.where(edge[:-1] | edge[1:], chars.weights, 0.0)
+    if len(chars.clause_weights) == 1:
+        share = float(got.sum()) / chars.total
+        return share, share
+    per_clause = np.bincount(chars.clauses, weights=got, minlength=len(chars.weighed))[chars.weighed]
+    return float(per_clause.sum()) / chars.total, float((per_clause / chars.clause_weights).max())
+
+
+_PUNCT = ct.PUNCT_RUN              # a bigram holding punctuation is none (ngrams never crosses it)
+_CLAUSE_ENDS = list(ct.CLAUSE_ENDS)
 
 
 def target_matches(low: Item, high: Item) -> list[dict]:

@@ -40,7 +40,8 @@ from policykg.graph.cascade.scope import (NATIONAL_NAMES, RANK, containing, main
 from policykg.graph.model import Edge, Node, PolicyGraph
 
 METHOD = f"char-ngram-bm25+clauses+synonyms+negative-evidence+logreg/{cascade_model.version()}"
-THRESHOLD = 0.5      # probability at or above which a link is a fact (see cascade_model.json for its measure)
+THRESHOLD = cascade_model.threshold()   # probability at or above which a link is a fact (cascade_model.json:
+                                        # the most held-out recall with held-out precision >= 0.90)
 FLOOR = 0.2          # below: no link at all
 CANDIDATES = 12      # higher tasks scored in full per lower task (from the index)
 MAX_LINKS = 5        # links kept per lower task

@@ -41,6 +41,11 @@ def contributions(features: dict) -> dict[str, float]:
     return out
 
 
+def threshold() -> float:
+    """The probability at or above which a link is a fact, chosen by the fitting script from held-out figures."""
+    return model()["threshold"]
+
+
 def version() -> str:
     return model()["version"]
 

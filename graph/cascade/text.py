@@ -42,9 +42,10 @@ _DATE = re.compile(r"(?:到|在|于|自|从)?[0-9０-９]{4}年(?:[0-9]{1,2}月)
                    r"|(?:在)?“?十[一二三四五六七八九]五”?(?:期间|末|时期)?")
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．:：][0-9０-９]+)?|[一二三四五六七八九十百千万两]+(?=[所个门种名家项人])")
 _SPACE = re.compile(r"\s+")
-_SEGMENT_END = re.compile(r"[，,。；;：:！？\n]+")
+CLAUSE_ENDS = "，,。；;：:！？\n"          # what ends a clause (segments)
+_SEGMENT_END = re.compile(f"[{re.escape(CLAUSE_ENDS)}]+")
 _PUNCT = set("，,、。；;：:（）()！？!?【】[]—-…·/ ")
-_PUNCT_RUN = re.compile("[" + re.escape("".join(sorted(_PUNCT))) + "]+")
+PUNCT_RUN = re.compile("[" + re.escape("".join(sorted(_PUNCT))) + "]+")
 
 # A quantity phrase: number, optional qualifier, measure word (as the loaders print them: 1000所左右, 90%, 200万人次).
 _QUANTITY = re.compile(
@@ -126,7 +127,7 @@ def class_conflicts(a, b) -> list[str]:
 def ngrams(norm: str, sizes: tuple[int, ...] = (2, 3)) -> set[str]:
     """Character n-grams of a normalised text, none crossing punctuation."""
     grams: set[str] = set()
-    for run in _PUNCT_RUN.split(norm):
+    for run in PUNCT_RUN.split(norm):
         for n in sizes:
             grams.update(run[i:i + n] for i in range(len(run) - n + 1))
     return grams
