@@ -368,7 +368,11 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
     tasks: dict[str, tuple[InputFile, int]] = {}
 
     def items():
-        for n, (file, result, reason) in enumerate(extracted(files, manifest, on_start=on_start), start=1):
+        with closing(extracted(files, manifest, on_start=on_start)) as results:   # workers gone on an early stop
+            yield from read(results)
+
+    def read(results):
+        for n, (file, result, reason) in enumerate(results, start=1):
             if n % 100 == 0:
                 # the loader runs with the cyclic collector paused and extraction makes cycles; they are young
                 # (the last 100 documents'), so a full collection, which walks the whole heap, is not needed

@@ -112,12 +112,11 @@ def figures(scores) -> dict:
             "unlisted": [f"{a} -> {b}" for a, b in scores.unlisted]}
 
 
-def cross_validate(graph, rows: list[dict], threshold: float, by: str = "doc"
-                   ) -> tuple[dict, list[tuple[float, float]], list]:
+def held_out(graph, rows: list[dict], by: str = "doc") -> tuple[dict[tuple[str, str], float], list]:
     """Leave one lower document out (``by="doc"``; ``by="group"``: one pair of documents): fit on the others,
-    link the held-out one, pool the confident links. Returns the figures at ``threshold``, the held-out
-    (probability, label) of every labelled pair and, per threshold of THRESHOLDS, the figures."""
-    links: dict[tuple[str, str], float] = {}        # held-out links that pass every rule at threshold 0
+    link the held-out one. Returns the held-out links that pass every rule at threshold 0 with their scores, and
+    the held-out (probability, label) of every labelled pair."""
+    links: dict[tuple[str, str], float] = {}
     held_out_probs: list[tuple[float, float]] = []
     for doc in sorted({r[by] for r in rows}):
         intercept, coef = fit([r for r in rows if r[by] != doc])
@@ -133,12 +132,30 @@ def cross_validate(graph, rows: list[dict], threshold: float, by: str = "doc"
                     held_out_probs.append((1 / (1 + np.exp(-z)), r["y"]))
         finally:
             cascade_model.use(None)
+    return links, held_out_probs
+
+
+def at_threshold(links: dict[tuple[str, str], float], threshold: float) -> dict:
+    """The figures of the held-out links confident at ``threshold``."""
+    return figures(score_pairs({p for p, score in links.items() if score >= threshold}))
+
+
+def sweep_of(links: dict[tuple[str, str], float]) -> list[dict]:
+    """Precision (judged and strict) and recall of the held-out links at each threshold of THRESHOLDS."""
     sweep = []
     for t in THRESHOLDS:
         s = score_pairs({p for p, score in links.items() if score >= t})
         sweep.append({"threshold": t, "precision": round(s.precision, 3), "strict_precision":
                       round(s.strict_precision, 3), "recall": round(s.recall, 3)})
-    return figures(score_pairs({p for p, score in links.items() if score >= threshold})), held_out_probs, sweep
+    return sweep
+
+
+def cross_validate(graph, rows: list[dict], threshold: float, by: str = "doc"
+                   ) -> tuple[dict, list[tuple[float, float]], list]:
+    """``held_out`` summed up: the figures at ``threshold``, the held-out (probability, label) pairs and the
+    figures per threshold of THRESHOLDS."""
+    links, probs = held_out(graph, rows, by)
+    return at_threshold(links, threshold), probs, sweep_of(links)
 
 
 def choose_threshold(*sweeps: list[dict]) -> float:
@@ -178,11 +195,11 @@ def main() -> None:
     rows = training_pairs(graph)
     n_pos = sum(r["y"] for r in rows)
     print(f"{len(rows)} labelled pairs: {int(n_pos)} links, {len(rows) - int(n_pos)} not")
-    _, _, sweep = cross_validate(graph, rows, 0.5)
-    _, _, sweep_pairs = cross_validate(graph, rows, 0.5, by="group")
+    links, probs = held_out(graph, rows)
+    links_pairs, probs_pairs = held_out(graph, rows, by="group")
+    sweep, sweep_pairs = sweep_of(links), sweep_of(links_pairs)
     threshold = choose_threshold(sweep, sweep_pairs)
-    cv, probs, _ = cross_validate(graph, rows, threshold)
-    cv_pairs, probs_pairs, _ = cross_validate(graph, rows, threshold, by="group")
+    cv, cv_pairs = at_threshold(links, threshold), at_threshold(links_pairs, threshold)
     table = calibration(probs)
     intercept, coef = fit(rows)
     for name, c in zip(FEATURES, coef):

@@ -216,14 +216,16 @@ def test_the_shipped_model_is_what_the_fit_script_gives():
     assert shipped["intercept"] == pytest.approx(intercept, abs=1e-4)
     assert shipped["coefficients"] == pytest.approx(list(coef), abs=1e-4)
     assert shipped["trained_on"]["pairs"] == len(rows)
-    cv, probs, _ = fitter.cross_validate(g, rows, cascade.THRESHOLD)
+    cv, probs, sweep = fitter.cross_validate(g, rows, cascade.THRESHOLD)
     recorded = shipped["cross_validation"]
+    assert recorded["per_threshold"] == sweep
     assert (recorded["precision"], recorded["recall"], recorded["by_kind"]) == (cv["precision"], cv["recall"],
                                                                                  cv["by_kind"])
     assert shipped["calibration_held_out"] == fitter.calibration(probs)
     assert recorded["log_loss"] == fitter.log_loss(probs)
-    cv_pairs, probs_pairs, _ = fitter.cross_validate(g, rows, cascade.THRESHOLD, by="group")
+    cv_pairs, probs_pairs, sweep_pairs = fitter.cross_validate(g, rows, cascade.THRESHOLD, by="group")
     recorded = shipped["cross_validation_document_pairs"]
+    assert recorded["per_threshold"] == sweep_pairs
     assert (recorded["precision"], recorded["recall"], recorded["by_kind"], recorded["log_loss"]) == (
         cv_pairs["precision"], cv_pairs["recall"], cv_pairs["by_kind"], fitter.log_loss(probs_pairs))
     # the threshold is the script's choice from the held-out sweeps, and the linker's
