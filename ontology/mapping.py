@@ -86,6 +86,7 @@ class LinkNodeSpec:
 
 
 DERIVATIONS = ("owner", "year-of-end", "row-in-location", "start-plus-text")
+PACKED_NODE = "node"      # the key of a node's own packed properties in its packed literal (beside relationship types)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class RdfLayout:
     links: tuple[str, ...]                      # cross-document relationship types, rebuilt by the linker
     packed: tuple[str, ...]                     # relationship types whose properties are packed on the source
     packed_iri: str                             # the predicate of the packed JSON literal
+    packed_properties: dict[str, tuple[str, ...]]   # label -> node properties packed into it (under PACKED_NODE)
     link_nodes: dict[str, LinkNodeSpec]         # relationship type -> its link node
     derived: dict[str, dict[str, str]]          # label -> property -> derivation (DERIVATIONS)
     typed_by: dict[str, str]                    # label -> relationship type whose range types it
@@ -219,7 +221,7 @@ def _properties(owner: str, raw: dict | None, expand) -> dict[str, PropertySpec]
 def parse_mapping(data: dict) -> Mapping:
     prefixes = dict(data["prefixes"])
     stub = Mapping(data["base"], prefixes, {}, {}, RdfExtras(None, (), {}, {}, {}),
-                   RdfLayout((), (), (), "", {}, {}, {}))
+                   RdfLayout((), (), (), "", {}, {}, {}, {}))
     expand = stub.expand
     layout_data = data.get("rdf") or {}
     rdf = data.get("export") or {}
@@ -306,19 +308,28 @@ def _layout(data: dict, nodes: dict[str, NodeSpec], rels: dict[str, RelSpec], ex
     if bare:
         raise ValueError(f"mapping.yaml: rdf.edge_properties does not say how to write the properties of {bare}")
 
-    def per_label(key: str) -> dict[str, dict[str, Any]]:
+    def per_label(key: str) -> dict[str, Any]:
+        """label -> the properties (a mapping or a list of names) ``rdf.<key>`` gives it, checked."""
         out = {}
         for label, props in (data.get(key) or {}).items():
             if label not in nodes or any(p not in nodes[label].properties for p in props):
                 raise ValueError(f"mapping.yaml: rdf.{key}.{label} names an unknown label or property")
-            out[label] = dict(props)
+            out[label] = props
         return out
 
-    derived = per_label("derived")
+    derived = {label: dict(props) for label, props in per_label("derived").items()}
     for label, props in derived.items():
         for prop, how in props.items():
             if how not in DERIVATIONS:
                 raise ValueError(f"mapping.yaml: rdf.derived.{label}.{prop}: {how!r} is not one of {DERIVATIONS}")
+    packed_properties = {label: tuple(props) for label, props in per_label("packed_properties").items()}
+    listed = [f"{label}.{p}" for label, props in packed_properties.items() for p in props
+              if nodes[label].properties[p].many]
+    if listed:
+        raise ValueError(f"mapping.yaml: rdf.packed_properties takes single values only, not {listed}")
+    if PACKED_NODE in rels:
+        raise ValueError(f"mapping.yaml: a relationship may not be called {PACKED_NODE!r} (the packed literal's key "
+                         "for node properties)")
     typed_by = dict(data.get("typed_by") or {})
     for label, rel_type in typed_by.items():
         if label not in nodes or rel_type not in rels or rels[rel_type].to_labels != (label,):
@@ -328,6 +339,7 @@ def _layout(data: dict, nodes: dict[str, NodeSpec], rels: dict[str, RelSpec], ex
         links=rel_types("links", data.get("links") or ()),
         packed=tuple(packed),
         packed_iri=expand(data.get("packed_predicate", "pk:edgeProperties")),
+        packed_properties=packed_properties,
         link_nodes=link_nodes,
         derived=derived,
         typed_by=typed_by,

@@ -3,6 +3,7 @@ format, reads back (with independent readers) as the same nodes and edges, and t
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import networkx as nx
 import pytest
 import rdflib
 from lxml import etree
+from pyoxigraph import RdfFormat, parse
 from typer.testing import CliRunner
 
 from policykg.app.cli import app
@@ -262,23 +264,40 @@ def test_empty_or_impossible_selection_is_an_error(store_path, tmp_path, args, m
 
 
 def test_whole_graph_export_is_unchanged(store_path):
-    """No selector: the store's own triples, plus the vocabulary alignment (ODRL, ELI, PROV, OWL-Time) the store
-    declares once in the ontology instead of storing per task; the per-document summaries (counts the store keeps
-    for ranking queries, derived from the graph) are no part of it."""
+    """No selector: the store's own triples, with the node properties it packs into one JSON literal
+    (rdf.packed_properties) written out one triple each, plus the vocabulary alignment (ODRL, ELI, PROV, OWL-Time)
+    the store declares once in the ontology instead of storing per task; the per-document summaries (counts the
+    store keeps for ranking queries, derived from the graph) are no part of it."""
+    from pyoxigraph import Literal, NamedNode
+
     from policykg.graph.stores.rdf_codec import interop_quads
     from policykg.ontology.mapping import load_mapping
 
+    m = load_mapping()
     result = runner.invoke(app, ["export", "--format", "nt", "--store", str(store_path)])
     assert result.exit_code == 0
     lines = {line for line in result.stdout.splitlines() if line.strip()}
+    exported = {(q.subject, q.predicate, q.object) for q in parse(result.stdout.encode(), format=RdfFormat.N_TRIPLES)}
     with OxigraphStore(str(store_path)) as store:
-        summary = load_mapping().summary_predicates()
+        summary = m.summary_predicates()
         stored = list(store.quads())
         triples = {(q.subject, q.predicate, q.object) for q in stored if q.predicate.value not in summary}
         assert len(triples) < len(stored)    # the store does keep summaries
         extras = {(q.subject, q.predicate, q.object) for q in interop_quads(store.load_graph())}
     assert extras and not extras & triples
-    assert len(lines) == len(triples | extras)
+    unpacked, packed = set(), NamedNode(m.layout.packed_iri)
+    label_of = {s: m.label_of_class()[o.value] for s, p, o in triples if p.value == RDF_TYPE}
+    for s, p, o in [t for t in triples if t[1] == packed]:
+        own = json.loads(o.value)
+        for name, value in own.pop("node", {}).items():
+            prop = m.nodes[label_of[s]].properties[name]
+            unpacked.add((s, NamedNode(prop.iri), Literal(value) if prop.type == "string" else
+                          Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#" + prop.type))))
+        triples.remove((s, p, o))
+        if own:
+            triples.add((s, p, Literal(json.dumps(own, sort_keys=True, ensure_ascii=False, separators=(",", ":")))))
+    assert unpacked and exported == triples | unpacked | extras
+    assert len(lines) == len(exported)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")     # rdflib's Dataset warns about its own internals

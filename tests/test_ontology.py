@@ -108,3 +108,12 @@ def test_bad_mapping_is_refused_with_a_reason():
     with pytest.raises(ValueError, match="unknown labels"):
         parse_mapping({**base, "nodes": {"A": {"class": "pk:A"}},
                        "relationships": {"R": {"predicate": "pk:r", "from": "A", "to": "B"}}})
+    props = {"p": {"predicate": "pk:p", "type": "string-list"}, "q": {"predicate": "pk:q", "type": "string"}}
+    nodes = {"A": {"class": "pk:A", "properties": props}}
+    with pytest.raises(ValueError, match=r"packed_properties takes single values only, not \['A.p'\]"):
+        parse_mapping({**base, "nodes": nodes, "rdf": {"packed_properties": {"A": ["q", "p"]}}})
+    with pytest.raises(ValueError, match="rdf.packed_properties.A names an unknown label or property"):
+        parse_mapping({**base, "nodes": nodes, "rdf": {"packed_properties": {"A": ["r"]}}})
+    with pytest.raises(ValueError, match="may not be called 'node'"):
+        parse_mapping({**base, "nodes": nodes, "relationships": {"node": {"predicate": "pk:r", "from": "A", "to": "A"}},
+                       "rdf": {"packed_properties": {"A": ["q"]}}})

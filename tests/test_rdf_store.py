@@ -6,12 +6,12 @@ import copy
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from policykg.graph.build import build
 from policykg.graph.model import Edge, Node, PolicyGraph
 from policykg.graph.pipeline import process_files
-from policykg.graph.stores.rdf_codec import CodecError, bind_values, graph_quads, parse_param
+from policykg.graph.stores.rdf_codec import CodecError, bind_values, graph_quads, parse_param, quads_to_graph
 from policykg.graph.stores.rdf_store import OxigraphStore, QuerySyntaxError, StoreError
 from policykg.graph.stores.rdf_validate import summary_counts, validate_quads, validate_store
 from policykg.graph.stores.base import ReadOnlyViolation
@@ -21,6 +21,7 @@ from test_rdf_totals import counted as counted_totals, stored as stored_totals
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PK = "https://policykg.org/ontology#"
+XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +180,27 @@ def test_parse_param_types_values_by_their_look():
     assert parse_param('"2025"') == Literal("2025")
     assert parse_param("true") == Literal(True)
     assert parse_param("省教育厅") == Literal("省教育厅")
+
+
+def test_a_tasks_place_in_its_file_is_packed_and_an_older_store_still_reads(loaded, results):
+    """location and span_start (rdf.packed_properties) go into the task's packed literal, not one quad each; a
+    store written before that, with one quad each, reads back the same."""
+    import json
+
+    task = next(t for t in build([results[2]]).nodes_by_label("Task") if t.props.get("span_start"))
+    subject = NamedNode(load_mapping().node_iri(task.id))
+    own = {q.predicate.value: q.object.value for q in loaded._store.quads_for_pattern(subject, None, None, None)}
+    assert PK + "sourceLocation" not in own and PK + "spanStart" not in own
+    assert json.loads(own[PK + "edgeProperties"])["node"] == {"location": task.props["location"],
+                                                              "span_start": task.props["span_start"]}
+    older = [q for q in loaded.document_quads(results[2].meta.doc) if q.subject != subject]
+    older += [Quad(subject, NamedNode(PK + "sourceLocation"), Literal(task.props["location"])),
+              Quad(subject, NamedNode(PK + "spanStart"), Literal(str(task.props["span_start"]), datatype=XSD_INTEGER))]
+    older += [q for q in loaded._store.quads_for_pattern(subject, None, None, None)
+              if q.predicate.value != PK + "edgeProperties"]
+    read = quads_to_graph(older).nodes[task.id].props
+    assert read["location"] == task.props["location"] and read["span_start"] == task.props["span_start"]
+    assert read["row"] == task.props["row"] and read["span_end"] == task.props["span_end"]     # derived from them
 
 
 def test_shapes_catch_broken_graphs(results):

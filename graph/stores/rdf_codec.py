@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from policykg.graph.model import Edge, Node, PolicyGraph
-from policykg.ontology.mapping import RDF_TYPE, Mapping, PropertySpec, load_mapping
+from policykg.ontology.mapping import PACKED_NODE, RDF_TYPE, Mapping, PropertySpec, load_mapping
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -242,6 +242,7 @@ class _Terms:
                           for t in rel_types}
         self.derived = lay.derived
         self.packed = NamedNode(lay.packed_iri)
+        self.packed_properties = {label: frozenset(props) for label, props in lay.packed_properties.items()}
         self.link_ends = {t: (NamedNode(spec.from_iri), NamedNode(spec.to_iri)) for t, spec in lay.link_nodes.items()}
         self.nodes: dict[str, NamedNode] = {}
 
@@ -265,11 +266,13 @@ def _terms(m: Mapping) -> _Terms:
 
 
 def node_quads(node: Node, m: Mapping | None = None, packed: dict | None = None,
-               typed_by_edge: bool = True) -> list[Quad]:
+               typed_by_edge: bool = True, pack_own: bool = True) -> list[Quad]:
     """One node's quads: its type (unless ``typed_by_edge``: the relationship that reaches it types it, see
     ``rdf.typed_by``), and every property value that is neither the declared default nor derivable;
-    ``packed``: its packed edge properties (``edge_properties``). The encoding's hot loop: plain strings and
-    integers take a short way, every other value goes through ``literal``'s checks."""
+    ``packed``: its packed edge properties (``edge_properties``), written in one literal with its own packed
+    properties (``packed_properties``; with ``pack_own`` false, one quad each, as exports write them). The
+    encoding's hot loop: plain strings and integers take a short way,
+    every other value goes through ``literal``'s checks."""
     m = m or load_mapping()
     terms = _terms(m)
     label = node.label
@@ -280,6 +283,8 @@ def node_quads(node: Node, m: Mapping | None = None, packed: dict | None = None,
     untyped = label in terms.typed_by and (typed_by_edge or label in m.summary_nodes)
     out = [] if untyped else [Quad(s, _TYPE, terms.classes[label])]
     derived = terms.derived.get(label)
+    to_pack = terms.packed_properties.get(label, ()) if pack_own else ()
+    own: dict[str, Any] = {}
     integer = _DATATYPE_TERMS["integer"]
     for name, value in node.props.items():
         found = specs.get(name)
@@ -289,6 +294,12 @@ def node_quads(node: Node, m: Mapping | None = None, packed: dict | None = None,
         if value is None or (default is not None and value == default):
             continue
         if derived and name in derived and derive(derived[name], node) == value:
+            continue
+        if name in to_pack:
+            try:
+                own[name] = _packed_value(value, prop)
+            except CodecError as exc:
+                raise CodecError(f"node {node.id!r}: {exc}") from None
             continue
         vtype = type(value)
         if vtype is str and kind == "string":
@@ -301,10 +312,19 @@ def node_quads(node: Node, m: Mapping | None = None, packed: dict | None = None,
                     out.append(Quad(s, p, Literal(v) if type(v) is str and kind == "string-list" else literal(v, prop)))
             except CodecError as exc:
                 raise CodecError(f"node {node.id!r}: {exc}") from None
+    if own:
+        packed = {**(packed or {}), PACKED_NODE: own}
     if packed:
         out.append(Quad(s, terms.packed, Literal(json.dumps(packed, sort_keys=True, ensure_ascii=False,
                                                            separators=(",", ":")))))
     return out
+
+
+def _packed_value(value: Any, prop: PropertySpec) -> Any:
+    """A value as it goes into a packed JSON literal: checked and in canonical form as a literal, numbers and
+    booleans as JSON's own."""
+    text = literal(value, prop).value
+    return python_value(Literal(text), prop) if prop.type in ("integer", "decimal", "boolean") else text
 
 
 def edge_quads(edge: Edge, m: Mapping | None = None) -> list[Quad]:
@@ -344,8 +364,7 @@ def packed_props(edge: Edge, m: Mapping) -> dict[str, Any]:
         prop = specs.get(name)
         if prop is None:
             raise CodecError(f"edge {edge.key}: {edge.type} has no property {name!r} in mapping.yaml")
-        text = literal(value, prop).value         # the same checks and canonical form as a literal
-        out[name] = python_value(Literal(text), prop) if prop.type in ("integer", "decimal", "boolean") else text
+        out[name] = _packed_value(value, prop)
     return out
 
 
@@ -362,13 +381,14 @@ def _packed_by_source(graph: PolicyGraph, m: Mapping) -> dict[str, dict]:
 
 
 def graph_quads(graph: PolicyGraph, m: Mapping | None = None, interop: bool = False) -> list[Quad]:
-    """The stored form of ``graph``; ``interop`` adds the vocabulary alignment RDF exports write out."""
+    """The stored form of ``graph``; ``interop`` adds the vocabulary alignment RDF exports write out, and writes a
+    node's packed properties as one quad each (for tools that do not read the packed JSON)."""
     m = m or load_mapping()
     packed = _packed_by_source(graph, m)
     reached = _typed_by_edge(graph, m)
     out: list[Quad] = []
     for node in graph.nodes.values():
-        out.extend(node_quads(node, m, packed.get(node.id), node.id in reached))
+        out.extend(node_quads(node, m, packed.get(node.id), node.id in reached, pack_own=not interop))
     for edge in graph.edges.values():
         out.extend(edge_quads(edge, m))
     if interop:
@@ -451,6 +471,10 @@ def quads_to_graph(quads: Iterable[Quad], m: Mapping | None = None) -> PolicyGra
         elif isinstance(obj, Literal):
             literals.append(q)
     props: dict[str, dict[str, Any]] = {s: {} for s in labels}
+    unpacked = {s: _json_object(text) for s, text in packed.items()}
+    for subj, obj in unpacked.items():
+        if subj in labels:
+            props[subj].update(_unpack(obj, PACKED_NODE, m.nodes[labels[subj]].properties))
     by_predicate = {label: spec.by_predicate() for label, spec in m.nodes.items()}
     for q in literals:
         subj = q.subject.value
@@ -489,8 +513,8 @@ def quads_to_graph(quads: Iterable[Quad], m: Mapping | None = None) -> PolicyGra
         source, target = m.node_id(s), m.node_id(o)
         if spec.type in lay.link_nodes:
             eprops = edge_props.get((s, spec.type, o), {})
-        elif spec.type in lay.packed and s in packed:
-            eprops = _unpack(packed[s], spec.type, target, m)
+        elif spec.type in lay.packed and s in unpacked:
+            eprops = _unpack(unpacked[s].get(spec.type), target, m.relationships[spec.type].properties)
         else:
             eprops = {}
         g.add_edge(Edge(source, spec.type, target, eprops, doc=None if spec.type in unowned else docs.get(s)))
@@ -516,12 +540,21 @@ def _owners(labels: dict[str, str], props: dict[str, dict], links: list[Quad], m
     return docs
 
 
-def _unpack(text: str, rel_type: str, target: str, m: Mapping) -> dict[str, Any]:
+def _json_object(text: str) -> dict:
+    """A packed literal's JSON object ({} if it is not one)."""
     try:
-        props = json.loads(text).get(rel_type, {}).get(target, {})
-    except (ValueError, AttributeError):
+        found = json.loads(text)
+    except ValueError:
         return {}
-    specs = m.relationships[rel_type].properties
+    return found if isinstance(found, dict) else {}
+
+
+def _unpack(packed: Any, key: str, specs: dict[str, PropertySpec]) -> dict[str, Any]:
+    """The properties under ``key`` of a packed object (a target node's id, or PACKED_NODE), typed by
+    ``specs``; what is not an object or not declared is ignored."""
+    props = packed.get(key) if isinstance(packed, dict) else None
+    if not isinstance(props, dict):
+        return {}
     return {k: python_value(Literal(v if isinstance(v, str) else json.dumps(v)), specs[k])
             for k, v in props.items() if k in specs}
 
