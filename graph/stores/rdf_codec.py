@@ -271,8 +271,8 @@ def node_quads(node: Node, m: Mapping | None = None, packed: dict | None = None,
     ``rdf.typed_by``), and every property value that is neither the declared default nor derivable;
     ``packed``: its packed edge properties (``edge_properties``), written in one literal with its own packed
     properties (``packed_properties``; with ``pack_own`` false, one quad each, as exports write them). The
-    encoding's hot loop: plain strings and integers take a short way,
-    every other value goes through ``literal``'s checks."""
+    encoding's hot loop: plain strings and integers take a short way, every other value goes through
+    ``literal``'s checks."""
     m = m or load_mapping()
     terms = _terms(m)
     label = node.label
