@@ -14,7 +14,7 @@ from policykg.graph.stores.base import ReadOnlyViolation
 
 HELP = """Run a read-only SPARQL query over all stored documents (one default graph: every document, the shared departments and the links).
 
-QUERY is the query text, or @FILE to read it from a file. Updates (INSERT, DELETE, DROP, LOAD, ...) are refused. Values go in with -p/--param NAME=VALUE and are bound to ?NAME by the store, never pasted into the text: <...> is an IRI; 12, 3.5, true/false and 2025-12-31 are typed; "2025" (quoted) stays a string; anything else is a string. The prefixes pk, org, skos, dcterms, time, prov, odrl and eli are predeclared.
+QUERY is the query text, or @FILE to read it from a file. Updates (INSERT, DELETE, DROP, LOAD, ...) are refused. Values go in with -p/--param NAME=VALUE and are bound to ?NAME by the store, never pasted into the text: <...> is an IRI; 12, 3.5, true/false and 2025-12-31 are typed; "2025" (quoted) stays a string; anything else is a string. The prefixes pk, org, skos, dcterms, time, prov, odrl and eli are predeclared. The store keeps a lean form (README, "Stores"): targets and deadlines have no rdf:type (reach them through pk:hasTarget / pk:hasDeadline), and a task's departments' positions and mentions and its place in its file are one JSON literal, pk:edgeProperties.
 
 Example:
 
@@ -22,7 +22,9 @@ Example:
 
     policykg sparql 'SELECT ?text WHERE { ?t pk:text ?text ; pk:docId ?doc }' -p doc=003_7fdab2a4388eb7e7 -f csv
 
-    policykg sparql @queries/overdue.rq --format json
+    policykg sparql 'SELECT ?t ?value ?unit WHERE { ?t pk:hasTarget ?g . ?g pk:value ?value ; pk:unit ?unit }'
+
+    policykg sparql @my-query.rq --format json
 """
 
 
