@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "app",
     "link",
     "ingest",
+    "import-files",
     "validate",
     "export",
     "sparql",
@@ -28,7 +29,7 @@ COMMAND_MODULES = (
 )
 
 for _name in COMMAND_MODULES:
-    importlib.import_module(f"policykg.app.commands.{_name}").register(app)
+    importlib.import_module(f"policykg.app.commands.{_name.replace('-', '_')}").register(app)
 
 
 def main() -> None:

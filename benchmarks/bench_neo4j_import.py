@@ -1,11 +1,10 @@
 """A first national load into Neo4j: the offline importer (``neo4j-admin database import full``) beside the store's
 transactional writer and the one-MERGE-per-row baseline, on the same synthetic corpus, in one run.
 
-The corpus (benchmarks/synth.py; extraction and graph building are done first and not timed) is turned into the
-rows the store's writer sends (``neo4j_write.DocumentRows``: summaries, Document hashes, shared nodes merged
-with last-writer-wins as one big batch would), written as CSV files, one per label and relationship type with
-the mapping's property types in the headers, and loaded by the importer into a new database (the launcher's
-classpath has it: ``org.neo4j.cli.AdminTool``). The server is then started on that database and the store's
+The corpus (benchmarks/synth.py; extraction and graph building are done first and not timed) is written as the
+importer's CSV files by what `policykg import-files` runs (graph.export.neo4j_import.ImportFiles: the rows the
+store's writer sends) and loaded by the importer into a new database (the launcher's classpath has it:
+``org.neo4j.cli.AdminTool``). The server is then started on that database and the store's
 constraints, indexes and store-wide totals created (``ensure_schema``, timed: the store is not usable before). Then, on a second
 server started empty:
 
@@ -20,8 +19,6 @@ Both databases must hold the same counts (with --check: the same graph, ``load_g
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -37,15 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench_neo4j_writer import cpu_seconds, naive_write  # noqa: E402
 from conftest import NEO4J_JAR  # noqa: E402
 
-from policykg.graph.stores import cypher_codec as cc  # noqa: E402
-from policykg.graph.stores.neo4j_write import BatchRows, DocumentRows  # noqa: E402
-from policykg.ontology.mapping import Mapping, load_mapping  # noqa: E402
-
-# The importer's column types for the mapping's property types (string-list: an array, see ARRAY_DELIMITER).
-CSV_TYPES = {"string": "string", "integer": "long", "decimal": "double", "boolean": "boolean", "date": "date",
-             "string-list": "string[]"}
-ARRAY_DELIMITER = "\x1f"        # a control character no text holds (the default ';' is common in Chinese text)
-
+from policykg.graph.export.neo4j_import import IMPORTER_OPTIONS, ImportFiles  # noqa: E402
 
 def corpus_items(corpus: Path) -> list[tuple[str, str, object]]:
     """(doc, sha256, graph) per document of the corpus, extracted and built as `policykg ingest` does."""
@@ -60,62 +49,13 @@ def corpus_items(corpus: Path) -> list[tuple[str, str, object]]:
     return items
 
 
-def _cell(value) -> object:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ARRAY_DELIMITER.join(value)
-    return value
-
-
-def _write(path: Path, header: list[str], keys: list[str], rows) -> None:
-    # strings quoted (an empty string stays one), a missing value an empty unquoted field (no property)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC)
-        w.writerow(header)
-        for row, *ends in rows:
-            w.writerow([*ends, *(_cell(row.get(k)) for k in keys)])
-
-
-def _typed(name: str, specs: dict) -> str:
-    spec = specs.get(name)
-    return f"{name}:{CSV_TYPES[spec.type] if spec else 'string'}"
-
-
-def write_csv(rows: BatchRows, m: Mapping, out: Path) -> list[str]:
-    """The importer's CSV files for ``rows``; returns its --nodes / --relationships arguments."""
-    args = []
-    nodes = {**{label: list(merged.values()) for label, merged in rows.shared.items()}, **rows.owned}
-    for label, found in sorted(nodes.items()):
-        specs = m.written_node(label).properties
-        keys = sorted({k for row in found for k in row} - {cc.ID})
-        path = out / f"nodes-{label}.csv"
-        # node ids are global (the RDF store's IRIs are made from them): one id space for every label
-        _write(path, ["id:ID", *(_typed(k, specs) for k in keys)], keys, ((row, row[cc.ID]) for row in found))
-        args.append(f"--nodes={label}={path}")
-    edges = {**{key: list(by_source.values()) for key, by_source in rows.single.items()}, **rows.edges}
-    for (rel_type, src, dst), found in sorted(edges.items()):
-        specs = m.written_rel(rel_type).properties
-        keys = sorted({k for row in found for k in row["p"]})
-        path = out / f"rels-{rel_type}-{src}-{dst}.csv"
-        _write(path, [":START_ID", ":END_ID", *(_typed(k, specs) for k in keys)], keys,
-               ((row["p"], row["s"], row["t"]) for row in found))
-        args.append(f"--relationships={rel_type}={path}")
-    return args
-
-
 def import_full(home: Path, args: list[str]) -> None:
     """``neo4j-admin database import full`` into ``home``'s database neo4j, from the launcher's classpath."""
     (home / "conf").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     # the database (neo4j, the default) is not named: the last --relationships would take it for a file
     cmd = ["java", "-Xmx1g", "-cp", str(NEO4J_JAR.parent / "lib" / "*"), "org.neo4j.cli.AdminTool",
-           "database", "import", "full", f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
-           "--multiline-fields=true", "--threads=2", "--max-off-heap-memory=2g", "--verbose",
+           "database", "import", "full", *IMPORTER_OPTIONS, "--threads=2", "--max-off-heap-memory=2g", "--verbose",
            "--report-file", str(home / "import.report"), *args]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -166,16 +106,15 @@ def main() -> None:
     tasks = sum(sum(1 for _ in g.nodes_by_label("Task")) for _, _, g in items)
     print(f"{args.corpus}: {len(items)} documents, {tasks} tasks (extracted and built in "
           f"{time.perf_counter() - started:.0f} s, not timed)", flush=True)
-    m = load_mapping()
     csv_dir, home = work / "csv", work / "home"
     shutil.rmtree(csv_dir, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
-    csv_dir.mkdir()
 
     t = time.perf_counter()
-    rows = BatchRows([DocumentRows(doc, sha, g, m) for doc, sha, g in items])     # as the writer plans them
-    plan_s = time.perf_counter() - t
-    import_args = write_csv(rows, m, csv_dir)
+    files = ImportFiles(csv_dir)            # what `policykg import-files` writes: the rows the writer plans
+    for doc, sha, g in items:
+        files.add(doc, sha, g)
+    import_args = files.close()
     csv_s = time.perf_counter() - t
     t = time.perf_counter()
     import_full(home, import_args)
@@ -188,7 +127,7 @@ def main() -> None:
         imported_counts = store.counts()
         imported_graph = store.load_graph() if args.check else None
     stop(imported)
-    print(f"  importer: rows and CSV {csv_s:.1f} s (rows {plan_s:.1f} s), import {import_s:.1f} s, constraints, "
+    print(f"  importer: rows and CSV {csv_s:.1f} s, import {import_s:.1f} s, constraints, "
           f"indexes and totals {schema_s:.1f} s", flush=True)
 
     server, uri = start(None, work / "writer.log")

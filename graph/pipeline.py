@@ -10,13 +10,16 @@ from collections import deque
 from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
 from policykg.loaders.source import printable
 from policykg.loaders import LoaderError, extract_file, iter_input_files
 from policykg.graph.extract_pool import extracted
 from policykg.graph.stores.base import WriteOutcome
 from policykg.core.records import ExtractionResult, Problem
+
+if TYPE_CHECKING:
+    from policykg.graph.model import PolicyGraph
 
 # on_progress(done, total, path, problem) after each file; problem is None when the file was read
 ProgressCallback = Callable[[int, int, Path, "Problem | None"], None]
@@ -348,33 +351,21 @@ def write_items(store, items: list[tuple[str, str, object]]) -> list[WriteOutcom
     return outcomes
 
 
-def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
-                on_start: Callable[[InputFile], None] | None = None,
-                on_outcome: Callable[[FileOutcome], None] | None = None) -> dict[str, int]:
-    """A first load of ``files`` into an EMPTY embedded store through its bulk loader (``OxigraphStore.bulk_load``,
-    `policykg ingest --bulk`): streamed, each document extracted (in worker processes on a large folder:
-    extract_pool), built and handed to the loader in turn, no transaction per document. A file that cannot be
-    read or encoded is "failed" alone (``on_outcome``), the others are "added" (or "unchanged": the same content
-    as an earlier file). The store refuses (StoreNotEmpty) before anything is read when it holds anything
-    already. Returns the loader's counts."""
+def built_documents(files: Iterable[InputFile], known: KnownDocuments, report: Callable[[FileOutcome], None],
+                    manifest=None, on_start: Callable[[InputFile], None] | None = None
+                    ) -> Iterator[tuple[InputFile, ExtractionResult, PolicyGraph]]:
+    """Each file extracted (in worker processes on a large folder: extract_pool) and built into its document's
+    graph, for a first load that writes no store transaction per document (--bulk, import-files). A file that
+    cannot be read, clashes with an earlier one (``check_identity`` against ``known``, which is updated) or cannot
+    be built is reported "failed" (or "unchanged": the same content as an earlier file) and not yielded."""
     import gc
 
     from policykg.graph.build import build
 
-    if not hasattr(store, "bulk_load"):
-        raise ValueError(f"--bulk loads the embedded Oxigraph store only, not the {store.description}")
-    report = on_outcome or (lambda outcome: None)
-    known = KnownDocuments()
-    tasks: dict[str, tuple[InputFile, int]] = {}
-
-    def items():
-        with closing(extracted(files, manifest, on_start=on_start)) as results:   # workers gone on an early stop
-            yield from read(results)
-
-    def read(results):
+    with closing(extracted(files, manifest, on_start=on_start)) as results:   # workers gone on an early stop
         for n, (file, result, reason) in enumerate(results, start=1):
             if n % 100 == 0:
-                # the loader runs with the cyclic collector paused and extraction makes cycles; they are young
+                # a bulk loader runs with the cyclic collector paused and extraction makes cycles; they are young
                 # (the last 100 documents'), so a full collection, which walks the whole heap, is not needed
                 gc.collect(1)
             if result is None:                     # unreadable
@@ -390,6 +381,25 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
                 report(FileOutcome(file, "failed", str(exc)))
                 continue
             known[result.meta.doc] = (result.meta.sha256, result.meta.file)
+            yield file, result, graph
+
+
+def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
+                on_start: Callable[[InputFile], None] | None = None,
+                on_outcome: Callable[[FileOutcome], None] | None = None) -> dict[str, int]:
+    """A first load of ``files`` into an EMPTY embedded store through its bulk loader (``OxigraphStore.bulk_load``,
+    `policykg ingest --bulk`): streamed, each document extracted and built (``built_documents``) and handed to
+    the loader in turn, no transaction per document. A file that cannot be read or encoded is "failed" alone
+    (``on_outcome``), the others are "added" (or "unchanged": the same content as an earlier file). The store
+    refuses (StoreNotEmpty) before anything is read when it holds anything already. Returns the loader's counts."""
+    if not hasattr(store, "bulk_load"):
+        raise ValueError(f"--bulk loads the embedded Oxigraph store only, not the {store.description}")
+    report = on_outcome or (lambda outcome: None)
+    known = KnownDocuments()
+    tasks: dict[str, tuple[InputFile, int]] = {}
+
+    def items():
+        for file, result, graph in built_documents(files, known, report, manifest, on_start):
             tasks[result.meta.doc] = (file, len(result.tasks))
             yield result.meta.doc, result.meta.sha256, graph
 
@@ -400,6 +410,31 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
         report(FileOutcome(file, "failed", error) if error else FileOutcome(file, "added", f"{n} task(s)", n))
 
     return store.bulk_load(items(), written)
+
+
+def import_files(out: Path, files: Iterable[InputFile], manifest=None,
+                 on_start: Callable[[InputFile], None] | None = None,
+                 on_outcome: Callable[[FileOutcome], None] | None = None) -> list[str]:
+    """The files of Neo4j's offline importer for ``files`` in ``out`` (graph.export.neo4j_import,
+    `policykg import-files`), streamed as ``bulk_ingest`` streams; returns the importer's arguments. A document
+    whose values do not fit the mapping is "failed" alone."""
+    from policykg.graph.export.neo4j_import import ImportFiles
+
+    report = on_outcome or (lambda outcome: None)
+    known = KnownDocuments()
+    target = ImportFiles(out)
+    try:
+        for file, result, graph in built_documents(files, known, report, manifest, on_start):
+            try:
+                target.add(result.meta.doc, result.meta.sha256, graph)
+            except ValueError as exc:              # CodecError: a value that does not fit the mapping
+                known.pop(result.meta.doc, None)
+                report(FileOutcome(file, "failed", f"document {result.meta.doc!r} was not written: {exc}"))
+                continue
+            report(FileOutcome(file, "added", f"{len(result.tasks)} task(s)", len(result.tasks)))
+    finally:
+        args = target.close()
+    return args
 
 
 def stored_documents(store) -> KnownDocuments:

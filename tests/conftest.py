@@ -31,13 +31,15 @@ def _unavailable(reason: str):
     pytest.skip(f"no Neo4j: {reason}")
 
 
-def start_neo4j_launcher(log_path: Path, jvm: tuple[str, ...] = NEO4J_TEST_JVM) -> tuple[subprocess.Popen, str]:
+def start_neo4j_launcher(log_path: Path, jvm: tuple[str, ...] = NEO4J_TEST_JVM,
+                         extra: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
     """Start the launcher; return it and its Bolt URI once it prints it (raises RuntimeError otherwise).
+    ``extra``: launcher arguments (``home=DIR``: serve the database in DIR instead of a new empty one).
 
     Its stdin is a pipe we hold: if this Python process dies, the launcher sees EOF and stops too.
     """
     log = open(log_path, "wb")
-    proc = subprocess.Popen(["java", *jvm, "-jar", str(NEO4J_JAR), "stop-on-stdin-eof"],
+    proc = subprocess.Popen(["java", *jvm, "-jar", str(NEO4J_JAR), "stop-on-stdin-eof", *extra],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
     lines: queue.Queue[str | None] = queue.Queue()
 

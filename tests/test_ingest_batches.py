@@ -286,6 +286,7 @@ def test_bulk_refuses_a_store_that_is_not_empty_and_other_stores(tmp_path):
     assert dump(tmp_path / "kg") == before
     other = runner.invoke(app, ["ingest", str(EXAMPLES), "--neo4j", "bolt://127.0.0.1:1", "--bulk"])
     assert other.exit_code == 2 and "embedded Oxigraph store only" in other.output
+    assert "policykg import-files" in other.output
 
 
 def test_the_batch_size_setting_is_checked(monkeypatch, tmp_path):

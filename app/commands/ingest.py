@@ -9,12 +9,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from policykg.app.commands.inputs import read_inputs
 from policykg.app.commands.store_options import NEO4J, SPARQL, STORE, open_chosen
 from policykg.app.commands.unplaced import unplaced_documents, unplaced_lines
 from policykg.app.output import link_progress
 from policykg.graph.cascade import linker as cascade
-from policykg.graph.pipeline import FileOutcome, bulk_ingest, ingest_files, input_files
-from policykg.loaders import LoaderError, load_manifest
+from policykg.graph.pipeline import FileOutcome, bulk_ingest, ingest_files
 from policykg.loaders.reader import FORMATS
 from policykg.loaders.source import printable
 
@@ -63,21 +63,13 @@ def register(app: typer.Typer) -> None:
         # one line per file, never wrapped: the outcome lines are read by scripts too
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         out = Console(highlight=False, soft_wrap=True)
-        try:
-            loaded = load_manifest(manifest) if manifest else None
-        except LoaderError as exc:
-            err.print(f"policykg: {exc}", markup=False)
-            raise typer.Exit(2)
-        files, problems = input_files(paths)   # each file with its document id (its path under the folder given)
-        if not files and not problems:
-            err.print("policykg: no input files found")
-            raise typer.Exit(1)
+        loaded, files, problems = read_inputs(paths, manifest, err)
         tally = {"added": 0, "replaced": 0, "unchanged": 0, "failed": len(problems)}
         for problem in problems:
             out.print(f"failed     {problem.file}: {problem.reason}", markup=False)
         if bulk and (neo4j is not None or sparql is not None):
-            err.print("policykg: --bulk loads the embedded Oxigraph store only (--store); for Neo4j see README "
-                      "\"Beyond one machine\" (neo4j-admin database import)", markup=False)
+            err.print("policykg: --bulk loads the embedded Oxigraph store only (--store); a first load into Neo4j "
+                      "goes through its offline importer: policykg import-files CORPUS --out DIR", markup=False)
             raise typer.Exit(2)
         target = open_chosen(store, neo4j, sparql)
         if bulk and target.kind != "oxigraph":
