@@ -358,16 +358,10 @@ def built_documents(files: Iterable[InputFile], known: KnownDocuments, report: C
     graph, for a first load that writes no store transaction per document (--bulk, import-files). A file that
     cannot be read, clashes with an earlier one (``check_identity`` against ``known``, which is updated) or cannot
     be built is reported "failed" (or "unchanged": the same content as an earlier file) and not yielded."""
-    import gc
-
     from policykg.graph.build import build
 
     with closing(extracted(files, manifest, on_start=on_start)) as results:   # workers gone on an early stop
-        for n, (file, result, reason) in enumerate(results, start=1):
-            if n % 100 == 0:
-                # a bulk loader runs with the cyclic collector paused and extraction makes cycles; they are young
-                # (the last 100 documents'), so a full collection, which walks the whole heap, is not needed
-                gc.collect(1)
+        for file, result, reason in results:
             if result is None:                     # unreadable
                 report(FileOutcome(file, "failed", reason))
                 continue
@@ -392,6 +386,8 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
     the loader in turn, no transaction per document. A file that cannot be read or encoded is "failed" alone
     (``on_outcome``), the others are "added" (or "unchanged": the same content as an earlier file). The store
     refuses (StoreNotEmpty) before anything is read when it holds anything already. Returns the loader's counts."""
+    import gc
+
     if not hasattr(store, "bulk_load"):
         raise ValueError(f"--bulk loads the embedded Oxigraph store only, not the {store.description}")
     report = on_outcome or (lambda outcome: None)
@@ -399,7 +395,11 @@ def bulk_ingest(store, files: Iterable[InputFile], manifest=None,
     tasks: dict[str, tuple[InputFile, int]] = {}
 
     def items():
-        for file, result, graph in built_documents(files, known, report, manifest, on_start):
+        for n, (file, result, graph) in enumerate(built_documents(files, known, report, manifest, on_start), 1):
+            if n % 100 == 0:
+                # the loader runs with the cyclic collector paused and extraction makes cycles; they are young
+                # (the last 100 documents'), so a full collection, which walks the whole heap, is not needed
+                gc.collect(1)
             tasks[result.meta.doc] = (file, len(result.tasks))
             yield result.meta.doc, result.meta.sha256, graph
 

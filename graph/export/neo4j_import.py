@@ -85,7 +85,6 @@ class ImportFiles:
         self.out.mkdir(parents=True, exist_ok=True)
         if any(self.out.iterdir()):
             raise ValueError(f"{self.out} is not empty: the importer's files go into an empty or new folder")
-        self.documents = self.tasks = 0
         self._nodes: dict[str, _CsvFile] = {}
         self._edges: dict[tuple[str, str, str], _CsvFile] = {}
         self._shared: dict[str, dict[str, dict]] = defaultdict(dict)
@@ -109,8 +108,6 @@ class ImportFiles:
         for key, found in rows.single.items():
             for row in found:
                 self._single[key][row["s"]] = row
-        self.documents += 1
-        self.tasks += rows.tasks
 
     def close(self) -> list[str]:
         """Write the shared nodes and their links, close every file; the importer's --nodes / --relationships
