@@ -29,6 +29,9 @@ _LABEL_COLON_RE = re.compile(rf"({LABEL}|{DEADLINE_LABEL})\s*[:：]\s*")
 # a label line: the label opens the line (after a list number, which the caller strips)
 LABEL_LINE_RE = re.compile(rf"^\s*({LABEL})\s*[:：]")
 DEADLINE_LABEL_RE = re.compile(rf"^\s*({DEADLINE_LABEL})\s*[:：]\s*(.*)$")
+# a department duty line: 财政部门：负责… — the units before the colon are the task's
+DUTY_LINE_RE = re.compile(r"^([^：:，,。；;（）()]{2,40}?)[：:]\s*"
+                          r"((?:负责|牵头|配合|承担|做好|主要负责|具体负责).*)$")
 _WIDE_SPACE_RE = re.compile(r"[\u3000]{1,}|\s{2,}")
 # unlabelled endings and openings: （A、B负责） · （由A负责） · （A牵头，B配合）
 _DUTY_END_RE = re.compile(r"(?:按职责分工负责|按职责分工落实|按职责负责|分别负责|共同负责|牵头负责|负责落实|具体负责|负责)$")

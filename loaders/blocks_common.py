@@ -1,7 +1,9 @@
 """Small steps every format reader shares once it has its blocks: traditional script converted to simplified
-(as the .docx and .txt readers do), grids squared off, and a zip package checked before it is inflated."""
+(as the .docx and .txt readers do), a saved web page's site footer dropped, and a zip package checked before it
+is inflated."""
 from __future__ import annotations
 
+import re
 import zipfile
 
 from .normalize import is_traditional, to_simplified
@@ -20,6 +22,29 @@ def simplify(blocks: list[Paragraph | Table]) -> bool:
         else:
             b.rows = [[to_simplified(c) for c in r] for r in b.rows]
     return True
+
+
+# A government portal's footer, kept when a page is printed to PDF or opened and saved as Word: its registration
+# numbers and copyright mark it, and the label lines just above it (主办单位：X　承办单位：Y, 联系方式：…, 地址：…)
+# would otherwise read as a responsibility annotation of the last task.
+SITE_FOOTER_RE = re.compile(r"ICP备|公网安备|网站标识码|版权所有|Copyright|©|网站地图")
+SITE_LABEL_RE = re.compile(r"^\s*(?:主办单位|承办单位|主办|承办|协办单位|联系方式|联系电话|联系我们|地址|邮编|技术支持)"
+                           r"\s*[:：]")
+
+
+def drop_site_footer(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
+    """The blocks without the paragraphs of a site footer: those holding a registration number or copyright
+    line, and the site label lines right above them."""
+    drop: set[int] = set()
+    for k, b in enumerate(blocks):
+        if isinstance(b, Paragraph) and SITE_FOOTER_RE.search(b.text):
+            drop.add(k)
+            above = k - 1
+            while above >= 0 and isinstance(blocks[above], Paragraph) and (
+                    SITE_LABEL_RE.match(blocks[above].text) or SITE_FOOTER_RE.search(blocks[above].text)):
+                drop.add(above)
+                above -= 1
+    return [b for k, b in enumerate(blocks) if k not in drop] if drop else blocks
 
 
 def check_zip(archive: zipfile.ZipFile, path, what: str) -> None:

@@ -8,6 +8,7 @@ carries down as the group of every row it spans. Automatic list numbering is ren
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from docx import Document
@@ -24,6 +25,9 @@ W_TCPR, W_GRIDSPAN, W_VMERGE, W_VAL = qn("w:tcPr"), qn("w:gridSpan"), qn("w:vMer
 W_SDT, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtContent")
 W_DEL = qn("w:del")
 W_TRPR, W_GRIDBEFORE = qn("w:trPr"), qn("w:gridBefore")
+# a hyperlink relationship without TargetMode="External" (LibreOffice writes Target="#" for a page's "#" links):
+# python-docx then looks for a part named word/#, which Word itself never does
+_INTERNAL_HYPERLINK = re.compile(rb'<Relationship(?=[^>]*/relationships/hyperlink")(?![^>]*TargetMode)([^>]*?)(/?>)')
 
 
 def _para_text(p) -> str:
@@ -86,6 +90,18 @@ def _body_elements(body):
             yield el
 
 
+def _hyperlinks_made_external(data: bytes) -> bytes:
+    """The package with every hyperlink relationship marked external: a hyperlink never targets a part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename.endswith(".rels"):
+                content = _INTERNAL_HYPERLINK.sub(rb'<Relationship\1 TargetMode="External"\2', content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
 def docx_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -93,7 +109,10 @@ def docx_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:
     except zipfile.BadZipFile as e:
         raise LoaderError(path, f"corrupt .docx (cannot open the Word package: {e})")
     try:
-        document = Document(io.BytesIO(data))
+        try:
+            document = Document(io.BytesIO(data))
+        except KeyError:
+            document = Document(io.BytesIO(_hyperlinks_made_external(data)))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise LoaderError(path, f"corrupt .docx (cannot open the Word package: {e})")
     except Exception as e:  # lxml XMLSyntaxError and friends: a damaged package

@@ -20,13 +20,21 @@ VARIANTS = {
     "黒": "黑", "斎": "斋", "査": "查", "県": "县", "圧": "压", "戦": "战", "転": "转", "処": "处",
     "剤": "剂", "険": "险", "拠": "据", "済": "济", "労": "劳", "営": "营", "継": "继", "総": "总",
     "関": "关", "発": "发", "経": "经", "図": "图", "団": "团", "権": "权", "専": "专", "単": "单",
-    "冩": "写", "録": "录", "蔵": "藏", "兪": "俞",
+    "冩": "写", "録": "录", "蔵": "藏", "兪": "俞", "戶": "户",
     "\u3000": " ", "\u00a0": " ", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
 }
 # CJK compatibility ideographs (U+F900-U+FAFF, U+2F800-) decompose to the unified ideograph under NFKC.
 _COMPAT = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xF900, 0xFB00)
            if unicodedata.normalize("NFKC", chr(c)) != chr(c)}
-_MAP = {**_COMPAT, **VARIANTS}
+# Radicals that PDF printers (Chromium/Skia with Noto CJK) write into the text layer for the glyph they share with
+# an ideograph: 一 as ⼀ (Kangxi radical, U+2F00-U+2FD5: NFKC gives the ideograph), 民 as ⺠ (CJK radicals
+# supplement, no NFKC form: the ideographs a radical that is a whole character stands for, after the Unicode
+# chart's names and EquivalentUnifiedIdeograph.txt; components such as ⺅ 亻 never stand alone in a text).
+_KANGXI = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
+_RADICAL_SUPPLEMENT = dict(zip(
+    "⺁⺇⺊⺌⺍⺒⺓⺗⺜⺝⺟⺠⺧⺩⺫⺬⺮⺶⺷⺻⺼⺽⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻱⻳",
+    "厂几卜小小巳幺心日月母民牛王目示竹羊羊聿月臼虎西见角贝车長长门雨青韦页风飞食首马骨鬼鱼鸟卤麦黄黾齐齿龙龜龟"))
+_MAP = {**_COMPAT, **_KANGXI, **_RADICAL_SUPPLEMENT, **VARIANTS}
 # Searching for the few odd characters (a C-level regex scan) and only then mapping them is much faster
 # than str.translate with a dict table over every line.
 _ODD_RE = re.compile("[" + "".join(re.escape(c) for c in _MAP) + "]")

@@ -37,11 +37,11 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p)) for na
     ("bullet", r"^([△▲●•◆■□○◇▪])\s*"),
     ("ar_bare", r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![\d])(?!\d*[年月日个万亿元项条名所家次倍岁天周号批届期轮])"),
 ))
-# 财政部门：负责… — the units before the colon are the task's
-_DUTY_LINE_RE = re.compile(r"^([^：:，,。；;（）()]{2,40}?)[：:]\s*((?:负责|牵头|配合|承担|做好|主要负责|具体负责).*)$")
+_TOP_STYLES = ("article", "part", "cn_dun")     # the styles that open a document's outline: 第一条, 第一部分, 一、
 # a whole document on one line: split it after each annotation and before a list marker that follows a
 # sentence end
 _WALL = 120            # a line shorter than this holds one item at most
+_WALL_TAIL = 30        # characters after a wall's only annotation that make a paragraph of their own
 _WALL_SPLIT_RE = re.compile(rf"(?<=[。；;！!）)])\s*(?=(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[)）]|\d{{1,2}}[.．、](?!\d)))"
                             rf"|(?<=[\u4e00-\u9fff])\s*(?=\d{{1,2}}[.．][\u4e00-\u9fff])")
 _HEADING_BODY = 40      # a parent longer than this (after its number) is a paragraph of its own, not a bare heading
@@ -93,7 +93,9 @@ def split_wall(line: str) -> list[str]:
     """A whole document (or several items) printed on one line, cut into its items: after each annotation
     and before a list marker that follows a sentence end."""
     found = ann_grammar.all_trailing(line) if len(line) > _WALL else []
-    if len(found) < 2:
+    # one annotation closes a wall too when a sentence of prose follows it (the closing remarks of a page
+    # whose paragraphs a conversion ran together): a short remainder (2024年底前完成) stays with its item
+    if not found or (len(found) == 1 and len(line) - found[0][1] < _WALL_TAIL):
         return [line]
     pieces, last = [], 0
     for _, end, _ in found:
@@ -176,8 +178,10 @@ class Outline:
 
     def _depth(self, style: str) -> int:
         if style not in self.style_depth:
-            # a style first seen now sits below the current item
-            self.style_depth[style] = len(self.stack)
+            # a style first seen now sits below the current item, but an outline's top styles never sit
+            # below a bullet (a page's navigation menu printed above the document: • 首页 • 政策解读)
+            bullets = [k for k, item in enumerate(self.stack) if item.style == "bullet"]
+            self.style_depth[style] = bullets[0] if bullets and style in _TOP_STYLES else len(self.stack)
         return self.style_depth[style]
 
     def _pop_to(self, style: str) -> None:
@@ -235,7 +239,7 @@ class Outline:
 
     def _duty_line(self, line: str, index: int) -> bool:
         """财政部门：负责… under a heading: a task of the units before the colon."""
-        m = _DUTY_LINE_RE.match(line)
+        m = ann_grammar.DUTY_LINE_RE.match(line)
         if not m or ann_grammar.LABEL_LINE_RE.match(line):
             return False
         names = [n for n in re.split(r"[、，,]", m.group(1)) if n]

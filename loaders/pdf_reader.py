@@ -29,6 +29,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from . import annotations as ann_grammar
 from .blocks_common import simplify
 from .normalize import clean_line, is_footer
 from .source import LoaderError, Paragraph, Table
@@ -44,6 +45,8 @@ ITEM_START = re.compile(rf"^\s*(?:\d{{1,3}}\s*[.．、]|[（(]\s*[{_CN}\d]+\s*[�
 CID = re.compile(r"\(cid:\d+\)")
 NO_LINE_START = set("、。，,.；;：:！!？?”’）)」』】〕》〉…—")
 NO_LINE_END = set("“‘（(「『【〔《〈")
+# a paragraph's last character when the next line may start an item
+SENTENCE_END = set("。；;：:！!？?）)」』】〕》…”")
 
 
 @dataclass
@@ -267,6 +270,35 @@ def _open_error(e: Exception, path) -> LoaderError:
     return LoaderError(path, f"corrupt PDF ({name}{': ' + detail if detail else ''})")
 
 
+def _opens_labelled_line(text: str) -> bool:
+    """责任单位：… or 公安部门：负责…: a line that starts a paragraph of its own when the one above ended a
+    sentence, even if that sentence filled its last line."""
+    text = text.strip()
+    return bool(ann_grammar.LABEL_LINE_RE.match(text) or ann_grammar.DUTY_LINE_RE.match(text))
+
+
+def _white(color) -> bool:
+    """White in any colour space pdfplumber reports: gray 1, RGB (1, 1, 1), CMYK (0, 0, 0, 0)."""
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not color:
+        return False
+    values = [float(v) for v in color if isinstance(v, (int, float))]
+    if len(values) != len(color):
+        return False
+    return all(v == 0 for v in values) if len(values) == 4 else all(v == 1 for v in values)
+
+
+def _drawn(obj) -> bool:
+    """False for a rectangle or line nobody sees: white on the white page (a web page's white text background,
+    printed to PDF, would otherwise rule every line of prose into a table)."""
+    if obj.get("object_type") not in ("rect", "line", "curve"):
+        return True
+    stroked = obj.get("stroke") and not _white(obj.get("stroking_color"))
+    filled = obj.get("fill") and not _white(obj.get("non_stroking_color"))
+    return bool(stroked or filled)
+
+
 def pdf_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:
     pdf = _open(data, path)
     try:
@@ -281,15 +313,20 @@ def pdf_blocks(data: bytes, path) -> tuple[list[Paragraph | Table], bool]:
 
 def _read(pdf, path) -> tuple[list[Paragraph | Table], bool]:
     pages = []            # per page: height, lines outside tables, table fragments, width
-    n_chars = 0
+    n_chars = n_drawn = 0
     for p, page in enumerate(pdf.pages, 1):
         chars = page.chars
         n_chars += sum(1 for c in chars if c["text"].strip())
-        tables = page.find_tables()
+        n_drawn += len(page.images) + len(page.lines) + len(page.rects) + len(page.curves)
+        tables = page.filter(_drawn).find_tables()
         frags = [_fragment(t, chars, p) for t in tables if len(t.rows) >= 1]
         boxes = [t.bbox for t in tables]
         outside = [c for c in chars if not any(_inside(c, b) for b in boxes)]
         pages.append((page.height, _lines_of(outside), frags, page.width))
+    if n_chars == 0 and n_drawn == 0:
+        raise LoaderError(path, f"blank PDF: {len(pages)} page(s) with neither text nor drawing (a web page printed "
+                                "before its scripts drew it prints so): print it again from a browser that shows "
+                                "the text, or read the saved page itself")
     if n_chars == 0:
         raise LoaderError(path, f"scanned PDF: {len(pages)} page(s) without a text layer (images only); OCR is not "
                                 "supported: use the original document or a PDF with text")
@@ -332,8 +369,12 @@ def _read(pdf, path) -> tuple[list[Paragraph | Table], bool]:
                                 row_origins=[table["origins"][i] for i in keep]))
             table = None
 
+    # the line pitch inside paragraphs: steps below lines that reach the right edge (a wrapped line); a page's
+    # menus and footers, set tighter, would otherwise make a body with generous leading look like paragraphs
     steps = [b.top - a.top for a, b in zip(all_lines, all_lines[1:]) if 0 < b.top - a.top < 3 * a.size]
-    pitch = statistics.median(steps or [14.0])
+    wrapped = [b.top - a.top for a, b in zip(all_lines, all_lines[1:])
+               if 0 < b.top - a.top < 3 * a.size and right - a.x1 < WRAP_CHARS * a.size]
+    pitch = statistics.median(wrapped if len(wrapped) >= 5 else steps or [14.0])
     for p, (height, lines, frags, _) in enumerate(pages):
         items = [(ln.top, "line", k, ln) for k, ln in enumerate(lines) if (p, k) not in drop]
         items += [(f.top, "table", k, f) for k, f in enumerate(frags)]
@@ -355,12 +396,17 @@ def _read(pdf, path) -> tuple[list[Paragraph | Table], bool]:
             if table is not None:
                 end_table()
             indented = ln.x0 - left > INDENT_CHARS * ln.size * 0.9
-            if para is not None and prev is not None and not indented and not ITEM_START.match(ln.text) \
+            # a number opening a line that carries on a full line ending mid-sentence is the sentence's
+            # (…对国 / 四、国三排放标准…), not an item's
+            after_sentence = para is None or not para["full"] or para["text"][-1:] in SENTENCE_END
+            opens_item = (ITEM_START.match(ln.text) is not None and after_sentence) or (
+                after_sentence and _opens_labelled_line(ln.text))
+            if para is not None and prev is not None and not indented and not opens_item \
                     and right - prev.x1 < WRAP_CHARS * prev.size and ln.top - prev.top <= GAP_FACTOR * pitch:
                 sep = " " if para["text"][-1:].isascii() and para["text"][-1:].isalpha() and ln.text[:1].isascii() \
                     and ln.text[:1].isalpha() else ""
                 para["text"] += sep + ln.text.strip()
-            elif para is not None and prev is None and not indented and not ITEM_START.match(ln.text) \
+            elif para is not None and prev is None and not indented and not opens_item \
                     and para["full"] and n == 0:
                 para["text"] += ln.text.strip()           # a paragraph going on from the previous page
             else:

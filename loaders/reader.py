@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import office_convert
+from .blocks_common import drop_site_footer
 from .docx_reader import docx_blocks
 from .html_reader import html_blocks
 from .pdf_reader import pdf_blocks
@@ -95,6 +96,7 @@ def read_bytes(data: bytes, path, doc: str | None = None) -> SourceDocument:
     else:
         text, src.encoding = decode(data, path)
         src.blocks, src.converted_traditional = text_blocks(text)
+    src.blocks = drop_site_footer(src.blocks)
     src.encoding = src.encoding or kind
     return src
 

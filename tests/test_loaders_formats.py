@@ -271,8 +271,9 @@ def test_encrypted_and_damaged_pdfs(converted, tmp_path):
         assert str(e.value).startswith(str(path)) and reason in str(e.value) and "\n" not in str(e.value)
 
 
-def _pdf_without_text() -> bytes:
-    """A one-page PDF whose page only draws (what a scan is to a text extractor)."""
+def _blank_pdf() -> bytes:
+    """A one-page PDF written by hand whose page shows nothing (what Chromium prints of a page whose text its
+    scripts would have drawn)."""
     objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
                b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
                b"<</Length 24>>stream\n0 0 m 500 700 l S\nendstream"]
@@ -288,12 +289,25 @@ def _pdf_without_text() -> bytes:
 
 
 def test_scanned_pdf_says_it_has_no_text_layer(tmp_path):
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (600, 800), 255)             # a scanned page: an image of text, no text layer
+    ImageDraw.Draw(page).rectangle((50, 50, 550, 90), fill=0)
     path = tmp_path / "scan.pdf"
-    path.write_bytes(_pdf_without_text())
+    page.save(path, "PDF")                              # Pillow writes the PDF: one image per page
     with pytest.raises(LoaderError) as e:
         read(path)
     assert str(e.value).startswith(str(path)) and "scanned PDF" in str(e.value)
     assert "without a text layer" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_blank_pdf_is_not_called_a_scan(tmp_path):
+    path = tmp_path / "blank.pdf"
+    path.write_bytes(_blank_pdf())
+    with pytest.raises(LoaderError) as e:
+        read(path)
+    assert str(e.value).startswith(str(path)) and "blank PDF: 1 page(s) with neither text nor drawing" in str(e.value)
+    assert "scanned" not in str(e.value) and "\n" not in str(e.value)
 
 
 def test_password_protected_workbook(tmp_path):
