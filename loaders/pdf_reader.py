@@ -169,8 +169,9 @@ def _fragment(table, chars: list[dict], page_no: int) -> _Fragment:
             text, full = _join(lines, bbox[2] - pad, bbox[0] + pad)
             texts.append(clean_line(text).strip())
             flags.append(full)
-        rows.append(texts)
-        fulls.append(flags)
+        if any(texts):          # a row with nothing printed (a split row's sliver in the margin) is no row
+            rows.append(texts)
+            fulls.append(flags)
     xs = sorted({round(b[0], 1) for r in table.rows for b in r.cells if b} | {round(table.bbox[2], 1)})
     return _Fragment(page_no, table.bbox[1], table.bbox[3], xs, rows, fulls)
 
@@ -180,12 +181,15 @@ def _same_columns(a: _Fragment, b: _Fragment) -> bool:
 
 
 def _item_column(rows: list[list[str]], pattern) -> int | None:
-    """The first column whose filled cells mostly match ``pattern`` (task numbers, or texts opening with one)."""
+    """The column whose filled cells mostly match ``pattern`` (task numbers, or texts opening with one); of
+    several, the one matching on most rows: a merged group column (（三）校企合作) matches on few."""
+    best, best_count = None, 0
     for j in range(max((len(r) for r in rows), default=0)):
         cells = [r[j] for r in rows if j < len(r) and r[j]]
-        if len(cells) >= 2 and sum(1 for c in cells if pattern(c)) >= 0.6 * len(cells):
-            return j
-    return None
+        matching = sum(1 for c in cells if pattern(c))
+        if len(cells) >= 2 and matching >= 0.6 * len(cells) and matching > best_count:
+            best, best_count = j, matching
+    return best
 
 
 def _is_continuation(table: dict, row: list[str]) -> bool:
@@ -218,6 +222,8 @@ def _continue(table: dict, frag: _Fragment) -> None:
                 last_full[j] = fulls[0][j]
         table["origins"][-1] += f"–{frag.page}"
         rows, fulls = rows[1:], fulls[1:]
+        if rows and rows[0] == table["rows"][0]:
+            rows, fulls = rows[1:], fulls[1:]             # … and the header repeated below the row's remainder
     table["rows"].extend(rows)
     table["full"].extend(fulls)
     table["origins"].extend(f"page {frag.page}" for _ in rows)
@@ -277,6 +283,20 @@ def _opens_labelled_line(text: str) -> bool:
     return bool(ann_grammar.LABEL_LINE_RE.match(text) or ann_grammar.DUTY_LINE_RE.match(text))
 
 
+def _open_row_ends(page) -> list[float]:
+    """Heights where two or more column rules end with no rule across them: a row that a browser split at a page
+    break is drawn open at the page's foot and at the next page's head. A line across closes it into cells."""
+    rules = page.rects + page.lines
+    verticals = [r for r in rules if r["x1"] - r["x0"] < 2 and r["bottom"] - r["top"] > 4]
+    across = [r for r in rules if r["bottom"] - r["top"] < 2 and r["x1"] - r["x0"] > 4]
+    ends = []
+    for end in ("top", "bottom"):
+        for y, n in Counter(round(v[end]) for v in verticals).items():
+            if n >= 2 and not any(abs((h["top"] + h["bottom"]) / 2 - y) <= 2 for h in across):
+                ends.append(float(y))
+    return ends
+
+
 def _white(color) -> bool:
     """White in any colour space pdfplumber reports: gray 1, RGB (1, 1, 1), CMYK (0, 0, 0, 0)."""
     if isinstance(color, (int, float)):
@@ -318,8 +338,9 @@ def _read(pdf, path) -> tuple[list[Paragraph | Table], bool]:
         chars = page.chars
         n_chars += sum(1 for c in chars if c["text"].strip())
         n_drawn += len(page.images) + len(page.lines) + len(page.rects) + len(page.curves)
-        tables = page.filter(_drawn).find_tables()
-        frags = [_fragment(t, chars, p) for t in tables if len(t.rows) >= 1]
+        drawn = page.filter(_drawn)
+        tables = drawn.find_tables({"explicit_horizontal_lines": _open_row_ends(drawn)})
+        frags = [f for f in (_fragment(t, chars, p) for t in tables if len(t.rows) >= 1) if f.rows]
         boxes = [t.bbox for t in tables]
         outside = [c for c in chars if not any(_inside(c, b) for b in boxes)]
         pages.append((page.height, _lines_of(outside), frags, page.width))

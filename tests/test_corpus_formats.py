@@ -10,15 +10,14 @@ glyph (⼀ for 一, ⺠ for 民); a page's white text background becomes white r
 figures asserted are the ones measured."""
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from helpers.chromium_print import print_pages
 from helpers.scoring import figure_line, read_jsonl, score_end_to_end
 
 from policykg.loaders import LoaderError, extract_file
@@ -27,9 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 PAGES = sorted((CORPUS / "html").glob("*.html"))
 FIGURES = ("task_recall", "task_precision", "text_accuracy", "department_f1", "lead_accuracy")
-
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from explorer_cdp import Browser, find_chromium  # noqa: E402
 
 
 def _score(folder: Path, ext: str) -> tuple[dict, int, dict[str, str]]:
@@ -84,26 +80,7 @@ def test_pages_printed_to_pdf_by_libreoffice(libreoffice):
 
 @pytest.mark.browser
 def test_pages_saved_and_printed_to_pdf_by_chromium(tmp_path):
-    executable = find_chromium()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required under CI (scripts/setup.sh --test)", pytrace=False)
-        pytest.skip("chromium is not installed")
-    out = tmp_path / "chromium"
-    out.mkdir()
-    browser = Browser(executable)
-    try:
-        # scripts off: one page's scripts keep Chromium busy without a network, and a saved page runs none
-        browser.call("Emulation.setScriptExecutionDisabled", value=True)
-        for page in PAGES:
-            browser.goto(page.as_uri())
-            browser.wait_for("document.readyState === 'complete'", timeout=60, settle=0.2)
-            data = browser.call("Page.printToPDF", timeout=120)["data"]
-            (out / f"{page.stem}.pdf").write_bytes(base64.b64decode(data))
-            archive = browser.call("Page.captureSnapshot", format="mhtml")["data"]     # "save as one file"
-            (out / f"{page.stem}.mhtml").write_text(archive, encoding="utf-8")
-    finally:
-        browser.close()
+    out = print_pages(PAGES, tmp_path / "chromium", mhtml=True)
     figures, found, failed = _score(out, "mhtml")
     assert (found, failed) == (222, {})
     assert figures == dict.fromkeys(FIGURES, 1.0)
