@@ -13,12 +13,13 @@ NAME_END = set("厅局委办部处室院校会府市区县州盟旗镇乡心社�
                "关学班议村构体")
 # whole names without such an ending: 团市委 ends in 委; these do not
 _OTHER_NAMES = re.compile(r"(?:有关|相关|各)(?:方面|单位|部门|地|地方|县区|区县|企业|高校|银行|机构)$|^各地$|学校$|企业$")
-_NOT_A_NAME = re.compile(r"[。！？：:；;\"“”<>《》=]|\d{4}年|^\d|负责|要求|推进|加强|落实|开展|完成|实现|^等|^在(?!线)")
+_NOT_A_NAME = re.compile(r"[。！？：:；;\"“”《》=]|\d{4}年|^\d|负责|要求|推进|加强|落实|开展|完成|实现|^等|^在(?!线)")
 # what a unit does, written after its name in an annotation: 审批科牵头承办 · 窗口负责收件
 DUTY_VERBS = ("承办", "协办", "负责", "受理", "收件", "办理", "审核", "审查", "审批", "出具", "发放", "备案", "初审",
               "发证", "组织", "指导", "督促", "配合", "参与")
-OPEN = "（(［[【〔〈"
-CLOSE = "）)］]】〕〉"
+# brackets inside a name; <> where a name sits inside （…） already: 各县<市、区>人民政府
+OPEN = "（(［[【〔〈<"
+CLOSE = "）)］]】〕〉>"
 MAX_NAME = 40
 
 

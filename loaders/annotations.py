@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from policykg.core.lexicon import CLOSE as NAME_CLOSE, OPEN as NAME_OPEN, looks_like_unit
+
 OPEN = "（(［[【〔〈<《"
 CLOSE = "）)］]】〕〉>》"
 _PAIR = dict(zip(CLOSE, OPEN))
@@ -48,6 +50,7 @@ class Annotation:
 
     parts: list[tuple[str, str]] = field(default_factory=list)
     lead_rule: str = "label"    # label / column / verb (牵头, 会同) / first-listed
+    bare: bool = False          # names only, no word saying they are responsible: （市教育局，市财政局）
 
     def add(self, role: str, value: str) -> None:
         value = value.strip().strip("；;，,。.、 \u3000")
@@ -85,6 +88,11 @@ def parse(content: str, *, need_marker: bool = True) -> Annotation | None:
     由…负责) unless ``need_marker`` is False (a table cell under a 责任单位 header)."""
     content = content.strip()
     labels = list(_LABEL_COLON_RE.finditer(content))
+    head = content[: labels[0].start()].strip(" 　;；，,") if labels else ""
+    if head and len(head) <= _QUALIFIER and "。" not in head and not looks_like_unit(head):
+        # a word on the task before the labels: （预期性指标，牵头单位：市发改委；责任单位：…）
+        content = content[labels[0].start():]
+        labels = list(_LABEL_COLON_RE.finditer(content))
     if labels and not content[: labels[0].start()].strip(" 　;；，,"):
         ann = Annotation()
         for k, m in enumerate(labels):
@@ -106,17 +114,56 @@ def parse(content: str, *, need_marker: bool = True) -> Annotation | None:
 
 
 def unlabelled(content: str, *, need_marker: bool = True) -> Annotation | None:
-    """（A、B负责） · （由A负责） · （A牵头，B、C配合） · A会同B · （A负责，2023年底前完成）."""
+    """（A、B负责） · （由A负责） · （A牵头，B、C配合） · A会同B · （A负责，2023年底前完成） · a bare list of
+    names closing a task, （市教育局，市委编办，市财政局）, and its note （A，B，排名第一位为牵头单位，下同）."""
     text, deadline = _deadline_clause(content.strip().strip("。；;"))
+    text, noted = _FIRST_LEADS_RE.subn("", text)
     has_marker = bool(_DUTY_END_RE.search(text)) or text.startswith("由") or "牵头" in text or "会同" in text
-    if need_marker and not has_marker:
+    bare = need_marker and not has_marker and not noted
+    if bare and not _names_only(text):
         return None
-    ann = Annotation()
+    ann = Annotation(bare=bare)
     ann.add("units", _DUTY_END_RE.sub("", re.sub(r"^由", "", text)))
     _verbs(ann)
     if deadline and not ann.empty:
         ann.add("deadline", deadline)
     return None if ann.empty else ann
+
+
+_QUALIFIER = 10      # characters of a word on the task standing before an annotation's labels (约束性指标)
+# the note of a list whose first unit leads: 排名第一位为牵头单位，下同 · 排在第一位的为牵头单位 · 第一个为牵头部门
+_FIRST_LEADS_RE = re.compile(r"[，,；;、]?\s*(?:排名|排序|排在|列|名列)?第一(?:位|个|家)?(?:的|单位|部门)?"
+                             r"为牵头(?:单位|部门)(?:[，,；;]\s*下同)?")
+
+
+_NOT_NAMES_RE = re.compile(r"(?:含|包括|包含|不含|除|如|即|指|例如|其中|主要|重点|以及|特别是|不包括)")
+_BODY_END = set("局委厅办府门心司会署部室处站所队校联院")
+
+
+def _names_only(text: str) -> bool:
+    """A bracket holding nothing but unit names (市教育局，市委编办，各县<市、区>人民政府): an annotation even
+    without a word that says so."""
+    names = split_top_level(text, "、，,；;")
+    # every name ends like a government body: （含市管园区） is a scope, （乐团、合唱团） a list of things
+    return bool(names) and all(len(n) >= 3 and looks_like_unit(n) and not _NOT_NAMES_RE.match(n)
+                               and (n[-1] in _BODY_END or n.endswith(("银行", "分行", "支行"))) for n in names)
+
+
+def split_top_level(text: str, separators: str) -> list[str]:
+    """The pieces of a text between separators that stand outside brackets (县（市、区） stays whole)."""
+    parts, buf, depth = [], [], 0
+    for ch in text:
+        if ch in NAME_OPEN:
+            depth += 1
+        elif ch in NAME_CLOSE:
+            depth = max(0, depth - 1)
+        if ch in separators and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return [p.strip() for p in parts if p.strip()]
 
 
 # a time limit closing an annotation without a label: （省教育厅牵头，省财政厅配合；2023年底前完成）
@@ -183,6 +230,7 @@ def matching_open(text: str, close_at: int) -> int | None:
 
 
 _TAIL_PUNCT = "。；;.，, \u3000\t"
+_SENTENCE_END = "。；;！!？?"
 
 
 def trailing(text: str) -> tuple[int, Annotation] | None:
@@ -193,7 +241,9 @@ def trailing(text: str) -> tuple[int, Annotation] | None:
         start = matching_open(text, end - 1)
         if start is not None:
             ann = parse(text[start + 1:end - 1])
-            if ann is not None:
+            # bare names close a task after its last sentence; after a name they are its other name:
+            # 国家新闻出版署（国家版权局）
+            if ann is not None and (not ann.bare or text[:start].rstrip(" \u3000")[-1:] in _SENTENCE_END):
                 return start, ann
     # unbracketed label after the sentence: …。责任单位：A、B。
     labels = list(_LABEL_COLON_RE.finditer(text))

@@ -8,16 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from policykg.core.lexicon import DUTY_VERBS, NAME_END, looks_like_unit
+from policykg.core.lexicon import CLOSE, DUTY_VERBS, NAME_END, OPEN, looks_like_unit
 # the reading of a break in a cell: the department lexicon knows what a name looks like (cores, places)
 from policykg.ontology.wraps import wrapped_name
 
-from .annotations import LEAD_MARK_RE as _LEAD_MARK_RE, Annotation, parse
+from .annotations import LEAD_MARK_RE as _LEAD_MARK_RE, Annotation, parse, split_top_level
 from .normalize import clean_line
 
 SEPARATORS = "、，,；;／/"
-OPEN = "（(［[【〔〈"
-CLOSE = "）)］]】〕〉"
 # Last characters of an organisation name (core.lexicon): a line break after one of them ends the name.
 # A line starting with one of these continues a name wrapped after a name-ending character (社\n会保障厅).
 # (团 联 校 社 行 start names of their own: 团省委, 联合学院, 校团委, 社科联, 行政学院)
@@ -128,22 +126,6 @@ def _join_breaks(text: str) -> str:
     return out
 
 
-def _split(text: str) -> list[str]:
-    parts, buf, depth = [], [], 0
-    for ch in text:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth = max(0, depth - 1)
-        if ch in SEPARATORS and depth == 0:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
-    return [p.strip() for p in parts if p.strip()]
-
-
 def split_departments(raw: str | None) -> tuple[list[str], bool]:
     """Departments in listed order and whether the list ends open (…等). Collectives stay whole."""
     if not raw:
@@ -155,7 +137,7 @@ def split_departments(raw: str | None) -> tuple[list[str], bool]:
     # A及有关行业主管部门 is two departments; a fragment 及各市 is the collective 各市 (split first, so that
     # A及各市、县(市、区)人民政府 can still merge below)
     parts: list[str] = []
-    for p in _split(text):
+    for p in split_top_level(text, SEPARATORS):
         m = _AND_COLLECTIVE_RE.match(p)
         if m and len(m.group(1)) >= 2:
             parts.extend([m.group(1), m.group(2)])

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
+from policykg.core.lexicon import CLOSE, OPEN
 from policykg.ontology import reference as ref
 from policykg.ontology.reference import Counterpart
 
-_OPEN, _CLOSE = "(（〔[［【", ")）〕]］】"
-_BRACKETS = str.maketrans({**{c: "(" for c in _OPEN}, **{c: ")" for c in _CLOSE}, "，": ",", "　": ""})
+_BRACKETS = str.maketrans({**{c: "(" for c in OPEN}, **{c: ")" for c in CLOSE}, "，": ",", "　": ""})
 _ROLE_NOTE = re.compile(r"(?:[（(](?:牵头|配合|负责|参与|牵头单位|配合单位)[)）]|牵头|负责|配合)$")
 _AND_OTHERS = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位)$")   # 省教育厅等相关部门: the named one
 _DISCIPLINE = re.compile(r"纪委(?:省|市|县|区)?监委$")

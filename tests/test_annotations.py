@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policykg.core.lexicon import looks_like_unit
+from policykg.graph.pipeline import process_files
 from policykg.loaders import LoaderError, extract, read_bytes
 from policykg.loaders.annotations import leading, own_line, parse, trailing
 from policykg.loaders.departments import units_of
@@ -43,6 +44,17 @@ def units(annotation):
      ["省财政厅", "省教育厅", "省人力资源社会保障厅"], ["省财政厅"], "verb"),
     ("加强管理。（由省政府教育督导室负责）", ["省政府教育督导室"], ["省政府教育督导室"], "first-listed"),
     ("加强管理。（省教育厅会同有关部门负责）", ["省教育厅", "有关部门"], ["省教育厅"], "verb"),
+    # a bare list of bodies, and the note saying the first listed leads (云浮, 2019: 排名第一位为牵头单位，下同);
+    # <> for brackets inside brackets
+    ("加强管理。（市教育局，市委编办，市发展改革局，市财政局）",
+     ["市教育局", "市委编办", "市发展改革局", "市财政局"], ["市教育局"], "first-listed"),
+    ("加强管理。（市教育局，市委农办，各县<市、区>人民政府，排名第一位为牵头单位，下同）",
+     ["市教育局", "市委农办", "各县<市、区>人民政府"], ["市教育局"], "first-listed"),
+    # a word on the task before the labels (荆门, 2021: 预期性指标 / 约束性指标)
+    ("加强管理。（预期性指标，牵头单位：市发改委；责任单位：市政府有关部门，各县市区）",
+     ["市发改委", "市政府有关部门", "各县市区"], ["市发改委"], "label"),
+    ("加强管理。（人民银行宿州市中心支行、市财政局）", ["人民银行宿州市中心支行", "市财政局"], ["人民银行宿州市中心支行"],
+     "first-listed"),
     # 等 tails, ASCII comma before a collective
     ("加强管理。（责任单位：省教育厅、省文化厅等）", ["省教育厅", "省文化厅"], ["省教育厅"], "first-listed"),
     ("加强管理。（责任单位：市国土局、市土地发展中心,各县（市）人民政府）",
@@ -64,6 +76,10 @@ def test_trailing_annotation_forms(text, depts, lead, rule):
     "落实质量提升攀登计划（2021—2025年）",
     "各地要积极负责推进",                              # 负责 inside a sentence, no bracket
     "加强宣传（试行）",
+    "新建商品住房（含市管园区）",                       # a scope, not a body
+    "发布日期：2021-08-16字号：[大中小]",               # a page's font-size buttons
+    "落实属地责任（各县、市、区）",                     # places, not bodies
+    "国家新闻出版署（国家版权局）",                     # a body's other name, not a task's units
 ])
 def test_brackets_that_are_no_annotation(text):
     assert trailing(text) is None
@@ -214,3 +230,24 @@ def test_a_time_limit_closing_an_annotation(content, units_, deadline):
 def test_table_rows_numbered_afresh_under_each_section_are_qualified():
     text = "序号\t重点任务\t责任单位\n一、加强统筹\n1\t建立制度。\t省教育厅\n2\t完善机制。\t省财政厅\n二、深化改革\n1\t推进融合。\t省发展改革委\n"
     assert [t[0] for t in _tasks(text)] == ["一.1", "一.2", "二.1"]
+
+
+def test_bare_lists_of_bodies_close_tasks_and_resolve(tmp_path):
+    """A city's action plan whose tasks end in a bare list of bodies, the first marked once as the lead for all
+    (排名第一位为牵头单位，下同), with <> for brackets inside brackets (the form of 云浮市, 2019; text written here)."""
+    text = ("云浮市促进学前教育普惠发展行动方案\n一、落实政府职责\n"
+            "（一）健全管理体制。完善学前教育管理体制。"
+            "（市教育局，市委农办，各县<市、区>人民政府，排名第一位为牵头单位，下同）\n"
+            "（二）建立联席会议制度。及时研究解决学前教育问题。（市教育局，市委编办，市发展改革局，市财政局）\n"
+            "（三）加强督导评估。将学前教育纳入督导评估（含民办幼儿园）。（市政府教育督导室，市教育局）\n")
+    (tmp_path / "yunfu.txt").write_text(text, encoding="utf-8")
+    results, problems = process_files([tmp_path / "yunfu.txt"])
+    assert not problems
+    result = results[0]
+    got = [(t.task_no, t.departments, t.lead) for t in result.tasks]
+    assert got == [("一", ["市教育局", "市委农办", "各县<市、区>人民政府"], ["市教育局"]),
+                   ("二", ["市教育局", "市委编办", "市发展改革局", "市财政局"], ["市教育局"]),
+                   ("三", ["市政府教育督导室", "市教育局"], ["市政府教育督导室"])]
+    assert [d.key for d in result.tasks[0].resolved] == [
+        "municipal/云浮市/education", "municipal/云浮市/party-committee/农办",
+        "collective/云浮市/各县（市、区）人民政府"]
