@@ -237,7 +237,8 @@ def cell_annotation(raw: str | None, lead_raw: str | None = None, support_raw: s
     """The annotation of a task table's responsibility columns (牵头 / 配合 / 责任单位 cells)."""
     if lead_raw or support_raw:
         ann = Annotation(lead_rule="column")
-        for role, value in (("lead", lead_raw), ("support", support_raw), ("units", raw)):
+        # in the order a reader meets them: the lead, the responsible, those who support
+        for role, value in (("lead", lead_raw), ("units", raw), ("support", support_raw)):
             if value and value.strip():
                 ann.parts.append((role, value))
         return ann

@@ -12,6 +12,8 @@ from .normalize import clean_text
 
 _NUMBER_RE = re.compile(r"^[（(]?\d{1,6}[)）.．、]?$")
 _LOOKAHEAD = 12        # lines without a `|` after a row end that close the table
+_HEADER_CHARS = 10     # a header cell is a short label
+_HEADING_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 
 
 def _role(cell: str) -> str | None:
@@ -33,6 +35,8 @@ def starts_pipe_stream(lines: list[str], i: int) -> bool:
     if s.endswith("|") and s.count("|") >= 2:
         return True
     nxt = next((ln.strip() for ln in lines[i + 1:i + 3] if ln.strip()), "")
+    if s.endswith("|") and nxt.endswith("|"):       # 序号 | / 目标与任务 | : a header cell a line
+        return _role(s[:-1]) is not None and _role(nxt[:-1]) is not None
     return nxt == "|" and _role(s) is not None
 
 
@@ -42,22 +46,45 @@ def pipe_stream(lines: list[str], i: int) -> tuple[list[list[str]] | None, int]:
     first_line = next((k + 1 for k, end in enumerate(ends_line) if end), len(cells))
     # a header on one line: every row is a line (rows shortened by merged cells end at their line end)
     one_line = first_line >= 2
-    header = first_line if one_line else 0
-    while not one_line and header < len(cells) and _role(cells[header]) is not None and len(cells[header]) <= 8:
-        header += 1
+    header = first_line if one_line else _header_width(cells)
     if header < 2 or sum(1 for c in cells[:header] if _role(c)) < 2:
         return None, i
+    return _rows(cells, header, ends_line, one_line), j
+
+
+def _header_width(cells: list[str]) -> int:
+    """How many cells the header of a table written a cell at a time holds: the short labels before the first
+    row, a column nobody reads included (分管县领导 between 目标与任务 and 牵头责任单位). It opens with a column
+    name (附件1 before it is the annex's title)."""
+    if not cells or _role(cells[0]) is None:
+        return 0
+    width = 0
+    while width < len(cells) and _label(cells[width]):
+        width += 1
+    return width
+
+
+def _label(cell: str) -> bool:
+    """A header cell: a few words, not a task number, a sentence or a section heading."""
+    return (len(clean_text(cell)) <= _HEADER_CHARS and not _is_number(cell) and "。" not in cell
+            and not _HEADING_RE.match(cell))
+
+
+def _rows(cells: list[str], header: int, ends_line: list[bool], one_line: bool) -> list[list[str]]:
+    """The header and the rows after it: a row ends when it is full, at its line's end (a row a line), or before
+    a cell holding only a task number; a section heading (一、…) alone ends before the next heading."""
     rows = [cells[:header]]
     row: list[str] = []
     for k in range(header, len(cells)):
         row.append(cells[k])
         nxt = cells[k + 1] if k + 1 < len(cells) else None
-        if nxt is None or len(row) >= header or (ends_line[k] and (one_line or _is_number(nxt))):
+        if nxt is None or len(row) >= header or (ends_line[k] and (one_line or _is_number(nxt))) \
+                or (len(row) == 1 and _HEADING_RE.match(row[0]) and _HEADING_RE.match(nxt)):
             rows.append(row)
             row = []
     if row:
         rows.append(row)
-    return rows, j
+    return rows
 
 
 def _cells(lines: list[str], i: int) -> tuple[list[str], list[bool], int]:
@@ -141,6 +168,18 @@ def blank_separated(lines: list[str], i: int) -> tuple[list[list[str]] | None, i
         j += 1
     if row:
         rows.append(row)
+    if len(rows) == 1:
+        # one blank line between every two cells, rows too: rows rebuilt from the header's width and the
+        # task numbers, as for a `|` stream
+        cells = rows[0]
+        width = _header_width(cells)
+        header = cells[:width]
+        roles = {_role(c) for c in header}
+        first = cells[width] if width < len(cells) else ""
+        if width < 2 or any("\t" in c for c in header) or not roles & {"depts", "lead", "support"} \
+                or "text" not in roles or not (_is_number(first) or _HEADING_RE.match(first)):
+            return None, i
+        return _rows(cells, width, [True] * len(cells), False), j
     header = rows[0] if rows else []
     if len(header) < 2 or not all(_role(c) for c in header):
         return None, i

@@ -47,3 +47,39 @@ def test_text_table_form(form):
     short = {k: v for k, v in figures.items() if v != 1.0}      # deadline too where the gold has it (README)
     assert not short, f"{form}: {line}; first problems: {notes[:5]}{' ' + error if error else ''}"
     assert result["predicted_tasks"] == result["gold_tasks"] == len(gold)
+
+
+def _rows_of(tmp_path, text: str) -> list[tuple]:
+    path = tmp_path / "table.txt"
+    path.write_text(text, encoding="utf-8")
+    return [(t.task_no, t.text, t.departments, t.lead) for t in extract_file(path).tasks]
+
+
+def test_cells_one_blank_line_apart_rows_too(tmp_path):
+    """A page's table copied as text, one blank line between every two cells and between rows alike, section
+    rows between the rows (the form of a district's 2025 task table; text written here). Rows are rebuilt from
+    the header's width and the task numbers; 主要责任单位 against 协同配合单位 marks the lead."""
+    text = ("某区2025年重点工作任务分解表\n\n序号\n\n重点工作任务\n\n主要责任单位\n\n协同配合单位\n\n"
+            "一、主要预期目标\n\n3\n\n固定资产投资增长7.5%左右。\n\n区发改委\n\n区工信局、区住建局,各乡镇人民政府。\n\n"
+            "二、扩投资\n\n三、延链条\n\n六、惠民生\n\n68\n\n推进学前教育普及普惠。\n\n区教育局\n\n区政府有关部门。\n\n"
+            "69\n\n引进优质教育资源。\n\n区教育局\n\n区投资促进中心。\n")
+    assert _rows_of(tmp_path, text) == [
+        ("3", "固定资产投资增长7.5%左右。", ["区发改委", "区工信局", "区住建局", "各乡镇人民政府"], ["区发改委"]),
+        ("68", "推进学前教育普及普惠。", ["区教育局", "区政府有关部门"], ["区教育局"]),
+        ("69", "引进优质教育资源。", ["区教育局", "区投资促进中心"], ["区教育局"])]
+
+
+def test_a_cell_a_line_each_closed_by_a_pipe(tmp_path):
+    """Every cell on a line of its own ending in `|`, with a column nobody reads (分管县领导: a person) between
+    the task and the units (the form of a county's 2024 table; text written here)."""
+    text = ("2024年重点工作目标任务分解表\n序号 |\n目标与任务 |\n分 管 县领导 |\n牵头责任单位 |\n责任单位 |\n"
+            "80 |\n新增托位数400个以上。 |\n张 三 |\n县教育局 |\n县各有关单位 |\n"
+            "81 |\n支持职业教育发展。 |\n李 四王 五 |\n县教育局 |\n县人社局 |\n")
+    assert _rows_of(tmp_path, text) == [
+        ("80", "新增托位数400个以上。", ["县教育局", "县各有关单位"], ["县教育局"]),
+        ("81", "支持职业教育发展。", ["县教育局", "县人社局"], ["县教育局"])]
+
+
+def test_responsible_column_before_the_supporting_one(tmp_path):
+    text = "序号\t工作任务\t责任单位\t配合单位\n1\t建立制度。\t市教育局\t市财政局、市人社局\n"
+    assert _rows_of(tmp_path, text) == [("1", "建立制度。", ["市教育局", "市财政局", "市人社局"], ["市教育局"])]
