@@ -71,7 +71,7 @@ def header_role(cell: str) -> str | None:
         return "measure"
     if "目标" in bare:
         return "goals"
-    if "任务" in bare or "内容" in bare:
+    if "任务" in bare or "内容" in bare or "事项" in bare:
         return "text"
     return None
 

@@ -49,7 +49,18 @@ def pipe_stream(lines: list[str], i: int) -> tuple[list[list[str]] | None, int]:
     header = first_line if one_line else _header_width(cells)
     if header < 2 or sum(1 for c in cells[:header] if _role(c)) < 2:
         return None, i
-    return _rows(cells, header, ends_line, one_line), j
+    rows = _rows(cells, header, ends_line, one_line)
+    if one_line and _role(rows[0][0]) == "group":
+        # a row a line that leaves out the group cell written once above it (类别 | 四、教育文化 | 14.… |): a
+        # shorter row opening with a numbered task text is the group's next row
+        rows = [rows[0]] + [[""] + r if len(r) < header and _numbered(r[0]) else r for r in rows[1:]]
+    return rows, j
+
+
+def _numbered(cell: str) -> bool:
+    from .segment import PREFIX_RE     # the segmenter owns the task-number grammar
+
+    return bool(PREFIX_RE.match(cell))
 
 
 def _header_width(cells: list[str]) -> int:
@@ -113,9 +124,11 @@ def _cells(lines: list[str], i: int) -> tuple[list[str], list[bool], int]:
         if parts[-1].strip():
             buf.append(parts[-1].strip())
         j += 1
-    # a leading `|` leaves an empty first cell on every line: drop the empties that came from them
+    # a leading `|` leaves an empty first cell on every line: drop the empties that came from them; an empty
+    # cell that ended its line (…| |) hands the line's end to the cell before it
     keep = [k for k, c in enumerate(cells) if c.strip()]
-    return [cells[k] for k in keep], [ends_line[k] for k in keep], j
+    ends = [ends_line[k] or (k + 1 < len(cells) and not cells[k + 1].strip() and ends_line[k + 1]) for k in keep]
+    return [cells[k] for k in keep], ends, j
 
 
 def _more_pipes(lines: list[str], j: int) -> bool:

@@ -49,10 +49,14 @@ def test_text_table_form(form):
     assert result["predicted_tasks"] == result["gold_tasks"] == len(gold)
 
 
-def _rows_of(tmp_path, text: str) -> list[tuple]:
+def _write(tmp_path, text: str) -> Path:
     path = tmp_path / "table.txt"
     path.write_text(text, encoding="utf-8")
-    return [(t.task_no, t.text, t.departments, t.lead) for t in extract_file(path).tasks]
+    return path
+
+
+def _rows_of(tmp_path, text: str) -> list[tuple]:
+    return [(t.task_no, t.text, t.departments, t.lead) for t in extract_file(_write(tmp_path, text)).tasks]
 
 
 def test_cells_one_blank_line_apart_rows_too(tmp_path):
@@ -83,3 +87,27 @@ def test_a_cell_a_line_each_closed_by_a_pipe(tmp_path):
 def test_responsible_column_before_the_supporting_one(tmp_path):
     text = "序号\t工作任务\t责任单位\t配合单位\n1\t建立制度。\t市教育局\t市财政局、市人社局\n"
     assert _rows_of(tmp_path, text) == [("1", "建立制度。", ["市教育局", "市财政局", "市人社局"], ["市教育局"])]
+
+
+def test_a_row_a_line_leaving_out_the_group_cell_written_once(tmp_path):
+    """A pipe table a row a line whose 类别 cell is written once for several rows, a row closed by an empty
+    cell, columns nobody reads (分管市领导, progress, a phone number), and the task column named 事项 (the form
+    of a city's 2022 report on its public-service tasks; text written here)."""
+    text = ("类别 | 民生事项名称 | 年度任务目标 | 责任单位 | 分管市领导 | 完成情况 | 监督电话 |\n"
+            "四、教育文化 | 14.改扩建两所学校 | 完成教学楼建设。 | 教育体育局 | 张三 | 主体完工。 | 0535-0000000 |\n"
+            "15.推进运动场地建设 | 建成13处塑胶运动场地。 | 教育体育局 | 张三 | 完成基础施工30%。 | 0535-0000000 | |\n"
+            "16.推进课后服务 | 课后服务全覆盖。 | 教育体育局 | 张三 | 已调度。 | 0535-0000001 |\n"
+            "五、卫生健康 | 17.建设社区医院 | 建成3所。 | 卫生健康局 | 李四 | 在建。 | 0535-0000002 |\n")
+    got = [(t.task_no, t.section, t.text, t.departments) for t in extract_file(_write(tmp_path, text)).tasks]
+    assert got == [("14", "四、教育文化", "改扩建两所学校", ["教育体育局"]),
+                   ("15", "四、教育文化", "推进运动场地建设", ["教育体育局"]),
+                   ("16", "四、教育文化", "推进课后服务", ["教育体育局"]),
+                   ("17", "五、卫生健康", "建设社区医院", ["卫生健康局"])]
+
+
+def test_a_group_row_closed_by_an_empty_cell_stays_in_place(tmp_path):
+    text = ("类别 | 工作任务 | 责任单位 | 配合单位 |\n一、教育 | 推进学校建设 | 市教育局 | |\n"
+            "二、卫生 | 推进医院建设 | 市卫健委 | 市财政局 |\n")
+    assert [(t.section, t.text, t.departments) for t in
+            extract_file(_write(tmp_path, text)).tasks] == [("一、教育", "推进学校建设", ["市教育局"]),
+                                                            ("二、卫生", "推进医院建设", ["市卫健委", "市财政局"])]
