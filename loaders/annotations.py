@@ -31,6 +31,8 @@ _LABEL_COLON_RE = re.compile(rf"({LABEL}|{DEADLINE_LABEL})\s*[:：]\s*")
 # a label line: the label opens the line (after a list number, which the caller strips)
 LABEL_LINE_RE = re.compile(rf"^\s*({LABEL})\s*[:：]")
 DEADLINE_LABEL_RE = re.compile(rf"^\s*({DEADLINE_LABEL})\s*[:：]\s*(.*)$")
+# a line naming the official in charge (a person, not a unit): 牵头负责领导：张三。 · 分管市领导：…
+LEADER_LINE_RE = re.compile(r"^\s*(?:牵头)?(?:负责|分管|联系|责任|包保)?(?:省|市|县|区)?领导(?:同志)?\s*[:：]")
 # a department duty line: 财政部门：负责… — the units before the colon are the task's
 DUTY_LINE_RE = re.compile(r"^([^：:，,。；;（）()]{2,40}?)[：:]\s*"
                           r"((?:负责|牵头|配合|承担|做好|主要负责|具体负责).*)$")
@@ -179,8 +181,9 @@ def _deadline_clause(text: str) -> tuple[str, str | None]:
 
 
 def _add_value(ann: Annotation, role: str, value: str) -> None:
-    """A label's value; the wide spaces of a label line end it (what follows is the next label's)."""
-    value = value.strip().rstrip("。；;，, \u3000")
+    """A label's value; the wide spaces of a label line end it (what follows is the next label's), and so does
+    a sentence's end: a note may follow (…省大数据中心按职责分工负责。具体任务均涉及相关市（州）人民政府，下同。)"""
+    value = value.strip().split("。", 1)[0].rstrip("。；;，, \u3000")
     if role != "deadline":
         value, deadline = _deadline_clause(value)
         if deadline:

@@ -150,11 +150,12 @@ def split_departments(raw: str | None) -> tuple[list[str], bool]:
             out[-1] = out[-1] + "、" + p
         else:
             out.append(p)
+    # …等 closes the list, or a part of it before a collective (市商务局等，各县、市、区政府): the list is open
     is_open = False
-    if out:
-        m = _OPEN_RE.search(out[-1])
-        if m and len(out[-1]) > len(m.group(0)):
-            out[-1] = out[-1][: m.start()]
+    for k, part in enumerate(out):
+        m = _OPEN_RE.search(part)
+        if m and len(part) > len(m.group(0)):
+            out[k] = part[: m.start()]
             is_open = True
     out = [_DUTY_RE.sub("", p) if len(_DUTY_RE.sub("", p)) >= 2 else p for p in (p.strip("。.") for p in out)]
     return [p for p in out if p], is_open

@@ -148,6 +148,8 @@ class Outline:
             return
         own = ann_grammar.own_line(line)
         top = self.stack[-1]
+        if ann_grammar.LEADER_LINE_RE.match(line) and top is not self.root:
+            return                          # the official in charge of the item: no unit, no task text
         if own is not None:
             self._annotate(top, own, "own-line", index)
             return

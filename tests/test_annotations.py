@@ -50,6 +50,9 @@ def units(annotation):
      ["市教育局", "市委编办", "市发展改革局", "市财政局"], ["市教育局"], "first-listed"),
     ("加强管理。（市教育局，市委农办，各县<市、区>人民政府，排名第一位为牵头单位，下同）",
      ["市教育局", "市委农办", "各县<市、区>人民政府"], ["市教育局"], "first-listed"),
+    # a note after the units' sentence (四川, 2022: …按职责分工负责。具体任务均涉及相关市（州）人民政府，不再做分工，下同。)
+    ("加强管理。〔责任单位：省发展改革委、省大数据中心按职责分工负责。具体任务均涉及相关市（州）人民政府，下同。〕",
+     ["省发展改革委", "省大数据中心"], ["省发展改革委"], "first-listed"),
     # a word on the task before the labels (荆门, 2021: 预期性指标 / 约束性指标)
     ("加强管理。（预期性指标，牵头单位：市发改委；责任单位：市政府有关部门，各县市区）",
      ["市发改委", "市政府有关部门", "各县市区"], ["市发改委"], "label"),
@@ -251,3 +254,15 @@ def test_bare_lists_of_bodies_close_tasks_and_resolve(tmp_path):
     assert [d.key for d in result.tasks[0].resolved] == [
         "municipal/云浮市/education", "municipal/云浮市/party-committee/农办",
         "collective/云浮市/各县（市、区）人民政府"]
+
+
+def test_label_lines_under_each_item_with_the_official_in_charge():
+    """Items followed by label lines, the first naming the official in charge (a person: no unit, no task text),
+    and 等 closing the named units before a collective (the form of a city's 2020 work plan; text written here)."""
+    text = ("某市2020年市政府重点工作及责任分解\n一、确保完成全年主要预期目标\n1. 地区生产总值增长8%以上。\n"
+            "牵头负责领导：张三。\n牵头责任单位：市发展改革委。\n协同责任单位：市经信局、市商务局等，各县、市、区政府。\n"
+            "2. 财政收入增长8%左右。\n分管市领导：李四\n牵头责任单位：市财政局。\n协同责任单位：市税务局。\n")
+    result = extract(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [(t.task_no, t.text, t.departments, t.lead, t.departments_open) for t in result.tasks] == [
+        ("1", "地区生产总值增长8%以上。", ["市发展改革委", "市经信局", "市商务局", "各县、市、区政府"], ["市发展改革委"], True),
+        ("2", "财政收入增长8%左右。", ["市财政局", "市税务局"], ["市财政局"], False)]
