@@ -37,6 +37,8 @@ CASES = [
     # a level marker read against the document: own jurisdiction, an ancestor, or several below
     (Context("municipal", "郑州市"), "团市委", "municipal/郑州市/youth-league", "municipal", "郑州市", "youth-league", "mass-organisation"),
     (Context("municipal", "成都市"), "市经信局", "municipal/成都市/industry-it", "municipal", "成都市", "industry-it", "government"),
+    # a bureau under its name before 2003-2009 (广州, 2006: 外经贸局 with the place left out)
+    (Context("municipal", "广州市"), "外经贸局", "municipal/广州市/commerce", "municipal", "广州市", "commerce", "government"),
     (Context("municipal", "成都市"), "省教育厅", "provincial/四川省/education", "provincial", "四川省", "education", "government"),
     (Context("county", "昆山市"), "市教育局", "county/昆山市/education", "county", "昆山市", "education", "government"),
     (Context("county", "鼓楼区"), "区人社局", "county/鼓楼区/hrss", "county", "鼓楼区", "hrss", "government"),
