@@ -10,7 +10,7 @@ import re
 
 # Last characters of an organisation name (局, 委, 厅, 办, 中心, 院, 分行, 学校, 政府, 部门 …)
 NAME_END = set("厅局委办部处室院校会府市区县州盟旗镇乡心社团联馆所站司行队组科署台园库协军厂场门位业口庭央"
-               "关学班议村构体")
+               "关学班议村构体股")     # 股: a county bureau's section (基础教育股, 人事股)
 # whole names without such an ending: 团市委 ends in 委; these do not
 _OTHER_NAMES = re.compile(r"(?:有关|相关|各)(?:方面|单位|部门|地|地方|县区|区县|企业|高校|银行|机构)$|^各地$|学校$|企业$")
 _NOT_A_NAME = re.compile(r"[。！？：:；;\"“”《》=]|\d{4}年|^\d|负责|要求|推进|加强|落实|开展|完成|实现|^等|^在(?!线)")

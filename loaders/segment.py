@@ -63,7 +63,7 @@ def header_role(cell: str) -> str | None:
         return "lead"
     if any(w in bare for w in ("配合", "协同", "参与", "协办")):
         return "support"
-    if bare.endswith(("单位", "部门", "处室", "科室")) or any(w in bare for w in ("责任单位", "责任部门", "责任处室")):
+    if bare.endswith(("单位", "部门", "处室", "科室", "股室")) or any(w in bare for w in ("责任单位", "责任部门", "责任处室")):
         return "depts"
     if any(w in bare for w in ("时限", "时间", "年限", "期限", "节点", "进度")):
         return "deadline"

@@ -111,3 +111,20 @@ def test_a_group_row_closed_by_an_empty_cell_stays_in_place(tmp_path):
     assert [(t.section, t.text, t.departments) for t in
             extract_file(_write(tmp_path, text)).tasks] == [("一、教育", "推进学校建设", ["市教育局"]),
                                                             ("二、卫生", "推进医院建设", ["市卫健委", "市财政局"])]
+
+
+def test_a_county_bureaus_sections_and_a_column_of_persons(tmp_path):
+    """A county bureau's own list: its sections (股, 科, 室) under 责任股室, a 责任人 column of persons (never
+    units); the sections resolve as divisions of the issuing bureau (text written here)."""
+    from policykg.graph.pipeline import process_files
+
+    text = ("泗县教育局2024年重点工作任务清单\n序号\t重点任务\t责任股室\t责任人\t完成时间\n"
+            "1\t推进课后服务。\t基础教育股\t张三\t2024年9月\n2\t加强师资培训。\t人事股、教研室\t李四\t持续推进\n")
+    results, problems = process_files([_write(tmp_path, text)])
+    assert not problems
+    tasks = results[0].tasks
+    assert [(t.task_no, t.departments, t.lead) for t in tasks] == [
+        ("1", ["基础教育股"], ["基础教育股"]), ("2", ["人事股", "教研室"], ["人事股"])]
+    assert [[(d.kind, d.level, d.jurisdiction, d.function) for d in t.resolved] for t in tasks] == [
+        [("division", "county", "泗县", "education")],
+        [("division", "county", "泗县", "education"), ("division", "county", "泗县", "education")]]
