@@ -263,7 +263,8 @@ def trailing(text: str) -> tuple[int, Annotation] | None:
 
 
 def leading(text: str) -> tuple[int, Annotation] | None:
-    """An annotation opening a task's text: 【牵头单位：市教育局】加快… → where the text starts, and it."""
+    """An annotation opening a task's text: 【牵头单位：市教育局】加快… or 【市教育局、市人社局】加强… → where the
+    text starts, and it."""
     s = text.lstrip()
     if not s or s[0] not in OPEN:
         return None
@@ -273,9 +274,12 @@ def leading(text: str) -> tuple[int, Annotation] | None:
         depth -= ch in CLOSE
         if depth == 0:
             content = s[1:j]
-            if not _LABEL_COLON_RE.match(content.strip()):
+            if _LABEL_COLON_RE.match(content.strip()):
+                ann = parse(content)
+            elif _names_only(content):          # 【市教育局、市人社局】加强…: the bodies named before the task
+                ann = unlabelled(content, need_marker=False)
+            else:
                 return None
-            ann = parse(content)
             rest = s[j + 1:]
             return (len(text) - len(rest.lstrip(" \u3000:：")), ann) if ann and rest.strip() else None
     return None

@@ -109,6 +109,12 @@ def test_annotation_opening_a_task():
     at, ann = leading("【牵头单位：市教育局】加快推进产教融合")
     assert "【牵头单位：市教育局】加快推进产教融合"[at:] == "加快推进产教融合"
     assert units(ann)[1] == ["市教育局"]
+    # the bodies alone in the bracket, no label
+    text = "【市教育局、市人社局】加强教师队伍建设"
+    at, ann = leading(text)
+    assert text[at:] == "加强教师队伍建设"
+    assert units(ann) == (["市教育局", "市人社局"], ["市教育局"], "first-listed")
+    assert leading("【重点】加强教师队伍建设") is None and leading("（市直单位）加强管理") is None
 
 
 def _tasks(text: str):
