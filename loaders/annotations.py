@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from policykg.core.lexicon import CLOSE as NAME_CLOSE, OPEN as NAME_OPEN, looks_like_unit
 
-OPEN = "（(［[【〔〈<《"
-CLOSE = "）)］]】〕〉>》"
+# an annotation's brackets: a name's (core.lexicon) and 《》
+OPEN = NAME_OPEN + "《"
+CLOSE = NAME_CLOSE + "》"
 _PAIR = dict(zip(CLOSE, OPEN))
 
 _ROLE = r"(?:牵头|主要|主责|主办|责任|负责|承办|实施|落实|协同|配合|参与|协办|协助|配套|具体)"
@@ -43,6 +44,14 @@ _LEAD_SUPPORT_RE = re.compile(
     r"^(.+?)牵头(?:负责)?[，,；;、。\s]*(.*?)(?:等?(?:单位|部门)?(?:配合|参与|协同|协助)(?:落实)?)?[。；;]?$", re.S)
 LEAD_MARK_RE = re.compile(r"[（(]\s*(?:牵头|牵头单位|主责)\s*[)）]")      # 市教育局（牵头）
 _TOGETHER_RE = re.compile(r"^(.+?)会同(.+?)(?:负责|落实|推进|实施)?$", re.S)
+_QUALIFIER = 10      # characters of a word on the task standing before an annotation's labels (约束性指标)
+# the note of a list whose first unit leads: 排名第一位为牵头单位，下同 · 排在第一位的为牵头单位 · 第一个为牵头部门
+_FIRST_LEADS_RE = re.compile(r"[，,；;、]?\s*(?:排名|排序|排在|列|名列)?第一(?:位|个|家)?(?:的|单位|部门)?"
+                             r"为牵头(?:单位|部门)(?:[，,；;]\s*下同)?")
+# a bare list in brackets (no word saying who is responsible): its names open like a scope note (含…) or do not
+# end like a government body, and it is no annotation
+_NOT_NAMES_RE = re.compile(r"(?:含|包括|包含|不含|除|如|即|指|例如|其中|主要|重点|以及|特别是|不包括)")
+_BODY_END = set("局委厅办府门心司会署部室处站所队校联院")
 
 
 @dataclass
@@ -130,16 +139,6 @@ def unlabelled(content: str, *, need_marker: bool = True) -> Annotation | None:
     if deadline and not ann.empty:
         ann.add("deadline", deadline)
     return None if ann.empty else ann
-
-
-_QUALIFIER = 10      # characters of a word on the task standing before an annotation's labels (约束性指标)
-# the note of a list whose first unit leads: 排名第一位为牵头单位，下同 · 排在第一位的为牵头单位 · 第一个为牵头部门
-_FIRST_LEADS_RE = re.compile(r"[，,；;、]?\s*(?:排名|排序|排在|列|名列)?第一(?:位|个|家)?(?:的|单位|部门)?"
-                             r"为牵头(?:单位|部门)(?:[，,；;]\s*下同)?")
-
-
-_NOT_NAMES_RE = re.compile(r"(?:含|包括|包含|不含|除|如|即|指|例如|其中|主要|重点|以及|特别是|不包括)")
-_BODY_END = set("局委厅办府门心司会署部室处站所队校联院")
 
 
 def _names_only(text: str) -> bool:

@@ -13,7 +13,6 @@ from .normalize import clean_text
 _NUMBER_RE = re.compile(r"^[（(]?\d{1,6}[)）.．、]?$")
 _LOOKAHEAD = 12        # lines without a `|` after a row end that close the table
 _HEADER_CHARS = 10     # a header cell is a short label
-_HEADING_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 
 
 def _role(cell: str) -> str | None:
@@ -63,6 +62,13 @@ def _numbered(cell: str) -> bool:
     return bool(PREFIX_RE.match(cell))
 
 
+def _heading(cell: str | None) -> bool:
+    """A section heading (一、… · （一）… · 第一部分): the segmenter's grammar."""
+    from .segment import HEADING_RE
+
+    return cell is not None and HEADING_RE.match(cell) is not None
+
+
 def _header_width(cells: list[str]) -> int:
     """How many cells the header of a table written a cell at a time holds: the short labels before the first
     row, a column nobody reads included (分管县领导 between 目标与任务 and 牵头责任单位). It opens with a column
@@ -78,7 +84,7 @@ def _header_width(cells: list[str]) -> int:
 def _label(cell: str) -> bool:
     """A header cell: a few words, not a task number, a sentence or a section heading."""
     return (len(clean_text(cell)) <= _HEADER_CHARS and not _is_number(cell) and "。" not in cell
-            and not _HEADING_RE.match(cell))
+            and not _heading(cell))
 
 
 def _rows(cells: list[str], header: int, ends_line: list[bool], one_line: bool) -> list[list[str]]:
@@ -90,7 +96,7 @@ def _rows(cells: list[str], header: int, ends_line: list[bool], one_line: bool) 
         row.append(cells[k])
         nxt = cells[k + 1] if k + 1 < len(cells) else None
         if nxt is None or len(row) >= header or (ends_line[k] and (one_line or _is_number(nxt))) \
-                or (len(row) == 1 and _HEADING_RE.match(row[0]) and _HEADING_RE.match(nxt)):
+                or (len(row) == 1 and _heading(row[0]) and _heading(nxt)):
             rows.append(row)
             row = []
     if row:
@@ -190,7 +196,7 @@ def blank_separated(lines: list[str], i: int) -> tuple[list[list[str]] | None, i
         roles = {_role(c) for c in header}
         first = cells[width] if width < len(cells) else ""
         if width < 2 or any("\t" in c for c in header) or not roles & {"depts", "lead", "support"} \
-                or "text" not in roles or not (_is_number(first) or _HEADING_RE.match(first)):
+                or "text" not in roles or not (_is_number(first) or _heading(first)):
             return None, i
         return _rows(cells, width, [True] * len(cells), False), j
     header = rows[0] if rows else []
