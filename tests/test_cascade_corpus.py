@@ -8,25 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from policykg.graph.build import build
 from policykg.graph.cascade import linker as cascade
-from policykg.graph.pipeline import process_files
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-sys.path.insert(0, str(FIXTURES / "cascade"))
-from evaluate import POSITIVE_KINDS, load_pairs, node_by_ref, ref_of, score_pairs  # noqa: E402
+CASCADE = Path(__file__).resolve().parent / "fixtures" / "cascade"
+sys.path.insert(0, str(CASCADE))
+from evaluate import GOLD_LINKS_CORPUS as GOLD, POSITIVE_KINDS, load_pairs, node_by_ref, ref_of, score_pairs  # noqa: E402
+from seed_graph import corpus_graph  # noqa: E402
 
-GOLD = FIXTURES / "cascade" / "gold_links_corpus.yaml"
-SECOND_READING = FIXTURES / "cascade" / "gold_links_corpus_reading2.yaml"
+SECOND_READING = CASCADE / "gold_links_corpus_reading2.yaml"
 HIGHER, LOWERS = "26", ("27", "28", "29")
 
 
 @pytest.fixture(scope="module")
 def graph():
-    """The 25 corpus documents through the real pipeline, no manifest (levels and places read from the texts)."""
-    results, problems = process_files([FIXTURES / "corpus" / "docs"])
-    assert not problems
-    return build(results)
+    return corpus_graph()
 
 
 @pytest.fixture(scope="module")
