@@ -36,6 +36,9 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "note": ("备注", "说明"),
 }
 _ROLE_OF = {syn: role for role, syns in ROLE_SYNONYMS.items() for syn in syns}
+# A column of persons (牵头领导, 分管县领导, 责任人): its names are no units, whatever role word it carries.
+_PERSON_ENDS = ("领导", "领导同志", "责任人", "负责人", "联系人")
+_UNIT_NOUNS = ("单位", "部门", "处室", "科室", "股室", "机构")
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
 
 NUM_CORE = r"(?:\d{1,6}|[一二三四五六七八九十]{1,3}|[①-⑳])"   # a number cell: up to 999,999 rows
@@ -57,6 +60,8 @@ def header_role(cell: str) -> str | None:
     if bare in _ROLE_OF:
         return _ROLE_OF[bare]
     if len(bare) > 10:
+        return None
+    if bare.endswith(_PERSON_ENDS) and not any(w in bare for w in _UNIT_NOUNS):
         return None
     # loose: 责任单位（部门） / 牵头责任部门 / 计划完成时间
     if "牵头" in bare:

@@ -184,6 +184,12 @@ def test_a_loose_header_of_ten_characters():
     assert header_role("工作任务完成时间节点") == "deadline"
 
 
+def test_a_column_of_persons_has_no_role_whatever_its_role_words():
+    for header in ("牵头领导", "牵头市领导", "牵头县领导", "责任领导", "分管领导同志", "责任人", "牵头负责人", "联系人"):
+        assert header_role(header) is None, header
+    assert header_role("责任单位及责任人") == "depts"
+
+
 TASKS = ("推进义务教育优质均衡发展，新建改扩建中小学校20所", "完善学生资助体系，确保家庭经济困难学生应助尽助",
          "加强教师队伍建设，补充中小学教师500名")
 

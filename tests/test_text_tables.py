@@ -84,6 +84,18 @@ def test_a_cell_a_line_each_closed_by_a_pipe(tmp_path):
         ("81", "支持职业教育发展。", ["县教育局", "县人社局"], ["县教育局"])]
 
 
+def test_a_leader_column_named_with_a_role_word_holds_persons(tmp_path):
+    """牵头领导 carries 牵头 but names persons: never read as the lead unit (张三 was taken as the lead of every
+    row before; the 类别 / 任务内容 / 牵头领导 / 责任单位 form of a county's 2024 decomposition of its government
+    work report; text written here)."""
+    text = ("| 序号 | 类别 | 任务内容 | 牵头领导 | 责任单位 |\n|---|---|---|---|---|\n"
+            "| 1 | 主要预期目标 | 地区生产总值增长6%左右。 | 张三 | 县发展改革局、县统计局 |\n"
+            "| 2 | 项目建设 | 实施重点项目100个以上。 | 李四 | 县发展改革局 |\n")
+    assert _rows_of(tmp_path, text) == [
+        ("1", "地区生产总值增长6%左右。", ["县发展改革局", "县统计局"], ["县发展改革局"]),
+        ("2", "实施重点项目100个以上。", ["县发展改革局"], ["县发展改革局"])]
+
+
 def test_responsible_column_before_the_supporting_one(tmp_path):
     text = "序号\t工作任务\t责任单位\t配合单位\n1\t建立制度。\t市教育局\t市财政局、市人社局\n"
     assert _rows_of(tmp_path, text) == [("1", "建立制度。", ["市教育局", "市财政局", "市人社局"], ["市教育局"])]
