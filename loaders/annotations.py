@@ -32,8 +32,11 @@ _LABEL_COLON_RE = re.compile(rf"({LABEL}|{DEADLINE_LABEL})\s*[:：]\s*")
 # a label line: the label opens the line (after a list number, which the caller strips)
 LABEL_LINE_RE = re.compile(rf"^\s*({LABEL})\s*[:：]")
 DEADLINE_LABEL_RE = re.compile(rf"^\s*({DEADLINE_LABEL})\s*[:：]\s*(.*)$")
-# a line naming the official in charge (a person, not a unit): 牵头负责领导：张三。 · 分管市领导：…
-LEADER_LINE_RE = re.compile(r"^\s*(?:牵头)?(?:负责|分管|联系|责任|包保)?(?:省|市|县|区)?领导(?:同志)?\s*[:：]")
+# a label naming persons, not units: 牵头负责领导 · 分管市领导 · 责任人 · 联系人
+_PERSON_LABEL = r"(?:(?:牵头)?(?:负责|分管|联系|责任|包保)?(?:省|市|县|区)?领导(?:同志)?|(?:具体)?(?:责任|负责|联系)人)"
+LEADER_LINE_RE = re.compile(rf"^\s*{_PERSON_LABEL}\s*[:：]")          # 牵头负责领导：张三。 under an item
+# the same inside an annotation, with its value: （县工信局负责，联系人：钱七） · （…；分管领导：李四）
+_PERSON_CLAUSE_RE = re.compile(rf"[；;，,\s]*{_PERSON_LABEL}\s*[:：][^；;，,。）)]*")
 # a department duty line: 财政部门：负责… — the units before the colon are the task's
 DUTY_LINE_RE = re.compile(r"^([^：:，,。；;（）()]{2,40}?)[：:]\s*"
                           r"((?:负责|牵头|配合|承担|做好|主要负责|具体负责).*)$")
@@ -97,7 +100,7 @@ def parse(content: str, *, need_marker: bool = True) -> Annotation | None:
     """An annotation's content (brackets already removed) as roles and unit texts; None when it is not a
     responsibility annotation. Without a label the content must say who is responsible (…负责, …牵头,
     由…负责) unless ``need_marker`` is False (a table cell under a 责任单位 header)."""
-    content = content.strip()
+    content = _PERSON_CLAUSE_RE.sub("", content).strip(" 　;；，,")
     labels = list(_LABEL_COLON_RE.finditer(content))
     head = content[: labels[0].start()].strip(" 　;；，,") if labels else ""
     if head and len(head) <= _QUALIFIER and "。" not in head and not looks_like_unit(head):

@@ -294,6 +294,18 @@ class Outline:
             out.append(ParagraphTask(t, number, _section(t)))
         return out
 
+    def unassigned(self) -> list[Item]:
+        """Numbered items with no items under them that name no responsible unit while an item beside them
+        (same parent, same style) does: not tasks to this reader, but said, never dropped in silence (an item
+        with items under it is a heading or a section of prose)."""
+        out = []
+        for it in self.items:
+            if it.annotation is not None or it.children or it.style == "duty" or it.parent is None:
+                continue
+            if any(o is not it and o.style == it.style and o.annotation is not None for o in it.parent.children):
+                out.append(it)
+        return out
+
     def _restarting_styles(self) -> set[str]:
         """Styles whose printed numbers repeat in the document (each list restarts under its heading)."""
         seen: dict[str, set[str]] = {}

@@ -272,3 +272,31 @@ def test_label_lines_under_each_item_with_the_official_in_charge():
     assert [(t.task_no, t.text, t.departments, t.lead, t.departments_open) for t in result.tasks] == [
         ("1", "地区生产总值增长8%以上。", ["市发展改革委", "市经信局", "市商务局", "各县、市、区政府"], ["市发展改革委"], True),
         ("2", "财政收入增长8%左右。", ["市财政局", "市税务局"], ["市财政局"], False)]
+
+
+def test_persons_named_inside_an_annotation_are_left_out():
+    """A leader or contact person inside the bracket (a county's decomposition of its government work report;
+    text written here): the persons are no units, and an annotation holding one is still read (the fifth task
+    was lost, the others warned that 张三 is no department)."""
+    text = ("某县2024年政府工作报告重点任务分解方案\n一、稳增长\n"
+            "1．地区生产总值增长6%左右。（牵头单位：县发展改革局；牵头县领导：张三；配合单位：县统计局）\n"
+            "2．一般公共预算收入增长5%。（责任单位：县财政局、县税务局；分管领导：李四）\n"
+            "3．新增城镇就业3000人。（县人社局牵头，各乡镇配合；分管领导：王五）\n"
+            "4．城镇登记失业率控制在4%以内。（责任单位：县人社局；责任人：赵六）\n"
+            "5．建成5G基站300个。（县工信局负责，联系人：钱七）\n")
+    result = extract(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [(t.task_no, t.departments, t.lead) for t in result.tasks] == [
+        ("1", ["县发展改革局", "县统计局"], ["县发展改革局"]), ("2", ["县财政局", "县税务局"], ["县财政局"]),
+        ("3", ["县人社局", "各乡镇"], ["县人社局"]), ("4", ["县人社局"], ["县人社局"]),
+        ("5", ["县工信局"], ["县工信局"])]
+    assert result.problems == []
+
+
+def test_a_numbered_item_without_units_among_tasks_is_named_not_dropped_in_silence():
+    text = ("某县方案\n一、稳增长\n1．地区生产总值增长6%左右。（牵头单位：县发展改革局）\n2．建成5G基站300个。\n"
+            "3．新增就业3000人。（县人社局负责）\n二、保障措施\n（一）加强组织领导。\n（二）强化督查考核。\n")
+    result = extract(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [t.task_no for t in result.tasks] == ["1", "3"]
+    assert [(p.location, p.reason) for p in result.problems] == [
+        ("paragraph 4", "numbered item '2．建成5G基站300个。' names no responsible unit while the items beside it "
+                        "do: not read as a task")]
