@@ -6,6 +6,8 @@ under a task, a bracket at the end of a task, a bracket on a line of its own.
     （牵头责任单位：A、B；责任单位：C）                       → lead [A, B], units [C]
     （市教育局，各县区政府负责） · （由A负责） · （A牵头，B配合） → unlabelled forms
     (责任单位: 市房管中心) · 【责任单位：…】 · 〔责任单位：…〕   → any bracket kind, ASCII colon
+    【牵头单位】市工信局【配合单位】市统计局                  → a bracketed label instead of a colon
+    …。——市教育局牵头，市财政局配合                           → after a dash
 
 A label is a few role words (牵头, 主要, 责任, 配合, 协同, …) and a unit noun (单位, 部门, 处室, 科室, …),
 compound ones included (责任单位及承办科室, 牵头部门/配合部门); its role decides lead or support.
@@ -236,11 +238,21 @@ def matching_open(text: str, close_at: int) -> int | None:
 
 _TAIL_PUNCT = "。；;.，, \u3000\t"
 _SENTENCE_END = "。；;！!？?"
+# a label in brackets instead of before a colon: 【责任单位】A、B · 〔牵头单位〕A
+_BRACKETED_LABEL_RE = re.compile(rf"[【〔\[［]\s*({LABEL}|{DEADLINE_LABEL})\s*[】〕\]］]")
+_DASH_RE = re.compile(r"—+|－{2,}|-{2,}")          # …。——市教育局牵头，市财政局配合
+
+
+def unbracket_labels(text: str) -> str:
+    """【责任单位】 → '责任单位： ', the same length, so positions found in the result hold in the text."""
+    return _BRACKETED_LABEL_RE.sub(lambda m: m.group(1) + "：" + " " * (len(m.group(0)) - len(m.group(1)) - 1), text)
 
 
 def trailing(text: str) -> tuple[int, Annotation] | None:
     """An annotation at the end of a paragraph or cell: a bracketed one (any kind), or an unbracketed
-    '。责任单位：A、B。'. Returns where it starts and what it says."""
+    '。责任单位：A、B。' (or 【责任单位】A、B), or one after a dash: '。——A牵头，B配合'. Returns where it starts and
+    what it says."""
+    text = unbracket_labels(text)
     end = len(text.rstrip(_TAIL_PUNCT))
     if end and text[end - 1] in CLOSE:
         start = matching_open(text, end - 1)
@@ -250,6 +262,11 @@ def trailing(text: str) -> tuple[int, Annotation] | None:
             # 国家新闻出版署（国家版权局）
             if ann is not None and (not ann.bare or text[:start].rstrip(" \u3000")[-1:] in _SENTENCE_END):
                 return start, ann
+    dashes = list(_DASH_RE.finditer(text, 0, end))
+    if dashes and text[: dashes[-1].start()].rstrip(" \u3000")[-1:] in _SENTENCE_END:
+        ann = parse(text[dashes[-1].end():end])
+        if ann is not None and not ann.bare:
+            return dashes[-1].start(), ann
     # unbracketed label after the sentence: …。责任单位：A、B。
     labels = list(_LABEL_COLON_RE.finditer(text))
     for m in reversed(labels):
@@ -290,7 +307,7 @@ def leading(text: str) -> tuple[int, Annotation] | None:
 def own_line(text: str) -> Annotation | None:
     """A line that is nothing but an annotation: a bracketed one, or label lines (several labels may share
     the line, split by wide spaces or ；)."""
-    s = text.strip().rstrip("。；;.")
+    s = unbracket_labels(text).strip().rstrip("。；;.")
     if not s:
         return None
     if s[0] in OPEN and s[-1] in CLOSE and matching_open(s, len(s) - 1) == 0:

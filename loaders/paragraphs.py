@@ -121,7 +121,7 @@ class Outline:
 
     # -- building ----------------------------------------------------------------------------------------
     def feed(self, line: str, index: int) -> None:
-        line = line.strip()
+        line = ann_grammar.unbracket_labels(line).strip()      # 【完成时限】2024年底 reads as 完成时限：2024年底
         if not line:
             return
         if self._duty_line(line, index):

@@ -300,3 +300,23 @@ def test_a_numbered_item_without_units_among_tasks_is_named_not_dropped_in_silen
     assert [(p.location, p.reason) for p in result.problems] == [
         ("paragraph 4", "numbered item '2．建成5G基站300个。' names no responsible unit while the items beside it "
                         "do: not read as a task")]
+
+
+def test_labels_in_brackets_and_annotations_after_a_dash():
+    """【牵头单位】A【配合单位】B after the task or on lines under it, 【完成时限】 among them, and an annotation
+    after a dash (…。——A牵头，B配合 · …。——责任单位：A); a dash inside the task text stays text (texts written
+    here; each task was lost, and the bracketed deadline not read, before)."""
+    text = ("某市2024年重点工作任务清单\n一、经济发展\n"
+            "1．推动工业经济稳增长，规上工业增加值增长7%。【牵头单位】市工信局【配合单位】市发展改革委、市统计局\n"
+            "2．扩大有效投资。\n【牵头单位】市发展改革委\n【配合单位】市财政局\n【完成时限】2024年12月底\n"
+            "3．促进消费提质扩容。——责任单位：市商务局\n"
+            "4．实施义务教育强校工程。——市教育局牵头，市财政局配合\n"
+            "5．推进“一老一小”——托育服务体系建设。（市卫健委负责）\n")
+    result = extract(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [(t.task_no, t.text, t.departments, t.lead, t.deadline) for t in result.tasks] == [
+        ("1", "推动工业经济稳增长，规上工业增加值增长7%。", ["市工信局", "市发展改革委", "市统计局"], ["市工信局"], None),
+        ("2", "扩大有效投资。", ["市发展改革委", "市财政局"], ["市发展改革委"], "2024年12月底"),
+        ("3", "促进消费提质扩容。", ["市商务局"], ["市商务局"], None),
+        ("4", "实施义务教育强校工程。", ["市教育局", "市财政局"], ["市教育局"], None),
+        ("5", "推进“一老一小”——托育服务体系建设。", ["市卫健委"], ["市卫健委"], None)]
+    assert result.problems == []
