@@ -123,7 +123,8 @@ def _columns(roles: dict[int, str]) -> dict[str, int | list[int]]:
     """Role → column. Measure / goals columns after a responsibility column belong to the implementing
     institution (Liaoning-style lists: its own 责任单位 and 完成时间 follow); a measure column before any
     responsibility column is the task text itself, the task column before it then being the group. Of two
-    task-text columns the first is the group."""
+    task-text columns the first is the group. A goals column beside the task column (项目名称 | 年度目标任务) is
+    read with it: its targets are the row's."""
     cols: dict = {}
     school = False
     for j in sorted(roles):
@@ -150,8 +151,9 @@ def _columns(roles: dict[int, str]) -> dict[str, int | list[int]]:
     if "text" not in cols and "group" in cols:
         cols["text"] = cols.pop("group")
     if "text" not in cols and "goals_only" in cols:
-        cols["text"] = cols["goals_only"]     # 任务目标 as the only task column
-    cols.pop("goals_only", None)
+        cols["text"] = cols.pop("goals_only")     # 任务目标 as the only task column
+    if "goals_only" in cols:
+        cols["goals"] = cols.pop("goals_only")
     return cols
 
 
@@ -278,6 +280,9 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
             auto_no = int(last_no) + 1 if last_no and last_no.isdigit() else auto_no + 1
             task_no = str(auto_no)
         last_no = task_no
+        goals = _cell(row, cols.get("goals")).strip()
+        if goals and clean_text(goals) != clean_text(text_cell):
+            text_cell = text_cell.strip().rstrip("：:，,；;") + "：" + goals     # 新建改扩建学校：新建…10所
         depts_cell = _cell(row, cols.get("depts"))
         resp = None if (depts_cell.strip() or cols.get("lead") is not None) else trailing(text_cell)
         school = None
@@ -311,8 +316,10 @@ def _merge_split_headers(rows: list[list[str]]) -> list[list[str]]:
         if not any(c.strip() for c in low) or any(len(clean_text(c)) > 6 for c in low):
             continue
         merged = [clean_text(_cell(top, j)) + clean_text(_cell(low, j)) for j in range(max(len(top), len(low)))]
-        before, after = _is_header(top), _is_header(merged)
-        if after and (before is None or len(after) > len(before)):
+        after = _is_header(merged)
+        # joined only when that makes a better header than either line alone (a title or 填报单位 line above
+        # a full header would otherwise be glued onto it: 2024年3月责任单位 is no header word)
+        if after and all(len(after) > len(alone or {}) for alone in (_is_header(top), _is_header(low))):
             return rows[:i] + [merged, [""] * len(low)] + rows[i + 2:]   # row numbers kept
     return rows
 

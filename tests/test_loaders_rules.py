@@ -150,6 +150,42 @@ def test_a_header_split_over_two_rows_is_one_header():
     ]
 
 
+def test_a_line_above_a_full_header_is_not_glued_onto_it():
+    """A 填报单位 / date line over the header (a spreadsheet's first rows) was joined to it column by column:
+    2024年3月 + 责任单位 made the column unread and its units lost."""
+    tasks, problems = table_tasks(["填报单位：市政府办公室", "", "", "", "2024年3月", ""],
+                                  ["序号", "项目名称", "工作任务", "牵头单位", "责任单位", "完成时限"],
+                                  ["1", "学校建设", "新建中小学校10所", "市教育局", "市发展改革委、市自然资源局", "2024年12月"])
+    assert problems == []
+    assert [(t.task_no, t.section, t.text, t.departments, t.lead) for t in tasks] == [
+        ("1", "学校建设", "新建中小学校10所", ["市教育局", "市发展改革委", "市自然资源局"], ["市教育局"])]
+
+
+def test_a_goals_column_beside_the_item_name_is_read_with_it(tmp_path):
+    """项目名称 | 年度目标任务 | 牵头单位 | 责任单位 (a city's list of its yearly projects for the public, as a
+    spreadsheet written by openpyxl): the year's targets are the row's (they were dropped)."""
+    import openpyxl
+
+    from policykg.loaders import read_bytes
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某市2024年民生实事任务分解表"])
+    ws.merge_cells("A1:F1")
+    ws.append(["序号", "项目名称", "年度目标任务", "牵头单位", "责任单位", "完成时限"])
+    ws.append(["一、教育领域"])
+    ws.merge_cells("A3:F3")
+    ws.append([1, "新建改扩建学校", "新建改扩建中小学校10所，新增学位8000个", "市教育局", "市发展改革委", "2024年12月"])
+    ws.append([2, "社区医院建设", "建成社区医院5家", "市卫生健康委", "各县（市、区）政府", "2024年底"])
+    path = tmp_path / "实事.xlsx"
+    wb.save(path)
+    result = extract(read_bytes(path.read_bytes(), path.name))
+    assert [(t.task_no, t.section, t.text, t.departments, t.quantities) for t in result.tasks] == [
+        ("1", "一、教育领域", "新建改扩建学校：新建改扩建中小学校10所，新增学位8000个", ["市教育局", "市发展改革委"],
+         ["10所", "8000个"]),
+        ("2", "一、教育领域", "社区医院建设：建成社区医院5家", ["市卫生健康委", "各县（市、区）政府"], ["5家"])]
+
+
 def test_a_two_level_header_splits_the_responsibility_column_into_lead_and_support():
     tasks, problems = table_tasks(["序号", "工作任务", "责任单位", "", "完成时限"],
                                   ["", "", "牵头单位", "配合单位（部门）", ""],

@@ -111,10 +111,11 @@ def test_a_row_a_line_leaving_out_the_group_cell_written_once(tmp_path):
             "16.推进课后服务 | 课后服务全覆盖。 | 教育体育局 | 张三 | 已调度。 | 0535-0000001 |\n"
             "五、卫生健康 | 17.建设社区医院 | 建成3所。 | 卫生健康局 | 李四 | 在建。 | 0535-0000002 |\n")
     got = [(t.task_no, t.section, t.text, t.departments) for t in extract_file(_write(tmp_path, text)).tasks]
-    assert got == [("14", "四、教育文化", "改扩建两所学校", ["教育体育局"]),
-                   ("15", "四、教育文化", "推进运动场地建设", ["教育体育局"]),
-                   ("16", "四、教育文化", "推进课后服务", ["教育体育局"]),
-                   ("17", "五、卫生健康", "建设社区医院", ["卫生健康局"])]
+    # the year's target (年度任务目标) beside the item's name is read with it
+    assert got == [("14", "四、教育文化", "改扩建两所学校：完成教学楼建设。", ["教育体育局"]),
+                   ("15", "四、教育文化", "推进运动场地建设：建成13处塑胶运动场地。", ["教育体育局"]),
+                   ("16", "四、教育文化", "推进课后服务：课后服务全覆盖。", ["教育体育局"]),
+                   ("17", "五、卫生健康", "建设社区医院：建成3所。", ["卫生健康局"])]
 
 
 def test_a_group_row_closed_by_an_empty_cell_stays_in_place(tmp_path):
