@@ -25,6 +25,9 @@ from .source import Paragraph
 
 _CN = "一二三四五六七八九十百零〇"
 # (style, pattern): a list marker at the start of a line. Order matters: the first that matches wins.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+# a number is no list marker when a unit or a date word follows it: 10月底前, 1.5倍, 3个
+_NOT_A_MARKER_AFTER = r"(?![倍万亿元个项条名所家次岁天周号批届期轮年月日%％])"
 MARKERS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p)) for name, p in (
     ("article", rf"^第([{_CN}\d]{{1,5}})条\s*"),
     ("part", rf"^第([{_CN}]{{1,3}})(?:部分|章|节)\s*"),
@@ -33,9 +36,12 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p)) for na
     ("ar_paren", r"^[（(]\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*"),
     ("ar_dot", r"^(\d{1,3})\s*[.．、,，](?:(?!\d)|(?=\d{4}\s*年))\s*"),
     ("ar_rparen", r"^(\d{1,3})\s*[)）]\s*"),
+    # decimal numbering, 1.1 推进… under 1 基础教育: a space or a word after the number
+    ("ar_decimal", rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,2}})(?:\s+|(?=[\u4e00-\u9fff]){_NOT_A_MARKER_AFTER})"),
+    ("ar_space", rf"^(\d{{1,2}})\s+(?=[\u4e00-\u9fff]){_NOT_A_MARKER_AFTER}"),
     ("circled", r"^([①-⑳])\s*"),
     ("bullet", r"^([△▲●•◆■□○◇▪])\s*"),
-    ("ar_bare", r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![\d])(?!\d*[年月日个万亿元项条名所家次倍岁天周号批届期轮])"),
+    ("ar_bare", rf"^(\d{{1,2}})(?=[\u4e00-\u9fff]){_NOT_A_MARKER_AFTER}"),
 ))
 _TOP_STYLES = ("article", "part", "cn_dun")     # the styles that open a document's outline: 第一条, 第一部分, 一、
 # a whole document on one line: split it after each annotation and before a list marker that follows a
@@ -85,6 +91,7 @@ def marker_of(line: str) -> tuple[str, str, str, str] | None:
             if not rest.strip() and style not in ("cn_dun", "cn_paren", "part"):
                 return None
             number = m.group(0).strip() if style == "article" else m.group(1)   # 第一条 is its own number
+            number = number.translate(_FULL_WIDTH_DIGITS)                       # １ → 1, 1．1 → 1.1
             return style, number, line[: m.end()].strip(), rest
     return None
 

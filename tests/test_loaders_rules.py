@@ -139,6 +139,26 @@ def test_paragraphs_without_a_defined_list_level_have_no_number():
 
 # --- table headers and rows --------------------------------------------------------------------------------
 
+def test_decimal_numbering_under_bare_numbered_headings():
+    """1 基础教育 / 1.1 推进… (technical-style numbering; text written here): the numbers as printed, the
+    heading as section (1.1 was read as task text, and the tasks numbered by their place)."""
+    tasks = tasks_of("某市教育重点任务", "1 基础教育", "1.1 推进学前教育普及普惠。(责任单位:市教育局)",
+                     "1.2 实施义务教育强校工程。(责任单位 : 市教育局、市财政局)", "2 职业教育",
+                     "2.1推进产教融合。（牵头单位：市教育局 配合单位：市人社局）")
+    assert [(no, section, text) for no, section, text, _, _ in tasks] == [
+        ("1.1", "1基础教育", "推进学前教育普及普惠。"), ("1.2", "1基础教育", "实施义务教育强校工程。"),
+        ("2.1", "2职业教育", "推进产教融合。")]
+
+
+def test_full_width_numbers_and_numbers_that_open_no_item():
+    from policykg.loaders.paragraphs import marker_of
+
+    assert marker_of("１．推进集团化办学。")[:2] == ("ar_dot", "1")
+    assert marker_of("1．2 推进集团化办学。")[:2] == ("ar_decimal", "1.2")
+    for line in ("10 月底前完成校舍改造。", "1.5倍以上。", "3 个学校", "2 年内完成"):
+        assert marker_of(line) is None, line
+
+
 def test_a_header_split_over_two_rows_is_one_header():
     tasks, problems = table_tasks(["序号", "工作任务", "责任", "完成"], ["", "", "单位", "时限"],
                                   ["1", "推进学校建设", "市教育局", "2023年底前"],
