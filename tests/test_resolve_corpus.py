@@ -21,8 +21,8 @@ DOCS = ROOT / "tests" / "fixtures" / "corpus" / "docs"
 EXPECTED = yaml.safe_load((ROOT / "tests" / "fixtures" / "resolution" / "corpus_expected.yaml")
                           .read_text("utf-8"))["documents"]
 
-RESOLVED, MENTIONS = 1180, 1182          # measured: 99.8 % (920 / 1182 = 77.8 % before issue 14)
-RIGHT, SAMPLE = 390, 393                 # measured: 99.2 % of the hand-checked distinct mentions
+RESOLVED, MENTIONS = 1181, 1182          # measured: 99.9 % (920 / 1182 = 77.8 % before issue 14)
+RIGHT, SAMPLE = 391, 393                 # measured: 99.5 % of the hand-checked distinct mentions
 
 
 @pytest.fixture(scope="module")
