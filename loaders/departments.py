@@ -173,8 +173,9 @@ class Units:
     rejected: list[str] = field(default_factory=list)
 
 
-# a unit followed by what it does: 审批科牵头承办 · 窗口负责收件 · 行政审批科受理… · 工程质量监督站协办
-_DUTY_AT_RE = re.compile("(?:具体|牵头)*(?:" + "|".join(DUTY_VERBS) + ")")
+# a unit followed by what it does: 审批科牵头承办 · 窗口负责收件 · 行政审批科受理… · 工程质量监督站协办; never the
+# 办 of 办公室 (县政协办公室 is no 县政 + 协办)
+_DUTY_AT_RE = re.compile("(?:具体|牵头)*(?:" + "|".join(DUTY_VERBS) + ")(?!公[室厅])")
 _VERB_ONLY_RE = re.compile("^(?:具体|牵头)*(?:" + "|".join(DUTY_VERBS) + ")+$")
 # 各县区、园区燃气管理部门: a bare place collective before 、 shares the function collective named after it
 # (not 各街道、区市场局: a single office; nor 各街道、区直各部门: a collective of its own)

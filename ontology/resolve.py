@@ -32,7 +32,8 @@ LEVEL_ORDER = ("national", "provincial", "municipal", "county", "institution")
 MARKERS = {"自治区": "provincial", "省": "provincial", "市": "municipal", "州": "municipal", "盟": "municipal",
            "县": "county", "区": "county", "旗": "county"}
 _NATIONAL_PREFIXES = ("中共中央", "党中央", "国务院", "中央", "国家", "全国")
-_INSTITUTION = re.compile(r"(大学|学院|学校|院校|高校|技校|职校|中学|小学|初中|高中|幼儿园|中专|高专|职专|研究院|研究所|医院)$")
+_INSTITUTION = re.compile(r"(大学|学院|学校|院校|高校|技校|职校|中学|小学|初中|高中|幼儿园|中专|高专|职专|研究院|研究所|医院"
+                          r"|保健院|卫生院)$")
 _ENTERPRISE = re.compile(r"(公司|集团|银行|企业)$")
 _DIVISION_SUFFIX = re.compile(r"(司|处|室|科|股|中心|院|所|站|馆|总社|社|办公厅|办公室|办|窗口|营业管理部|支队|大队|中队"
                               r"|稽查局|分局)$")

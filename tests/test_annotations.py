@@ -220,6 +220,7 @@ def test_unnumbered_paragraphs_that_name_their_units_are_tasks():
     ("各街道、区市场局", ["各街道", "区市场局"]),                                        # a single office after it
     ("各街道、区直各部门", ["各街道", "区直各部门"]),                                    # a collective of its own
     ("立山经济开发区,全区经济运行各专班", ["立山经济开发区", "全区经济运行各专班"]),
+    ("县政协办公室、县工程质量监督站协办", ["县政协办公室", "县工程质量监督站"]),        # 协办公室 is no duty
 ])
 def test_place_collectives_and_task_bodies(value, names):
     ann = parse(f"责任单位：{value}")
