@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -127,11 +128,22 @@ def national_bodies() -> dict[str, NationalBody]:
     return out
 
 
+# how a national administration is shortened in print: 国家外汇管理局 → 国家外汇局, 国家宗教事务局 → 国家宗教局
+_NATIONAL_SHORT = re.compile(r"^(国家.+?)(?:管理|事务)局$")
+
+
 @lru_cache(maxsize=None)
 def national_name_index() -> dict[str, NationalBody]:
-    """Every name, alias and former name of a national body → the body (one identity across renames)."""
-    return _unique_index(((name, body) for body in national_bodies().values() for name in body.all_names()),
-                         "ontology/data/national.yaml", "name")
+    """Every name, alias and former name of a national body → the body (one identity across renames), and the
+    short form of an administration's name where no body is named so."""
+    index = _unique_index(((name, body) for body in national_bodies().values() for name in body.all_names()),
+                          "ontology/data/national.yaml", "name")
+    shorts = {}
+    for name, body in index.items():
+        m = _NATIONAL_SHORT.match(name)
+        if m:
+            shorts.setdefault(m.group(1) + "局", body)
+    return {**{s: b for s, b in shorts.items() if s not in index}, **index}
 
 
 @dataclass(frozen=True)

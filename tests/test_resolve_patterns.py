@@ -67,6 +67,13 @@ CASES = [
     (N, "各地教育行政部门", "collective/全国/各地教育行政部门", "provincial", "全国", "education", "collective"),
     (N, "地方各级人民政府", "collective/全国/地方各级人民政府", "provincial", "全国", "government", "collective"),
     # national bodies, renamed or merged ones keeping one identity
+    # an administration's short name (国家X管理局 / 国家X事务局 → 国家X局), and bodies beyond the examples
+    (N, "国家外汇局", "national/foreign-exchange", "national", "全国", "central-bank", "government"),
+    (N, "国家宗教局", "national/united-front", "national", "全国", "united-front", "party"),
+    (N, "中国地震局", "national/earthquake", "national", "全国", "emergency-management", "government"),
+    (N, "国家保密局", "national/secrecy", "national", "全国", "secrecy", "party"),
+    (N, "中央金融办", "national/central-finance-office", "national", "全国", "financial-regulation", "party"),
+    (N, "国家版权局", "national/press-publication", "national", "全国", "publicity", "government"),
     (N, "国家乡村振兴局", "national/poverty-alleviation", "national", "全国", "poverty-alleviation", "government"),
     (N, "国务院扶贫办", "national/poverty-alleviation", "national", "全国", "poverty-alleviation", "government"),
     (N, "国务院扶贫开发领导小组办公室", "national/poverty-alleviation", "national", "全国", "poverty-alleviation", "government"),
