@@ -33,6 +33,11 @@ CASES = [
     (Context("provincial", "山东省"), "省政府办公厅", "provincial/山东省/general-office", "provincial", "山东省", "government", "government"),
     (Context("provincial", "山东省"), "省地方金融监管局", "provincial/山东省/financial-regulation", "provincial", "山东省", "financial-regulation", "government"),
     (Context("provincial", "山东省"), "省住房城乡建设厅", "provincial/山东省/housing-urban-rural", "provincial", "山东省", "housing-urban-rural", "government"),
+    (Context("provincial", "湖南省"), "省药监局", "provincial/湖南省/drug-administration", "provincial", "湖南省", "market-regulation", "government"),
+    (Context("provincial", "湖南省"), "省监狱管理局", "provincial/湖南省/prison-administration", "provincial", "湖南省", "justice", "government"),
+    (Context("provincial", "湖南省"), "省军区", "provincial/湖南省/military-district", "provincial", "湖南省", "defence", "government"),
+    (Context("provincial", "湖南省"), "省社科院", "provincial/湖南省/cass", "provincial", "湖南省", "research-academies", "institution"),
+    (Context("provincial", "湖南省"), "省国家安全厅", "provincial/湖南省/state-security", "provincial", "湖南省", "state-security", "government"),
     (Context("provincial", "四川省"), "天府新区管委会", "municipal/天府新区/administrative-committee", "municipal", "天府新区", "government", "government"),
     # a level marker read against the document: own jurisdiction, an ancestor, or several below
     (Context("municipal", "郑州市"), "团市委", "municipal/郑州市/youth-league", "municipal", "郑州市", "youth-league", "mass-organisation"),
