@@ -27,11 +27,21 @@ TEXT_DEADLINE_RE = re.compile(
 )
 START_RE = re.compile(rf"(?=[自从于\d])(?:自|从|于)?{YM}\s*(?:[1-9]\d?日)?\s*(?:起|开始)")
 FREQ_RE = re.compile(r"每(?:[一二两三四五六七八九十\d]+)?(?:个)?(?:学年|学期|年度|年|季度|半年|月|周|天|日|届)")
+# a range of months (2024年9月—12月, 9月至12月): due at its end
+MONTH_RANGE_RE = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月[^—\-–~～至到]{0,4}[—\-–~～至到]\s*(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月")
+# without a year, read in the document's year: 6月底前, 11月中旬, 三季度, 上半年, 年底前
+MONTH_RE = re.compile(r"(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+QUARTER_RE = re.compile(r"(?:第)?([一二三四1-4])季度")
+YEAR_END_WORDS = ("年底", "年末", "年内", "年度内", "本年度", "当年", "今年")
+# a school year's terms: 2024年秋季开学前, 春季学期
+TERM_RE = re.compile(r"(春季|秋季)(开学|学期)")
 ONGOING_WORDS = ("持续推进", "长期坚持", "长期推进", "持续实施", "长期", "持续", "常态化", "逐年推进", "长期执行")
 _TITLE_RE = re.compile(r"《[^》]*》")
 
 
-def _end_of(year: int, month: int | None, half: str | None = None) -> str:
+def _end_of(year: int, month: int | None, half: str | None = None, ten_days: str | None = None) -> str:
+    if month and ten_days in ("上旬", "中旬"):          # 11月中旬: by the 20th
+        return f"{year:04d}-{month:02d}-{10 if ten_days == '上旬' else 20:02d}"
     if month:
         return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
     if half == "上":
@@ -45,8 +55,21 @@ def _plan_years(digit: str) -> tuple[int, int]:
     return start, start + 4
 
 
-def parse_deadline(text: str, source: str = "column") -> Deadline | None:
-    """One printed deadline to kind and ISO dates; None when it names no time at all."""
+def _ten_days(s: str) -> str | None:
+    return next((w for w in ("上旬", "中旬", "下旬") if w in s), None)
+
+
+def _term_end(year: int, term: str, what: str) -> str:
+    """开学 is the term's start (spring: end of February, autumn: end of August); a 学期 ends in July (spring)
+    or January of the next year (autumn)."""
+    if what == "开学":
+        return _end_of(year, 2 if term == "春季" else 8)
+    return _end_of(year, 7) if term == "春季" else _end_of(year + 1, 1)
+
+
+def parse_deadline(text: str, source: str = "column", year: int | None = None) -> Deadline | None:
+    """One printed deadline to kind and ISO dates; None when it names no time at all. ``year``, the year the
+    document plans for, dates a deadline printed without one (6月底前, 三季度, 年底前)."""
     s = re.sub(r"\s+", "", text)
     if not s:
         return None
@@ -61,6 +84,17 @@ def parse_deadline(text: str, source: str = "column") -> Deadline | None:
         return Deadline(s, DeadlineKind.PERIOD, f"{m.group(1)}-01-01", f"{m.group(2)}-12-31", source)
     if FREQ_RE.search(s) and not re.search(r"\d{4}年", s):
         return Deadline(s, DeadlineKind.RECURRING, None, None, source)
+    m = MONTH_RANGE_RE.search(s)
+    if m and (m.group(1) or year):
+        y1 = int(m.group(1) or year)
+        y2, m1, m2 = int(m.group(3) or y1), int(m.group(2)), int(m.group(4))
+        if 1 <= m1 <= 12 and 1 <= m2 <= 12:
+            return Deadline(s, DeadlineKind.PERIOD, f"{y1:04d}-{m1:02d}-01", _end_of(y2, m2), source)
+    has_year = re.search(r"\d{4}\s*年", s)
+    m = TERM_RE.search(s)
+    if m and (has_year or year):
+        return Deadline(s, DeadlineKind.BY_DATE, None,
+                        _term_end(int(has_year.group(0)[:4]) if has_year else year, m.group(1), m.group(2)), source)
     m = re.search(r"(\d{4})\s*[.\-/]\s*(\d{1,2})(?:\s*[.\-/]\s*(\d{1,2}))?", s)
     if m and 1 <= int(m.group(2)) <= 12:       # 2022.12, 2022-06-30
         year, month = int(m.group(1)), int(m.group(2))
@@ -82,22 +116,45 @@ def parse_deadline(text: str, source: str = "column") -> Deadline | None:
         half = m.group(3) if "半年" in s else None
         if START_RE.fullmatch(s):
             return Deadline(s, DeadlineKind.PERIOD, f"{year:04d}-{(month or 1):02d}-01", None, source)
-        return Deadline(s, DeadlineKind.BY_DATE, None, _end_of(year, month, half), source)
+        return Deadline(s, DeadlineKind.BY_DATE, None, _end_of(year, month, half, _ten_days(s)), source)
+    if year and not re.search(r"\d{4}", s):
+        end = _yearless(s, year)
+        if end:
+            return Deadline(s, DeadlineKind.BY_DATE, None, end, source)
     if any(w in s for w in ONGOING_WORDS) or s in ("长期", "持续", "常年"):
         return Deadline(s, DeadlineKind.ONGOING, None, None, source)
     return None
 
 
-def column_deadlines(raw: str | None) -> list[Deadline]:
-    """A deadline cell: one deadline a line (a cell may list several)."""
+def _yearless(s: str, year: int) -> str | None:
+    """The end date of a deadline printed without its year, in ``year``: 6月底前, 11月中旬, 三季度, 下半年, 年底前."""
+    m = MONTH_RE.search(s)
+    if m and 1 <= int(m.group(1)) <= 12:
+        month = int(m.group(1))
+        if m.group(2) and 1 <= int(m.group(2)) <= calendar.monthrange(year, month)[1]:
+            return f"{year:04d}-{month:02d}-{int(m.group(2)):02d}"
+        return _end_of(year, month, None, _ten_days(s))
+    m = QUARTER_RE.search(s)
+    if m:
+        q = "一二三四".find(m.group(1)) + 1 if m.group(1) in "一二三四" else int(m.group(1))
+        return _end_of(year, 3 * q)
+    if "上半年" in s:
+        return _end_of(year, None, "上")
+    if "下半年" in s or any(w in s for w in YEAR_END_WORDS):
+        return _end_of(year, None)
+    return None
+
+
+def column_deadlines(raw: str | None, year: int | None = None) -> list[Deadline]:
+    """A deadline cell: one deadline a line (a cell may list several); ``year`` as for parse_deadline."""
     if not raw:
         return []
     pieces = [p for p in (re.sub(r"\s+", "", x) for x in re.split(r"[\n；;]", raw)) if p]
-    parsed = [parse_deadline(p, "column") for p in pieces]
+    parsed = [parse_deadline(p, "column", year) for p in pieces]
     if len(pieces) > 1 and None in parsed:
         # a date wrapped inside the cell ("2024年6" / "月底前") is one deadline, not two
         pieces = ["".join(pieces)]
-        parsed = [parse_deadline(pieces[0], "column")]
+        parsed = [parse_deadline(pieces[0], "column", year)]
     # a cell that names no date (试点结束, 根据国家部署) is still the task's time limit as printed
     return [d or Deadline(p, DeadlineKind.ONGOING, None, None, "column") for p, d in zip(pieces, parsed)]
 

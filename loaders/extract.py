@@ -12,7 +12,7 @@ from .normalize import clean_text
 from .reader import read
 from policykg.core.lexicon import why_not_unit
 
-from policykg.core.records import ExtractionResult, Problem, Provenance, SchoolMeasure, TaskRecord
+from policykg.core.records import DocumentMeta, ExtractionResult, Problem, Provenance, SchoolMeasure, TaskRecord
 from .segment import RawTask, segment
 from .source import LoaderError, SourceDocument
 from .targets import find_quantities
@@ -60,13 +60,34 @@ def _located(location: str, src: SourceDocument) -> str:
     return f"{location} ({place})" if place else location
 
 
-def task_record(raw: RawTask, src: SourceDocument, problems: list[Problem] | None = None) -> TaskRecord:
+_TITLE_YEARS = re.compile(r"(?<!\d)(\d{4})\s*年?(?!\d)")
+_NUMBER_YEAR = re.compile(r"[〔\[［(（](\d{4})[〕\]］)）]")
+
+
+def planned_year(meta: DocumentMeta) -> int | None:
+    """The year a list plans for, which dates a deadline printed without one (6月底前): the one year its title
+    names (2024年重点工作任务; not a plan's span, 2023—2025年), else its document number's, else its date's."""
+    years = {int(y) for y in _TITLE_YEARS.findall(re.sub(r"《[^》]*》", "", meta.title or "")) if 1949 < int(y) < 2100}
+    if len(years) == 1:
+        return years.pop()
+    if not years:
+        for number in meta.document_numbers:
+            m = _NUMBER_YEAR.search(number)
+            if m:
+                return int(m.group(1))
+        if meta.date:
+            return int(meta.date[:4])
+    return None
+
+
+def task_record(raw: RawTask, src: SourceDocument, problems: list[Problem] | None = None,
+                year: int | None = None) -> TaskRecord:
     text = clean_text(raw.text)
     units = units_of(raw.annotation if raw.annotation is not None
                      else cell_annotation(raw.depts, raw.lead, raw.support))
     if problems is not None and units.rejected:
         problems.extend(rejected_units(raw, src, units.rejected))
-    col = column_deadlines(raw.deadline)
+    col = column_deadlines(raw.deadline, year)
     deadlines = col if col else text_deadlines(text)
     printed = list(dict.fromkeys(d.text for d in deadlines))
     targets = find_quantities(text)
@@ -99,8 +120,9 @@ def extract(src: SourceDocument, manifest: dict | None = None) -> ExtractionResu
     tasks = []
     cursor = 0
     problems = [Problem(src.path, loc, reason) for loc, reason in seg.problems]
+    year = planned_year(meta)
     for raw in seg.tasks:
-        rec = task_record(raw, src, problems)
+        rec = task_record(raw, src, problems, year)
         at = full.find(rec.text, cursor) if rec.text else -1
         if at < 0 and rec.text:
             at = full.find(rec.text)

@@ -137,6 +137,42 @@ def test_more_column_date_forms(printed, end):
     assert parse_deadline(printed).end == end
 
 
+@pytest.mark.parametrize("printed,kind,start,end", [
+    ("2024年9月—12月", "period", "2024-09-01", "2024-12-31"),      # a range of months is due at its end
+    ("2024年11月中旬", "by-date", None, "2024-11-20"), ("2024年11月上旬前", "by-date", None, "2024-11-10"),
+    ("2024年秋季开学前", "by-date", None, "2024-08-31"), ("2025年春季学期", "by-date", None, "2025-07-31"),
+    ("2024年秋季学期", "by-date", None, "2025-01-31"),
+    # printed without a year: read in the year the document plans for
+    ("6月底前", "by-date", None, "2024-06-30"), ("年底前", "by-date", None, "2024-12-31"),
+    ("三季度", "by-date", None, "2024-09-30"), ("上半年", "by-date", None, "2024-06-30"),
+    ("12月20日前", "by-date", None, "2024-12-20"), ("9月至12月", "period", "2024-09-01", "2024-12-31"),
+    ("秋季开学前", "by-date", None, "2024-08-31"),
+])
+def test_ranges_ten_day_periods_terms_and_deadlines_without_their_year(printed, kind, start, end):
+    d = parse_deadline(printed, year=2024)
+    assert (d.kind.value, d.start, d.end) == (kind, start, end)
+
+
+def test_without_the_documents_year_a_yearless_deadline_stays_as_printed():
+    assert parse_deadline("6月底前") is None
+    assert [(d.text, d.kind.value, d.end) for d in column_deadlines("6月底前")] == [("6月底前", "ongoing", None)]
+
+
+@pytest.mark.parametrize("title,numbers,date,year", [
+    ("某市2024年教育重点工作任务清单", [], None, 2024),
+    ("关于印发《某市教育事业发展规划（2021—2025年）》重点任务分工的通知", ["某政办发〔2022〕3号"], None, 2022),
+    ("某省教育现代化推进方案（2023—2025年）", [], "2023-05-04", None),       # a plan's span names no one year
+    ("关于加强学校美育工作的实施意见", [], "2017-03-01", 2017),
+])
+def test_the_year_a_list_plans_for(title, numbers, date, year):
+    from policykg.core.records import DocumentMeta
+    from policykg.loaders.extract import planned_year
+
+    meta = DocumentMeta(doc="d", file="d.txt", sha256="0" * 64)
+    meta.title, meta.document_numbers, meta.date = title, numbers, date
+    assert planned_year(meta) == year
+
+
 def test_more_due_by_forms_in_text():
     text = "2022年12月31日前完成；截至2025年达到；2023年底全面建成；2022年内出台；2021年起实施"
     assert [d.text for d in text_deadlines(text)] == ["2022年12月31日前", "截至2025年", "2023年底", "2022年内"]
@@ -158,3 +194,11 @@ def test_duty_words_are_not_part_of_names():
 def test_ratio_with_the_ratio_sign():
     t = find_quantities("生师比达到18∶1")[0]
     assert (t.text, t.value, t.unit) == ("18∶1", 18.0, "ratio")
+
+
+def test_a_yearless_deadline_column_is_dated_in_the_year_of_the_list():
+    from policykg.loaders import extract, read_bytes
+
+    text = "某市2024年教育重点工作任务清单\n\n序号\t工作任务\t责任单位\t完成时限\n1\t推进集团化办学\t市教育局\t6月底前\n"
+    (task,) = extract(read_bytes(text.encode("utf-8"), "清单.txt")).tasks
+    assert [(d.text, d.kind.value, d.end) for d in task.deadlines] == [("6月底前", "by-date", "2024-06-30")]
