@@ -49,6 +49,11 @@ _OBJECT_LEAD = re.compile(r"^[ \u3000的]*(?:左[ \u3000]*右|以[ \u3000]*上|�
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 OBJECT_MAX = 40
 _ORDINAL_BEFORE = ("第",)
+_RATE_BEFORE = ("每",)
+_PER_WHOM = ("人", "名", "户")
+# 3岁以下婴幼儿, 60周岁以上老年人: an age followed by whom it names (not 79岁以上。 nor 79岁左右)
+_AGE_CLASS = re.compile(rf"(?:{NUM}|[{_CN_DIGIT}十]+)[ \u3000]*(?:周岁|岁)[ \u3000]*(?:以下|以上|(?!以|左右|之))"
+                        rf"[ \u3000]*[\u4e00-\u9fff]")
 _NOT_AFTER_YEAR = re.compile(r"^(?:制|一贯制|级|届)")
 
 
@@ -80,6 +85,10 @@ def find_quantities(text: str) -> list[Target]:
             continue
         if before in _ORDINAL_BEFORE:
             continue
+        if before in _RATE_BEFORE and not m.group("lead") and (m.group("unit") or m.group("cnunit")) in _PER_WHOM:
+            continue          # 每千人口, 每10万人, 每百名学生: the denominator of a rate (每3年 stays: a period)
+        if _AGE_CLASS.match(text, m.end("lead") if m.group("lead") else m.start()) and not m.group("lead"):
+            continue          # 3岁以下婴幼儿: a class of people, not a target
         trail = m.group("trail") or ""
         after = text[m.end():]
         if m.group("ratio"):

@@ -114,6 +114,10 @@ def test_column_with_several_deadlines_and_a_wrapped_one():
     ("2022年完成，第1年试用，G10联盟(由10所院校组成)，1+X证书，信息化2.0", ["10所"]),
     ("五育并举，三全育人，一市一策，双千计划，万人计划，一批示范校", []),
     ("实施5年累计不少于10个月企业实践，与2所以上职业院校合作", ["5年", "10个月", "2所以上"]),
+    # the denominator of a rate and an age naming a class of people are no targets (每3年 stays: a period)
+    ("每千人口拥有3岁以下婴幼儿托位数达到4.5个", ["4.5个"]),
+    ("每10万人口拥有大学生数3000人，面向60周岁以上老年人", ["3000人"]),
+    ("在职教师每3年安排不低于6个月的企业实践，人均预期寿命79岁以上", ["3年", "6个月", "79岁以上"]),
 ])
 def test_quantity_phrases(text, phrases):
     assert [t.text for t in find_quantities(text)] == phrases
