@@ -19,7 +19,9 @@ from .source import Paragraph, SourceDocument, Table
 ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "no": ("序号", "编号", "序", "号", "项目编号", "任务编号", "条目"),
     "group": ("工程名称", "项目名称", "类别", "任务类别", "重点领域", "领域", "板块", "方面", "一级任务",
-              "主要方向", "改革领域", "工作类别", "分类"),
+              "主要方向", "改革领域", "工作类别", "分类",
+              # a rectification list's problem, which its measures answer (整改任务清单)
+              "存在问题", "问题描述", "反馈问题", "主要问题", "问题表现", "具体问题", "问题", "问题清单"),
     "text": ("任务内容", "工作任务", "政策内容", "具体任务", "重点任务", "主要任务", "任务", "工作内容", "主要内容",
              "任务事项", "工作事项", "改革任务", "重点工作", "工作措施", "措施内容", "具体内容", "政策措施",
              "任务名称", "事项", "二级任务", "具体工作", "工作要点", "任务措施", "主要工作", "重点任务（项目）"),
@@ -140,6 +142,8 @@ def _columns(roles: dict[int, str]) -> dict[str, int | list[int]]:
         if r == "goals":
             cols.setdefault("goals_only", j)   # beside the task: not a field of its own, unless no task column
             continue
+        if r == "group" and "text" in cols:
+            continue                            # after the task: a status column (进展情况 | 存在问题), no group
         if r in ("text", "measure") and "text" in cols:
             if "group" not in cols:
                 cols["group"] = cols["text"]
@@ -281,8 +285,9 @@ def _segment_table(table: Table, heading: str | None, out: Segmented,
             task_no = str(auto_no)
         last_no = task_no
         goals = _cell(row, cols.get("goals")).strip()
-        if goals and clean_text(goals) != clean_text(text_cell):
-            text_cell = text_cell.strip().rstrip("：:，,；;") + "：" + goals     # 新建改扩建学校：新建…10所
+        if goals and clean_text(goals) != clean_text(text_cell):     # in column order: 新建改扩建学校：新建…10所
+            first, second = (text_cell, goals) if cols["goals"] > cols["text"] else (goals, text_cell)
+            text_cell = first.strip().rstrip("：:，,；;。") + "：" + second.strip()
         depts_cell = _cell(row, cols.get("depts"))
         resp = None if (depts_cell.strip() or cols.get("lead") is not None) else trailing(text_cell)
         school = None

@@ -206,6 +206,26 @@ def test_a_goals_column_beside_the_item_name_is_read_with_it(tmp_path):
         ("2", "一、教育领域", "社区医院建设：建成社区医院5家", ["市卫生健康委", "各县（市、区）政府"], ["5家"])]
 
 
+def test_a_rectification_list_reads_its_measures_under_the_problem_they_answer():
+    """存在问题 | 整改措施 | 责任领导 | 责任单位 | 整改时限 (an inspection's rectification list; text written here):
+    the problem is the section (it was lost), the leader no unit; a 存在问题 column after the task text is a
+    status column, no section."""
+    tasks, problems = table_tasks(["序号", "存在问题", "整改措施", "责任领导", "责任单位", "整改时限"],
+                                  ["1", "校园安全管理不到位", "开展校园安全隐患排查整治。", "张三", "县教育局", "2024年6月底前"])
+    assert problems == []
+    assert [(t.section, t.text, t.departments, t.deadline) for t in tasks] == [
+        ("校园安全管理不到位", "开展校园安全隐患排查整治。", ["县教育局"], "2024年6月底前")]
+    tasks, _ = table_tasks(["序号", "工作任务", "责任单位", "进展情况", "存在问题"],
+                           ["1", "推进集团化办学", "县教育局", "已完成方案。", "经费不足"])
+    assert [(t.section, t.text) for t in tasks] == [(None, "推进集团化办学")]
+
+
+def test_a_goals_column_before_the_measures_is_read_first():
+    tasks, _ = table_tasks(["序号", "问题描述", "整改目标", "整改措施", "责任单位", "完成时限"],
+                           ["1", "专项资金滞留", "资金全部拨付到位", "加快资金拨付进度", "县财政局", "2024年底"])
+    assert [(t.section, t.text) for t in tasks] == [("专项资金滞留", "资金全部拨付到位：加快资金拨付进度")]
+
+
 def test_a_two_level_header_splits_the_responsibility_column_into_lead_and_support():
     tasks, problems = table_tasks(["序号", "工作任务", "责任单位", "", "完成时限"],
                                   ["", "", "牵头单位", "配合单位（部门）", ""],
