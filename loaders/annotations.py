@@ -155,6 +155,13 @@ def _names_only(text: str) -> bool:
                                and (n[-1] in _BODY_END or n.endswith(("银行", "分行", "支行"))) for n in names)
 
 
+def _names_throughout(ann: Annotation) -> bool:
+    """Every unit text of the annotation is a list of unit names (由A牵头，B配合 — not 由A牵头制定实施方案, a task
+    that names its lead)."""
+    names = [n for role, value in ann.parts if role != "deadline" for n in split_top_level(value, "、，,；;")]
+    return bool(names) and all(looks_like_unit(n) and not _NOT_NAMES_RE.match(n) for n in names)
+
+
 def split_top_level(text: str, separators: str) -> list[str]:
     """The pieces of a text between separators that stand outside brackets (县（市、区） stays whole)."""
     parts, buf, depth = [], [], 0
@@ -267,6 +274,14 @@ def trailing(text: str) -> tuple[int, Annotation] | None:
         ann = parse(text[dashes[-1].end():end])
         if ann is not None and not ann.bare:
             return dashes[-1].start(), ann
+    # a sentence of units and what they do closing the text, unbracketed: …。由A牵头，B配合。
+    cut = max(text.rfind(c, 0, end) for c in "。；;") + 1
+    if 0 < cut < end:
+        tail = text[cut:end].strip()
+        if tail.startswith("由") or "牵头" in tail or tail.endswith("负责"):
+            ann = parse(tail)
+            if ann is not None and not ann.bare and _names_throughout(ann):
+                return cut, ann
     # unbracketed label after the sentence: …。责任单位：A、B。
     labels = list(_LABEL_COLON_RE.finditer(text))
     for m in reversed(labels):

@@ -321,3 +321,17 @@ def test_labels_in_brackets_and_annotations_after_a_dash():
         ("4", "实施义务教育强校工程。", ["市教育局", "市财政局"], ["市教育局"], None),
         ("5", "推进“一老一小”——托育服务体系建设。", ["市卫健委"], ["市卫健委"], None)]
     assert result.problems == []
+
+
+def test_an_unbracketed_sentence_of_units_closing_the_task():
+    """…。由A牵头，B配合。 after the task's sentence (a bureau's yearly work points; text written here): the
+    task was lost. A sentence that goes on to say what is done (由A牵头制定实施方案) stays task text."""
+    text = ("某市2024年教育工作要点\n一、加强党的建设\n"
+            "1．深入学习贯彻党的二十大精神。由市委教育工委牵头，各县区教育局配合。\n"
+            "2．推进清廉学校建设。（市教育局牵头，各县区落实）\n"
+            "3．完善考核办法。由市教育局牵头制定实施方案。\n")
+    result = extract(read_bytes(text.encode("utf-8"), "plan.txt"))
+    assert [(t.task_no, t.text, t.departments, t.lead) for t in result.tasks] == [
+        ("1", "深入学习贯彻党的二十大精神。", ["市委教育工委", "各县区教育局"], ["市委教育工委"]),
+        ("2", "推进清廉学校建设。", ["市教育局", "各县区"], ["市教育局"])]
+    assert [p.location for p in result.problems] == ["paragraph 5"]
