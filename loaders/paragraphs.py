@@ -285,9 +285,22 @@ class Outline:
                     for c in kids:
                         c.annotation = None
                     item.text += "\n" + "\n".join(c.line() for c in kids)
+                    item.children = []          # their lines are its text now
+
+    def absorb_sublists(self) -> None:
+        """The other way round: an annotated item whose numbered children name no unit is spelt out by them (
+        （一）扩大学前教育资源。（牵头单位：…） / 1．新建幼儿园10所。 / 2．新增学位3000个。): their lines are its
+        text, so their targets are the task's (they were read as nothing)."""
+        for item in self.items:
+            kids = item.children
+            if item.annotation is None or item.annotation_kind != "trailing" or not kids \
+                    or any(c.annotation is not None or c.children for c in kids):
+                continue
+            item.text += "\n" + "\n".join(c.line() for c in kids)
 
     def tasks(self) -> list[ParagraphTask]:
         self.lift_sublists()
+        self.absorb_sublists()
         tasks = [it for it in self.items if it.annotation is not None]
         numbers = [t.number for t in tasks]
         repeated_styles = self._restarting_styles()

@@ -83,6 +83,18 @@ def test_an_annotation_closing_a_sub_list_belongs_to_the_paragraph_the_list_spel
     ]
 
 
+def test_an_annotated_item_is_spelt_out_by_its_numbered_children_that_name_no_unit():
+    """（一）…（牵头单位：…） followed by 1．… 2．… (text written here): the children's lines are the task's text,
+    so their targets are its targets (they were read as nothing)."""
+    tasks = tasks_of("一、推进基础教育优质均衡发展",
+                     "（一）扩大优质学前教育资源。（牵头单位：市教育局；配合单位：市财政局）",
+                     "1．新建改扩建公办幼儿园10所。", "2．新增公办学位3000个。",
+                     "（二）推进义务教育优质均衡。（牵头单位：市教育局）")
+    assert [(no, text) for no, _, text, _, _ in tasks] == [
+        ("一", "扩大优质学前教育资源。\n1．新建改扩建公办幼儿园10所。\n2．新增公办学位3000个。"),
+        ("二", "推进义务教育优质均衡。")]
+
+
 def test_spans_index_the_full_text_and_are_dropped_for_a_text_joined_from_several_lines():
     result = extract(SourceDocument("任务.docx", "任务", "0" * 64, paragraphs(*SUBLIST)))
     joined, single = result.tasks
