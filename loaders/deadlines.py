@@ -67,9 +67,9 @@ def _term_end(year: int, term: str, what: str) -> str:
     return _end_of(year, 7) if term == "春季" else _end_of(year + 1, 1)
 
 
-def parse_deadline(text: str, source: str = "column", year: int | None = None) -> Deadline | None:
-    """One printed deadline to kind and ISO dates; None when it names no time at all. ``year``, the year the
-    document plans for, dates a deadline printed without one (6月底前, 三季度, 年底前)."""
+def parse_deadline(text: str, source: str = "column", plan_year: int | None = None) -> Deadline | None:
+    """One printed deadline to kind and ISO dates; None when it names no time at all. ``plan_year``, the year
+    the document plans for, dates a deadline printed without one (6月底前, 三季度, 年底前)."""
     s = re.sub(r"\s+", "", text)
     if not s:
         return None
@@ -85,16 +85,17 @@ def parse_deadline(text: str, source: str = "column", year: int | None = None) -
     if FREQ_RE.search(s) and not re.search(r"\d{4}年", s):
         return Deadline(s, DeadlineKind.RECURRING, None, None, source)
     m = MONTH_RANGE_RE.search(s)
-    if m and (m.group(1) or year):
-        y1 = int(m.group(1) or year)
+    if m and (m.group(1) or plan_year):
+        y1 = int(m.group(1) or plan_year)
         y2, m1, m2 = int(m.group(3) or y1), int(m.group(2)), int(m.group(4))
         if 1 <= m1 <= 12 and 1 <= m2 <= 12:
             return Deadline(s, DeadlineKind.PERIOD, f"{y1:04d}-{m1:02d}-01", _end_of(y2, m2), source)
     has_year = re.search(r"\d{4}\s*年", s)
     m = TERM_RE.search(s)
-    if m and (has_year or year):
+    if m and (has_year or plan_year):
         return Deadline(s, DeadlineKind.BY_DATE, None,
-                        _term_end(int(has_year.group(0)[:4]) if has_year else year, m.group(1), m.group(2)), source)
+                        _term_end(int(has_year.group(0)[:4]) if has_year else plan_year, m.group(1), m.group(2)),
+                        source)
     m = re.search(r"(\d{4})\s*[.\-/]\s*(\d{1,2})(?:\s*[.\-/]\s*(\d{1,2}))?", s)
     if m and 1 <= int(m.group(2)) <= 12:       # 2022.12, 2022-06-30
         year, month = int(m.group(1)), int(m.group(2))
@@ -117,8 +118,8 @@ def parse_deadline(text: str, source: str = "column", year: int | None = None) -
         if START_RE.fullmatch(s):
             return Deadline(s, DeadlineKind.PERIOD, f"{year:04d}-{(month or 1):02d}-01", None, source)
         return Deadline(s, DeadlineKind.BY_DATE, None, _end_of(year, month, half, _ten_days(s)), source)
-    if year and not re.search(r"\d{4}", s):
-        end = _yearless(s, year)
+    if plan_year and not re.search(r"\d{4}", s):
+        end = _yearless(s, plan_year)
         if end:
             return Deadline(s, DeadlineKind.BY_DATE, None, end, source)
     if any(w in s for w in ONGOING_WORDS) or s in ("长期", "持续", "常年"):
@@ -145,16 +146,16 @@ def _yearless(s: str, year: int) -> str | None:
     return None
 
 
-def column_deadlines(raw: str | None, year: int | None = None) -> list[Deadline]:
-    """A deadline cell: one deadline a line (a cell may list several); ``year`` as for parse_deadline."""
+def column_deadlines(raw: str | None, plan_year: int | None = None) -> list[Deadline]:
+    """A deadline cell: one deadline a line (a cell may list several); ``plan_year`` as for parse_deadline."""
     if not raw:
         return []
     pieces = [p for p in (re.sub(r"\s+", "", x) for x in re.split(r"[\n；;]", raw)) if p]
-    parsed = [parse_deadline(p, "column", year) for p in pieces]
+    parsed = [parse_deadline(p, "column", plan_year) for p in pieces]
     if len(pieces) > 1 and None in parsed:
         # a date wrapped inside the cell ("2024年6" / "月底前") is one deadline, not two
         pieces = ["".join(pieces)]
-        parsed = [parse_deadline(pieces[0], "column", year)]
+        parsed = [parse_deadline(pieces[0], "column", plan_year)]
     # a cell that names no date (试点结束, 根据国家部署) is still the task's time limit as printed
     return [d or Deadline(p, DeadlineKind.ONGOING, None, None, "column") for p, d in zip(pieces, parsed)]
 

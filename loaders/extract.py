@@ -60,14 +60,15 @@ def _located(location: str, src: SourceDocument) -> str:
     return f"{location} ({place})" if place else location
 
 
-_TITLE_YEARS = re.compile(r"(?<!\d)(\d{4})\s*年?(?!\d)")
+_TITLE_YEARS = re.compile(r"(?<!\d)(\d{4})(?:\s*[—\-–~～至到]\s*(\d{4}))?\s*年")     # 2024年 · 2023—2025年
 _NUMBER_YEAR = re.compile(r"[〔\[［(（](\d{4})[〕\]］)）]")
 
 
 def planned_year(meta: DocumentMeta) -> int | None:
     """The year a list plans for, which dates a deadline printed without one (6月底前): the one year its title
     names (2024年重点工作任务; not a plan's span, 2023—2025年), else its document number's, else its date's."""
-    years = {int(y) for y in _TITLE_YEARS.findall(re.sub(r"《[^》]*》", "", meta.title or "")) if 1949 < int(y) < 2100}
+    title = re.sub(r"《[^》]*》", "", meta.title or "")
+    years = {int(y) for pair in _TITLE_YEARS.findall(title) for y in pair if y and 1949 < int(y) < 2100}
     if len(years) == 1:
         return years.pop()
     if not years:
@@ -81,13 +82,13 @@ def planned_year(meta: DocumentMeta) -> int | None:
 
 
 def task_record(raw: RawTask, src: SourceDocument, problems: list[Problem] | None = None,
-                year: int | None = None) -> TaskRecord:
+                plan_year: int | None = None) -> TaskRecord:
     text = clean_text(raw.text)
     units = units_of(raw.annotation if raw.annotation is not None
                      else cell_annotation(raw.depts, raw.lead, raw.support))
     if problems is not None and units.rejected:
         problems.extend(rejected_units(raw, src, units.rejected))
-    col = column_deadlines(raw.deadline, year)
+    col = column_deadlines(raw.deadline, plan_year)
     deadlines = col if col else text_deadlines(text)
     printed = list(dict.fromkeys(d.text for d in deadlines))
     targets = find_quantities(text)
@@ -120,9 +121,9 @@ def extract(src: SourceDocument, manifest: dict | None = None) -> ExtractionResu
     tasks = []
     cursor = 0
     problems = [Problem(src.path, loc, reason) for loc, reason in seg.problems]
-    year = planned_year(meta)
+    plan_year = planned_year(meta)
     for raw in seg.tasks:
-        rec = task_record(raw, src, problems, year)
+        rec = task_record(raw, src, problems, plan_year)
         at = full.find(rec.text, cursor) if rec.text else -1
         if at < 0 and rec.text:
             at = full.find(rec.text)

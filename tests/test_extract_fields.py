@@ -153,7 +153,7 @@ def test_more_column_date_forms(printed, end):
     ("秋季开学前", "by-date", None, "2024-08-31"),
 ])
 def test_ranges_ten_day_periods_terms_and_deadlines_without_their_year(printed, kind, start, end):
-    d = parse_deadline(printed, year=2024)
+    d = parse_deadline(printed, plan_year=2024)
     assert (d.kind.value, d.start, d.end) == (kind, start, end)
 
 
@@ -167,6 +167,7 @@ def test_without_the_documents_year_a_yearless_deadline_stays_as_printed():
     ("关于印发《某市教育事业发展规划（2021—2025年）》重点任务分工的通知", ["某政办发〔2022〕3号"], None, 2022),
     ("某省教育现代化推进方案（2023—2025年）", [], "2023-05-04", None),       # a plan's span names no one year
     ("关于加强学校美育工作的实施意见", [], "2017-03-01", 2017),
+    ("关于建设2000亩示范区的通知", [], None, None),                          # a count, no year
 ])
 def test_the_year_a_list_plans_for(title, numbers, date, year):
     from policykg.core.records import DocumentMeta
