@@ -288,8 +288,8 @@ class Outline:
                     item.children = []          # their lines are its text now
 
     def absorb_sublists(self) -> None:
-        """The other way round: an annotated item whose numbered children name no unit is spelt out by them (
-        （一）扩大学前教育资源。（牵头单位：…） / 1．新建幼儿园10所。 / 2．新增学位3000个。): their lines are its
+        """The other way round: an annotated item whose numbered children name no unit is spelt out by them,
+        as in （一）扩大学前教育资源。（牵头单位：…） / 1．新建幼儿园10所。 / 2．新增学位3000个。 Their lines are its
         text, so their targets are the task's (they were read as nothing)."""
         for item in self.items:
             kids = item.children
