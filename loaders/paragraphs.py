@@ -288,15 +288,21 @@ class Outline:
                     item.children = []          # their lines are its text now
 
     def absorb_sublists(self) -> None:
-        """The other way round: an annotated item whose numbered children name no unit is spelt out by them,
-        as in （一）扩大学前教育资源。（牵头单位：…） / 1．新建幼儿园10所。 / 2．新增学位3000个。 Their lines are its
-        text, so their targets are the task's (they were read as nothing)."""
+        """The other way round: an annotated item whose numbered children name no unit. A paragraph of its own is
+        spelt out by them (its task's text goes on in their lines); a heading, 二、优化住房信贷政策（责任部门：…）
+        over （一）… （二）…, heads tasks of theirs that its annotation covers. Either way the children's words and
+        targets are read (they were read as nothing)."""
         for item in self.items:
             kids = item.children
             if item.annotation is None or item.annotation_kind != "trailing" or not kids \
                     or any(c.annotation is not None or c.children for c in kids):
                 continue
-            item.text += "\n" + "\n".join(c.line() for c in kids)
+            if len(clean_text(item.text)) > _HEADING_BODY:
+                item.text += "\n" + "\n".join(c.line() for c in kids)
+                continue
+            for c in kids:
+                c.annotation, c.annotation_kind = item.annotation, "group"
+            item.annotation = None
 
     def tasks(self) -> list[ParagraphTask]:
         self.lift_sublists()

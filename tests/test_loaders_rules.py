@@ -83,16 +83,23 @@ def test_an_annotation_closing_a_sub_list_belongs_to_the_paragraph_the_list_spel
     ]
 
 
-def test_an_annotated_item_is_spelt_out_by_its_numbered_children_that_name_no_unit():
-    """（一）…（牵头单位：…） followed by 1．… 2．… (text written here): the children's lines are the task's text,
-    so their targets are its targets (they were read as nothing)."""
+def test_an_annotated_item_over_numbered_children_that_name_no_unit():
+    """（一）…（牵头单位：…） followed by 1．… 2．… (texts written here; the children were read as nothing): under a
+    heading they are tasks its annotation covers, the heading their section; under a paragraph of its own they
+    spell it out (its text goes on in their lines, so their targets are its targets)."""
     tasks = tasks_of("一、推进基础教育优质均衡发展",
                      "（一）扩大优质学前教育资源。（牵头单位：市教育局；配合单位：市财政局）",
                      "1．新建改扩建公办幼儿园10所。", "2．新增公办学位3000个。",
                      "（二）推进义务教育优质均衡。（牵头单位：市教育局）")
+    assert [(no, section, text, parts) for no, section, text, parts, _ in tasks] == [
+        ("1", "（一）扩大优质学前教育资源。", "新建改扩建公办幼儿园10所。", [("lead", "市教育局"), ("support", "市财政局")]),
+        ("2", "（一）扩大优质学前教育资源。", "新增公办学位3000个。", [("lead", "市教育局"), ("support", "市财政局")]),
+        ("二", "一、推进基础教育优质均衡发展", "推进义务教育优质均衡。", [("lead", "市教育局")])]
+    paragraph = ("（一）扩大优质学前教育资源，坚持公益普惠，优化幼儿园布局，加大财政投入力度，到2025年全市普惠性幼儿园"
+                 "覆盖率达到90%以上。（牵头单位：市教育局）")
+    tasks = tasks_of("一、推进基础教育优质均衡发展", paragraph, "1．新建改扩建公办幼儿园10所。", "2．新增公办学位3000个。")
     assert [(no, text) for no, _, text, _, _ in tasks] == [
-        ("一", "扩大优质学前教育资源。\n1．新建改扩建公办幼儿园10所。\n2．新增公办学位3000个。"),
-        ("二", "推进义务教育优质均衡。")]
+        ("一", paragraph[3:paragraph.index("（牵头")] + "\n1．新建改扩建公办幼儿园10所。\n2．新增公办学位3000个。")]
 
 
 def test_spans_index_the_full_text_and_are_dropped_for_a_text_joined_from_several_lines():
