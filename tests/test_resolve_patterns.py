@@ -73,6 +73,11 @@ CASES = [
     (Context("municipal", "苏州市"), "各县级市（区）人民政府", "collective/苏州市/各县（市、区）人民政府", "county", "苏州市", "government", "collective"),
     (Context("municipal", "成都市"), "各区（市）县政府", "collective/成都市/各县（市、区）人民政府", "county", "成都市", "government", "collective"),
     (N, "各地教育行政部门", "collective/全国/各地教育行政部门", "provincial", "全国", "education", "collective"),
+    # the departments of one level named together (省直各单位, 市政府各部门, 县直有关部门), 各地各部门
+    (Context("provincial", "江西省"), "省直各单位", "collective/江西省/省有关部门", "provincial", "江西省", "relevant-departments", "collective"),
+    (Context("municipal", "九江市"), "市政府各部门", "collective/九江市/市有关部门", "municipal", "九江市", "relevant-departments", "collective"),
+    (Context("county", "修水县"), "县直有关部门", "collective/修水县/县有关部门", "county", "修水县", "relevant-departments", "collective"),
+    (Context("provincial", "江西省"), "各地各部门", "collective/江西省/各地有关部门", "municipal", "江西省", "relevant-departments", "collective"),
     (N, "地方各级人民政府", "collective/全国/地方各级人民政府", "provincial", "全国", "government", "collective"),
     # national bodies, renamed or merged ones keeping one identity
     # an administration's short name (国家X管理局 / 国家X事务局 → 国家X局), and bodies beyond the examples
