@@ -145,3 +145,7 @@ def _place(meta: DocumentMeta, raw: list[str], date_index: int | None, full: str
     if meta.institution and meta.level == Level.PROVINCIAL.value:
         meta.level = "provincial+institution"
         meta.jurisdiction = f"{meta.jurisdiction} + {meta.institution}"
+    elif meta.level == "institution" and placed.issuer and not meta.institution:
+        # a school's own list (its name opens the title): recorded as a manifest would record it
+        meta.institution = meta.issuing_body = placed.issuer
+        meta.jurisdiction = f"{meta.jurisdiction} + {placed.issuer}" if meta.jurisdiction else placed.issuer

@@ -10,7 +10,8 @@ Evidence, in order:
 
 - title: the body the title opens with (莆田市人民政府办公室关于…, 北京市商务局等9部门印发…, 教育部等九部门…) or,
   failing that, the first place it names (关于印发《西宁市…》, 湖北恩施征求意见 → 恩施州); a level marker alone
-  (省教育厅重点任务清单) gives the level;
+  (省教育厅重点任务清单) gives the level; a school whose name opens the title with a place in it (九江职业技术学院
+  2024年…) makes it an institution's own list, placed where the school is;
 - issuer: the signature block before the date, the bodies printed above the title, a 来源： line, a body that
   发布/印发 the text or whose 官网 it comes from; several issuers: the place most of them name;
 - doc_number: the document's own number (on its own line in the head), its prefix looked up in the table; a
@@ -41,6 +42,8 @@ _NUMBER = re.compile(r"^[（(]?([\u4e00-\u9fff]{1,12})[〔\[［【(（]\s*(\d{4}
 _MARKERS = {"省": "provincial", "自治区": "provincial", "市": "municipal", "州": "municipal", "县": "county",
             "区": "county"}
 _LEVEL_RANK = {"national": 0, "provincial": 1, "municipal": 2, "county": 3}
+# a school's own list: its name opens the title (九江职业技术学院2024年重点工作任务分解表)
+_SCHOOL = re.compile(r"^([\u4e00-\u9fff]{2,30}?(?:大学|学院|学校|中学|小学|幼儿园))")
 
 
 @dataclass
@@ -108,9 +111,15 @@ def _title_block(paras: list[str], title: str | None) -> str:
 
 
 def _title_evidence(title: str) -> tuple[str | None, tuple[str | None, str | None]]:
-    """(issuing body named by the title, (level, jurisdiction)) of a title."""
+    """(issuing body named by the title, (level, jurisdiction)) of a title. A school opening the title with a
+    place in its name (九江职业技术学院…) is an institution's own list, placed where the school is."""
     places = get_places()
     head = re.sub(r"^(?:\[[^\]]*\]|【[^】]*】|《)+", "", title)
+    school = _SCHOOL.match(head)
+    if school and looks_like_unit(school.group(1)):
+        found = _place_in(school.group(1), start_only=True)
+        if found:
+            return school.group(1), ("institution", found.name)
     part = _ISSUER_PART.match(head)
     issuer = part.group(1) if part and (part.group(1).endswith(_BODY_END) or _JOINT.search(part.group(1))) else None
     if issuer:

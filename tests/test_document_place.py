@@ -125,6 +125,27 @@ def test_a_document_number_places_a_document_that_says_nothing_else(tmp_path, he
     assert (meta.level, meta.jurisdiction, meta.level_source) == (*expected, "doc_number")
 
 
+def test_a_schools_own_list_is_placed_at_the_school_and_its_offices_are_the_schools(tmp_path):
+    """A college's yearly task list (text written here): its name opens the title, so the list is the
+    institution's, placed where the school is (it was read as a 九江市 list, its 团委 as the city's youth league
+    and its offices as nothing). A title about a kind of school (高等学校…) places nothing."""
+    path = tmp_path / "x.txt"
+    path.write_text("九江职业技术学院2024年重点工作任务分解表\n\n序号\t重点任务\t牵头部门\t配合部门\n"
+                    "1\t推进“双高”建设\t发展规划处\t教务处、各二级学院\n2\t加强学生管理\t学生工作处（部）\t团委\n",
+                    encoding="utf-8")
+    result = extract_file(path)
+    resolve_result(result)
+    meta = result.meta
+    assert (meta.level, meta.jurisdiction, meta.institution, meta.level_source) == (
+        "institution", "九江市 + 九江职业技术学院", "九江职业技术学院", "title")
+    assert [(d.mention, d.key) for t in result.tasks for d in t.resolved] == [
+        ("发展规划处", "institution/九江职业技术学院/发展规划处"), ("教务处", "institution/九江职业技术学院/教务处"),
+        ("各二级学院", "collective/九江职业技术学院/各二级学院"),
+        ("学生工作处（部）", "institution/九江职业技术学院/学生工作处"), ("团委", "institution/九江职业技术学院/团委")]
+    path.write_text("高等学校教师队伍建设任务分工\n1. 加强统筹协调，建立工作机制。（责任单位：有关部门）\n", encoding="utf-8")
+    assert _placed(path).level != "institution"
+
+
 def test_a_shared_prefix_with_both_places_named_equally_decides_nothing(tmp_path):
     path = tmp_path / "x.txt"
     path.write_text("工作任务分工\n青政办发〔2016〕33号\n青海省与青岛市结对开展中小学美育工作。\n"
