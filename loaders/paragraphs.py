@@ -290,19 +290,20 @@ class Outline:
     def absorb_sublists(self) -> None:
         """The other way round: an annotated item whose numbered children name no unit. A paragraph of its own is
         spelt out by them (its task's text goes on in their lines); a heading, 二、优化住房信贷政策（责任部门：…）
-        over （一）… （二）…, heads tasks of theirs that its annotation covers. Either way the children's words and
-        targets are read (they were read as nothing)."""
+        over （一）… （二）…, heads tasks of theirs that its annotation covers (a child naming its own units keeps
+        them). Either way the children's words and targets are read (they were read as nothing)."""
         for item in self.items:
             kids = item.children
             if item.annotation is None or item.annotation_kind != "trailing" or not kids \
-                    or any(c.annotation is not None or c.children for c in kids):
+                    or any(c.children for c in kids) or all(c.annotation is not None for c in kids):
                 continue
-            if len(clean_text(item.text)) > _HEADING_BODY:
+            if len(clean_text(item.text)) <= _HEADING_BODY:      # a heading: children naming their own keep them
+                for c in kids:
+                    if c.annotation is None:
+                        c.annotation, c.annotation_kind = item.annotation, "group"
+                item.annotation = None
+            elif all(c.annotation is None for c in kids):
                 item.text += "\n" + "\n".join(c.line() for c in kids)
-                continue
-            for c in kids:
-                c.annotation, c.annotation_kind = item.annotation, "group"
-            item.annotation = None
 
     def tasks(self) -> list[ParagraphTask]:
         self.lift_sublists()

@@ -410,10 +410,11 @@ def _segment_paragraphs(blocks, out: Segmented) -> None:
     """Numbered paragraphs and the annotations that name their responsible units (see ``paragraphs``)."""
     doc = outline([b for b in blocks if isinstance(b, Paragraph)])
     out.problems.extend(doc.problems)
+    tasks = doc.tasks()                 # first: it gives sub-items the annotation of the item above them
     for item in doc.unassigned():
         out.problems.append((f"paragraph {item.index}", f"numbered item {item.line()[:40]!r} names no responsible "
                              "unit while the items beside it do: not read as a task"))
-    for t in doc.tasks():
+    for t in tasks:
         item = t.item
         out.tasks.append(RawTask(task_no=t.task_no, section=t.section, text=item.text, deadline=item.deadline,
                                  annotation=item.annotation, location=f"paragraph {item.index}", row=item.index))

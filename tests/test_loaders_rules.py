@@ -95,6 +95,11 @@ def test_an_annotated_item_over_numbered_children_that_name_no_unit():
         ("1", "（一）扩大优质学前教育资源。", "新建改扩建公办幼儿园10所。", [("lead", "市教育局"), ("support", "市财政局")]),
         ("2", "（一）扩大优质学前教育资源。", "新增公办学位3000个。", [("lead", "市教育局"), ("support", "市财政局")]),
         ("二", "一、推进基础教育优质均衡发展", "推进义务教育优质均衡。", [("lead", "市教育局")])]
+    # children naming their own units keep them; the others take the heading's
+    tasks = tasks_of("一、推进基础教育优质均衡发展", "（二）推进义务教育优质均衡。（牵头单位：市教育局）",
+                     "1．实施强校工程。", "2．推进集团化办学。（责任单位：各县区政府）")
+    assert [(no, text, parts) for no, _, text, parts, _ in tasks] == [
+        ("1", "实施强校工程。", [("lead", "市教育局")]), ("2", "推进集团化办学。", [("units", "各县区政府")])]
     paragraph = ("（一）扩大优质学前教育资源，坚持公益普惠，优化幼儿园布局，加大财政投入力度，到2025年全市普惠性幼儿园"
                  "覆盖率达到90%以上。（牵头单位：市教育局）")
     tasks = tasks_of("一、推进基础教育优质均衡发展", paragraph, "1．新建改扩建公办幼儿园10所。", "2．新增公办学位3000个。")
