@@ -146,20 +146,26 @@ def unlabelled(content: str, *, need_marker: bool = True) -> Annotation | None:
     return None if ann.empty else ann
 
 
+def _unit_names(texts: list[str]) -> list[str] | None:
+    """The names the texts list (、，,；; outside brackets), or None unless every one looks like a unit name."""
+    names = [n for text in texts for n in split_top_level(text, "、，,；;")]
+    ok = names and all(looks_like_unit(n) and not _NOT_NAMES_RE.match(n) for n in names)
+    return names if ok else None
+
+
 def _names_only(text: str) -> bool:
     """A bracket holding nothing but unit names (市教育局，市委编办，各县<市、区>人民政府): an annotation even
     without a word that says so."""
-    names = split_top_level(text, "、，,；;")
+    names = _unit_names([text])
     # every name ends like a government body: （含市管园区） is a scope, （乐团、合唱团） a list of things
-    return bool(names) and all(len(n) >= 3 and looks_like_unit(n) and not _NOT_NAMES_RE.match(n)
-                               and (n[-1] in _BODY_END or n.endswith(("银行", "分行", "支行"))) for n in names)
+    return names is not None and all(len(n) >= 3 and (n[-1] in _BODY_END or n.endswith(("银行", "分行", "支行")))
+                                     for n in names)
 
 
 def _names_throughout(ann: Annotation) -> bool:
     """Every unit text of the annotation is a list of unit names (由A牵头，B配合 — not 由A牵头制定实施方案, a task
     that names its lead)."""
-    names = [n for role, value in ann.parts if role != "deadline" for n in split_top_level(value, "、，,；;")]
-    return bool(names) and all(looks_like_unit(n) and not _NOT_NAMES_RE.match(n) for n in names)
+    return _unit_names([value for role, value in ann.parts if role != "deadline"]) is not None
 
 
 def split_top_level(text: str, separators: str) -> list[str]:
@@ -321,8 +327,9 @@ def leading(text: str) -> tuple[int, Annotation] | None:
 
 def own_line(text: str) -> Annotation | None:
     """A line that is nothing but an annotation: a bracketed one, or label lines (several labels may share
-    the line, split by wide spaces or ；)."""
-    s = unbracket_labels(text).strip().rstrip("。；;.")
+    the line, split by wide spaces or ；). Bracketed labels (【牵头单位】) are unbracketed by the caller, the outline,
+    for every line it reads."""
+    s = text.strip().rstrip("。；;.")
     if not s:
         return None
     if s[0] in OPEN and s[-1] in CLOSE and matching_open(s, len(s) - 1) == 0:

@@ -40,7 +40,7 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
 _ROLE_OF = {syn: role for role, syns in ROLE_SYNONYMS.items() for syn in syns}
 # A column of persons (牵头领导, 分管县领导, 责任人): its names are no units, whatever role word it carries.
 _PERSON_ENDS = ("领导", "领导同志", "责任人", "负责人", "联系人")
-_UNIT_NOUNS = ("单位", "部门", "处室", "科室", "股室", "机构")
+_UNIT_NOUNS = ("单位", "部门", "处室", "科室", "股室")
 _BRACKETS = re.compile(r"[（(][^（()）]*[)）]")
 
 NUM_CORE = r"(?:\d{1,6}|[一二三四五六七八九十]{1,3}|[①-⑳])"   # a number cell: up to 999,999 rows
@@ -70,7 +70,7 @@ def header_role(cell: str) -> str | None:
         return "lead"
     if any(w in bare for w in ("配合", "协同", "参与", "协办")):
         return "support"
-    if bare.endswith(("单位", "部门", "处室", "科室", "股室")) or any(w in bare for w in ("责任单位", "责任部门", "责任处室")):
+    if bare.endswith(_UNIT_NOUNS) or any(w in bare for w in ("责任单位", "责任部门", "责任处室")):
         return "depts"
     if any(w in bare for w in ("时限", "时间", "年限", "期限", "节点", "进度")):
         return "deadline"
